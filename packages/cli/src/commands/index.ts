@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+import type { Io } from '../io';
+import { registerPluginsCommand } from './plugins';
+
+/** Every subcommand, one file each. A new command adds its register function here. */
+export const commands: Array<(program: Command, io: Io) => void> = [registerPluginsCommand];

@@ -1,0 +1,19 @@
+import { loadConfig, resolveConfigComponents, setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { builtinPlugins } from './builtins';
+
+export interface CommandContext extends Setup {
+  /** The config found or given, or null when there is none. */
+  loaded: LoadedConfig | null;
+}
+
+/**
+ * What most commands start with: the config (the `--config` file, or one found from the
+ * working folder), the built-in plugins and the config's plugins, and every component the
+ * config names checked against them.
+ */
+export async function loadContext(options: { config?: string; cwd?: string }): Promise<CommandContext> {
+  const loaded = await loadConfig({ file: options.config, cwd: options.cwd });
+  const setup = await setupPlugins({ builtins: builtinPlugins(), config: loaded });
+  if (loaded) resolveConfigComponents(loaded.config, setup.registry, loaded.filepath);
+  return { ...setup, loaded };
+}

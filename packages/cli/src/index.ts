@@ -1,0 +1,3 @@
+export { main, buildProgram } from './main';
+export { builtinPlugins } from './builtins';
+export type { Io } from './io';

@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cosmiconfig } from 'cosmiconfig';
+import { ConfigError, UsageError } from '../errors';
+import type { PluginReference } from '../plugin/loader';
+import { validateConfigStructure } from './validate';
+
+/** A config entry naming a component: its id, or `{ use: id, ...options }`. */
+export type ComponentEntry = string | { use: string; [option: string]: unknown };
+
+/** The shape of a prunebench config file (see config.schema.json). */
+export interface PrunebenchConfig {
+  $schema?: string;
+  plugins?: PluginReference[];
+  dataset?: ComponentEntry;
+  model?: ComponentEntry;
+  original?: {
+    preset?: 'cifar' | 'imagenet';
+    epochs?: number;
+    batchSize?: number;
+    lr?: number;
+    milestones?: number[];
+    gamma?: number;
+    warmupEpochs?: number;
+    momentum?: number;
+    weightDecay?: number;
+    nesterov?: boolean;
+    checkpoint?: string;
+  };
+  pruners?: ComponentEntry[];
+  schedules?: ComponentEntry[];
+  budgets?: number[];
+  seeds?: number[];
+  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  workers?: number;
+  out?: string;
+}
+
+export interface LoadedConfig {
+  config: PrunebenchConfig;
+  /** The config file, absolute. */
+  filepath: string;
+  /** Its folder: plugins and relative paths resolve from here. */
+  dir: string;
+}
+
+/** Identity, for type checking and completion in `prunebench.config.ts`. */
+export function defineConfig(config: PrunebenchConfig): PrunebenchConfig {
+  return config;
+}
+
+const MODULE_NAME = 'prunebench';
+
+function explorer() {
+  // Search from the working folder up to the project root (the nearest package.json).
+  return cosmiconfig(MODULE_NAME, { searchStrategy: 'project' });
+}
+
+/**
+ * Loads and structurally validates a config: the file given, or the first of
+ * `prunebench.config.{ts,js,mjs,cjs,json,yaml}`, `.prunebenchrc*`, `package.json#prunebench`
+ * found from `cwd` up to the project root. Returns null when none is found (and none was given).
+ */
+export async function loadConfig(options: { file?: string; cwd?: string } = {}): Promise<LoadedConfig | null> {
+  const cwd = options.cwd ?? process.cwd();
+  let result;
+  if (options.file) {
+    const file = path.resolve(cwd, options.file);
+    if (!fs.existsSync(file)) throw new UsageError(`config file not found: ${file}`);
+    try {
+      result = await explorer().load(file);
+    } catch (error) {
+      throw new ConfigError('', `cannot read the config: ${(error as Error).message}`, file);
+    }
+    if (!result || result.isEmpty) throw new ConfigError('', 'the config file is empty', file);
+  } else {
+    try {
+      result = await explorer().search(cwd);
+    } catch (error) {
+      throw new ConfigError('', `cannot read the config: ${(error as Error).message}`);
+    }
+    if (!result) return null;
+    if (result.isEmpty) throw new ConfigError('', 'the config file is empty', result.filepath);
+  }
+  const config = unwrapModule(result.config);
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConfigError('', 'a config must be an object', result.filepath);
+  }
+  validateConfigStructure(config, result.filepath);
+  return { config: config as PrunebenchConfig, filepath: result.filepath, dir: path.dirname(result.filepath) };
+}
+
+/** A TS/ESM config compiled to CommonJS exposes its export as `default`. */
+function unwrapModule(value: unknown): unknown {
+  if (value && typeof value === 'object' && '__esModule' in value && 'default' in value) {
+    return (value as { default: unknown }).default;
+  }
+  return value;
+}

@@ -1,0 +1,61 @@
+import type { JsonSchema } from '../interfaces/component';
+
+/**
+ * The JSON Schema of a prunebench config. The source of truth: `config.schema.json` at the
+ * package root is generated from it (`npm run schema`) for editors, and a test keeps the two equal.
+ * Component entries (`dataset`, `model`, `pruners[]`, `schedules[]`) are a name or
+ * `{ "use": name, ...options }`; their options are checked against each component's own
+ * schema once plugins are loaded.
+ */
+const componentRef: JsonSchema = {
+  description: 'A component id, or { "use": id, ...options }.',
+  type: ['string', 'object'],
+  if: { type: 'object' },
+  then: { required: ['use'], properties: { use: { type: 'string', minLength: 1 } } },
+};
+
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+export const configSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/prunebench/prunebench/packages/core/config.schema.json',
+  title: 'prunebench config',
+  description: 'A fair-budget pruning study: dataset × model × pruners × schedules × budgets × seeds.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string' },
+    plugins: {
+      description: 'Plugins to load: short names ("snip" → prunebench-plugin-snip), package names, paths, or plugin objects (JS/TS configs).',
+      type: 'array',
+      items: { type: ['string', 'object'] },
+    },
+    dataset: { ...componentRef, description: 'The dataset, e.g. "fashion-mnist" or { "use": "cifar10", "path": "./data" }.' },
+    model: { ...componentRef, description: 'The model, e.g. "vgg-small" or { "use": "resnet56" }.' },
+    original: {
+      description: 'How the original (unpruned) network is trained; the retraining schedules derive from it.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        preset: { enum: ['cifar', 'imagenet'], description: 'Start from a reference recipe; other keys override it.' },
+        epochs: { type: 'integer', minimum: 1 },
+        batchSize: { type: 'integer', minimum: 1 },
+        lr: { type: 'number', exclusiveMinimum: 0 },
+        milestones: { type: 'array', items: { type: 'integer', minimum: 0 } },
+        gamma: { type: 'number', exclusiveMinimum: 0 },
+        warmupEpochs: { type: 'number', minimum: 0 },
+        momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+        weightDecay: { type: 'number', minimum: 0 },
+        nesterov: { type: 'boolean' },
+        checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
+      },
+    },
+    pruners: { type: 'array', minItems: 1, items: componentRef, description: 'Pruning methods: criterion and plan each.' },
+    schedules: { type: 'array', minItems: 1, items: componentRef, description: 'Retraining schedules, e.g. ["ft", "lrw", "slr", "clr"].' },
+    budgets: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 }, description: 'Retraining budgets, in epochs.' },
+    seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 } },
+    backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads.' },
+    workers: { type: 'integer', minimum: 1, description: 'Runs in parallel (worker threads); default: one per core.' },
+    out: { type: 'string', description: 'Output folder, relative to the config file.' },
+  },
+};

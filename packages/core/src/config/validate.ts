@@ -1,0 +1,151 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ComponentKind, JsonSchema } from '../interfaces/component';
+import { ConfigError, ConfigErrors } from '../errors';
+import { didYouMean } from '../util/did-you-mean';
+import type { Registry } from '../plugin/registry';
+import { configSchema } from './schema';
+
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function compile(schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/** `/schedules/2/ratio` → `schedules[2].ratio`, appended to `prefix`. */
+export function keyPath(prefix: string, pointer: string): string {
+  let out = prefix;
+  for (const raw of pointer.split('/').slice(1)) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(part)) out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value = root;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return value;
+}
+
+/** Turns ajv's errors into ConfigErrors with key paths, plain words and "did you mean". */
+export function schemaErrors(
+  errors: ErrorObject[],
+  data: unknown,
+  prefix = '',
+  file?: string,
+  note = '',
+): ConfigError[] {
+  const out: ConfigError[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword === 'if') continue; // its "then" error says it better
+    let path = keyPath(prefix, error.instancePath);
+    let problem: string;
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+      case 'additionalProperties': {
+        const key = String(params.additionalProperty);
+        const known = Object.keys((error.parentSchema?.properties as object) ?? {});
+        path = keyPath(path, `/${key}`);
+        problem = `unknown key "${key}"${didYouMean(key, known)}${known.length ? ` (known keys: ${known.join(', ')})` : ''}`;
+        break;
+      }
+      case 'required':
+        path = keyPath(path, `/${String(params.missingProperty)}`);
+        problem = 'is required';
+        break;
+      case 'enum': {
+        const allowed = (params.allowedValues as unknown[]).map(String);
+        const value = valueAt(data, error.instancePath);
+        problem = `${describeValue(value)} is not one of ${allowed.map((a) => `"${a}"`).join(', ')}${didYouMean(String(value), allowed)}`;
+        break;
+      }
+      case 'type':
+        problem = `must be ${[params.type].flat().join(' or ')} (got ${describeValue(valueAt(data, error.instancePath))})`;
+        break;
+      default:
+        problem = `${error.message ?? 'is invalid'} (got ${describeValue(valueAt(data, error.instancePath))})`;
+    }
+    const key = `${path}\u0000${problem}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(new ConfigError(path, problem + note, file));
+    }
+  }
+  return out;
+}
+
+/** Checks a config's structure (keys, types, ranges). Throws ConfigErrors listing every problem. */
+export function validateConfigStructure(config: unknown, file?: string): void {
+  const validate = compile(configSchema);
+  if (!validate(config)) throw new ConfigErrors(schemaErrors(validate.errors ?? [], config, '', file));
+}
+
+/** A component entry of a config, split into its id and options. */
+export interface ComponentRef {
+  id: string;
+  options: Record<string, unknown>;
+}
+
+export function splitComponentRef(ref: string | { use: string; [key: string]: unknown }): ComponentRef {
+  if (typeof ref === 'string') return { id: ref, options: {} };
+  const { use, ...options } = ref;
+  return { id: use, options };
+}
+
+/**
+ * Checks that `ref` names a registered component of `kind` and that its options match the
+ * component's schema; returns the id and the options with defaults filled in.
+ * Errors carry the key path, e.g. `schedules[2]: unknown schedule "clrr" — did you mean "clr"?`.
+ */
+export function resolveComponentRef(
+  registry: Registry,
+  kind: ComponentKind,
+  ref: string | { use: string; [key: string]: unknown },
+  path: string,
+  file?: string,
+): ComponentRef {
+  const { id, options } = splitComponentRef(ref);
+  if (!registry.has(kind, id)) {
+    throw new ConfigErrors([new ConfigError(typeof ref === 'string' ? path : `${path}.use`, registry.unknownMessage(kind, id), file)]);
+  }
+  const { componentClass } = registry.get(kind, id);
+  const validated = validateOptions(componentClass.optionsSchema, options, path, `${kind} "${id}"`, file);
+  return { id, options: validated };
+}
+
+/**
+ * Validates (and fills defaults into a copy of) a component's options. An options schema that
+ * does not say otherwise refuses unknown keys, so a typo never silently falls back to a default.
+ */
+export function validateOptions(
+  schema: JsonSchema | undefined,
+  options: Record<string, unknown>,
+  path: string,
+  what: string,
+  file?: string,
+): Record<string, unknown> {
+  const effective: JsonSchema = schema ?? { type: 'object', properties: {} };
+  const strict = 'additionalProperties' in effective ? effective : { ...effective, additionalProperties: false };
+  const copy = structuredClone(options);
+  const validate = compile(strict);
+  if (!validate(copy)) {
+    throw new ConfigErrors(schemaErrors(validate.errors ?? [], copy, path, file, ` (options of ${what})`));
+  }
+  return copy;
+}

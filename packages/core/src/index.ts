@@ -1,0 +1,42 @@
+// @prunebench/core: the public API. Plugins import only from here.
+export * from './tokens';
+export * from './errors';
+export { CORE_VERSION } from './version';
+
+export * from './interfaces/component';
+export * from './interfaces/schedule';
+export * from './interfaces/model';
+export * from './interfaces/dataset';
+export * from './interfaces/ledger';
+export * from './interfaces/pruner';
+
+export { PLUGIN_API_VERSION, definePlugin, type PrunebenchPlugin } from './plugin/plugin';
+export { Registry, type PluginSource, type RegisteredComponent, type RegisteredPlugin } from './plugin/registry';
+export { normalizePluginName } from './plugin/names';
+export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin } from './plugin/loader';
+export { createComponent } from './plugin/create';
+export { setupPlugins, type Setup } from './plugin/setup';
+
+export { configSchema, BACKEND_NAMES } from './config/schema';
+export { loadConfig, defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/load';
+export {
+  validateConfigStructure,
+  validateOptions,
+  resolveComponentRef,
+  splitComponentRef,
+  type ComponentRef,
+} from './config/validate';
+export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
+
+export {
+  selectBackend,
+  describeSelection,
+  onBackendSelected,
+  AUTO_ORDER,
+  type BackendName,
+  type ConcreteBackendName,
+  type BackendSelection,
+  type BackendAttempt,
+} from './backend/select';
+
+export { closestName, didYouMean, editDistance } from './util/did-you-mean';

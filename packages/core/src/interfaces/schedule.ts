@@ -1,0 +1,39 @@
+import type { ComponentClass } from './component';
+
+/**
+ * How the unpruned network was trained: the retraining schedules are derived from it
+ * (spec/schedules.md), never hard-coded to one recipe.
+ */
+export interface OriginalSchedule {
+  /** Length of the original training, in epochs. */
+  epochs: number;
+  /** Base (first) learning rate. */
+  lr: number;
+  /** Epochs at which the LR is multiplied by `gamma`. */
+  milestones: number[];
+  gamma: number;
+  /** Optional warm-up at the start of the original training, in epochs. */
+  warmupEpochs?: number;
+  /** SGD momentum of the original training. */
+  momentum?: number;
+}
+
+/** A retraining budget: E epochs of S optimizer steps, so E * S steps in all. */
+export interface Budget {
+  epochs: number;
+  stepsPerEpoch: number;
+}
+
+/** What the optimizer uses at one step. */
+export interface StepHyperparameters {
+  lr: number;
+  momentum: number;
+}
+
+/** A retraining schedule: a pure function of the original schedule and the budget. */
+export interface Schedule {
+  /** LR and momentum for every optimizer step `0 .. E*S-1` (exactly E*S entries). */
+  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[];
+}
+
+export type ScheduleClass = ComponentClass<Schedule>;
