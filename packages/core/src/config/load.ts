@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, defaultLoadersSync, getDefaultSearchPlaces } from 'cosmiconfig';
 import { ConfigError, UsageError } from '../errors';
 import type { PluginReference } from '../plugin/loader';
 import { validateConfigStructure } from './validate';
@@ -52,8 +52,19 @@ export function defineConfig(config: PrunebenchConfig): PrunebenchConfig {
 const MODULE_NAME = 'prunebench';
 
 function explorer() {
-  // Search from the working folder up to the project root (the nearest package.json).
-  return cosmiconfig(MODULE_NAME, { searchStrategy: 'project' });
+  return cosmiconfig(MODULE_NAME, {
+    // From the working folder up to the project root (the nearest package.json).
+    searchStrategy: 'project',
+    searchPlaces: [
+      ...getDefaultSearchPlaces(MODULE_NAME),
+      `${MODULE_NAME}.config.json`,
+      `${MODULE_NAME}.config.yaml`,
+      `${MODULE_NAME}.config.yml`,
+    ],
+    // TS configs are compiled to CommonJS and required (not import()ed as ESM), so a config
+    // can `require`/`import` plugins and core from its folder, and loads inside jest too.
+    loaders: { '.ts': defaultLoadersSync['.ts'] },
+  });
 }
 
 /**

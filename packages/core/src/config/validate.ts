@@ -5,7 +5,8 @@ import { didYouMean } from '../util/did-you-mean';
 import type { Registry } from '../plugin/registry';
 import { configSchema } from './schema';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+// verbose: errors carry their parentSchema, which the "did you mean" for unknown keys needs.
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
 const validators = new WeakMap<object, ValidateFunction>();
 
 function compile(schema: JsonSchema): ValidateFunction {
