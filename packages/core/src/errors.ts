@@ -57,3 +57,19 @@ export class OptionsError extends UsageError {}
 
 /** No tfjs backend could be initialised (or the one asked for could not). */
 export class BackendError extends UsageError {}
+
+/**
+ * Dataset files are missing, truncated or malformed (or disagree with the config). The message
+ * names the file and, where it applies, the byte offset. Exit code 2: the user must fix the data
+ * or the config before anything can run.
+ */
+export class DatasetError extends UsageError {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly offset?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

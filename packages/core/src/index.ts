@@ -40,3 +40,4 @@ export {
 } from './backend/select';
 
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
+export { Rng, deriveSeed } from './util/rng';
