@@ -1,0 +1,54 @@
+import {
+  backend_util,
+  type Conv2DBackpropFilterAttrs,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { KernelCalls, cropForPadding } from './kernel-calls';
+
+/**
+ * The filter gradient of a conv as one forward conv: with the input's channels as the batch
+ * and its batch as the channels, xT [Ci, H, W, N], convolved with dy as the filter,
+ * dyT [OH, OW, N, Co], dilated by the stride, gives [Ci, kh, kw, Co] = dW transposed:
+ * dW[i, j, ci, co] = sum over n, oh, ow of x[n, oh*s + i - pad, ow*s + j - pad, ci] * dy[n, oh, ow, co].
+ */
+export function makeConv2DBackpropFilter(backendName: string): KernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+    if (dataFormat === 'NCHW') {
+      throw new Error('Conv2DBackpropFilter: the accelerated wasm kernel supports NHWC (channels last) only');
+    }
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast',
+    );
+    const calls = new KernelCalls(backend as KernelBackend, backendName);
+    try {
+      const xT = calls.run('Transpose', { x }, { perm: [3, 1, 2, 0] });
+      const dyT = calls.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
+      const top = info.padInfo.top;
+      const left = info.padInfo.left;
+      // Padded rows must give exactly kh outputs: H + top + bottom = (OH - 1) * s + kh.
+      const bottom = (info.outHeight - 1) * info.strideHeight + info.filterHeight - info.inHeight - top;
+      const right = (info.outWidth - 1) * info.strideWidth + info.filterWidth - info.inWidth - left;
+      const prepared = cropForPadding(calls, xT, top, bottom, left, right);
+      const dWT = calls.run('Conv2D', { x: prepared.x, filter: dyT }, {
+        strides: [1, 1],
+        dilations: [info.strideHeight, info.strideWidth],
+        pad: prepared.pad,
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined as never,
+      });
+      return calls.keep(calls.run('Transpose', { x: dWT }, { perm: [1, 2, 0, 3] }));
+    } finally {
+      calls.release();
+    }
+  };
+}
+
+export function conv2DBackpropFilterConfig(backendName: string): KernelConfig {
+  return { kernelName: 'Conv2DBackpropFilter', backendName, kernelFunc: makeConv2DBackpropFilter(backendName) };
+}

@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+// tfjs-layers registers every gradient function (tfjs-core's node bundle does not).
+import '@tensorflow/tfjs-layers';
+import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from './register';
+
+type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+
+interface Case {
+  batch: number;
+  size: [number, number];
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  pad: Pad;
+}
+
+/** Deterministic pseudo-random values, identical on both backends. */
+function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+/** Gradients of sum(conv(x, w) * r) w.r.t. x and w: the backprop kernels with a dense dy. */
+function convGradients(c: Case): { dx: Float32Array; dw: Float32Array } {
+  const xShape: [number, number, number, number] = [c.batch, c.size[0], c.size[1], c.inChannels];
+  const wShape: [number, number, number, number] = [c.kernel, c.kernel, c.inChannels, c.outChannels];
+  const x = tf.tensor4d(values(xShape.reduce((a, b) => a * b), 1), xShape);
+  const w = tf.tensor4d(values(wShape.reduce((a, b) => a * b), 2), wShape);
+  const probe = tf.conv2d(x, w, c.stride, c.pad);
+  const outShape = probe.shape;
+  probe.dispose();
+  const r = tf.tensor(values(outShape.reduce((a, b) => a * b), 3), outShape);
+  const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), r)),
+  )([x, w]);
+  const result = { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  tf.dispose([x, w, r, dx, dw]);
+  return result;
+}
+
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i] - expected[i]));
+    maxRef = Math.max(maxRef, Math.abs(expected[i]));
+  }
+  return maxDiff / maxRef;
+}
+
+const cases: Case[] = [];
+for (const stride of [1, 2]) {
+  for (const pad of ['same', 'valid'] as const) {
+    for (const size of [[8, 8], [7, 9]] as Array<[number, number]>) {
+      cases.push({ batch: 2, size, inChannels: 3, outChannels: 5, kernel: 3, stride, pad });
+    }
+  }
+}
+cases.push(
+  { batch: 3, size: [8, 8], inChannels: 4, outChannels: 8, kernel: 1, stride: 2, pad: 'same' }, // ResNet-50 projection
+  { batch: 2, size: [7, 7], inChannels: 4, outChannels: 8, kernel: 1, stride: 2, pad: 'valid' }, // odd size, cropped
+  { batch: 2, size: [16, 16], inChannels: 3, outChannels: 8, kernel: 7, stride: 2, pad: 'same' }, // ImageNet stem
+  { batch: 2, size: [15, 15], inChannels: 3, outChannels: 4, kernel: 7, stride: 2, pad: 'same' },
+  { batch: 1, size: [28, 28], inChannels: 1, outChannels: 8, kernel: 3, stride: 1, pad: 'valid' }, // reference CNN
+  { batch: 4, size: [6, 6], inChannels: 16, outChannels: 16, kernel: 3, stride: 1, pad: 'same' },
+  { batch: 2, size: [9, 8], inChannels: 5, outChannels: 6, kernel: 3, stride: 2, pad: 1 },
+  { batch: 2, size: [8, 8], inChannels: 2, outChannels: 3, kernel: 3, stride: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  { batch: 2, size: [10, 10], inChannels: 2, outChannels: 3, kernel: 4, stride: 2, pad: 'same' }, // even kernel
+);
+
+describe('accelerated wasm conv2d gradients match the cpu backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerAcceleratedWasmKernels({ force: true });
+  });
+  afterAll(async () => {
+    unregisterAcceleratedWasmKernels();
+    await tf.setBackend('cpu');
+  });
+
+  it.each(cases)('k$kernel s$stride pad $pad, size $size, ci $inChannels co $outChannels, batch $batch', async (c) => {
+    await tf.setBackend('cpu');
+    const expected = convGradients(c);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = convGradients(c);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relativeError(actual.dx, expected.dx)).toBeLessThan(1e-4);
+    expect(relativeError(actual.dw, expected.dw)).toBeLessThan(1e-4);
+  });
+
+  it('only the wasm backend gets the kernels, and registering twice is harmless', () => {
+    expect(registerAcceleratedWasmKernels({ force: true })).toBe(true);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')?.kernelFunc).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')?.backendName).toBe('cpu');
+  });
+});

@@ -1,0 +1,47 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+
+const BACKEND = 'wasm';
+/** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
+export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
+
+/** The stock kernels we replaced, to restore them; null while ours are not registered. */
+let replaced: Map<string, KernelConfig | undefined> | null = null;
+
+/** The kernels this module provides for the wasm backend. */
+export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+
+/**
+ * Registers the accelerated training kernels for the `wasm` backend only (input and filter
+ * gradients of conv2d expressed through wasm's fast forward Conv2D). Idempotent. Other
+ * backends are untouched. Returns true when they are registered after the call.
+ */
+export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}): boolean {
+  if (replaced) return true;
+  if (!options.force && process.env[STOCK_WASM_ENV] === '1') return false;
+  const stockInput = getKernel('Conv2DBackpropInput', BACKEND);
+  const configs = [conv2DBackpropInputConfig(BACKEND, stockInput?.kernelFunc), conv2DBackpropFilterConfig(BACKEND)];
+  replaced = new Map();
+  for (const config of configs) {
+    const stock = getKernel(config.kernelName, BACKEND);
+    replaced.set(config.kernelName, stock);
+    if (stock) unregisterKernel(config.kernelName, BACKEND);
+    registerKernel(config);
+  }
+  return true;
+}
+
+/** Restores the stock wasm kernels (no Conv2DBackpropFilter, the slow Conv2DBackpropInput). */
+export function unregisterAcceleratedWasmKernels(): void {
+  if (!replaced) return;
+  for (const [name, stock] of replaced) {
+    unregisterKernel(name, BACKEND);
+    if (stock) registerKernel(stock);
+  }
+  replaced = null;
+}
+
+export function acceleratedWasmKernelsRegistered(): boolean {
+  return replaced !== null;
+}
