@@ -14,8 +14,14 @@ export interface OriginalSchedule {
   gamma: number;
   /** Optional warm-up at the start of the original training, in epochs. */
   warmupEpochs?: number;
-  /** SGD momentum of the original training. */
+  /** SGD momentum of the original training (0.9 when omitted). */
   momentum?: number;
+  /** Coupled weight decay (added to the gradient, as PyTorch's SGD does). */
+  weightDecay?: number;
+  /** Mini-batch size of the original training. */
+  batchSize?: number;
+  /** Nesterov momentum (the reference recipes use plain momentum). */
+  nesterov?: boolean;
 }
 
 /** A retraining budget: E epochs of S optimizer steps, so E * S steps in all. */
@@ -30,7 +36,10 @@ export interface StepHyperparameters {
   momentum: number;
 }
 
-/** A retraining schedule: a pure function of the original schedule and the budget. */
+/**
+ * A retraining schedule: a pure function of the original schedule and the budget (same input,
+ * same output). Stepped per epoch or per optimizer step, it always returns exactly E*S entries.
+ */
 export interface Schedule {
   /** LR and momentum for every optimizer step `0 .. E*S-1` (exactly E*S entries). */
   compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[];

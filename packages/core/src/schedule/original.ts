@@ -1,0 +1,210 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import type { JsonSchema } from '../interfaces/component';
+import type { OriginalSchedule } from '../interfaces/schedule';
+import { ConfigError, ConfigErrors, UsageError } from '../errors';
+import { schemaErrors } from '../config/validate';
+import { closestName } from '../util/did-you-mean';
+
+/** SGD momentum assumed when an original schedule does not state one. */
+export const DEFAULT_MOMENTUM = 0.9;
+
+/**
+ * The reference recipes of spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
+ * momentum 0.9, weight decay 1e-4, batch 64. ImageNet: 90 epochs, LR 0.1 ×0.1 every 30, batch 256.
+ */
+export const ORIGINAL_PRESETS = {
+  cifar: Object.freeze({
+    epochs: 160,
+    lr: 0.1,
+    milestones: Object.freeze([80, 120]) as number[],
+    gamma: 0.1,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    batchSize: 64,
+    nesterov: false,
+  }),
+  imagenet: Object.freeze({
+    epochs: 90,
+    lr: 0.1,
+    milestones: Object.freeze([30, 60]) as number[],
+    gamma: 0.1,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    batchSize: 256,
+    nesterov: false,
+  }),
+} as const satisfies Record<string, OriginalSchedule>;
+
+export type OriginalPresetName = keyof typeof ORIGINAL_PRESETS;
+export const ORIGINAL_PRESET_NAMES = Object.keys(ORIGINAL_PRESETS) as OriginalPresetName[];
+
+/** An original schedule as a config or JSON file writes it: a preset and/or explicit fields. */
+export type OriginalScheduleInput = Partial<OriginalSchedule> & {
+  preset?: string;
+  /** Config-only key (a trained model to start from); not part of the schedule, ignored here. */
+  checkpoint?: string;
+};
+
+/** JSON Schema of an original-schedule description (the config's `original` key). */
+export const originalScheduleSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    preset: { enum: ORIGINAL_PRESET_NAMES },
+    epochs: { type: 'integer', minimum: 1 },
+    lr: { type: 'number', exclusiveMinimum: 0 },
+    milestones: { type: 'array', items: { type: 'integer', minimum: 1 } },
+    gamma: { type: 'number', exclusiveMinimum: 0 },
+    warmupEpochs: { type: 'number', minimum: 0 },
+    momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+    weightDecay: { type: 'number', minimum: 0 },
+    batchSize: { type: 'integer', minimum: 1 },
+    nesterov: { type: 'boolean' },
+    checkpoint: { type: 'string' },
+  },
+};
+
+// verbose: schemaErrors reads parentSchema to suggest the closest known key.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const validateShape = ajv.compile(originalScheduleSchema);
+
+/** A copy of a preset (mutable, so callers can override fields). */
+export function originalPreset(name: string): OriginalSchedule {
+  if (!(name in ORIGINAL_PRESETS)) {
+    throw new UsageError(`unknown original-schedule preset "${name}"${suggest(name)} (presets: ${ORIGINAL_PRESET_NAMES.join(', ')})`);
+  }
+  const preset = ORIGINAL_PRESETS[name as OriginalPresetName];
+  return { ...preset, milestones: [...preset.milestones] };
+}
+
+/**
+ * Turns a description (a preset name, or `{ preset?, ...fields }` where fields override the
+ * preset) into a checked OriginalSchedule. Without a preset, `epochs`, `lr`, `milestones`
+ * and `gamma` are required. Throws ConfigErrors naming each bad key as `keyPath.key`.
+ */
+export function resolveOriginalSchedule(
+  input: string | OriginalScheduleInput,
+  keyPath = 'original',
+  file?: string,
+): OriginalSchedule {
+  if (typeof input === 'string') return validateOriginalSchedule(originalPreset(input), keyPath, file);
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigErrors([new ConfigError(keyPath, `must be a preset name (${ORIGINAL_PRESET_NAMES.join(', ')}) or an object`, file)]);
+  }
+  if (!validateShape(input)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], input, keyPath, file));
+  const { preset, checkpoint: _checkpoint, ...fields } = input;
+  const base: Partial<OriginalSchedule> = preset ? originalPreset(preset) : {};
+  return validateOriginalSchedule({ ...base, ...fields }, keyPath, file);
+}
+
+/**
+ * Checks a complete original schedule: types and ranges, and that the milestones are
+ * increasing and inside the training (0 < m < epochs), and the warm-up ends before the
+ * first milestone. Returns a normalised copy; throws ConfigErrors listing every problem.
+ */
+export function validateOriginalSchedule(value: Partial<OriginalSchedule>, keyPath = 'original', file?: string): OriginalSchedule {
+  if (!validateShape(value)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], value, keyPath, file));
+  const problems: ConfigError[] = [];
+  const at = (key: string) => (keyPath ? `${keyPath}.${key}` : key);
+  for (const key of ['epochs', 'lr', 'milestones', 'gamma'] as const) {
+    if (value[key] === undefined) {
+      problems.push(new ConfigError(at(key), `is required (or start from a preset: "preset": "cifar" or "imagenet")`, file));
+    }
+  }
+  if (problems.length) throw new ConfigErrors(problems);
+  const original = value as OriginalSchedule;
+  original.milestones.forEach((m, i) => {
+    if (m >= original.epochs) {
+      problems.push(new ConfigError(`${at('milestones')}[${i}]`, `${m} is not inside the ${original.epochs}-epoch training (milestones must be < epochs)`, file));
+    }
+    if (i > 0 && m <= original.milestones[i - 1]) {
+      problems.push(new ConfigError(`${at('milestones')}[${i}]`, `milestones must increase (${original.milestones[i - 1]} then ${m})`, file));
+    }
+  });
+  const warmup = original.warmupEpochs ?? 0;
+  const firstMilestone = original.milestones[0] ?? original.epochs;
+  if (warmup > firstMilestone || warmup >= original.epochs) {
+    problems.push(new ConfigError(at('warmupEpochs'), `${warmup} must end before the first LR drop (epoch ${firstMilestone}) and the end of training`, file));
+  }
+  if (problems.length) throw new ConfigErrors(problems);
+  return { ...original, milestones: [...original.milestones] };
+}
+
+/**
+ * Reads an original schedule from a preset name (`cifar`, `imagenet`) or a JSON file holding
+ * `{ preset?, epochs, lr, milestones, gamma, ... }` (a relative path is taken from `cwd`).
+ */
+export function readOriginalSchedule(presetOrFile: string, cwd = process.cwd()): OriginalSchedule {
+  if (presetOrFile in ORIGINAL_PRESETS) return resolveOriginalSchedule(presetOrFile);
+  const file = path.resolve(cwd, presetOrFile);
+  if (!fs.existsSync(file)) {
+    throw new UsageError(
+      `"${presetOrFile}" is neither an original-schedule preset${suggest(presetOrFile)} (presets: ${ORIGINAL_PRESET_NAMES.join(', ')}) ` +
+        `nor a JSON file (looked for ${file})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigErrors([new ConfigError('', `is not valid JSON: ${(error as Error).message}`, file)]);
+  }
+  return resolveOriginalSchedule(parsed as OriginalScheduleInput, '', file);
+}
+
+/**
+ * The original schedule's learning rate during `epoch` (0-based; fractional epochs allowed).
+ * Warm-up: epoch e < W uses lr·(e+1)/(W+1), a linear ramp that never reaches 0 or lr early.
+ * Then lr·gamma^k, k = the number of milestones m with m <= epoch. Past the end it keeps the
+ * last LR.
+ */
+export function originalLrAt(original: OriginalSchedule, epoch: number): number {
+  if (!(epoch >= 0)) throw new RangeError(`originalLrAt: epoch must be >= 0 (got ${epoch})`);
+  const warmup = original.warmupEpochs ?? 0;
+  if (epoch < warmup) return (original.lr * (epoch + 1)) / (warmup + 1);
+  let lr = original.lr;
+  for (const milestone of original.milestones) if (epoch >= milestone) lr *= original.gamma;
+  return lr;
+}
+
+/** The learning rates a derived schedule takes from the original (spec/schedules.md). */
+export interface OriginalLrSummary {
+  /** The base LR (`lr`): the first LR after any warm-up. SLR's peak. */
+  base: number;
+  /** The LR of epoch 0 (the base LR unless there is a warm-up). */
+  first: number;
+  /** The LR of the last epoch. FT's LR; SLR's and CLR's start. */
+  last: number;
+  /** The largest LR of any epoch. CLR's `max_lr`. */
+  largest: number;
+}
+
+export function originalLrSummary(original: OriginalSchedule): OriginalLrSummary {
+  let largest = -Infinity;
+  for (let epoch = 0; epoch < original.epochs; epoch++) largest = Math.max(largest, originalLrAt(original, epoch));
+  return {
+    base: original.lr,
+    first: originalLrAt(original, 0),
+    last: originalLrAt(original, original.epochs - 1),
+    largest,
+  };
+}
+
+/** The original schedule's momentum, or 0.9 when it states none. */
+export function originalMomentum(original: OriginalSchedule): number {
+  return original.momentum ?? DEFAULT_MOMENTUM;
+}
+
+/** One line, e.g. `160 epochs, lr 0.1, ×0.1 at 80, 120, momentum 0.9`. */
+export function describeOriginalSchedule(original: OriginalSchedule): string {
+  const drops = original.milestones.length ? `, ×${original.gamma} at ${original.milestones.join(', ')}` : '';
+  const warmup = original.warmupEpochs ? `, ${original.warmupEpochs}-epoch warm-up` : '';
+  return `${original.epochs} epochs, lr ${original.lr}${drops}${warmup}, momentum ${originalMomentum(original)}`;
+}
+
+function suggest(name: string): string {
+  const close = closestName(name, ORIGINAL_PRESET_NAMES);
+  return close ? ` — did you mean "${close}"?` : '';
+}
