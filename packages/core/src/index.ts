@@ -40,4 +40,7 @@ export {
 } from './backend/select';
 
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
+
+export * from './schedule';
+export * from './plot';
 export { Rng, deriveSeed } from './util/rng';
