@@ -1,0 +1,73 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { Ledger, LedgerEntries } from '@prunebench/core';
+
+/** A ledger that only records, for tests (the harness passes the real one). */
+export function recordingLedger(): Ledger {
+  const entries: LedgerEntries = {
+    optimizerSteps: 0,
+    samples: 0,
+    extraForwardSamples: 0,
+    extraBackwardSamples: 0,
+    extraOptimizerSteps: 0,
+    wallTimeMs: {},
+  };
+  return {
+    entries,
+    charge(kind, amount) {
+      entries[kind] += amount;
+    },
+    async time(phase, work) {
+      const start = Date.now();
+      try {
+        return await work();
+      } finally {
+        entries.wallTimeMs[phase] = (entries.wallTimeMs[phase] ?? 0) + Date.now() - start;
+      }
+    },
+  };
+}
+
+/** conv(4) → BN → relu → conv(6) → BN → relu → maxpool → flatten → dense(3): tiny, with a flatten → dense link. */
+export function tinyConvNet(seed = 1): tfl.LayersModel {
+  const input = tfl.input({ shape: [6, 6, 2], name: 'input' });
+  let x = tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, name: 'conv1', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }).apply(input) as tfl.SymbolicTensor;
+  x = tfl.layers.batchNormalization({ name: 'bn1' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.reLU({ name: 'relu1' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', name: 'conv2', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.batchNormalization({ name: 'bn2' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.reLU({ name: 'relu2' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }).apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.flatten({ name: 'flatten' }).apply(x) as tfl.SymbolicTensor;
+  const output = tfl.layers.dense({ units: 3, name: 'fc', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 2 }) }).apply(x) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: output, name: 'tiny' });
+}
+
+/** Random BN statistics and affine parameters, so BN is not the identity in equivalence tests. */
+export function randomizeBatchNorms(model: tfl.LayersModel, seed = 7): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'BatchNormalization') continue;
+    const values = layer.getWeights().map((w, i) =>
+      tf.tidy(() => {
+        const r = tf.randomUniform(w.shape, 0, 1, 'float32', seed + i);
+        // gamma, beta: any sign; moving mean any; moving variance positive.
+        return i === 3 ? tf.add(r, 0.5) : tf.sub(tf.mul(r, 2), 1);
+      }),
+    );
+    layer.setWeights(values);
+    tf.dispose(values);
+  }
+}
+
+/** One plain SGD step on softmax cross-entropy, for tests that train a little. */
+export function sgdStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, lr = 0.1): void {
+  const optimizer = tf.train.sgd(lr);
+  tf.tidy(() => {
+    optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      false,
+      model.trainableWeights.map((w) => w.read() as tf.Variable),
+    );
+  });
+  optimizer.dispose();
+}
