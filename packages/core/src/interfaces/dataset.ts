@@ -10,6 +10,11 @@ export interface DatasetInfo {
   /** Examples per split (0 when a split is absent). */
   sizes: Record<SplitName, number>;
   classNames?: string[];
+  /**
+   * The per-channel normalisation applied to x: x = (pixel / 255 - mean[c]) / std[c].
+   * Absent when the dataset does not normalise this way.
+   */
+  normalization?: { mean: number[]; std: number[] };
 }
 
 export interface Batch {
@@ -39,3 +44,9 @@ export interface Dataset {
 }
 
 export type DatasetClass = ComponentClass<Dataset>;
+
+/** Optimizer steps one epoch of `size` examples takes (what schedules and the ledger count). */
+export function batchesPerEpoch(size: number, batchSize: number, dropRemainder = false): number {
+  if (!(batchSize > 0)) throw new RangeError(`batchSize must be positive, got ${batchSize}`);
+  return dropRemainder ? Math.floor(size / batchSize) : Math.ceil(size / batchSize);
+}
