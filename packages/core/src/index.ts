@@ -41,6 +41,13 @@ export {
 
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
 
+// The channel dependency graph and cost counting (models and pruners build on them).
+export * from './graph/types';
+export { buildChannelGraph } from './graph/build-graph';
+export { applyChannelSelection } from './graph/apply-selection';
+export { CHANNEL_ZERO_PAD_CLASS } from './graph/layer-kinds';
+export { countCost, type CostOptions, type LayerCost, type ModelCost } from './cost/count-cost';
+
 export * from './schedule';
 export * from './plot';
 export { Rng, deriveSeed } from './util/rng';
