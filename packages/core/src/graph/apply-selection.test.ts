@@ -1,0 +1,122 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { applyChannelSelection } from './apply-selection';
+import { buildChannelGraph } from './build-graph';
+import type { ChannelGraph, PruningGroup } from './types';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/**
+ * conv1 → BN → ReLU → depthwise → conv2 ┐
+ *                   └──────────→ conv3 ┴ concat → conv4 → BN ┐
+ *                                             └─→ proj (1×1) ┴ add → ReLU → flatten → fc1 → BN → ReLU → fc2
+ */
+function buildNet(): tfl.LayersModel {
+  const input = tfl.input({ shape: [4, 4, 3] });
+  const conv = (name: string, filters: number, kernelSize = 3) =>
+    tfl.layers.conv2d({ name, filters, kernelSize, padding: 'same', kernelInitializer: tfl.initializers.randomNormal({ seed: filters + kernelSize }) });
+  const a = tfl.layers.reLU().apply(tfl.layers.batchNormalization({ name: 'bn1' }).apply(conv('conv1', 6).apply(input))) as tfl.SymbolicTensor;
+  const dw = tfl.layers.depthwiseConv2d({ name: 'dw', kernelSize: 3, padding: 'same' }).apply(a) as tfl.SymbolicTensor;
+  const c2 = conv('conv2', 5).apply(dw) as tfl.SymbolicTensor;
+  const c3 = conv('conv3', 4, 1).apply(a) as tfl.SymbolicTensor;
+  const cat = tfl.layers.concatenate({ name: 'cat' }).apply([c2, c3]) as tfl.SymbolicTensor;
+  const c4 = tfl.layers.batchNormalization({ name: 'bn4' }).apply(conv('conv4', 6).apply(cat)) as tfl.SymbolicTensor;
+  const proj = conv('proj', 6, 1).apply(cat) as tfl.SymbolicTensor;
+  const sum = tfl.layers.reLU().apply(tfl.layers.add({ name: 'add' }).apply([c4, proj])) as tfl.SymbolicTensor;
+  const fc1 = tfl.layers.dense({ name: 'fc1', units: 7 }).apply(tfl.layers.flatten({ name: 'flat' }).apply(sum)) as tfl.SymbolicTensor;
+  const hidden = tfl.layers.reLU().apply(tfl.layers.batchNormalization({ name: 'bn_fc1' }).apply(fc1)) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ name: 'fc2', units: 3 }).apply(hidden) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: out });
+}
+
+/** Gives BN layers non-trivial statistics, so slicing them wrongly would show. */
+function randomizeBatchNorm(model: tfl.LayersModel): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'BatchNormalization') continue;
+    const values = layer.getWeights().map((w, i) =>
+      i === 3 ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', i) : tf.randomNormal(w.shape, 0, 1, 'float32', i + 1),
+    );
+    layer.setWeights(values);
+    tf.dispose(values);
+  }
+}
+
+/** Zeroes, in the original, every consumer's input weights of the channels not kept. */
+function zeroDroppedInputs(model: tfl.LayersModel, graph: ChannelGraph, keep: Map<number, number[]>): void {
+  for (const [id, kept] of keep) {
+    const group: PruningGroup = graph.groups[id];
+    for (const member of group.members.filter((m) => m.role === 'consumer')) {
+      const layer = model.getLayer(member.layer);
+      const [kernel, ...rest] = layer.getWeights();
+      const axis = kernel.rank - 2;
+      const mask = new Float32Array(kernel.shape[axis]).fill(1);
+      for (let p = 0; p < member.spatial; p++) {
+        for (let k = 0; k < group.channels; k++) if (!kept.includes(k)) mask[p * member.channels + member.offset + k] = 0;
+      }
+      const shape = kernel.shape.map((d, i) => (i === axis ? d : 1));
+      const masked = tf.tidy(() => tf.mul(kernel, tf.tensor(mask, shape)));
+      layer.setWeights([masked, ...rest]);
+      masked.dispose();
+    }
+  }
+}
+
+describe('applyChannelSelection', () => {
+  it('builds a smaller model whose outputs equal the original with those channels zeroed', () => {
+    const model = buildNet();
+    randomizeBatchNorm(model);
+    const graph = buildChannelGraph(model);
+    const group = (...producers: string[]) => graph.groups.find((g) => producers.every((p) => g.producers.includes(p)))!;
+    const keep = new Map<number, number[]>([
+      [group('conv1').id, [0, 2, 5]],
+      [group('conv2').id, [1, 3]],
+      [group('conv3').id, [0, 3]],
+      [group('conv4', 'proj').id, [0, 1, 4]],
+      [group('fc1').id, [2, 3, 6]],
+    ]);
+    expect([...keep.keys()].every((id) => graph.groups[id].prunable)).toBe(true);
+
+    const before = tf.memory().numTensors;
+    const pruned = applyChannelSelection(model, graph, keep);
+    expect(tf.memory().numTensors).toBe(before + pruned.weights.length);
+
+    const shapes = Object.fromEntries(pruned.layers.flatMap((l) => l.weights.map((w) => [w.originalName, w.shape])));
+    expect(shapes['conv1/kernel']).toEqual([3, 3, 3, 3]);
+    expect(shapes['bn1/gamma']).toEqual([3]);
+    expect(shapes['dw/depthwise_kernel']).toEqual([3, 3, 3, 1]);
+    expect(shapes['conv2/kernel']).toEqual([3, 3, 3, 2]);
+    expect(shapes['conv3/kernel']).toEqual([1, 1, 3, 2]);
+    expect(shapes['conv4/kernel']).toEqual([3, 3, 4, 3]);
+    expect(shapes['proj/kernel']).toEqual([1, 1, 4, 3]);
+    expect(shapes['bn4/moving_variance']).toEqual([3]);
+    expect(shapes['fc1/kernel']).toEqual([4 * 4 * 3, 3]);
+    expect(shapes['fc2/kernel']).toEqual([3, 3]);
+
+    zeroDroppedInputs(model, graph, keep);
+    const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 7);
+    const expected = model.predict(x) as tf.Tensor;
+    const actual = pruned.predict(x) as tf.Tensor;
+    const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(expected, actual))).dataSync()[0]);
+    const scale = tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0]);
+    expect(scale).toBeGreaterThan(1e-3);
+    expect(difference).toBeLessThan(1e-4 * Math.max(1, scale));
+    tf.dispose([x, expected, actual]);
+    pruned.dispose();
+    model.dispose();
+  });
+
+  it('refuses unprunable groups and malformed indices', () => {
+    const model = buildNet();
+    const graph = buildChannelGraph(model);
+    const output = graph.groups.find((g) => g.producers.includes('fc2'))!;
+    const conv1 = graph.groups.find((g) => g.producers.includes('conv1'))!;
+    expect(() => applyChannelSelection(model, graph, { [output.id]: [0, 1] })).toThrow(/cannot be pruned: reaches the model output/);
+    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [2, 1] })).toThrow(/sorted, distinct/);
+    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [6] })).toThrow(/0\.\.5/);
+    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [] })).toThrow(/at least one/);
+    model.dispose();
+  });
+});
