@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-wasm';
 import type { Batch } from '../interfaces/dataset';
+import { registerAcceleratedWasmKernels } from '../backend/wasm/register';
 import { evaluate } from './evaluate';
 import { RunLedger } from './ledger';
 import { BandsDataset, tinyConvNet, tinyResNet } from './synthetic-fixtures';
@@ -9,8 +9,10 @@ import { train, type StepProgress } from './train';
 
 const constant = (steps: number, lr = 0.05, momentum = 0.9) => Array.from({ length: steps }, () => ({ lr, momentum }));
 
+// The trainer runs on the default embedded backend, wasm with the accelerated training kernels.
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await tf.setBackend('wasm');
+  registerAcceleratedWasmKernels({ force: true });
 });
 
 describe('train', () => {
@@ -124,9 +126,10 @@ describe('train', () => {
       let i = 0;
       for await (const batch of good.batches('train', { batchSize: 16, seed: 0, epoch: 0 })) {
         if (i++ === 2) {
-          const bad = tf.fill(batch.x.shape, NaN);
-          batch.x.dispose();
-          yield { x: bad, y: batch.y };
+          // NaN labels make the loss NaN on every backend (XNNPACK's relu/max-pool drop NaN inputs).
+          const bad = tf.fill(batch.y.shape, NaN);
+          batch.y.dispose();
+          yield { x: batch.x, y: bad };
         } else yield batch;
       }
     }
@@ -137,6 +140,17 @@ describe('train', () => {
     expect(result.steps).toBe(2);
     expect(result.message).toBe('diverged at step 2 (loss NaN)');
     expect(model.trainableWeights.every((w) => Array.from(w.read().dataSync()).every(Number.isFinite))).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('reports a run whose learning rate blows it up as diverged', async () => {
+    const model = tinyConvNet(8, 4);
+    const before = tf.memory().numTensors;
+    const result = await train(model, { data: { dataset: new BandsDataset() }, batchSize: 16, hyperparameters: constant(40, 1e12) });
+    expect(result.status).toBe('diverged');
+    expect(result.message).toMatch(/^diverged at step \d+ \(loss (NaN|Infinity)\)$/);
+    expect(result.steps).toBe(result.divergedAtStep);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
@@ -196,6 +210,3 @@ describe('evaluate', () => {
     model.dispose();
   });
 });
-
-// Keep tfl imported for its side effect of registering gradients on the cpu backend.
-void tfl;
