@@ -50,7 +50,9 @@ export function randomizeBatchNorms(model: tfl.LayersModel, seed = 7): void {
     const values = layer.getWeights().map((w, i) =>
       tf.tidy(() => {
         const r = tf.randomUniform(w.shape, 0, 1, 'float32', seed + i);
-        // gamma, beta: any sign; moving mean any; moving variance positive.
+        // gamma and moving mean of any sign; beta positive so channels stay alive after ReLU
+        // (a dead channel would make an equivalence test vacuous); moving variance positive.
+        if (i === 1) return tf.add(tf.mul(r, 0.8), 0.2);
         return i === 3 ? tf.add(r, 0.5) : tf.sub(tf.mul(r, 2), 1);
       }),
     );
@@ -70,4 +72,30 @@ export function sgdStep(model: tfl.LayersModel, x: tf.Tensor, y: tf.Tensor, lr =
     );
   });
   optimizer.dispose();
+}
+
+/**
+ * input → conv a(6) → BN → ReLU ┬→ conv b(4) → BN → ReLU ┐
+ *                               ├→ conv c(5) → BN → ReLU ┴ concat → conv d(6) → BN ┐
+ *                               └→ conv e(6) → BN ────────────────────────────────┴ add → ReLU → GAP → dense(3)
+ * Branches, a concat, a residual add and a global pool: what a hand-built net may hold.
+ */
+export function branchyNet(seed = 11): tfl.LayersModel {
+  const input = tfl.input({ shape: [5, 5, 3], name: 'input' });
+  const conv = (name: string, filters: number, x: tfl.SymbolicTensor, kernelSize = 3) =>
+    tfl.layers
+      .conv2d({ name, filters, kernelSize, padding: 'same', useBias: false, kernelInitializer: tfl.initializers.glorotNormal({ seed: seed + filters + name.length }) })
+      .apply(x) as tfl.SymbolicTensor;
+  const bn = (name: string, x: tfl.SymbolicTensor) => tfl.layers.batchNormalization({ name }).apply(x) as tfl.SymbolicTensor;
+  const relu = (x: tfl.SymbolicTensor) => tfl.layers.reLU().apply(x) as tfl.SymbolicTensor;
+  const a = relu(bn('bn_a', conv('conv_a', 6, input)));
+  const b = relu(bn('bn_b', conv('conv_b', 4, a)));
+  const c = relu(bn('bn_c', conv('conv_c', 5, a, 1)));
+  const cat = tfl.layers.concatenate({ name: 'cat' }).apply([b, c]) as tfl.SymbolicTensor;
+  const d = bn('bn_d', conv('conv_d', 6, cat));
+  const e = bn('bn_e', conv('conv_e', 6, a, 1));
+  const sum = relu(tfl.layers.add({ name: 'add' }).apply([d, e]) as tfl.SymbolicTensor);
+  const pooled = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ name: 'fc', units: 3, kernelInitializer: tfl.initializers.glorotNormal({ seed }) }).apply(pooled) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: out, name: 'branchy' });
 }

@@ -13,7 +13,7 @@ export function applyWeightMasks(model: LayersModel, masks: WeightMasks): void {
   for (const [key, mask] of masks) {
     const variable = byKey.get(key);
     if (!variable) throw new Error(`weight mask "${key}" matches no weight of model "${model.name}"`);
-    const size = variable.shape.reduce((a, b) => a * (b ?? 1), 1);
+    const size = (variable.shape as number[]).reduce((a, b) => a * b, 1);
     if (size !== mask.length) {
       throw new Error(`weight mask "${key}" has ${mask.length} entries but the weight has ${size}`);
     }

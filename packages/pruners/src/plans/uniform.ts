@@ -1,0 +1,36 @@
+import { inject, injectable } from 'tsyringe';
+import { OPTIONS, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
+import { keepCount } from '../util/select';
+import { candidateGroups, layersOptionSchema } from './plan-targets';
+
+export interface UniformPlanOptions {
+  /** Fraction of each group's channels removed: keep = floor(C × (1 − ratio)). */
+  ratio: number;
+  layers: 'conv' | 'all';
+  /** Fewest channels a group keeps. */
+  minChannels: number;
+}
+
+/** One ratio for every prunable group (conv-produced by default). */
+@injectable()
+export class UniformPlan implements Plan {
+  static readonly id = 'uniform';
+  static readonly description = 'one pruning ratio for every prunable layer';
+  static readonly optionsSchema: JsonSchema = {
+    type: 'object',
+    properties: {
+      ratio: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'fraction of channels removed per layer' },
+      layers: layersOptionSchema,
+      minChannels: { type: 'integer', minimum: 1, default: 1, description: 'fewest channels a layer keeps' },
+    },
+    required: ['ratio'],
+    additionalProperties: false,
+  };
+
+  constructor(@inject(OPTIONS) private readonly options: UniformPlanOptions) {}
+
+  allocate({ graph }: PlanInput): Map<number, number> {
+    const { ratio, layers = 'conv', minChannels = 1 } = this.options;
+    return new Map(candidateGroups(graph, layers).map((g) => [g.id, keepCount(g.channels, ratio, Math.min(minChannels, g.channels))]));
+  }
+}
