@@ -38,6 +38,30 @@ export {
   type BackendSelection,
   type BackendAttempt,
 } from './backend/select';
+export {
+  registerAcceleratedWasmKernels,
+  unregisterAcceleratedWasmKernels,
+  acceleratedWasmKernelsRegistered,
+  ACCELERATED_WASM_KERNELS,
+  STOCK_WASM_ENV,
+} from './backend/wasm/register';
+
+// Training: the trainer, SGD, evaluation, the ledger, checkpoints.
+export {
+  train,
+  type TrainOptions,
+  type TrainResult,
+  type TrainStatus,
+  type StepProgress,
+  type EpochRecord,
+} from './training/train';
+export type { TrainingData } from './training/batches';
+export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
+export { evaluate, type Evaluation, type EvaluateOptions } from './training/evaluate';
+export { RunLedger, emptyLedgerEntries } from './training/ledger';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
+export { fileSystemIO } from './training/fs-io';
+export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors';
 import { BACKEND_NAMES } from '../config/schema';
+import { registerAcceleratedWasmKernels } from './wasm/register';
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
@@ -19,6 +20,8 @@ export interface BackendSelection {
   tfjsBackend: string;
   /** Every backend tried, in order, with the reason it was or was not chosen. */
   attempts: BackendAttempt[];
+  /** wasm only: whether prunebench's accelerated training kernels are registered (see `STOCK_WASM_ENV`). */
+  acceleratedKernels?: boolean;
 }
 
 /** Fastest first: what `auto` tries. */
@@ -78,6 +81,9 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
       const tfjsBackend = await tryBackend(name);
       attempts.push({ name, ok: true, reason: 'selected' });
       const selection: BackendSelection = { name, tfjsBackend, attempts };
+      // Training on stock wasm is impossible (no Conv2DBackpropFilter) or slow: use ours,
+      // unless PRUNEBENCH_STOCK_WASM=1.
+      if (tfjsBackend === 'wasm') selection.acceleratedKernels = registerAcceleratedWasmKernels();
       for (const hook of afterSelect) hook(selection);
       return selection;
     } catch (error) {
