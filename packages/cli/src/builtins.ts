@@ -1,13 +1,16 @@
-import type { PrunebenchPlugin, PluginSource } from '@prunebench/core';
-import datasets from '@prunebench/datasets';
-import models from '@prunebench/models';
-import pruners from '@prunebench/pruners';
-import schedules from '@prunebench/schedules';
+import { loadBuiltinPlugins, type PrunebenchPlugin, type PluginSource } from '@prunebench/core';
 
-/** The built-in plugin packages, wired in by the CLI exactly as loaded third-party ones are. */
+/**
+ * The built-in plugin packages, wired in by the CLI exactly as loaded third-party ones are.
+ * Resolved here, from the CLI, to files that worker threads can load as well.
+ */
+export const BUILTIN_PLUGIN_MODULES: string[] = [
+  require.resolve('@prunebench/schedules'),
+  require.resolve('@prunebench/pruners'),
+  require.resolve('@prunebench/models'),
+  require.resolve('@prunebench/datasets'),
+];
+
 export function builtinPlugins(): Array<{ plugin: PrunebenchPlugin; source: PluginSource }> {
-  return [schedules, pruners, models, datasets].map((plugin) => ({
-    plugin,
-    source: { packageName: plugin.name, packageVersion: plugin.version },
-  }));
+  return loadBuiltinPlugins(BUILTIN_PLUGIN_MODULES);
 }

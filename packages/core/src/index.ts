@@ -75,3 +75,19 @@ export { countCost, type CostOptions, type LayerCost, type ModelCost } from './c
 export * from './schedule';
 export * from './plot';
 export { Rng, deriveSeed } from './util/rng';
+
+// The fair-budget study (harness, results, reports).
+export { defineStudy, studyFromConfig, componentLabel, type StudyDefinition, type OriginalRecipe, type StudyOverrides } from './study/definition';
+export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
+export { openStudy, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
+export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
+export { writeReport, type ReportFiles } from './study/report';
+export { auditBudgets, UnequalBudgetError } from './study/audit';
+export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
+export { ResultStore } from './study/store';
+export type { RunRecord, Metrics, CostFigures } from './study/record';
+export type { StudyEvent, ProgressSink } from './study/progress';
+export { saveMasks, parseMasks, loadMasks } from './study/masks';
+export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
+export { definitionHash, stableStringify } from './util/hash';
+export { meanStd } from './util/stats';

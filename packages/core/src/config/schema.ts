@@ -8,10 +8,16 @@ import type { JsonSchema } from '../interfaces/component';
  * schema once plugins are loaded.
  */
 const componentRef: JsonSchema = {
-  description: 'A component id, or { "use": id, ...options }.',
+  description: 'A component id, or { "use": id, "label"?: name, ...options }.',
   type: ['string', 'object'],
   if: { type: 'object' },
-  then: { required: ['use'], properties: { use: { type: 'string', minLength: 1 } } },
+  then: {
+    required: ['use'],
+    properties: {
+      use: { type: 'string', minLength: 1, description: 'The component id.' },
+      label: { type: 'string', minLength: 1, description: 'A name for this entry in reports.' },
+    },
+  },
 };
 
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;

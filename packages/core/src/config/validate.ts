@@ -101,12 +101,18 @@ export function validateConfigStructure(config: unknown, file?: string): void {
 export interface ComponentRef {
   id: string;
   options: Record<string, unknown>;
+  /** A name for reports, when the config gives one. */
+  label?: string;
 }
 
+/**
+ * Splits a config entry into id and options. `use` and `label` are the entry's own keys
+ * (`label` names it in reports); every other key is an option of the component.
+ */
 export function splitComponentRef(ref: string | { use: string; [key: string]: unknown }): ComponentRef {
   if (typeof ref === 'string') return { id: ref, options: {} };
-  const { use, ...options } = ref;
-  return { id: use, options };
+  const { use, label, ...options } = ref;
+  return typeof label === 'string' ? { id: use, options, label } : { id: use, options };
 }
 
 /**
@@ -122,12 +128,13 @@ export function resolveComponentRef(
   file?: string,
 ): ComponentRef {
   const { id, options } = splitComponentRef(ref);
-  if (!registry.has(kind, id)) {
+  if (typeof id !== 'string' || !registry.has(kind, id)) {
     throw new ConfigErrors([new ConfigError(typeof ref === 'string' ? path : `${path}.use`, registry.unknownMessage(kind, id), file)]);
   }
   const { componentClass } = registry.get(kind, id);
   const validated = validateOptions(componentClass.optionsSchema, options, path, `${kind} "${id}"`, file);
-  return { id, options: validated };
+  const { label } = splitComponentRef(ref);
+  return label === undefined ? { id, options: validated } : { id, options: validated, label };
 }
 
 /**

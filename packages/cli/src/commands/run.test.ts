@@ -1,0 +1,78 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../main';
+import { collectingIo } from '../test-io';
+import { tinyStudyConfig } from '../test-study';
+
+describe('prunebench run / report', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-run-'));
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('runs a study end to end, writes the results and resumes without redoing anything', async () => {
+    const out = path.join(root, 'results');
+    const configFile = path.join(root, 'prunebench.config.json');
+    fs.writeFileSync(configFile, JSON.stringify(tinyStudyConfig(out)));
+    const io = collectingIo();
+    const code = await main(['run', '--config', configFile], io);
+    expect(io.stderr()).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    for (const file of ['summary.md', 'summary.csv', 'results.jsonl', 'report.html', 'study.json', 'figures/learning-rates.svg', 'figures/accuracy-vs-flops.svg']) {
+      expect(fs.existsSync(path.join(out, file))).toBe(true);
+    }
+    const records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.filter((r) => r.kind === 'retrain')).toHaveLength(4);
+    for (const record of records) {
+      expect(record.status).toBe('finished');
+      expect(record.versions.backend).toBe('cpu');
+    }
+    const retrains = records.filter((r) => r.kind === 'retrain');
+    expect(new Set(retrains.map((r) => `${r.ledger.optimizerSteps}/${r.ledger.samples}`)).size).toBe(1);
+    expect(retrains[0].ledger.optimizerSteps).toBe(4); // 1 epoch × floor(128 / 32)
+    const prune = records.find((r) => r.kind === 'prune');
+    expect(prune.cost.after.params).toBeLessThan(prune.cost.before.params);
+    const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/\| l1\/uniform \| clr \| 1 \|/);
+    expect(summary).toMatch(/\| random\/uniform \| ft \| 1 \|/);
+    expect(io.stdout()).toMatch(/Summary: .*summary\.md/);
+
+    // Again: everything is found finished and kept as it was.
+    const before = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8');
+    const again = collectingIo();
+    expect(await main(['run', '--config', configFile], again)).toBe(0);
+    expect(again.stdout()).toMatch(/Resuming: 8 runs already finished are kept/);
+    expect(fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8')).toBe(before);
+
+    // The report rebuilds from the run folders alone.
+    fs.rmSync(path.join(out, 'summary.md'));
+    const report = collectingIo();
+    expect(await main(['report', out], report)).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toBe(summary);
+  });
+
+  it('refuses to report a study whose retraining budgets differ, naming the run (exit 1)', async () => {
+    const out = path.join(root, 'results');
+    const runsDir = path.join(out, 'runs');
+    const retrain = fs.readdirSync(runsDir).find((name) => name.startsWith('retrain-'))!;
+    const file = path.join(runsDir, retrain, 'run.json');
+    const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+    record.ledger.samples -= 32;
+    fs.writeFileSync(file, JSON.stringify(record));
+    const io = collectingIo();
+    expect(await main(['report', out], io)).toBe(1);
+    expect(io.stderr()).toMatch(new RegExp(`refusing to write a summary that compares retraining runs of unequal budgets:[\\s\\S]*${retrain}`));
+  });
+
+  it('exits 2 for a report of a folder that is not a study', async () => {
+    const io = collectingIo();
+    expect(await main(['report', root + '/nothing-here'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/holds no study results/);
+  });
+
+  it('exits 2 for bad --workers and --backend values', async () => {
+    for (const argv of [['run', '--workers', '0'], ['run', '--backend', 'webgl']]) {
+      const io = collectingIo();
+      expect(await main(argv, io)).toBe(2);
+    }
+  });
+});

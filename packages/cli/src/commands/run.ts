@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import { loadConfig, runStudy, RunsFailedError, UsageError, BACKEND_NAMES, type BackendName, type StudySource } from '@prunebench/core';
+import type { Command } from 'commander';
+import { BUILTIN_PLUGIN_MODULES } from '../builtins';
+import type { Io } from '../io';
+import { QUICK_STUDY } from '../quick-study';
+
+interface RunOptions {
+  config?: string;
+  out?: string;
+  backend?: string;
+  workers?: string;
+}
+
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers must be a whole number ≥ 1 (got "${value}")`);
+  return n;
+}
+
+function parseBackend(value: string | undefined): BackendName | undefined {
+  if (value === undefined) return undefined;
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')} (got "${value}")`);
+  }
+  return value as BackendName;
+}
+
+/** `prunebench run`: a study from the config found (or given), or the built-in quick study. */
+export function registerRunCommand(program: Command, io: Io): void {
+  program
+    .command('run')
+    .description('run a fair-budget study (the config found or given; with none, the built-in quick study)')
+    .option('-c, --config <file>', 'config file (default: searched from the working folder up to the project root)')
+    .option('-o, --out <dir>', 'results folder (default: the config\'s "out", else ./prunebench-results)')
+    .option('-b, --backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')}`)
+    .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread (default: one per core)')
+    .action(async (options: RunOptions) => {
+      const overrides = { out: options.out, backend: parseBackend(options.backend), workers: parseWorkers(options.workers) };
+      const loaded = await loadConfig({ file: options.config });
+      const source: StudySource = loaded
+        ? { configFile: loaded.filepath, dir: loaded.dir, builtinModules: BUILTIN_PLUGIN_MODULES, overrides }
+        : { configFile: null, inlineConfig: QUICK_STUDY, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides };
+      io.err(loaded ? `prunebench: config ${loaded.filepath}\n` : 'prunebench: no config file found: running the built-in quick study\n');
+
+      // First Ctrl-C: finish the runs in flight, start no more (all finished runs are kept).
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        io.err('\nprunebench: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n');
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      try {
+        const outcome = await runStudy(source, { write: io.out, isTTY: io.isTTY, signal: controller.signal });
+        const relative = (file: string) => path.relative(process.cwd(), file) || '.';
+        io.out(`\nSummary: ${relative(outcome.report.summaryMd)}\nReport:  ${relative(outcome.report.reportHtml)}\n`);
+        io.out(`\n${require('node:fs').readFileSync(outcome.report.summaryMd, 'utf8')}`);
+        if (controller.signal.aborted) throw new RunsFailedError('stopped before every run finished: run the same command again to resume');
+        if (outcome.failed) {
+          throw new RunsFailedError(`${outcome.failed} run(s) failed (see the summary); run the same command again to retry them`);
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
+    });
+}

@@ -1,0 +1,21 @@
+import type { PrunebenchConfig } from '@prunebench/core';
+
+/**
+ * The built-in quick study: what `prunebench run` (and `npm start`) runs with no config.
+ * The study's design at a size that finishes in minutes on 2 cores: a small VGG-style net on a
+ * Fashion-MNIST subset, one plan (half the filters of every prunable layer) applied with the
+ * l1 criterion and at random, retrained under FT, LRW, SLR and CLR at one equal budget.
+ */
+export const QUICK_STUDY: PrunebenchConfig = {
+  dataset: { use: 'fashion-mnist', trainSize: 6400, testSize: 2000 },
+  model: 'vgg-small',
+  original: { epochs: 8, batchSize: 64, lr: 0.1, milestones: [4, 6], gamma: 0.1, momentum: 0.9, weightDecay: 5e-4 },
+  pruners: [
+    { use: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
+    { use: 'random', plan: { use: 'uniform', ratio: 0.5 } },
+  ],
+  schedules: ['ft', 'lrw', 'slr', 'clr'],
+  budgets: [3],
+  seeds: [0],
+  out: 'prunebench-results/quick-study',
+};

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BackendSelection } from '../backend/select';
+import type { StudyEnvironment, StudySource } from './environment';
+import { executeJob } from './execute';
+import type { Job } from './jobs';
+import type { ProgressSink, StudyEvent } from './progress';
+import type { RunRecord } from './record';
+import type { JobRunner } from './scheduler';
+import type { ResultStore } from './store';
+
+/** Runs jobs in this thread, on the backend already selected here. */
+export class InProcessRunner implements JobRunner {
+  constructor(
+    private readonly env: StudyEnvironment,
+    private readonly selection: BackendSelection,
+    private readonly store: ResultStore,
+  ) {}
+
+  run(job: Job, onEvent: ProgressSink): Promise<RunRecord> {
+    return executeJob(job, { ...this.env, selection: this.selection, store: this.store, onEvent });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Messages between the main thread and a study worker. */
+export type ToWorker = { type: 'run'; job: Job };
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'event'; event: StudyEvent }
+  | { type: 'result'; record: RunRecord }
+  | { type: 'error'; message: string; stack?: string };
+
+/** The compiled worker entry, or null when running from TypeScript sources (tests). */
+export function workerScript(): string | null {
+  const script = path.join(__dirname, 'worker.js');
+  return __filename.endsWith('.js') && fs.existsSync(script) ? script : null;
+}
+
+/**
+ * Runs jobs in a worker thread of its own, which has its own tfjs engine and loads the study
+ * (config, plugins, backend) itself from the StudySource. A worker that dies fails its job
+ * and is replaced for the next one.
+ */
+export class WorkerRunner implements JobRunner {
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly script: string,
+    private readonly source: StudySource,
+    private readonly outDir: string,
+  ) {}
+
+  private ensure(): Worker {
+    if (!this.worker) {
+      this.worker = new Worker(this.script, { workerData: { source: this.source, outDir: this.outDir } });
+      this.worker.unref();
+    }
+    return this.worker;
+  }
+
+  run(job: Job, onEvent: ProgressSink): Promise<RunRecord> {
+    const worker = this.ensure();
+    return new Promise<RunRecord>((resolve, reject) => {
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (message: FromWorker) => {
+        if (message.type === 'event') onEvent(message.event);
+        else if (message.type === 'result') {
+          cleanup();
+          resolve(message.record);
+        } else if (message.type === 'error') {
+          cleanup();
+          const error = new Error(message.message);
+          if (message.stack) error.stack = message.stack;
+          reject(error);
+        }
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        this.worker = null;
+        reject(error);
+      };
+      const onExit = (code: number) => {
+        cleanup();
+        this.worker = null;
+        reject(new Error(`the worker thread exited (code ${code}) while running ${job.id}`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ type: 'run', job } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}

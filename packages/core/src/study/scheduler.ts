@@ -1,0 +1,110 @@
+import type { Job } from './jobs';
+import { describeJob } from './jobs';
+import type { ProgressSink } from './progress';
+import type { RunRecord } from './record';
+import type { ResultStore } from './store';
+
+/** Runs one job at a time: in this thread, or in a worker thread it owns. */
+export interface JobRunner {
+  run(job: Job, onEvent: ProgressSink): Promise<RunRecord>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs every job not already complete in the store, each as soon as its dependencies are,
+ * on as many runners as given. A job whose dependency failed is recorded as failed (and so is
+ * retried with it on resume); a job that throws is recorded as failed; the study goes on.
+ * Each record is written (atomically) the moment its job ends, so a kill loses only the runs
+ * in flight.
+ */
+export async function runJobs(options: {
+  jobs: readonly Job[];
+  store: ResultStore;
+  runners: readonly JobRunner[];
+  onEvent: ProgressSink;
+  /** Stop handing out jobs (e.g. on SIGINT); jobs in flight finish. */
+  signal?: AbortSignal;
+  /** Template for records of jobs that never ran (versions, config file). */
+  baseRecord: Pick<RunRecord, 'configFile' | 'versions'>;
+}): Promise<void> {
+  const { jobs, store, runners, onEvent, signal, baseRecord } = options;
+  const pending = jobs.filter((job) => !store.isComplete(job.id));
+  const status = new Map<string, RunRecord['status'] | 'running'>();
+  for (const job of jobs) {
+    const record = store.read(job.id);
+    if (record && store.isComplete(job.id)) status.set(job.id, record.status);
+  }
+  const idle = [...runners];
+  const inFlight = new Set<Promise<void>>();
+
+  const recordSkip = (job: Job, reason: string) => {
+    const now = new Date().toISOString();
+    store.write({
+      id: job.id,
+      kind: job.kind,
+      status: 'failed',
+      error: reason,
+      seed: job.seed,
+      ...labels(job),
+      definition: job.definition,
+      ...baseRecord,
+      startedAt: now,
+      finishedAt: now,
+    });
+    status.set(job.id, 'failed');
+    onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
+  };
+
+  for (;;) {
+    // Hand out every job that can start.
+    for (let i = 0; i < pending.length && idle.length && !signal?.aborted; ) {
+      const job = pending[i];
+      const depStates = job.deps.map((dep) => status.get(dep));
+      const blocked = job.deps.find((dep) => status.get(dep) === 'failed' || status.get(dep) === 'diverged');
+      if (blocked) {
+        pending.splice(i, 1);
+        recordSkip(job, `skipped: it needs ${blocked}, which ${status.get(blocked)}`);
+        continue;
+      }
+      if (depStates.some((s) => s !== 'finished')) {
+        i++;
+        continue;
+      }
+      pending.splice(i, 1);
+      const runner = idle.pop()!;
+      status.set(job.id, 'running');
+      const task = runner
+        .run(job, onEvent)
+        .catch((error: unknown): RunRecord => {
+          const now = new Date().toISOString();
+          return {
+            id: job.id,
+            kind: job.kind,
+            status: 'failed',
+            error: (error as Error)?.stack ?? String(error),
+            seed: job.seed,
+            ...labels(job),
+            definition: job.definition,
+            ...baseRecord,
+            startedAt: now,
+            finishedAt: now,
+          };
+        })
+        .then((record) => {
+          store.write(record);
+          status.set(job.id, record.status);
+          idle.push(runner);
+        });
+      const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+  }
+}
+
+export function labels(job: Job): Pick<RunRecord, 'pruner' | 'schedule' | 'budget'> {
+  if (job.kind === 'prune') return { pruner: job.prunerLabel };
+  if (job.kind === 'retrain') return { pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget };
+  return {};
+}

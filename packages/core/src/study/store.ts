@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
+import { isComplete, type RunRecord } from './record';
+
+/**
+ * The results folder: `runs/<job id>/` per run (run.json, history.csv, model/), and the
+ * study-level files beside it. Every write is atomic (temp file, then rename).
+ */
+export class ResultStore {
+  readonly runsDir: string;
+
+  constructor(readonly outDir: string) {
+    this.runsDir = path.join(outDir, 'runs');
+  }
+
+  runDir(id: string): string {
+    return path.join(this.runsDir, id);
+  }
+
+  /** Where a run keeps its model checkpoint (originals and pruned models). */
+  modelDir(id: string): string {
+    return path.join(this.runDir(id), 'model');
+  }
+
+  read(id: string): RunRecord | undefined {
+    const file = path.join(this.runDir(id), 'run.json');
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // A run.json that does not parse cannot have been written by us (writes are atomic):
+      // treat the run as unfinished rather than trusting it.
+      return undefined;
+    }
+  }
+
+  isComplete(id: string): boolean {
+    return isComplete(this.read(id));
+  }
+
+  /** Writes run.json: the last write of a run. */
+  write(record: RunRecord): void {
+    writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), record);
+  }
+
+  writeFile(id: string, name: string, data: string | Uint8Array): void {
+    writeFileAtomic(path.join(this.runDir(id), name), data);
+  }
+
+  /** Every run.json under runs/, in folder-name order. */
+  list(): RunRecord[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.runsDir).sort();
+    } catch {
+      return [];
+    }
+    return names.flatMap((name) => {
+      const record = this.read(name);
+      return record ? [record] : [];
+    });
+  }
+
+  writeStudyFile(name: string, data: string | Uint8Array): string {
+    const file = path.join(this.outDir, name);
+    writeFileAtomic(file, data);
+    return file;
+  }
+}

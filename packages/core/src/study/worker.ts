@@ -1,0 +1,33 @@
+// Entry of a study worker thread: its own tfjs engine, its own plugins, one job at a time.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStudy, prepareBackend, type StudySource } from './environment';
+import { executeJob } from './execute';
+import type { FromWorker, ToWorker } from './runners';
+import { ResultStore } from './store';
+
+const { source, outDir } = workerData as { source: StudySource; outDir: string };
+const port = parentPort!;
+const post = (message: FromWorker) => port.postMessage(message);
+
+const ready = (async () => {
+  const env = await openStudy(source);
+  const selection = await prepareBackend(env.study);
+  return { env, selection, store: new ResultStore(outDir) };
+})();
+
+port.on('message', async (message: ToWorker) => {
+  if (message.type !== 'run') return;
+  try {
+    const { env, selection, store } = await ready;
+    const record = await executeJob(message.job, {
+      ...env,
+      selection,
+      store,
+      onEvent: (event) => post({ type: 'event', event }),
+    });
+    post({ type: 'result', record });
+  } catch (error) {
+    post({ type: 'error', message: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack });
+  }
+});
