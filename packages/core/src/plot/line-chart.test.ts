@@ -31,6 +31,7 @@ describe('lineChartSvg', () => {
     );
     expect(svg.startsWith('<svg')).toBe(true);
     for (const text of ['decaying', 'flat', 'Test chart', 'epoch', 'learning rate']) expect(svg).toContain(text);
+    expect(svg.split('>decaying<')).toHaveLength(2); // one legend (colour and dash merged), one label
     expect(svg.length).toBeLessThan(200_000); // downsampled: 5000 points per series would be far larger
   });
 

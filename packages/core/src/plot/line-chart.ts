@@ -45,6 +45,8 @@ export async function lineChartSvg(series: LineSeries[], options: LineChartOptio
     });
   }
   const names = series.map((s) => s.name);
+  // The same legend and domain (order) for colour and dash, so Vega-Lite merges them into one legend.
+  const legend = { orient: 'right', labelFontSize: 12, symbolStrokeWidth: 2, symbolSize: 400 } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(options.title ? { title: options.title } : {}),
@@ -62,7 +64,9 @@ export async function lineChartSvg(series: LineSeries[], options: LineChartOptio
         scale: options.logY ? { type: 'log' } : { zero: false },
         axis: options.logY ? { format: '~g' } : {},
       },
-      color: { field: 'series', type: 'nominal', sort: names, title: null, legend: { orient: 'top-right', labelFontSize: 12 } },
+      color: { field: 'series', type: 'nominal', scale: { domain: names }, title: null, legend },
+      // Dash patterns too, so series that coincide (FT and LRW for short budgets) stay visible.
+      strokeDash: { field: 'series', type: 'nominal', scale: { domain: names }, title: null, legend },
       order: { field: 'order', type: 'quantitative' },
     },
   };
