@@ -1,20 +1,30 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { filterRows } from '../util/filters';
+
+// Kernels put the output channel last ([kh, kw, in, out] for a 2-D conv, [in, out] for a dense
+// layer), so the flat data is a [rows, out] matrix: one column per output filter. Scoring walks
+// it directly — a transpose to filter rows costs more than the scoring on the cpu backend.
+
+function outputChannels(kernel: tf.Tensor): number {
+  if (kernel.rank < 2) throw new Error(`expected a conv or dense kernel, got shape [${kernel.shape}]`);
+  return kernel.shape[kernel.rank - 1] as number;
+}
 
 /** PFEC's score of each output filter: Σ|w| over its kh × kw × in kernel. */
 export function l1FilterScores(kernel: tf.Tensor): Float32Array {
-  const scores = tf.tidy(() => tf.sum(tf.abs(filterRows(kernel)), 1));
-  const values = scores.dataSync() as Float32Array;
-  scores.dispose();
-  return Float32Array.from(values);
+  const out = outputChannels(kernel);
+  const data = kernel.dataSync();
+  const sums = new Float64Array(out);
+  for (let i = 0; i < data.length; i++) sums[i % out] += Math.abs(data[i]);
+  return Float32Array.from(sums);
 }
 
 /** The Euclidean norm of each output filter. */
 export function l2FilterScores(kernel: tf.Tensor): Float32Array {
-  const scores = tf.tidy(() => tf.sqrt(tf.sum(tf.square(filterRows(kernel)), 1)));
-  const values = scores.dataSync() as Float32Array;
-  scores.dispose();
-  return Float32Array.from(values);
+  const out = outputChannels(kernel);
+  const data = kernel.dataSync();
+  const sums = new Float64Array(out);
+  for (let i = 0; i < data.length; i++) sums[i % out] += data[i] * data[i];
+  return Float32Array.from(sums, Math.sqrt);
 }
 
 /**
@@ -23,15 +33,16 @@ export function l2FilterScores(kernel: tf.Tensor): Float32Array {
  * (small sums) are the most replaceable and are pruned first.
  */
 export function fpgmFilterScores(kernel: tf.Tensor): Float32Array {
+  const out = outputChannels(kernel);
   const scores = tf.tidy(() => {
-    const rows = filterRows(kernel);
+    const columns = tf.reshape(kernel, [-1, out]);
     // ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b, clamped at 0 against rounding before the square root.
-    const norms = tf.sum(tf.square(rows), 1, true);
-    const gram = tf.matMul(rows, rows, false, true);
+    const gram = tf.matMul(columns, columns, true, false);
+    const norms = tf.reshape(tf.sum(tf.square(columns), 0), [out, 1]);
     const squared = tf.relu(tf.sub(tf.add(norms, tf.transpose(norms)), tf.mul(gram, 2)));
     return tf.sum(tf.sqrt(squared), 1);
   });
-  const values = scores.dataSync() as Float32Array;
+  const values = Float32Array.from(scores.dataSync());
   scores.dispose();
-  return Float32Array.from(values);
+  return values;
 }

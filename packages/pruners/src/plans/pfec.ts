@@ -79,7 +79,8 @@ function matchesResNet(graph: ChannelGraph, shape: ResNetShape): boolean {
   if (graph.convs.length !== shape.convs) return false;
   return graph.convs.every((conv) => {
     if (conv.index === 1) return !conv.residual;
-    const stage = shape.stageEnds.findIndex((end) => conv.index <= end);
+    // A block's second conv (odd) belongs to the stage of its first (even) one.
+    const stage = shape.stageEnds.findIndex((end) => conv.index - (conv.index % 2) <= end);
     const first = conv.residual?.position === 'first';
     return (
       conv.className === 'Conv2D' &&
