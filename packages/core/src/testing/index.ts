@@ -1,0 +1,9 @@
+// @prunebench/core/testing: the conformance kit. Reusable jest suites every plugin of a kind
+// must pass; run them in your plugin's tests (they call jest's describe / it / beforeAll).
+export { describePrunerConformance, prunerConformanceChecks, type PrunerConformanceOptions } from './pruner';
+export { describeScheduleConformance, scheduleConformanceChecks, type ScheduleConformanceOptions } from './schedule';
+export { describeModelConformance, modelConformanceChecks, type ModelConformanceOptions } from './model';
+export { describeDatasetConformance, datasetConformanceChecks, type DatasetConformanceOptions } from './dataset';
+export { componentChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';
+export { conformanceEnvironment, useCpuBackend, expectNoLeakedTensors, type ConformanceSubject, type ConformanceEnvironment } from './environment';
+export { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
