@@ -124,7 +124,14 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
     const after = model.weights.map((w) => Array.from(w.read().dataSync()));
     return { model, dataset, ledger, pruner, result, originalChanged: JSON.stringify(before) !== JSON.stringify(after) };
   };
-  const dispose = (...models: LayersModel[]) => new Set(models).forEach((m) => m.dispose());
+  const dispose = (...models: LayersModel[]) =>
+    new Set(models).forEach((m) => {
+      try {
+        m.dispose();
+      } catch {
+        // already disposed (a pruned model that shares layers: the check above reports it)
+      }
+    });
 
   const checks: ConformanceCheck[] = [
     ...componentChecks('pruner', options),
@@ -147,8 +154,15 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
         try {
           assert.notEqual(result.model, model, 'prune must return a new model, not the one it was given');
           assert.ok(!originalChanged, 'prune changed the weights of the model it was given');
+          // The harness disposes the pruned model and keeps using the original (cached) one.
+          result.model.dispose();
+          try {
+            checkRuns(model, (model.outputs[0].shape as Array<number | null>)[1] as number);
+          } catch (error) {
+            assert.fail(`after disposing the pruned model the original no longer runs (${(error as Error).message}): the pruned model must own copies of its weights, not share the original's layers`);
+          }
         } finally {
-          dispose(model, result.model);
+          dispose(model);
         }
       },
     },

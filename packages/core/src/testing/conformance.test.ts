@@ -1,0 +1,258 @@
+// The kit's own tests: each suite passes a well-behaved component and fails a broken one, with
+// a message that says what is wrong — a conformance check that cannot fail would prove nothing.
+import 'reflect-metadata';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { inject, injectable } from 'tsyringe';
+import { OPTIONS } from '../tokens';
+import type { Budget, OriginalSchedule, Schedule, StepHyperparameters } from '../interfaces/schedule';
+import type { ModelFactory, ModelSpec } from '../interfaces/model';
+import type { Batch, BatchOptions, Dataset, SplitName } from '../interfaces/dataset';
+import type { Pruner, PruneContext, PruneResult } from '../interfaces/pruner';
+import { buildChannelGraph } from '../graph/build-graph';
+import { applyChannelSelection } from '../graph/apply-selection';
+import type { ConformanceCheck } from './component-checks';
+import { useCpuBackend } from './environment';
+import { scheduleConformanceChecks } from './schedule';
+import { modelConformanceChecks } from './model';
+import { datasetConformanceChecks } from './dataset';
+import { prunerConformanceChecks } from './pruner';
+import { TinyDataset } from './tiny-fixtures';
+
+beforeAll(useCpuBackend);
+
+/** Runs every check; returns the failure message of each failing one, by name. */
+async function failures(checks: ConformanceCheck[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const check of checks) {
+    try {
+      await check.run();
+    } catch (error) {
+      out[check.name] = (error as Error).message;
+    }
+  }
+  return out;
+}
+const failed = (all: Record<string, string>, fragment: string) => Object.entries(all).find(([name]) => name.includes(fragment))?.[1];
+
+// ---------- schedules ----------
+@injectable()
+class GoodSchedule implements Schedule {
+  static readonly id = 'good-schedule';
+  static readonly description = 'constant LR';
+  static readonly optionsSchema = { type: 'object', properties: { lr: { type: 'number', exclusiveMinimum: 0, default: 0.1 } } };
+  constructor(@inject(OPTIONS) private readonly options: { lr: number }) {}
+  compute(_original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+    return Array.from({ length: budget.epochs * budget.stepsPerEpoch }, () => ({ lr: this.options.lr, momentum: 0.9 }));
+  }
+}
+
+@injectable()
+class OffByOneSchedule extends GoodSchedule {
+  static override readonly id = 'off-by-one';
+  override compute(original: OriginalSchedule, budget: Budget) {
+    return super.compute(original, budget).slice(1);
+  }
+}
+
+@injectable()
+class StatefulSchedule extends GoodSchedule {
+  static override readonly id = 'stateful';
+  private calls = 0;
+  override compute(original: OriginalSchedule, budget: Budget) {
+    this.calls++;
+    return super.compute(original, budget).map((s) => ({ ...s, lr: s.lr * this.calls }));
+  }
+}
+
+@injectable()
+class LaxSchedule implements Schedule {
+  static readonly id = 'lax';
+  static readonly description = 'declares an options schema that lets anything through';
+  static readonly optionsSchema = { type: 'object', additionalProperties: true };
+  compute(_original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+    return Array.from({ length: budget.epochs * budget.stepsPerEpoch }, () => ({ lr: 0.1, momentum: 0.9 }));
+  }
+}
+
+describe('schedule conformance', () => {
+  it('passes a well-behaved schedule', async () => {
+    expect(await failures(scheduleConformanceChecks({ componentClass: GoodSchedule }))).toEqual({});
+  });
+  it('fails a schedule with the wrong number of steps, or state kept between calls', async () => {
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: OffByOneSchedule })), 'exactly E×S')).toMatch(/expected E×S = 1/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: StatefulSchedule })), 'is pure')).toMatch(/differ/);
+  });
+  it('fails bad options that are accepted, and a component without a description', async () => {
+    const result = await failures(scheduleConformanceChecks({ componentClass: LaxSchedule, invalidOptions: [{ lr: -1 }] }));
+    expect(failed(result, 'refuses invalid options')).toMatch(/accepted invalidOptions\[0\]/);
+    const Nameless = class extends GoodSchedule {};
+    Object.defineProperty(Nameless, 'description', { value: '' });
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: Nameless as never })), 'is a component class')).toMatch(/static description/);
+  });
+});
+
+// ---------- models ----------
+function tinyNet(spec: ModelSpec, seed: number | undefined): tfl.LayersModel {
+  const input = tfl.input({ shape: spec.inputShape });
+  const conv = tfl.layers.conv2d({ filters: 4, kernelSize: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }).apply(input) as tfl.SymbolicTensor;
+  const flat = tfl.layers.flatten().apply(conv) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: spec.numClasses, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }).apply(flat) as tfl.SymbolicTensor });
+}
+
+@injectable()
+class GoodModel implements ModelFactory {
+  static readonly id = 'good-model';
+  static readonly description = 'a conv and a dense layer';
+  build(spec: ModelSpec) {
+    return tinyNet(spec, spec.seed ?? 0);
+  }
+}
+
+@injectable()
+class UnseededModel extends GoodModel {
+  static override readonly id = 'unseeded';
+  override build(spec: ModelSpec) {
+    return tinyNet(spec, undefined);
+  }
+}
+
+@injectable()
+class LeakyModel extends GoodModel {
+  static override readonly id = 'leaky';
+  override build(spec: ModelSpec) {
+    tf.ones([3]); // never disposed
+    return super.build(spec);
+  }
+}
+
+describe('model conformance', () => {
+  const spec = { inputShape: [6, 6, 1], numClasses: 3 };
+  it('passes a well-behaved model', async () => {
+    expect(await failures(modelConformanceChecks({ componentClass: GoodModel, spec }))).toEqual({});
+  });
+  it('fails a model that ignores the seed, and one that leaks tensors', async () => {
+    expect(failed(await failures(modelConformanceChecks({ componentClass: UnseededModel, spec })), 'deterministically')).toMatch(/same seed gave different weights/);
+    expect(failed(await failures(modelConformanceChecks({ componentClass: LeakyModel, spec })), 'leaks no tensors')).toMatch(/leaked 1 tensor/);
+  });
+});
+
+// ---------- datasets ----------
+@injectable()
+class GoodDataset extends TinyDataset {
+  static readonly id = 'good-dataset';
+  static readonly description = 'tiny seeded data';
+  constructor() {
+    super([4, 4, 1], 3, { train: 20, validation: 0, test: 7 });
+  }
+}
+
+@injectable()
+class UnseededDataset extends GoodDataset {
+  static override readonly id = 'unseeded-data';
+  override batches(split: SplitName, options: BatchOptions) {
+    return super.batches(split, { ...options, seed: Math.floor(Math.random() * 1e9) });
+  }
+}
+
+@injectable()
+class SoftLabelDataset extends GoodDataset {
+  static override readonly id = 'soft-labels';
+  override async *batches(split: SplitName, options: BatchOptions): AsyncGenerator<Batch> {
+    for await (const batch of super.batches(split, options)) {
+      const y = tf.mul(batch.y, 0.9);
+      batch.y.dispose();
+      yield { x: batch.x, y };
+    }
+  }
+}
+
+describe('dataset conformance', () => {
+  it('passes a well-behaved dataset', async () => {
+    expect(await failures(datasetConformanceChecks({ componentClass: GoodDataset }))).toEqual({});
+  });
+  it('fails a dataset whose order ignores the seed, and one without one-hot labels', async () => {
+    expect(failed(await failures(datasetConformanceChecks({ componentClass: UnseededDataset })), 'orders by seed')).toMatch(/same options, seed and epoch served different batches/);
+    expect(failed(await failures(datasetConformanceChecks({ componentClass: SoftLabelDataset })), 'one-hot')).toMatch(/not one-hot/);
+  });
+});
+
+// ---------- pruners ----------
+/** Keeps the first half of every prunable group. */
+@injectable()
+class HalfPruner implements Pruner {
+  static readonly id = 'half';
+  static readonly description = 'keeps the first half of each group';
+  readonly requirements = { structured: true, needsData: false, needsGradients: false, trainsItself: false };
+  async prune(model: tfl.LayersModel, _context: PruneContext): Promise<PruneResult> {
+    const graph = buildChannelGraph(model);
+    const selection = new Map(graph.groups.filter((g) => g.prunable).map((g) => [g.id, Array.from({ length: Math.ceil(g.channels / 2) }, (_, k) => k)]));
+    return {
+      model: applyChannelSelection(model, graph, selection),
+      selection,
+      groups: graph.groups.filter((g) => g.prunable).map((g) => ({ group: g.id, layers: g.producers, convIndices: g.convIndices, kept: selection.get(g.id)!.length, total: g.channels })),
+    };
+  }
+}
+
+@injectable()
+class MisreportingPruner extends HalfPruner {
+  static override readonly id = 'misreporting';
+  override async prune(model: tfl.LayersModel, context: PruneContext) {
+    const result = await super.prune(model, context);
+    return { ...result, groups: result.groups!.map((g) => ({ ...g, kept: g.total })) };
+  }
+}
+
+@injectable()
+class UnchargedDataPruner extends HalfPruner {
+  static override readonly id = 'uncharged';
+  override readonly requirements = { structured: true, needsData: true, needsGradients: false, trainsItself: false };
+  override async prune(model: tfl.LayersModel, context: PruneContext) {
+    for await (const batch of context.dataset!.batches('train', { batchSize: 4, seed: 0, epoch: 0 })) {
+      tf.dispose([batch.x, batch.y]);
+      break;
+    }
+    return super.prune(model, context);
+  }
+}
+
+@injectable()
+class RandomMaskPruner implements Pruner {
+  static readonly id = 'random-mask';
+  static readonly description = 'unseeded masks that are not applied';
+  readonly requirements = { structured: false, needsData: false, needsGradients: false, trainsItself: false };
+  async prune(model: tfl.LayersModel): Promise<PruneResult> {
+    const copy = applyChannelSelection(model, buildChannelGraph(model), new Map()); // a copy; the masks are not applied to it
+    const kernel = model.getLayer('conv1').getWeights()[0];
+    const mask = Float32Array.from({ length: kernel.size }, () => (Math.random() < 0.5 ? 0 : 1));
+    return { model: copy, masks: new Map([['conv1/kernel', mask]]) };
+  }
+}
+
+describe('pruner conformance', () => {
+  it('passes a well-behaved structured pruner', async () => {
+    expect(await failures(prunerConformanceChecks({ componentClass: HalfPruner }))).toEqual({});
+  });
+  it('fails a pruner that misreports its groups, or reads data without charging the ledger', async () => {
+    expect(failed(await failures(prunerConformanceChecks({ componentClass: MisreportingPruner })), 'consistently')).toMatch(/groups\[\]: group \d+ reports \d+ kept/);
+    expect(failed(await failures(prunerConformanceChecks({ componentClass: UnchargedDataPruner })), 'charges the ledger')).toMatch(/must charge its calibration forward passes/);
+  });
+  it('fails an unstructured pruner whose masks are unseeded and not applied', async () => {
+    const result = await failures(prunerConformanceChecks({ componentClass: RandomMaskPruner }));
+    expect(failed(result, 'deterministic')).toMatch(/same masks/);
+    expect(failed(result, 'consistently')).toMatch(/masked but not exactly zero/);
+  });
+  it('fails a pruner whose model shares the layers of the original', async () => {
+    @injectable()
+    class SharingPruner extends HalfPruner {
+      static override readonly id = 'sharing';
+      override async prune(model: tfl.LayersModel, context: PruneContext) {
+        const result = await super.prune(model, context);
+        result.model.dispose();
+        return { ...result, model: tfl.model({ inputs: model.inputs, outputs: model.outputs }) };
+      }
+    }
+    expect(failed(await failures(prunerConformanceChecks({ componentClass: SharingPruner })), 'new model')).toMatch(/no longer runs/);
+  });
+});
