@@ -86,7 +86,7 @@ describe('structured pruners', () => {
     for (const name of ['conv1', 'conv2']) {
       const group = graph.groups[graph.convs.find((c) => c.layer === name)!.outputGroup];
       const scores = l1FilterScores(model.getLayer(name).getWeights()[0]);
-      const kept = selection.get(group.id)!;
+      const kept: readonly number[] = selection.get(group.id)!;
       expect(kept).toEqual(selectTopK(scores, Math.floor(group.channels / 2)));
       // Exactly the largest: every kept score ≥ every dropped score.
       const dropped = [...scores.keys()].filter((k) => !kept.includes(k));
