@@ -38,7 +38,7 @@ const failed = (all: Record<string, string>, fragment: string) => Object.entries
 // ---------- schedules ----------
 @injectable()
 class GoodSchedule implements Schedule {
-  static readonly id = 'good-schedule';
+  static readonly id: string = 'good-schedule';
   static readonly description = 'constant LR';
   static readonly optionsSchema = { type: 'object', properties: { lr: { type: 'number', exclusiveMinimum: 0, default: 0.1 } } };
   constructor(@inject(OPTIONS) private readonly options: { lr: number }) {}
@@ -102,7 +102,7 @@ function tinyNet(spec: ModelSpec, seed: number | undefined): tfl.LayersModel {
 
 @injectable()
 class GoodModel implements ModelFactory {
-  static readonly id = 'good-model';
+  static readonly id: string = 'good-model';
   static readonly description = 'a conv and a dense layer';
   build(spec: ModelSpec) {
     return tinyNet(spec, spec.seed ?? 0);
@@ -140,7 +140,7 @@ describe('model conformance', () => {
 // ---------- datasets ----------
 @injectable()
 class GoodDataset extends TinyDataset {
-  static readonly id = 'good-dataset';
+  static readonly id: string = 'good-dataset';
   static readonly description = 'tiny seeded data';
   constructor() {
     super([4, 4, 1], 3, { train: 20, validation: 0, test: 7 });
@@ -181,7 +181,7 @@ describe('dataset conformance', () => {
 /** Keeps the first half of every prunable group. */
 @injectable()
 class HalfPruner implements Pruner {
-  static readonly id = 'half';
+  static readonly id: string = 'half';
   static readonly description = 'keeps the first half of each group';
   readonly requirements = { structured: true, needsData: false, needsGradients: false, trainsItself: false };
   async prune(model: tfl.LayersModel, _context: PruneContext): Promise<PruneResult> {
