@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import { registerInspectCommand } from './inspect';
 import { registerPluginsCommand } from './plugins';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerInspectCommand];
