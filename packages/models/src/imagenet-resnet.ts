@@ -3,9 +3,18 @@ import { inject, injectable } from 'tsyringe';
 import { OPTIONS, type JsonSchema, type ModelFactory, type ModelSpec } from '@prunebench/core';
 import { SeededInitializers, TORCH_BATCH_NORM } from './init';
 
-export type ImageNetResNetOptions = Record<string, never>;
+export interface ImageNetResNetOptions {
+  /** Channels of the stem and first stage (default 64); the stages have 1, 2, 4, 8 times it. */
+  baseWidth?: number;
+}
 
-const NO_OPTIONS: JsonSchema = { type: 'object', additionalProperties: false, properties: {} };
+const IMAGENET_RESNET_OPTIONS_SCHEMA: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseWidth: { type: 'integer', minimum: 1, description: 'stem and first-stage width (default 64); stages are ×1, ×2, ×4, ×8' },
+  },
+};
 
 /** Blocks per stage and block type of the torchvision ResNets. */
 export const IMAGENET_RESNETS = {
@@ -22,7 +31,7 @@ export const IMAGENET_RESNETS = {
  * keeps PyTorch's default uniform init. Padding is tfjs `same` (torchvision pads symmetrically;
  * shapes and costs are the same).
  */
-export function buildImageNetResNet(name: keyof typeof IMAGENET_RESNETS, spec: ModelSpec): tfl.LayersModel {
+export function buildImageNetResNet(name: keyof typeof IMAGENET_RESNETS, spec: ModelSpec, baseWidth = 64): tfl.LayersModel {
   const { blocks, bottleneck } = IMAGENET_RESNETS[name];
   const init = new SeededInitializers(spec.seed ?? 0);
   const conv = (layerName: string, filters: number, kernelSize: number, strides = 1) =>
@@ -43,14 +52,14 @@ export function buildImageNetResNet(name: keyof typeof IMAGENET_RESNETS, spec: M
   const input = tfl.input({ shape: spec.inputShape, name: 'input' });
   let x = chain(
     input,
-    conv('conv1', 64, 7, 2),
+    conv('conv1', baseWidth, 7, 2),
     bn('bn1'),
     relu('relu1'),
     tfl.layers.maxPooling2d({ name: 'maxpool', poolSize: 3, strides: 2, padding: 'same' }),
   );
-  let channels = 64;
+  let channels = baseWidth;
   const expansion = bottleneck ? 4 : 1;
-  [64, 128, 256, 512].forEach((planes, stage) => {
+  [1, 2, 4, 8].map((m) => m * baseWidth).forEach((planes, stage) => {
     for (let i = 0; i < blocks[stage]; i++) {
       const strides = stage > 0 && i === 0 ? 2 : 1;
       const p = `stage${stage + 1}_block${i + 1}`;
@@ -90,13 +99,15 @@ export function buildImageNetResNet(name: keyof typeof IMAGENET_RESNETS, spec: M
 }
 
 abstract class ImageNetResNetModel implements ModelFactory {
-  static readonly optionsSchema = NO_OPTIONS;
+  static readonly optionsSchema = IMAGENET_RESNET_OPTIONS_SCHEMA;
   static readonly defaultInputShape = [224, 224, 3];
   static readonly defaultNumClasses = 1000;
   protected abstract readonly variant: keyof typeof IMAGENET_RESNETS;
 
+  constructor(private readonly options: ImageNetResNetOptions = {}) {}
+
   build(spec: ModelSpec): tfl.LayersModel {
-    return buildImageNetResNet(this.variant, spec);
+    return buildImageNetResNet(this.variant, spec, this.options.baseWidth);
   }
 }
 
@@ -104,10 +115,10 @@ abstract class ImageNetResNetModel implements ModelFactory {
 @injectable()
 export class ResNet18Model extends ImageNetResNetModel {
   static readonly id = 'resnet18';
-  static readonly description = 'ImageNet ResNet-18 (torchvision layout, basic blocks, 1×1 projection shortcuts)';
+  static readonly description = 'ImageNet ResNet-18 (torchvision layout, basic blocks, 1×1 projection shortcuts); option: baseWidth';
   protected readonly variant = 'resnet18';
-  constructor(@inject(OPTIONS) readonly options: ImageNetResNetOptions = {}) {
-    super();
+  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
+    super(options);
   }
 }
 
@@ -115,10 +126,10 @@ export class ResNet18Model extends ImageNetResNetModel {
 @injectable()
 export class ResNet34Model extends ImageNetResNetModel {
   static readonly id = 'resnet34';
-  static readonly description = 'ImageNet ResNet-34 (torchvision layout, basic blocks, 1×1 projection shortcuts)';
+  static readonly description = 'ImageNet ResNet-34 (torchvision layout, basic blocks, 1×1 projection shortcuts); option: baseWidth';
   protected readonly variant = 'resnet34';
-  constructor(@inject(OPTIONS) readonly options: ImageNetResNetOptions = {}) {
-    super();
+  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
+    super(options);
   }
 }
 
@@ -126,9 +137,9 @@ export class ResNet34Model extends ImageNetResNetModel {
 @injectable()
 export class ResNet50Model extends ImageNetResNetModel {
   static readonly id = 'resnet50';
-  static readonly description = 'ImageNet ResNet-50 (torchvision v1.5 layout, bottlenecks, 1×1 projection shortcuts)';
+  static readonly description = 'ImageNet ResNet-50 (torchvision v1.5 layout, bottlenecks, 1×1 projection shortcuts); option: baseWidth';
   protected readonly variant = 'resnet50';
-  constructor(@inject(OPTIONS) readonly options: ImageNetResNetOptions = {}) {
-    super();
+  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
+    super(options);
   }
 }

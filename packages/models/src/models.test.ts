@@ -8,8 +8,8 @@ beforeAll(useCpuBackend);
 
 /**
  * Tiny inputs that still fit each architecture's downsampling (tfjs's cpu backend computes conv
- * gradients slowly, so the VGGs are built at their real depth with narrow widths here; the
- * full-width models are built and counted in pfec-counts.test.ts).
+ * gradients slowly, so the VGGs and ImageNet ResNets are built at their real depth with narrow
+ * widths here; full-width CIFAR models are built and counted in pfec-counts.test.ts).
  */
 const NARROW_VGG16 = [4, 4, 'M', 4, 4, 'M', 4, 4, 4, 'M', 4, 4, 4, 'M', 4, 4, 4];
 const NARROW_VGG19 = [4, 4, 'M', 4, 4, 'M', 4, 4, 4, 4, 'M', 4, 4, 4, 4, 'M', 4, 4, 4, 4];
@@ -21,9 +21,9 @@ const CASES: Array<[string, number[], Record<string, unknown>]> = [
   ['resnet44', [4, 4, 3], {}],
   ['resnet56', [4, 4, 3], {}],
   ['resnet110', [4, 4, 3], {}],
-  ['resnet18', [16, 16, 3], {}],
-  ['resnet34', [16, 16, 3], {}],
-  ['resnet50', [16, 16, 3], {}],
+  ['resnet18', [16, 16, 3], { baseWidth: 8 }],
+  ['resnet34', [16, 16, 3], { baseWidth: 8 }],
+  ['resnet50', [16, 16, 3], { baseWidth: 8 }],
   ['lenet5', [12, 12, 1], {}],
   ['vgg-small', [8, 8, 1], {}],
 ];
