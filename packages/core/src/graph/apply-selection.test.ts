@@ -108,6 +108,28 @@ describe('applyChannelSelection', () => {
     model.dispose();
   });
 
+  it('prunes a Sequential model too', () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ name: 's1', inputShape: [4, 4, 2], filters: 5, kernelSize: 3, padding: 'same' }),
+        tfl.layers.flatten({ name: 'sflat' }),
+        tfl.layers.dense({ name: 's2', units: 2 }),
+      ],
+    });
+    const graph = buildChannelGraph(model);
+    const s1 = graph.groups.find((g) => g.producers.includes('s1'))!;
+    const keep = new Map([[s1.id, [1, 4]]]);
+    const pruned = applyChannelSelection(model, graph, keep);
+    expect(pruned.getLayer('s2').getWeights()[0].shape).toEqual([32, 2]);
+    zeroDroppedInputs(model, graph, keep);
+    const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 3);
+    const [a, b] = [model.predict(x) as tf.Tensor, pruned.predict(x) as tf.Tensor];
+    expect(Array.from(b.dataSync()).map((v) => v.toFixed(4))).toEqual(Array.from(a.dataSync()).map((v) => v.toFixed(4)));
+    tf.dispose([x, a, b]);
+    pruned.dispose();
+    model.dispose();
+  });
+
   it('refuses unprunable groups and malformed indices', () => {
     const model = buildNet();
     const graph = buildChannelGraph(model);

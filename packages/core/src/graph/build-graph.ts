@@ -31,9 +31,22 @@ export interface TopologyLayer {
   layers?: unknown;
 }
 
-/** The layers of a model, as the graph reads them. */
+/**
+ * The layers of a model in order, as the graph reads them. A `Sequential` model does not list
+ * its `InputLayer` in `layers`; it is put first here, so its channels are traced too.
+ */
 export function topologyLayers(model: LayersModel): TopologyLayer[] {
-  return model.layers as unknown as TopologyLayer[];
+  const layers = model.layers as unknown as TopologyLayer[];
+  const listed = new Set(layers.map((layer) => layer.name));
+  const hiddenInputs = new Map<string, TopologyLayer>();
+  for (const layer of layers) {
+    for (const node of layer.inboundNodes) {
+      for (const inbound of node.inboundLayers) {
+        if (!listed.has(inbound.name) && inbound.getClassName() === 'InputLayer') hiddenInputs.set(inbound.name, inbound);
+      }
+    }
+  }
+  return [...hiddenInputs.values(), ...layers];
 }
 
 /** Shape without the batch dimension; null entries stay null. */
