@@ -71,7 +71,8 @@ export function buildCifarVgg(
     apply(tfl.layers.batchNormalization({ name: `${id}_bn`, ...TORCH_BATCH_NORM, gammaInitializer: init.constant(0.5) }));
     apply(tfl.layers.reLU({ name: `${id}_relu` }));
   }
-  apply(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, name: 'avgpool' }));
+  // 'same' so inputs smaller than 32×32 (a 1×1 map) still work; at 32×32 it is the plain 2×2 pool.
+  apply(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, padding: 'same', name: 'avgpool' }));
   apply(tfl.layers.flatten({ name: 'flatten' }));
   apply(
     tfl.layers.dense({
