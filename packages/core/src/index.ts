@@ -62,6 +62,23 @@ export { RunLedger, emptyLedgerEntries } from './training/ledger';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
+export { trainingStep, type StepOutcome } from './training/train';
+export {
+  runTrainingBenchmark,
+  loopMeasurer,
+  BENCH_BACKENDS,
+  BENCH_MODELS,
+  FORWARD_CONV,
+  type BenchBackend,
+  type BenchModel,
+  type Measurer,
+  type TrainingBenchmarkOptions,
+  type TrainingBenchmarkReport,
+  type BackendFigures,
+} from './training/benchmark/train-step-benchmark';
+export { formatTrainingBenchmark } from './training/benchmark/format';
+export { referenceCnn, miniResNet20 } from './training/benchmark/reference-models';
+export { forwardMacsPerExample, trainingFlopsPerExample } from './training/benchmark/flops';
 
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
+import { registerBenchCommand } from './bench';
 import { registerInspectCommand } from './inspect';
 import { registerPluginsCommand } from './plugins';
 import { registerReportCommand } from './report';
@@ -7,4 +8,4 @@ import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerInspectCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand];

@@ -19,7 +19,7 @@ function flatten(weightData: tf.io.WeightData | undefined): Uint8Array {
 export function fileSystemIO(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      if (artifacts.modelTopology instanceof ArrayBuffer) {
+      if (!artifacts.modelTopology || artifacts.modelTopology instanceof ArrayBuffer) {
         throw new Error('fileSystemIO saves layers models (JSON topology), not binary graph models');
       }
       fs.mkdirSync(dir, { recursive: true });

@@ -159,15 +159,47 @@ class EpochAccumulator {
   }
 }
 
-/** One forward/backward pass in training mode; returns the gradients, loss and correct count. */
-function computeGradients(model: LayersModel, variables: tf.Variable[], batch: Batch, fromLogits: boolean) {
+export interface StepOutcome {
+  /** Mean loss of the batch (before the update). */
+  loss: number;
+  /** Examples of the batch whose top prediction was right. */
+  correct: number;
+  /** False when the loss was NaN/Inf: the update was not applied. */
+  applied: boolean;
+}
+
+/**
+ * One optimizer step on one batch: forward and backward in training mode, then (when the loss
+ * is finite) the SGD update and the masks. `variables` are the tf.Variables behind the
+ * optimizer's LayerVariables. The batch stays the caller's to dispose.
+ */
+export async function trainingStep(
+  model: LayersModel,
+  variables: tf.Variable[],
+  batch: Batch,
+  optimizer: SgdOptimizer,
+  hyperparameters: StepHyperparameters,
+  options: { fromLogits: boolean; masks?: Map<LayerVariable, tf.Tensor> },
+): Promise<StepOutcome> {
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const outputs = model.apply(batch.x, { training: true }) as tf.Tensor;
     correct = tf.keep(countTopK(batch.y, outputs, 1));
-    return crossEntropy(batch.y, outputs, fromLogits);
+    return crossEntropy(batch.y, outputs, options.fromLogits);
   }, variables);
-  return { loss: value, grads, correct: correct as tf.Scalar };
+  try {
+    const loss = (await value.data())[0];
+    const correctCount = (await correct!.data())[0];
+    const applied = Number.isFinite(loss);
+    if (applied) {
+      optimizer.apply(grads, hyperparameters);
+      if (options.masks) applyMasks(options.masks);
+    }
+    return { loss, correct: correctCount, applied };
+  } finally {
+    tf.dispose([value, correct!]);
+    tf.dispose(grads);
+  }
 }
 
 /**
@@ -221,23 +253,14 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
         epoch ??= new EpochAccumulator(epochIndex);
         const hp = hyperparameters[step];
         const batchSamples = batch.x.shape[0];
-        let lossValue: number;
-        let correctValue: number;
-        {
-          const { loss, grads, correct } = computeGradients(model, variables, batch, fromLogits);
-          try {
-            lossValue = (await loss.data())[0];
-            correctValue = (await correct.data())[0];
-            if (Number.isFinite(lossValue)) {
-              optimizer.apply(grads, hp);
-              applyMasks(masks);
-            }
-          } finally {
-            tf.dispose([loss, correct, batch.x, batch.y]);
-            tf.dispose(grads);
-          }
+        let outcome: StepOutcome;
+        try {
+          outcome = await trainingStep(model, variables, batch, optimizer, hp, { fromLogits, masks });
+        } finally {
+          tf.dispose([batch.x, batch.y]);
         }
-        if (!Number.isFinite(lossValue)) {
+        const { loss: lossValue, correct: correctValue } = outcome;
+        if (!outcome.applied) {
           status = 'diverged';
           divergedAtStep = step;
           divergedLoss = lossValue;

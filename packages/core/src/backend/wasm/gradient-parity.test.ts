@@ -105,3 +105,33 @@ describe('accelerated wasm conv2d gradients match the cpu backend', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')?.backendName).toBe('cpu');
   });
 });
+
+describe('accelerated wasm Tile matches the cpu backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerAcceleratedWasmKernels({ force: true });
+  });
+  afterAll(() => unregisterAcceleratedWasmKernels());
+
+  it.each([
+    [[1, 1, 1, 5], [3, 4, 2, 1]], // BatchNorm's gradient: the fast path
+    [[3, 5], [4, 1]], // the first axis repeats the whole tensor: fast path
+    [[2, 1, 3], [1, 4, 1]], // an inner axis repeats: stock kernel
+    [[2, 3], [2, 2]],
+  ])('x %j reps %j', async (shape, reps) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const run = () => {
+      const x = tf.tensor(values(size, 9), shape);
+      const y = tf.tile(x, reps);
+      const out = y.dataSync().slice();
+      tf.dispose([x, y]);
+      return out;
+    };
+    await tf.setBackend('cpu');
+    const expected = run();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    expect(Array.from(run())).toEqual(Array.from(expected));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

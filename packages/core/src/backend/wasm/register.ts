@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
 /** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
@@ -10,18 +11,21 @@ export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile'] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
- * gradients of conv2d expressed through wasm's fast forward Conv2D). Idempotent. Other
+ * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile for
+ * BatchNorm's gradient). Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
 export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}): boolean {
   if (replaced) return true;
   if (!options.force && process.env[STOCK_WASM_ENV] === '1') return false;
   const stockInput = getKernel('Conv2DBackpropInput', BACKEND);
+  const stockTile = getKernel('Tile', BACKEND);
   const configs = [conv2DBackpropInputConfig(BACKEND, stockInput?.kernelFunc), conv2DBackpropFilterConfig(BACKEND)];
+  if (stockTile) configs.push(tileConfig(BACKEND, stockTile.kernelFunc));
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);

@@ -1,0 +1,104 @@
+import {
+  BENCH_BACKENDS,
+  BENCH_MODELS,
+  UsageError,
+  didYouMean,
+  formatTrainingBenchmark,
+  loopMeasurer,
+  runTrainingBenchmark,
+  type BenchBackend,
+  type BenchModel,
+  type Measurer,
+} from '@prunebench/core';
+import type { Command } from 'commander';
+import { printJson, type Io } from '../io';
+
+interface BenchOptions {
+  json?: boolean;
+  backends?: string;
+  models?: string;
+  batch?: string;
+  warmup?: string;
+  steps?: string;
+  cpuSteps?: string;
+  cpuBatch?: string;
+}
+
+function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(known as readonly string[]).includes(name)) {
+      throw new UsageError(`unknown ${what} "${name}"${didYouMean(name, known)} (known: ${known.join(', ')})`);
+    }
+  }
+  return names as T[];
+}
+
+function count(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${value}"`);
+  return n;
+}
+
+/** The part of tinybench's API used here (declared locally: tinybench is ESM only). */
+interface TinybenchModule {
+  Bench: new (options: Record<string, unknown>) => {
+    add(name: string, fn: () => Promise<void>): unknown;
+    run(): Promise<unknown>;
+    tasks: Array<{ result?: unknown }>;
+  };
+}
+
+/** tinybench (ESM only) when it can be loaded, else the built-in loop timer. */
+async function tinybenchMeasurer(): Promise<Measurer> {
+  try {
+    // A real dynamic import (TypeScript would turn `import()` into require() in CommonJS output).
+    const load = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<TinybenchModule>;
+    const { Bench } = await load('tinybench');
+    return async (name, fn, { warmup, iterations }) => {
+      const bench = new Bench({ iterations, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, throws: true });
+      bench.add(name, fn);
+      await bench.run();
+      const result = bench.tasks[0].result as { latency?: { mean: number; samplesCount?: number } } | undefined;
+      if (!result?.latency) throw new Error(`tinybench produced no latency for ${name}`);
+      return { meanMs: result.latency.mean, iterations: result.latency.samplesCount ?? iterations };
+    };
+  } catch {
+    return loopMeasurer;
+  }
+}
+
+/** `prunebench bench [--json]`: training-step throughput per backend (see benchmarks/README.md). */
+export function registerBenchCommand(program: Command, io: Io): void {
+  program
+    .command('bench')
+    .description('measure training-step throughput (images/s, GFLOP/s) of a reference CNN and a ResNet-20 on every backend')
+    .option('--json', 'print one JSON document')
+    .option('--backends <list>', `comma-separated, from ${BENCH_BACKENDS.join(', ')} (default: all)`)
+    .option('--models <list>', `comma-separated, from ${BENCH_MODELS.join(', ')} (default: all)`)
+    .option('--batch <n>', 'batch size (default 128)')
+    .option('--warmup <n>', 'untimed steps per model and backend (default 2)')
+    .option('--steps <n>', 'timed steps per model and backend (default 8)')
+    .option('--cpu-batch <n>', 'batch size on the slow cpu backend (default 4)')
+    .option('--cpu-steps <n>', 'timed steps on the slow cpu backend (default 1, no warm-up)')
+    .action(async (options: BenchOptions) => {
+      const settings = {
+        backends: list<BenchBackend>(options.backends, BENCH_BACKENDS, 'backend'),
+        models: list<BenchModel>(options.models, BENCH_MODELS, 'model'),
+        batchSize: count(options.batch, '--batch', 1),
+        warmupSteps: count(options.warmup, '--warmup', 0),
+        measuredSteps: count(options.steps, '--steps', 1),
+        cpuMeasuredSteps: count(options.cpuSteps, '--cpu-steps', 1),
+        cpuBatchSize: count(options.cpuBatch, '--cpu-batch', 1),
+      };
+      const report = await runTrainingBenchmark({
+        ...settings,
+        measure: await tinybenchMeasurer(),
+        log: (line) => io.err(`${line}\n`),
+      });
+      if (options.json) printJson(io, report);
+      else io.out(formatTrainingBenchmark(report));
+    });
+}
