@@ -135,3 +135,40 @@ describe('accelerated wasm Tile matches the cpu backend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('accelerated wasm Sum and Mean match the cpu backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerAcceleratedWasmKernels({ force: true });
+  });
+  afterAll(() => unregisterAcceleratedWasmKernels());
+
+  it.each([
+    [[6, 5, 4, 3], [0, 1, 2], false], // BatchNorm statistics: the fast path
+    [[6, 5, 4, 3], [0, 1, 2], true],
+    [[7, 3], [0], false],
+    [[4, 5, 3], [1, 0], false], // unsorted leading axes
+    [[4, 5, 3], [1, 2], false], // trailing axes: stock kernel
+    [[4, 5, 3], [0, 2], true], // not a prefix: stock kernel
+  ])('x %j axes %j keepDims %s', async (shape, axes, keepDims) => {
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    const run = () => {
+      const x = tf.tensor(values(size, 11), shape as number[]);
+      const sum = tf.sum(x, axes as number[], keepDims as boolean);
+      const mean = tf.mean(x, axes as number[], keepDims as boolean);
+      const out = { sum: sum.dataSync().slice(), mean: mean.dataSync().slice(), shape: sum.shape, meanShape: mean.shape };
+      tf.dispose([x, sum, mean]);
+      return out;
+    };
+    await tf.setBackend('cpu');
+    const expected = run();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(actual.shape).toEqual(expected.shape);
+    expect(actual.meanShape).toEqual(expected.meanShape);
+    expect(relativeError(actual.sum as Float32Array, expected.sum as Float32Array)).toBeLessThan(1e-5);
+    expect(relativeError(actual.mean as Float32Array, expected.mean as Float32Array)).toBeLessThan(1e-5);
+  });
+});

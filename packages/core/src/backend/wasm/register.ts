@@ -1,6 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
@@ -11,12 +12,12 @@ export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile'] as const;
+export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean'] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
- * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile for
- * BatchNorm's gradient). Idempotent. Other
+ * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
+ * leading-axes Sum/Mean for BatchNorm's statistics and gradients). Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
 export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}): boolean {
@@ -26,6 +27,10 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   const stockTile = getKernel('Tile', BACKEND);
   const configs = [conv2DBackpropInputConfig(BACKEND, stockInput?.kernelFunc), conv2DBackpropFilterConfig(BACKEND)];
   if (stockTile) configs.push(tileConfig(BACKEND, stockTile.kernelFunc));
+  const stockSum = getKernel('Sum', BACKEND);
+  if (stockSum) configs.push(sumConfig(BACKEND, stockSum.kernelFunc));
+  const stockMean = getKernel('Mean', BACKEND);
+  if (stockMean) configs.push(meanConfig(BACKEND, stockMean.kernelFunc));
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);
