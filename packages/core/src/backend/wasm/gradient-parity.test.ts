@@ -172,3 +172,38 @@ describe('accelerated wasm Sum and Mean match the cpu backend', () => {
     expect(relativeError(actual.mean as Float32Array, expected.mean as Float32Array)).toBeLessThan(1e-5);
   });
 });
+
+describe('accelerated wasm MaxPoolGrad matches the cpu backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerAcceleratedWasmKernels({ force: true });
+  });
+  afterAll(() => unregisterAcceleratedWasmKernels());
+
+  it.each([
+    [[2, 8, 8, 3], 2, 2, 'valid'], // the reference CNN's pools
+    [[2, 7, 9, 4], 2, 2, 'valid'], // odd sizes drop the last row/column
+    [[2, 7, 7, 3], 3, 2, 'same'], // overlapping windows accumulate (ResNet stems)
+    [[1, 6, 6, 2], 3, 1, 'same'],
+  ] as Array<[number[], number, number, 'same' | 'valid']>)('x %j pool %i stride %i %s, with ties', async (shape, size, stride, pad) => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    // Rounded values and zeros make ties: the first maximum of a window must get the gradient.
+    const xValues = values(count, 21).map((v) => Math.max(0, Math.round(v * 8) / 8));
+    const run = () => {
+      const x = tf.tensor4d(xValues, shape as [number, number, number, number]);
+      const probe = tf.maxPool(x, size, stride, pad);
+      const r = tf.tensor(values(probe.size, 22), probe.shape);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, stride, pad), r)))(x);
+      const out = dx.dataSync().slice();
+      tf.dispose([x, probe, r, dx]);
+      return out;
+    };
+    await tf.setBackend('cpu');
+    const expected = run();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = run();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-6);
+  });
+});

@@ -2,6 +2,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
@@ -12,12 +13,13 @@ export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean'] as const;
+export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad'] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
  * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
- * leading-axes Sum/Mean for BatchNorm's statistics and gradients). Idempotent. Other
+ * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad).
+ * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
 export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}): boolean {
@@ -31,6 +33,8 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockSum) configs.push(sumConfig(BACKEND, stockSum.kernelFunc));
   const stockMean = getKernel('Mean', BACKEND);
   if (stockMean) configs.push(meanConfig(BACKEND, stockMean.kernelFunc));
+  const stockMaxPoolGrad = getKernel('MaxPoolGrad', BACKEND);
+  if (stockMaxPoolGrad) configs.push(maxPoolGradConfig(BACKEND, stockMaxPoolGrad.kernelFunc));
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);
