@@ -5,8 +5,11 @@ import {
   createComponent,
   selectBackend,
   type ChannelGraph,
+  RunLedger,
   type ModelClass,
   type ModelFactory,
+  type PruneResult,
+  type Pruner,
 } from '@prunebench/core';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
@@ -18,7 +21,36 @@ interface InspectOptions {
   classes?: string;
   config?: string;
   json?: boolean;
+  plan?: string;
+  ratio?: string;
+  criterion?: string;
+  seed?: string;
 }
+
+/** `--plan pfec-a`, `--plan uniform --ratio 0.5`, or `--plan '{"use":"global","ratio":0.4}'`. */
+export function parsePlan(plan: string, ratio?: string): string | Record<string, unknown> {
+  let entry: string | Record<string, unknown> = plan;
+  if (plan.trim().startsWith('{')) {
+    try {
+      entry = JSON.parse(plan);
+    } catch (error) {
+      throw new UsageError(`--plan: not valid JSON (${(error as Error).message}); give a plan id or {"use": id, ...options}`);
+    }
+  }
+  if (ratio === undefined) return entry;
+  const value = Number(ratio);
+  if (!Number.isFinite(value) || value < 0 || value >= 1) throw new UsageError(`--ratio: expected a number in [0, 1), got "${ratio}"`);
+  return typeof entry === 'string' ? { use: entry, ratio: value } : { ...entry, ratio: value };
+}
+
+function parseSeed(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--seed: expected a whole number ≥ 0, got "${text}"`);
+  return value;
+}
+
+const percent = (before: number, after: number) => Number(((100 * (before - after)) / before).toFixed(2));
 
 /** `32x32x3` → [32, 32, 3]. */
 export function parseShape(text: string): number[] {
@@ -41,6 +73,8 @@ function outputGroups(graph: ChannelGraph, layer: string): number[] {
   return entry ? [...new Set(entry.output.segments.map((s) => s.group))] : [];
 }
 
+type LayersModel = ReturnType<ModelFactory['build']>;
+
 const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /**
@@ -55,6 +89,10 @@ export function registerInspectCommand(program: Command, io: Io): void {
     .option('--input <shape>', "input shape, e.g. 32x32x3 (default: the model's own)")
     .option('--classes <n>', "number of classes (default: the model's own, usually 10)")
     .option('-c, --config <file>', 'config file whose plugins to load as well (third-party models)')
+    .option('--plan <plan>', 'prune with this plan: an id (pfec-a, uniform, ...) or JSON {"use": id, ...options}')
+    .option('--ratio <r>', "the plan's pruning ratio (for uniform and global)")
+    .option('--criterion <id>', 'structured criterion that picks the channels (default l1)')
+    .option('--seed <n>', 'seed of the model and of random criteria (default 0)')
     .option('--json', 'print one JSON document')
     .action(async (options: InspectOptions) => {
       const { registry, container } = await loadContext({ config: options.config });
@@ -63,9 +101,9 @@ export function registerInspectCommand(program: Command, io: Io): void {
       const numClasses = options.classes ? parseClasses(options.classes) : (modelClass.defaultNumClasses ?? 10);
       await selectBackend('cpu');
       const factory = createComponent<ModelFactory>(container, registry, 'model', options.model, {});
-      let model;
+      let model: LayersModel;
       try {
-        model = factory.build({ inputShape, numClasses, seed: 0 });
+        model = factory.build({ inputShape, numClasses, seed: parseSeed(options.seed) });
       } catch (error) {
         throw new UsageError(
           `model "${options.model}" cannot be built for input ${inputShape.join('x')}: ${(error as Error).message}. ` +
@@ -78,15 +116,27 @@ export function registerInspectCommand(program: Command, io: Io): void {
         const graph = buildChannelGraph(model);
         const layers = cost.layers.map((layer) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
         const groups = graph.groups.map(({ members, ...group }) => ({ ...group, members }));
+        const pruning = options.plan === undefined ? undefined : await prune(model);
+        const after = pruning && countCost(pruning.model);
+        pruning?.model.dispose();
+        const afterBlock = after && {
+          params: after.params,
+          flops: after.flops,
+          paramsReduction: percent(cost.params, after.params),
+          flopsReduction: percent(cost.flops, after.flops),
+        };
         if (options.json) {
           printJson(io, {
             model: options.model,
             input: inputShape,
             classes: numClasses,
+            ...(pruning ? { plan: pruning.plan, criterion: pruning.criterion, seed: parseSeed(options.seed) } : {}),
             before: { params: cost.params, flops: cost.flops },
+            ...(afterBlock ? { after: afterBlock } : {}),
             layers,
             groups,
             convs: graph.convs,
+            ...(pruning ? { pruned: pruning.groups } : {}),
           });
           return;
         }
@@ -121,8 +171,36 @@ export function registerInspectCommand(program: Command, io: Io): void {
             ]),
           ),
         );
+        if (pruning && afterBlock) {
+          io.out(`\npruned with plan ${JSON.stringify(pruning.plan)} and criterion "${pruning.criterion}" (seed ${parseSeed(options.seed)})\n`);
+          io.out(
+            formatTable(
+              ['group', 'layers', 'convs', 'kept / total'],
+              pruning.groups.map((g) => [`g${g.group}`, g.layers.join(', '), g.convIndices.join(', '), `${g.kept} / ${g.total}`]),
+            ),
+          );
+          io.out(
+            `\nafter: ${formatCount(afterBlock.params)} params (−${afterBlock.paramsReduction}%), ` +
+              `${formatCount(afterBlock.flops)} FLOPs (−${afterBlock.flopsReduction}%)\n`,
+          );
+        }
       } finally {
         model.dispose();
+      }
+
+      /** Prunes with the structured criterion and plan asked for (data-free criteria only: inspect has no data). */
+      async function prune(original: LayersModel) {
+        const criterion = options.criterion ?? 'l1';
+        const plan = parsePlan(options.plan!, options.ratio);
+        const pruner = createComponent<Pruner>(container, registry, 'pruner', criterion, { plan });
+        if (!pruner.requirements.structured) {
+          throw new UsageError(`--criterion ${criterion} is a weight-level pruner: inspect --plan needs a structured criterion (l1, l2, random, fpgm, bn-scale)`);
+        }
+        if (pruner.requirements.needsData) {
+          throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
+        }
+        const result: PruneResult = await pruner.prune(original, { seed: parseSeed(options.seed), ledger: new RunLedger() });
+        return { model: result.model, groups: result.groups ?? [], plan, criterion };
       }
     });
 }

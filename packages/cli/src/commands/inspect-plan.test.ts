@@ -1,0 +1,45 @@
+import { main } from '../main';
+import { collectingIo } from '../test-io';
+
+async function run(argv: string[]) {
+  const io = collectingIo();
+  const code = await main(argv, io);
+  return { code, stdout: io.stdout(), stderr: io.stderr() };
+}
+
+describe('prunebench inspect --plan', () => {
+  it('adds the plan, criterion, the after block with reductions, and kept/total per group', async () => {
+    const { code, stdout } = await run(['inspect', '--model', 'vgg-small', '--plan', 'uniform', '--ratio', '0.5', '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.plan).toEqual({ use: 'uniform', ratio: 0.5 });
+    expect(doc.criterion).toBe('l1');
+    expect(doc.after.params).toBeLessThan(doc.before.params);
+    expect(doc.after.flops).toBeLessThan(doc.before.flops);
+    expect(doc.after.flopsReduction).toBeCloseTo((100 * (doc.before.flops - doc.after.flops)) / doc.before.flops, 2);
+    const pruned = doc.pruned.filter((g: { kept: number; total: number }) => g.kept < g.total);
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const group of pruned) expect(group.kept).toBe(Math.floor(group.total * 0.5));
+  });
+
+  it('prints the plan, criterion, seed and reductions in the table form', async () => {
+    const a = await run(['inspect', '--model', 'vgg-small', '--plan', '{"use":"uniform","ratio":0.25}', '--criterion', 'random', '--seed', '3']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/pruned with plan .* and criterion "random" \(seed 3\)/);
+    expect(a.stdout).toMatch(/after: .* params \(−\d+(\.\d+)?%\), .* FLOPs \(−\d+(\.\d+)?%\)/);
+  });
+
+  it('exits 2 for a plan that does not fit the model, an unknown criterion, or a data-hungry criterion', async () => {
+    const misfit = await run(['inspect', '--model', 'resnet20', '--plan', 'pfec-a']);
+    expect(misfit.code).toBe(2);
+    expect(misfit.stderr).toMatch(/pfec-a/);
+    const unknown = await run(['inspect', '--model', 'vgg-small', '--plan', 'uniform', '--ratio', '0.5', '--criterion', 'l11']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/did you mean "l1"\?/);
+    const taylor = await run(['inspect', '--model', 'vgg-small', '--plan', 'uniform', '--ratio', '0.5', '--criterion', 'taylor']);
+    expect(taylor.code).toBe(2);
+    expect(taylor.stderr).toMatch(/needs calibration data/);
+    const badRatio = await run(['inspect', '--model', 'vgg-small', '--plan', 'uniform', '--ratio', '1.5']);
+    expect(badRatio.code).toBe(2);
+  });
+});
