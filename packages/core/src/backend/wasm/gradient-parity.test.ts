@@ -207,3 +207,26 @@ describe('accelerated wasm MaxPoolGrad matches the cpu backend', () => {
     expect(relativeError(actual as Float32Array, expected as Float32Array)).toBeLessThan(1e-6);
   });
 });
+
+describe('accelerated wasm Identity and Cast share data', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerAcceleratedWasmKernels({ force: true });
+  });
+  afterAll(() => unregisterAcceleratedWasmKernels());
+
+  it('clones and same-dtype casts keep their values after the source is disposed, other casts convert', () => {
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1.5, -2, 3]);
+    const copy = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2, 3]);
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    expect(ints.dtype).toBe('int32');
+    tf.dispose([copy, same, ints]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -3,6 +3,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { castConfig, identityConfig } from './shared-identity';
 import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
@@ -13,12 +14,13 @@ export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad'] as const;
+export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast'] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
  * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
- * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad).
+ * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad; Identity
+ * and same-dtype Cast that share data instead of copying it).
  * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
@@ -35,6 +37,10 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockMean) configs.push(meanConfig(BACKEND, stockMean.kernelFunc));
   const stockMaxPoolGrad = getKernel('MaxPoolGrad', BACKEND);
   if (stockMaxPoolGrad) configs.push(maxPoolGradConfig(BACKEND, stockMaxPoolGrad.kernelFunc));
+  const stockIdentity = getKernel('Identity', BACKEND);
+  if (stockIdentity) configs.push(identityConfig(BACKEND, stockIdentity.kernelFunc));
+  const stockCast = getKernel('Cast', BACKEND);
+  if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);
