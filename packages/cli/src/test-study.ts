@@ -1,9 +1,9 @@
 // A study small enough for a test: synthetic data, a small net, two pruners, two schedules.
 export function tinyStudyConfig(out: string, overrides: Record<string, unknown> = {}) {
   return {
-    dataset: { use: 'synthetic', inputShape: [16, 16, 1], numClasses: 4, trainSize: 128, testSize: 64, noise: 0.3 },
+    dataset: { use: 'synthetic', inputShape: [16, 16, 1], numClasses: 4, trainSize: 256, testSize: 64, noise: 0.3 },
     model: 'vgg-small',
-    original: { epochs: 2, batchSize: 32, lr: 0.05, milestones: [1], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
+    original: { epochs: 3, batchSize: 32, lr: 0.05, milestones: [2], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
     pruners: [
       { use: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
       { use: 'random', plan: { use: 'uniform', ratio: 0.5 } },
@@ -11,7 +11,7 @@ export function tinyStudyConfig(out: string, overrides: Record<string, unknown> 
     schedules: ['ft', 'clr'],
     budgets: [1],
     seeds: [0],
-    backend: 'cpu',
+    backend: 'wasm',
     workers: 1,
     out,
     ...overrides,

@@ -83,7 +83,7 @@ export function defineStudy(
     });
   }
   return {
-    dataset: components.dataset!,
+    dataset: withPathsFrom(source.dir, components.dataset!),
     model: components.model!,
     original,
     pruners: components.pruners,
@@ -95,6 +95,17 @@ export function defineStudy(
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? 'prunebench-results'),
     configFile: source.file,
   };
+}
+
+/** Dataset options that name files; relative ones are resolved from the config file's folder. */
+const PATH_OPTIONS = ['path', 'cacheDir'];
+
+function withPathsFrom(dir: string, ref: ComponentRef): ComponentRef {
+  const options = { ...ref.options };
+  for (const key of PATH_OPTIONS) {
+    if (typeof options[key] === 'string') options[key] = path.resolve(dir, options[key] as string);
+  }
+  return { ...ref, options };
 }
 
 /** The name a component entry has in reports: its label, or its id and the options that differ. */

@@ -20,7 +20,7 @@ export interface ReportFiles {
  * `prunebench report DIR` does, and the last phase of `prunebench run`). Refuses, naming the
  * runs, when retraining runs of one budget differ in steps or samples.
  */
-export async function writeReport(outDir: string, title = 'prunebench study'): Promise<ReportFiles & { summary: Summary }> {
+export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary }> {
   const store = new ResultStore(outDir);
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
@@ -38,6 +38,16 @@ export async function writeReport(outDir: string, title = 'prunebench study'): P
   };
   files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title));
   return { ...files, summary };
+}
+
+/** The study's title, from the study.json that `prunebench run` leaves in the results folder. */
+function studyTitle(outDir: string): string {
+  try {
+    const { study } = JSON.parse(fs.readFileSync(path.join(outDir, 'study.json'), 'utf8')) as { study: { configFile: string | null } };
+    return study.configFile ? `prunebench study: ${path.basename(study.configFile)}` : 'prunebench quick study';
+  } catch {
+    return 'prunebench study';
+  }
 }
 
 const seriesName = (pruner: string, schedule: string) => `${pruner} × ${schedule}`;

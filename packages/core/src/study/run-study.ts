@@ -73,7 +73,7 @@ export async function runStudy(
     await Promise.all(runners.map((r) => r.close()));
   }
   onEvent({ type: 'phase', message: 'Writing the summary and figures.' });
-  const report = await writeReport(study.out, study.configFile ? `prunebench study: ${path.basename(study.configFile)}` : 'prunebench quick study');
+  const report = await writeReport(study.out);
   const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
   return { out: study.out, report, failed, resumed };
 }

@@ -1,0 +1,84 @@
+// Parallel speed-up of a study sweep: the same retraining runs with 1 and with 2 worker threads.
+//
+//   node benchmarks/dist/parallel-sweep.js [--runs 8] [--json]
+//
+// A study's originals and prunes come first and are shared, so they are run once; their run
+// folders are then copied into two fresh results folders, and only the retraining sweep (equal
+// runs: same pruned model, same budget, different schedules) is timed there, as whole
+// `prunebench run` processes (startup and worker start-up included), with --workers 1 and 2.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const bin = path.resolve(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+function run(config: string, out: string, workers: number): number {
+  const start = performance.now();
+  execFileSync(process.execPath, [bin, 'run', '--config', config, '--out', out, '--workers', String(workers)], { stdio: 'ignore' });
+  return (performance.now() - start) / 1000;
+}
+
+function main(): void {
+  const json = process.argv.includes('--json');
+  const retrainRuns = option('--runs', 8);
+  if (!fs.existsSync(bin)) throw new Error(`build first (npm run build): ${bin} is missing`);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-parallel-'));
+  // Equal runs: one pruned model, one budget, `retrainRuns` schedules of the same cost.
+  const schedules = Array.from({ length: retrainRuns }, (_, i) => ({ use: 'constant', lr: 0.01 + i * 0.001, label: `constant-${i}` }));
+  const config = {
+    dataset: { use: 'fashion-mnist', trainSize: 2048, testSize: 1000 },
+    model: 'vgg-small',
+    original: { epochs: 1, batchSize: 64, lr: 0.05, milestones: [], gamma: 0.1 },
+    pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }],
+    schedules,
+    budgets: [2],
+    seeds: [0],
+    backend: 'auto',
+  };
+  const configFile = path.join(root, 'prunebench.config.json');
+  fs.writeFileSync(configFile, JSON.stringify(config));
+
+  // The shared prefix (original + prune), once.
+  const prefix = path.join(root, 'prefix');
+  const prefixConfig = path.join(root, 'prefix.config.json');
+  fs.writeFileSync(prefixConfig, JSON.stringify({ ...config, schedules: [schedules[0]], budgets: [1] }));
+  run(prefixConfig, prefix, 1);
+  const seed = (out: string) => {
+    for (const name of fs.readdirSync(path.join(prefix, 'runs'))) {
+      if (name.startsWith('retrain-')) continue;
+      fs.cpSync(path.join(prefix, 'runs', name), path.join(out, 'runs', name), { recursive: true });
+    }
+  };
+  const one = path.join(root, 'one');
+  const two = path.join(root, 'two');
+  seed(one);
+  seed(two);
+  const seconds1 = run(configFile, one, 1);
+  const seconds2 = run(configFile, two, 2);
+  const result = {
+    retrainRuns,
+    cores: os.availableParallelism(),
+    secondsWith1Worker: Number(seconds1.toFixed(2)),
+    secondsWith2Workers: Number(seconds2.toFixed(2)),
+    speedup: Number((seconds1 / seconds2).toFixed(2)),
+    target: 1.7,
+  };
+  fs.rmSync(root, { recursive: true, force: true });
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      `sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 2048 images × 2 epochs each), ${result.cores} cores\n` +
+        `  1 worker:  ${result.secondsWith1Worker} s\n  2 workers: ${result.secondsWith2Workers} s\n` +
+        `  speed-up:  ${result.speedup}× (target ≥ ${result.target}×)\n`,
+    );
+  }
+}
+
+main();
