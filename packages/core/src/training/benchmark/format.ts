@@ -1,6 +1,8 @@
 import type { TrainingBenchmarkReport } from './train-step-benchmark';
 
-const fixed = (value: number | null | undefined, digits: number) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+/** `digits` decimals, two for small values (the cpu backend's images/s are below 1). */
+const fixed = (value: number | null | undefined, digits: number) =>
+  value === null || value === undefined ? '-' : value.toFixed(Math.abs(value) < 10 ? Math.max(digits, 2) : digits);
 
 /** The report as text: one table per model, the forward-conv reference, the ratios. */
 export function formatTrainingBenchmark(report: TrainingBenchmarkReport): string {
