@@ -7,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelCalls, cropForPadding } from './kernel-calls';
+import { stridedInputGradient } from './strided-input-gradient';
 
 /**
  * Spreads `dy` [N, OH, OW, C] onto a grid `stride` times finer: dy[n, i, j] lands at
@@ -25,8 +26,9 @@ export function dilateByStride(calls: KernelCalls, dy: TensorInfo, strideHeight:
 }
 
 /**
- * The input gradient of a conv as one forward conv: dx = conv(dy dilated by the stride and
- * padded by (k - 1 - pad), W flipped spatially with in/out channels swapped), stride 1.
+ * The input gradient of a conv through the forward conv: for stride 1, dx = conv(dy padded by
+ * (k - 1 - pad), W flipped spatially with in/out channels swapped); for larger strides, one
+ * such conv per phase of the stride (see strided-input-gradient.ts).
  * Falls back to `stock` for what it does not handle (NCHW).
  */
 export function makeConv2DBackpropInput(backendName: string, stock: KernelFunc | undefined): KernelFunc {
@@ -43,6 +45,10 @@ export function makeConv2DBackpropInput(backendName: string, stock: KernelFunc |
     );
     const calls = new KernelCalls(backend as KernelBackend, backendName);
     try {
+      // Strided float32 convs: one stride-1 conv per phase, no work on the dilation's zeros.
+      if ((info.strideHeight > 1 || info.strideWidth > 1) && dy.dtype === 'float32' && filter.dtype === 'float32') {
+        return stridedInputGradient(calls, backend as KernelBackend, dy, filter, info);
+      }
       const dilated = dilateByStride(calls, dy, info.strideHeight, info.strideWidth);
       const top = info.filterHeight - 1 - info.padInfo.top;
       const left = info.filterWidth - 1 - info.padInfo.left;

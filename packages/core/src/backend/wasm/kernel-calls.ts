@@ -22,6 +22,12 @@ export class KernelCalls {
     return out;
   }
 
+  /** Adds a tensor made outside `run` (e.g. by `makeOutput`) to the intermediates to release. */
+  adopt(info: TensorInfo): TensorInfo {
+    this.intermediates.push(info);
+    return info;
+  }
+
   /** Keeps `info` (the kernel's result) out of the release list. */
   keep(info: TensorInfo): TensorInfo {
     const index = this.intermediates.indexOf(info);
