@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../interfaces/component';
+import { originalScheduleSchema } from '../schedule/original-schema';
 
 /**
  * The JSON Schema of a prunebench config. The source of truth: `config.schema.json` at the
@@ -38,24 +39,7 @@ export const configSchema: JsonSchema = {
     },
     dataset: { ...componentRef, description: 'The dataset, e.g. "fashion-mnist" or { "use": "cifar10", "path": "./data" }.' },
     model: { ...componentRef, description: 'The model, e.g. "vgg-small" or { "use": "resnet56" }.' },
-    original: {
-      description: 'How the original (unpruned) network is trained; the retraining schedules derive from it.',
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        preset: { enum: ['cifar', 'imagenet'], description: 'Start from a reference recipe; other keys override it.' },
-        epochs: { type: 'integer', minimum: 1 },
-        batchSize: { type: 'integer', minimum: 1 },
-        lr: { type: 'number', exclusiveMinimum: 0 },
-        milestones: { type: 'array', items: { type: 'integer', minimum: 0 } },
-        gamma: { type: 'number', exclusiveMinimum: 0 },
-        warmupEpochs: { type: 'number', minimum: 0 },
-        momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-        weightDecay: { type: 'number', minimum: 0 },
-        nesterov: { type: 'boolean' },
-        checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
-      },
-    },
+    original: originalScheduleSchema,
     pruners: { type: 'array', minItems: 1, items: componentRef, description: 'Pruning methods: criterion and plan each.' },
     schedules: { type: 'array', minItems: 1, items: componentRef, description: 'Retraining schedules, e.g. ["ft", "lrw", "slr", "clr"].' },
     budgets: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 }, description: 'Retraining budgets, in epochs.' },

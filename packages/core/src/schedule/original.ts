@@ -1,69 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import type { JsonSchema } from '../interfaces/component';
 import type { OriginalSchedule } from '../interfaces/schedule';
 import { ConfigError, ConfigErrors, UsageError } from '../errors';
 import { schemaErrors } from '../config/validate';
 import { closestName } from '../util/did-you-mean';
+import { ORIGINAL_PRESETS, ORIGINAL_PRESET_NAMES, type OriginalPresetName } from './presets';
+import { originalScheduleSchema } from './original-schema';
 
 /** SGD momentum assumed when an original schedule does not state one. */
 export const DEFAULT_MOMENTUM = 0.9;
 
-/**
- * The reference recipes of spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
- * momentum 0.9, weight decay 1e-4, batch 64. ImageNet: 90 epochs, LR 0.1 ×0.1 every 30, batch 256.
- */
-export const ORIGINAL_PRESETS = {
-  cifar: Object.freeze({
-    epochs: 160,
-    lr: 0.1,
-    milestones: Object.freeze([80, 120]) as number[],
-    gamma: 0.1,
-    momentum: 0.9,
-    weightDecay: 1e-4,
-    batchSize: 64,
-    nesterov: false,
-  }),
-  imagenet: Object.freeze({
-    epochs: 90,
-    lr: 0.1,
-    milestones: Object.freeze([30, 60]) as number[],
-    gamma: 0.1,
-    momentum: 0.9,
-    weightDecay: 1e-4,
-    batchSize: 256,
-    nesterov: false,
-  }),
-} as const satisfies Record<string, OriginalSchedule>;
-
-export type OriginalPresetName = keyof typeof ORIGINAL_PRESETS;
-export const ORIGINAL_PRESET_NAMES = Object.keys(ORIGINAL_PRESETS) as OriginalPresetName[];
+export { ORIGINAL_PRESETS, ORIGINAL_PRESET_NAMES, type OriginalPresetName } from './presets';
+export { originalScheduleSchema } from './original-schema';
 
 /** An original schedule as a config or JSON file writes it: a preset and/or explicit fields. */
 export type OriginalScheduleInput = Partial<OriginalSchedule> & {
   preset?: string;
   /** Config-only key (a trained model to start from); not part of the schedule, ignored here. */
   checkpoint?: string;
-};
-
-/** JSON Schema of an original-schedule description (the config's `original` key). */
-export const originalScheduleSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    preset: { enum: ORIGINAL_PRESET_NAMES },
-    epochs: { type: 'integer', minimum: 1 },
-    lr: { type: 'number', exclusiveMinimum: 0 },
-    milestones: { type: 'array', items: { type: 'integer', minimum: 1 } },
-    gamma: { type: 'number', exclusiveMinimum: 0 },
-    warmupEpochs: { type: 'number', minimum: 0 },
-    momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
-    weightDecay: { type: 'number', minimum: 0 },
-    batchSize: { type: 'integer', minimum: 1 },
-    nesterov: { type: 'boolean' },
-    checkpoint: { type: 'string' },
-  },
 };
 
 // verbose: schemaErrors reads parentSchema to suggest the closest known key.

@@ -38,19 +38,7 @@ export async function runJobs(options: {
   const inFlight = new Set<Promise<void>>();
 
   const recordSkip = (job: Job, reason: string) => {
-    const now = new Date().toISOString();
-    store.write({
-      id: job.id,
-      kind: job.kind,
-      status: 'failed',
-      error: reason,
-      seed: job.seed,
-      ...labels(job),
-      definition: job.definition,
-      ...baseRecord,
-      startedAt: now,
-      finishedAt: now,
-    });
+    store.write(failedRecord(job, reason, baseRecord));
     status.set(job.id, 'failed');
     onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
   };
@@ -75,21 +63,7 @@ export async function runJobs(options: {
       status.set(job.id, 'running');
       const task = runner
         .run(job, onEvent)
-        .catch((error: unknown): RunRecord => {
-          const now = new Date().toISOString();
-          return {
-            id: job.id,
-            kind: job.kind,
-            status: 'failed',
-            error: (error as Error)?.stack ?? String(error),
-            seed: job.seed,
-            ...labels(job),
-            definition: job.definition,
-            ...baseRecord,
-            startedAt: now,
-            finishedAt: now,
-          };
-        })
+        .catch((error: unknown) => failedRecord(job, (error as Error)?.stack ?? String(error), baseRecord))
         .then((record) => {
           store.write(record);
           status.set(job.id, record.status);
@@ -101,6 +75,12 @@ export async function runJobs(options: {
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
   }
+}
+
+/** The record of a job that failed without producing one (it threw, or was skipped). */
+function failedRecord(job: Job, error: string, base: Pick<RunRecord, 'configFile' | 'versions'>): RunRecord {
+  const now = new Date().toISOString();
+  return { id: job.id, kind: job.kind, status: 'failed', error, seed: job.seed, ...labels(job), definition: job.definition, ...base, startedAt: now, finishedAt: now };
 }
 
 export function labels(job: Job): Pick<RunRecord, 'pruner' | 'schedule' | 'budget'> {

@@ -1,0 +1,22 @@
+import type { JsonSchema } from '../interfaces/component';
+import { ORIGINAL_PRESET_NAMES } from './presets';
+
+/** JSON Schema of an original-schedule description (the config's `original` key). */
+export const originalScheduleSchema: JsonSchema = {
+  description: 'How the original (unpruned) network is trained; the retraining schedules derive from it.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    preset: { enum: ORIGINAL_PRESET_NAMES, description: 'Start from a reference recipe; other keys override it.' },
+    epochs: { type: 'integer', minimum: 1 },
+    lr: { type: 'number', exclusiveMinimum: 0 },
+    milestones: { type: 'array', items: { type: 'integer', minimum: 1 } },
+    gamma: { type: 'number', exclusiveMinimum: 0 },
+    warmupEpochs: { type: 'number', minimum: 0 },
+    momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1 },
+    weightDecay: { type: 'number', minimum: 0 },
+    batchSize: { type: 'integer', minimum: 1 },
+    nesterov: { type: 'boolean' },
+    checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
+  },
+};

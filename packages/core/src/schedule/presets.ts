@@ -1,0 +1,31 @@
+import type { OriginalSchedule } from '../interfaces/schedule';
+
+/**
+ * The reference recipes of spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
+ * momentum 0.9, weight decay 1e-4, batch 64. ImageNet: 90 epochs, LR 0.1 ×0.1 every 30, batch 256.
+ */
+export const ORIGINAL_PRESETS = {
+  cifar: Object.freeze({
+    epochs: 160,
+    lr: 0.1,
+    milestones: Object.freeze([80, 120]) as number[],
+    gamma: 0.1,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    batchSize: 64,
+    nesterov: false,
+  }),
+  imagenet: Object.freeze({
+    epochs: 90,
+    lr: 0.1,
+    milestones: Object.freeze([30, 60]) as number[],
+    gamma: 0.1,
+    momentum: 0.9,
+    weightDecay: 1e-4,
+    batchSize: 256,
+    nesterov: false,
+  }),
+} as const satisfies Record<string, OriginalSchedule>;
+
+export type OriginalPresetName = keyof typeof ORIGINAL_PRESETS;
+export const ORIGINAL_PRESET_NAMES = Object.keys(ORIGINAL_PRESETS) as OriginalPresetName[];
