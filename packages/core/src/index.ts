@@ -1,3 +1,6 @@
+// tsyringe needs the Reflect metadata API before any decorated class is defined; importing core
+// is enough for users and plugins.
+import 'reflect-metadata';
 // @prunebench/core: the public API. Plugins import only from here.
 export * from './tokens';
 export * from './errors';

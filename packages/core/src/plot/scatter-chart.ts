@@ -37,7 +37,9 @@ export async function scatterChartSvg(series: ScatterSeries[], options: ScatterC
   const names = series.map((s) => s.name);
   const x = { field: 'x', type: 'quantitative', title: options.xTitle, scale: options.logX ? { type: 'log' as const } : { zero: false } } as const;
   const y = { field: 'y', type: 'quantitative', title: options.yTitle, scale: options.logY ? { type: 'log' as const } : { zero: false } } as const;
-  const color = { field: 'series', type: 'nominal', sort: names, title: null } as const;
+  // One colour legend (a shape encoding beside it made vega-lite draw a second legend), with
+  // long names not cut; the text layer stays uncoloured for the same reason.
+  const color = { field: 'series', type: 'nominal', sort: names, title: null, legend: { labelLimit: 400 } } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(options.title ? { title: options.title } : {}),
@@ -46,8 +48,8 @@ export async function scatterChartSvg(series: ScatterSeries[], options: ScatterC
     background: 'white',
     data: { values },
     layer: [
-      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, shape: { field: 'series', type: 'nominal', sort: names, title: null } } },
-      { mark: { type: 'text', dx: 6, align: 'left', fontSize: 10 }, encoding: { x, y, color, text: { field: 'label' } } },
+      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color } },
+      { mark: { type: 'text', dx: 6, align: 'left', fontSize: 10 }, encoding: { x, y, text: { field: 'label' } } },
     ],
   };
   return renderVegaLiteSvg(spec);
