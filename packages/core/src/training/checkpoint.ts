@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadLayersModel, type LayersModel } from '@tensorflow/tfjs-layers';
 import { fileSystemIO } from './fs-io';
+import { writeDirAtomic } from '../util/atomic';
 import type { SgdState } from './sgd';
 
 const CHECKPOINT_JSON = 'checkpoint.json';
@@ -23,21 +24,13 @@ export interface LoadedCheckpoint {
   metadata: Record<string, unknown>;
 }
 
-let counter = 0;
-function siblingName(target: string, tag: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${tag}.${process.pid}.${Date.now()}.${counter++}`);
-}
-
 /**
  * Saves a model (model.json + weights.bin, custom layers included), the optimizer state and
  * metadata to `dir`, atomically: everything is written to a temp folder beside it, which is
  * then renamed into place (an older checkpoint there is replaced only after that succeeds).
  */
 export async function saveCheckpoint(dir: string, contents: CheckpointContents): Promise<void> {
-  const target = path.resolve(dir);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temp = siblingName(target, 'tmp');
-  try {
+  await writeDirAtomic(path.resolve(dir), async (temp) => {
     await contents.model.save(fileSystemIO(temp));
     if (contents.optimizer) {
       const { step, buffers } = contents.optimizer;
@@ -58,18 +51,7 @@ export async function saveCheckpoint(dir: string, contents: CheckpointContents):
       path.join(temp, CHECKPOINT_JSON),
       JSON.stringify({ format: CHECKPOINT_FORMAT, savedAt: new Date().toISOString(), metadata: contents.metadata ?? {} }, null, 2),
     );
-    if (fs.existsSync(target)) {
-      const old = siblingName(target, 'old');
-      fs.renameSync(target, old);
-      fs.renameSync(temp, target);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else {
-      fs.renameSync(temp, target);
-    }
-  } catch (error) {
-    fs.rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 /** Whether `dir` holds a complete checkpoint. */
