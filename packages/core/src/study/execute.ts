@@ -71,7 +71,7 @@ export async function executeJob(job: Job, ctx: ExecutionContext): Promise<RunRe
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const label = describeJob(job);
-  ctx.onEvent({ type: 'job-start', jobId: job.id, label, worker: 0 });
+  ctx.onEvent({ type: 'job-start', jobId: job.id, label });
   const base = {
     id: job.id,
     kind: job.kind,

@@ -1,11 +1,9 @@
-import type { Job } from './jobs';
-import { describeJob } from './jobs';
 import type { RunRecord } from './record';
 
 /** What a study reports while it runs (also sent from worker threads to the main thread). */
 export type StudyEvent =
   | { type: 'phase'; message: string }
-  | { type: 'job-start'; jobId: string; label: string; worker: number }
+  | { type: 'job-start'; jobId: string; label: string }
   | { type: 'job-progress'; jobId: string; step: number; totalSteps: number; epoch: number; imagesPerSecond: number; loss: number }
   | { type: 'job-end'; jobId: string; label: string; status: RunRecord['status']; summary: string; seconds: number }
   | { type: 'job-skipped'; jobId: string; label: string; reason: string };
@@ -97,8 +95,4 @@ export function createProgressPrinter(options: {
         break;
     }
   };
-}
-
-export function jobLabel(job: Job): string {
-  return describeJob(job);
 }
