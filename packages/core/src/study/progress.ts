@@ -67,7 +67,7 @@ export function createProgressPrinter(options: {
         break;
       case 'job-start':
         running.set(event.jobId, { label: event.label, line: `  ${event.label}: starting`, lastLog: Date.now() });
-        log(`[${pad(done + 1, width)}/${totalJobs}] ${event.label} (${event.jobId})`);
+        log(`${' '.repeat(2 * width + 3)} start: ${event.label} (${event.jobId})`);
         break;
       case 'job-progress': {
         const entry = running.get(event.jobId);
