@@ -46,7 +46,7 @@ export async function lineChartSvg(series: LineSeries[], options: LineChartOptio
   }
   const names = series.map((s) => s.name);
   // The same legend and domain (order) for colour and dash, so Vega-Lite merges them into one legend.
-  const legend = { orient: 'right', labelFontSize: 12, symbolStrokeWidth: 2, symbolSize: 400 } as const;
+  const legend = { orient: 'right', labelFontSize: 12, symbolStrokeWidth: 2, symbolSize: 400, labelLimit: 400 } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(options.title ? { title: options.title } : {}),
