@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-layers';
 import {
   formatTrainingBenchmark,
   runTrainingBenchmark,
-  type Measurer,
+  tinybenchMeasurer,
 } from '@prunebench/core';
 
 function flag(name: string): number | undefined {
@@ -15,28 +15,6 @@ function flag(name: string): number | undefined {
   return index >= 0 ? Number(process.argv[index + 1]) : undefined;
 }
 
-/** The part of tinybench's API used here (declared locally: tinybench is ESM only). */
-interface TinybenchModule {
-  Bench: new (options: Record<string, unknown>) => {
-    add(name: string, fn: () => Promise<void>): unknown;
-    run(): Promise<unknown>;
-    tasks: Array<{ result?: unknown }>;
-  };
-}
-
-async function tinybench(): Promise<Measurer> {
-  // tinybench is ESM only: a real dynamic import from this CommonJS build.
-  const load = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<TinybenchModule>;
-  const { Bench } = await load('tinybench');
-  return async (name, fn, { warmup, iterations }) => {
-    const bench = new Bench({ iterations, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, throws: true });
-    bench.add(name, fn);
-    await bench.run();
-    const result = bench.tasks[0].result as { latency?: { mean: number; samplesCount?: number } } | undefined;
-    if (!result?.latency) throw new Error(`tinybench produced no latency for ${name}`);
-    return { meanMs: result.latency.mean, iterations: result.latency.samplesCount ?? iterations };
-  };
-}
 
 async function main(): Promise<void> {
   const report = await runTrainingBenchmark({
@@ -45,7 +23,7 @@ async function main(): Promise<void> {
     measuredSteps: flag('--steps'),
     cpuMeasuredSteps: flag('--cpu-steps'),
     cpuBatchSize: flag('--cpu-batch'),
-    measure: await tinybench(),
+    measure: await tinybenchMeasurer(),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

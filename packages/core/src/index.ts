@@ -80,6 +80,7 @@ export {
   type BackendFigures,
 } from './training/benchmark/train-step-benchmark';
 export { formatTrainingBenchmark } from './training/benchmark/format';
+export { tinybenchMeasurer } from './training/benchmark/tinybench-measurer';
 export { referenceCnn, miniResNet20 } from './training/benchmark/reference-models';
 export { forwardMacsPerExample, trainingFlopsPerExample } from './training/benchmark/flops';
 

@@ -6,6 +6,7 @@ import {
   formatTrainingBenchmark,
   loopMeasurer,
   runTrainingBenchmark,
+  tinybenchMeasurer,
   type BenchBackend,
   type BenchModel,
   type Measurer,
@@ -42,29 +43,10 @@ function count(value: string | undefined, flag: string, min: number): number | u
   return n;
 }
 
-/** The part of tinybench's API used here (declared locally: tinybench is ESM only). */
-interface TinybenchModule {
-  Bench: new (options: Record<string, unknown>) => {
-    add(name: string, fn: () => Promise<void>): unknown;
-    run(): Promise<unknown>;
-    tasks: Array<{ result?: unknown }>;
-  };
-}
-
 /** tinybench (ESM only) when it can be loaded, else the built-in loop timer. */
-async function tinybenchMeasurer(): Promise<Measurer> {
+async function measurer(): Promise<Measurer> {
   try {
-    // A real dynamic import (TypeScript would turn `import()` into require() in CommonJS output).
-    const load = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<TinybenchModule>;
-    const { Bench } = await load('tinybench');
-    return async (name, fn, { warmup, iterations }) => {
-      const bench = new Bench({ iterations, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, throws: true });
-      bench.add(name, fn);
-      await bench.run();
-      const result = bench.tasks[0].result as { latency?: { mean: number; samplesCount?: number } } | undefined;
-      if (!result?.latency) throw new Error(`tinybench produced no latency for ${name}`);
-      return { meanMs: result.latency.mean, iterations: result.latency.samplesCount ?? iterations };
-    };
+    return await tinybenchMeasurer();
   } catch {
     return loopMeasurer;
   }
@@ -95,7 +77,7 @@ export function registerBenchCommand(program: Command, io: Io): void {
       };
       const report = await runTrainingBenchmark({
         ...settings,
-        measure: await tinybenchMeasurer(),
+        measure: await measurer(),
         log: (line) => io.err(`${line}\n`),
       });
       if (options.json) printJson(io, report);
