@@ -1,6 +1,6 @@
 // Parallel speed-up of a study sweep: the same retraining runs with 1 and with 2 worker threads.
 //
-//   node benchmarks/dist/parallel-sweep.js [--runs 8] [--json]
+//   npm run build && node benchmarks/dist/parallel-sweep.js [--runs 8] [--json]
 //
 // A study's originals and prunes come first and are shared, so they are run once; their run
 // folders are then copied into two fresh results folders, and only the retraining sweep (equal
@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const bin = path.resolve(__dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+// Compiled to benchmarks/dist/, so the repository is two folders up.
+const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -32,12 +33,12 @@ function main(): void {
   // Equal runs: one pruned model, one budget, `retrainRuns` schedules of the same cost.
   const schedules = Array.from({ length: retrainRuns }, (_, i) => ({ use: 'constant', lr: 0.01 + i * 0.001, label: `constant-${i}` }));
   const config = {
-    dataset: { use: 'fashion-mnist', trainSize: 2048, testSize: 1000 },
+    dataset: { use: 'fashion-mnist', trainSize: 4096, testSize: 1000 },
     model: 'vgg-small',
     original: { epochs: 1, batchSize: 64, lr: 0.05, milestones: [], gamma: 0.1 },
     pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }],
     schedules,
-    budgets: [2],
+    budgets: [3],
     seeds: [0],
     backend: 'auto',
   };
@@ -74,7 +75,7 @@ function main(): void {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 2048 images × 2 epochs each), ${result.cores} cores\n` +
+      `sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 4096 images × 3 epochs each), ${result.cores} cores\n` +
         `  1 worker:  ${result.secondsWith1Worker} s\n  2 workers: ${result.secondsWith2Workers} s\n` +
         `  speed-up:  ${result.speedup}× (target ≥ ${result.target}×)\n`,
     );
