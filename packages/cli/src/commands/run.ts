@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, runStudy, RunsFailedError, UsageError, BACKEND_NAMES, type BackendName, type StudySource } from '@prunebench/core';
 import type { Command } from 'commander';
@@ -56,7 +57,7 @@ export function registerRunCommand(program: Command, io: Io): void {
         const outcome = await runStudy(source, { write: io.out, isTTY: io.isTTY, signal: controller.signal });
         const relative = (file: string) => path.relative(process.cwd(), file) || '.';
         io.out(`\nSummary: ${relative(outcome.report.summaryMd)}\nReport:  ${relative(outcome.report.reportHtml)}\n`);
-        io.out(`\n${require('node:fs').readFileSync(outcome.report.summaryMd, 'utf8')}`);
+        io.out(`\n${fs.readFileSync(outcome.report.summaryMd, 'utf8')}`);
         if (controller.signal.aborted) throw new RunsFailedError('stopped before every run finished: run the same command again to resume');
         if (outcome.failed) {
           throw new RunsFailedError(`${outcome.failed} run(s) failed (see the summary); run the same command again to retry them`);
