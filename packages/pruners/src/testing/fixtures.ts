@@ -1,31 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Ledger, LedgerEntries } from '@prunebench/core';
+import { RunLedger, type Ledger } from '@prunebench/core';
 
-/** A ledger that only records, for tests (the harness passes the real one). */
+/** A fresh ledger for tests (the harness passes the run's own). */
 export function recordingLedger(): Ledger {
-  const entries: LedgerEntries = {
-    optimizerSteps: 0,
-    samples: 0,
-    extraForwardSamples: 0,
-    extraBackwardSamples: 0,
-    extraOptimizerSteps: 0,
-    wallTimeMs: {},
-  };
-  return {
-    entries,
-    charge(kind, amount) {
-      entries[kind] += amount;
-    },
-    async time(phase, work) {
-      const start = Date.now();
-      try {
-        return await work();
-      } finally {
-        entries.wallTimeMs[phase] = (entries.wallTimeMs[phase] ?? 0) + Date.now() - start;
-      }
-    },
-  };
+  return new RunLedger();
 }
 
 /** conv(4) → BN → relu → conv(6) → BN → relu → maxpool → flatten → dense(3): tiny, with a flatten → dense link. */
