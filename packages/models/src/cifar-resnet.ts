@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, UsageError, type JsonSchema, type ModelFactory, type ModelSpec } from '@prunebench/core';
+import { OPTIONS, UsageError, type JsonSchema, type ModelClass, type ModelFactory, type ModelSpec } from '@prunebench/core';
 import { ChannelZeroPad } from './channel-zero-pad';
 import { SeededInitializers, TORCH_BATCH_NORM } from './init';
 
@@ -100,72 +100,36 @@ export function buildCifarResNet(depth: number, spec: ModelSpec, blockWidths?: r
   return tfl.model({ name: `resnet${depth}`, inputs: input, outputs: x });
 }
 
-abstract class CifarResNetModel implements ModelFactory {
-  static readonly optionsSchema = CIFAR_RESNET_OPTIONS_SCHEMA;
-  static readonly defaultInputShape = [32, 32, 3];
-  protected abstract readonly depth: number;
+/**
+ * The component class of the CIFAR ResNet of one depth: only the id, the description and the
+ * depth differ between them, so one factory makes all five.
+ */
+function cifarResNetModel(depth: number): ModelClass {
+  @injectable()
+  class CifarResNetModel implements ModelFactory {
+    static readonly id = `resnet${depth}`;
+    static readonly description = `CIFAR ResNet-${depth} (basic blocks, 2×2 avg-pool + zero-padded shortcut); option: blockWidths`;
+    static readonly optionsSchema = CIFAR_RESNET_OPTIONS_SCHEMA;
+    static readonly defaultInputShape = [32, 32, 3];
 
-  constructor(private readonly options: CifarResNetOptions = {}) {}
+    constructor(@inject(OPTIONS) private readonly options: CifarResNetOptions = {}) {}
 
-  build(spec: ModelSpec): tfl.LayersModel {
-    return buildCifarResNet(this.depth, spec, this.options.blockWidths);
+    build(spec: ModelSpec): tfl.LayersModel {
+      return buildCifarResNet(depth, spec, this.options.blockWidths);
+    }
   }
+  // Messages name the class: give each its own name.
+  Object.defineProperty(CifarResNetModel, 'name', { value: `ResNet${depth}Model` });
+  return CifarResNetModel;
 }
-
-const descriptionOf = (depth: number) =>
-  `CIFAR ResNet-${depth} (basic blocks, 2×2 avg-pool + zero-padded shortcut); option: blockWidths`;
 
 /** CIFAR ResNet-20. */
-@injectable()
-export class ResNet20Model extends CifarResNetModel {
-  static readonly id = 'resnet20';
-  static readonly description = descriptionOf(20);
-  protected readonly depth = 20;
-  constructor(@inject(OPTIONS) options: CifarResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet20Model = cifarResNetModel(20);
 /** CIFAR ResNet-32. */
-@injectable()
-export class ResNet32Model extends CifarResNetModel {
-  static readonly id = 'resnet32';
-  static readonly description = descriptionOf(32);
-  protected readonly depth = 32;
-  constructor(@inject(OPTIONS) options: CifarResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet32Model = cifarResNetModel(32);
 /** CIFAR ResNet-44. */
-@injectable()
-export class ResNet44Model extends CifarResNetModel {
-  static readonly id = 'resnet44';
-  static readonly description = descriptionOf(44);
-  protected readonly depth = 44;
-  constructor(@inject(OPTIONS) options: CifarResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet44Model = cifarResNetModel(44);
 /** CIFAR ResNet-56 (PFEC's ResNet-56). */
-@injectable()
-export class ResNet56Model extends CifarResNetModel {
-  static readonly id = 'resnet56';
-  static readonly description = descriptionOf(56);
-  protected readonly depth = 56;
-  constructor(@inject(OPTIONS) options: CifarResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet56Model = cifarResNetModel(56);
 /** CIFAR ResNet-110 (PFEC's ResNet-110). */
-@injectable()
-export class ResNet110Model extends CifarResNetModel {
-  static readonly id = 'resnet110';
-  static readonly description = descriptionOf(110);
-  protected readonly depth = 110;
-  constructor(@inject(OPTIONS) options: CifarResNetOptions = {}) {
-    super(options);
-  }
-}
+export const ResNet110Model = cifarResNetModel(110);

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, type JsonSchema, type ModelFactory, type ModelSpec } from '@prunebench/core';
+import { OPTIONS, type JsonSchema, type ModelClass, type ModelFactory, type ModelSpec } from '@prunebench/core';
 import { SeededInitializers, TORCH_BATCH_NORM } from './init';
 
 export interface ImageNetResNetOptions {
@@ -98,48 +98,33 @@ export function buildImageNetResNet(name: keyof typeof IMAGENET_RESNETS, spec: M
   return tfl.model({ name, inputs: input, outputs: x });
 }
 
-abstract class ImageNetResNetModel implements ModelFactory {
-  static readonly optionsSchema = IMAGENET_RESNET_OPTIONS_SCHEMA;
-  static readonly defaultInputShape = [224, 224, 3];
-  static readonly defaultNumClasses = 1000;
-  protected abstract readonly variant: keyof typeof IMAGENET_RESNETS;
+/**
+ * The component class of one ImageNet ResNet variant: only the id, the description and the
+ * variant differ between them, so one factory makes all three.
+ */
+function imageNetResNetModel(variant: keyof typeof IMAGENET_RESNETS, layout: string): ModelClass {
+  @injectable()
+  class ImageNetResNetModel implements ModelFactory {
+    static readonly id = variant;
+    static readonly description = `ImageNet ${variant.replace('resnet', 'ResNet-')} (${layout}, 1×1 projection shortcuts); option: baseWidth`;
+    static readonly optionsSchema = IMAGENET_RESNET_OPTIONS_SCHEMA;
+    static readonly defaultInputShape = [224, 224, 3];
+    static readonly defaultNumClasses = 1000;
 
-  constructor(private readonly options: ImageNetResNetOptions = {}) {}
+    constructor(@inject(OPTIONS) private readonly options: ImageNetResNetOptions = {}) {}
 
-  build(spec: ModelSpec): tfl.LayersModel {
-    return buildImageNetResNet(this.variant, spec, this.options.baseWidth);
+    build(spec: ModelSpec): tfl.LayersModel {
+      return buildImageNetResNet(variant, spec, this.options.baseWidth);
+    }
   }
+  // Messages name the class: give each its own name.
+  Object.defineProperty(ImageNetResNetModel, 'name', { value: `${variant.replace('resnet', 'ResNet')}Model` });
+  return ImageNetResNetModel;
 }
 
 /** ImageNet ResNet-18 (basic blocks). */
-@injectable()
-export class ResNet18Model extends ImageNetResNetModel {
-  static readonly id = 'resnet18';
-  static readonly description = 'ImageNet ResNet-18 (torchvision layout, basic blocks, 1×1 projection shortcuts); option: baseWidth';
-  protected readonly variant = 'resnet18';
-  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet18Model = imageNetResNetModel('resnet18', 'torchvision layout, basic blocks');
 /** ImageNet ResNet-34 (basic blocks). */
-@injectable()
-export class ResNet34Model extends ImageNetResNetModel {
-  static readonly id = 'resnet34';
-  static readonly description = 'ImageNet ResNet-34 (torchvision layout, basic blocks, 1×1 projection shortcuts); option: baseWidth';
-  protected readonly variant = 'resnet34';
-  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
-    super(options);
-  }
-}
-
+export const ResNet34Model = imageNetResNetModel('resnet34', 'torchvision layout, basic blocks');
 /** ImageNet ResNet-50 (bottleneck blocks). */
-@injectable()
-export class ResNet50Model extends ImageNetResNetModel {
-  static readonly id = 'resnet50';
-  static readonly description = 'ImageNet ResNet-50 (torchvision v1.5 layout, bottlenecks, 1×1 projection shortcuts); option: baseWidth';
-  protected readonly variant = 'resnet50';
-  constructor(@inject(OPTIONS) options: ImageNetResNetOptions = {}) {
-    super(options);
-  }
-}
+export const ResNet50Model = imageNetResNetModel('resnet50', 'torchvision v1.5 layout, bottlenecks');
