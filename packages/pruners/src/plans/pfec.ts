@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, UsageError, type ChannelGraph, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
+import { OPTIONS, UsageError, type ChannelGraph, type JsonSchema, type Plan, type PlanClass, type PlanInput } from '@prunebench/core';
 import { keepCount } from '../util/select';
 
 /**
@@ -144,46 +144,24 @@ abstract class PfecPlan implements Plan {
 
 const noOptions: JsonSchema = { type: 'object', properties: {}, additionalProperties: false };
 
-@injectable()
-export class PfecAPlan extends PfecPlan {
-  static readonly id = 'pfec-a';
-  static readonly description = 'PFEC plan A: CIFAR VGG-16, ResNet-56, ResNet-110 (Li et al. 2016)';
-  static readonly optionsSchema = noOptions;
-  protected readonly letter = 'a';
-  constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
-    super();
+/** The component class of one PFEC plan: only the letter differs between them. */
+function pfecPlan(letter: Letter, fits: string): PlanClass {
+  @injectable()
+  class PfecLetterPlan extends PfecPlan {
+    static readonly id = `pfec-${letter}`;
+    static readonly description = `PFEC plan ${letter.toUpperCase()}: ${fits} (Li et al. 2016)`;
+    static readonly optionsSchema = noOptions;
+    protected readonly letter = letter;
+    constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
+      super();
+    }
   }
+  // Messages name the class: give each its own name.
+  Object.defineProperty(PfecLetterPlan, 'name', { value: `Pfec${letter.toUpperCase()}Plan` });
+  return PfecLetterPlan;
 }
 
-@injectable()
-export class PfecBPlan extends PfecPlan {
-  static readonly id = 'pfec-b';
-  static readonly description = 'PFEC plan B: CIFAR VGG-16, ResNet-56, ResNet-110 (Li et al. 2016)';
-  static readonly optionsSchema = noOptions;
-  protected readonly letter = 'b';
-  constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
-    super();
-  }
-}
-
-@injectable()
-export class PfecCPlan extends PfecPlan {
-  static readonly id = 'pfec-c';
-  static readonly description = 'PFEC plan C: CIFAR VGG-16, ResNet-56, ResNet-110 (Li et al. 2016)';
-  static readonly optionsSchema = noOptions;
-  protected readonly letter = 'c';
-  constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
-    super();
-  }
-}
-
-@injectable()
-export class PfecDPlan extends PfecPlan {
-  static readonly id = 'pfec-d';
-  static readonly description = 'PFEC plan D: CIFAR ResNet-56, ResNet-110 (Li et al. 2016)';
-  static readonly optionsSchema = noOptions;
-  protected readonly letter = 'd';
-  constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
-    super();
-  }
-}
+export const PfecAPlan = pfecPlan('a', 'CIFAR VGG-16, ResNet-56, ResNet-110');
+export const PfecBPlan = pfecPlan('b', 'CIFAR VGG-16, ResNet-56, ResNet-110');
+export const PfecCPlan = pfecPlan('c', 'CIFAR VGG-16, ResNet-56, ResNet-110');
+export const PfecDPlan = pfecPlan('d', 'CIFAR ResNet-56, ResNet-110');
