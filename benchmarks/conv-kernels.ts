@@ -5,7 +5,8 @@ import 'reflect-metadata';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { loopMeasurer, registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from '@prunebench/core';
+import { loopMeasurer } from '@prunebench/harness';
+import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from '@prunebench/backend-wasm';
 
 interface ConvCase {
   label: string;

@@ -4,11 +4,7 @@
 // `prunebench bench [--json]` runs the same measurement.
 import 'reflect-metadata';
 import '@tensorflow/tfjs-layers';
-import {
-  formatTrainingBenchmark,
-  runTrainingBenchmark,
-  tinybenchMeasurer,
-} from '@prunebench/core';
+import { formatTrainingBenchmark, runTrainingBenchmark, tinybenchMeasurer } from '@prunebench/harness';
 
 function flag(name: string): number | undefined {
   const index = process.argv.indexOf(name);

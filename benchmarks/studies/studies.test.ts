@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { container } from 'tsyringe';
-import { createComponent, expandStudy, openStudy, selectBackend, train, type Dataset, type ModelFactory } from '@prunebench/core';
+import { createComponent, type Dataset, type ModelFactory } from '@prunebench/core';
+import { expandStudy, openStudy, selectBackend, train } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../../packages/cli/src/builtins';
 
 const configs = fs.readdirSync(__dirname).filter((name) => /\.config\.(json|ya?ml|js|ts)$/.test(name));

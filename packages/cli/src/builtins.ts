@@ -1,4 +1,5 @@
-import { loadBuiltinPlugins, type PrunebenchPlugin, type PluginSource } from '@prunebench/core';
+import { type PrunebenchPlugin, type PluginSource } from '@prunebench/core';
+import { loadBuiltinPlugins } from '@prunebench/harness';
 
 /**
  * The built-in plugin packages, wired in by the CLI exactly as loaded third-party ones are.

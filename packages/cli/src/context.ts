@@ -1,4 +1,5 @@
-import { loadConfig, resolveConfigComponents, setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { resolveConfigComponents, setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { loadConfig } from '@prunebench/harness';
 import { builtinPlugins } from './builtins';
 
 export interface CommandContext extends Setup {

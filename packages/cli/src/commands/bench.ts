@@ -1,16 +1,5 @@
-import {
-  BENCH_BACKENDS,
-  BENCH_MODELS,
-  UsageError,
-  didYouMean,
-  formatTrainingBenchmark,
-  loopMeasurer,
-  runTrainingBenchmark,
-  tinybenchMeasurer,
-  type BenchBackend,
-  type BenchModel,
-  type Measurer,
-} from '@prunebench/core';
+import { UsageError, didYouMean } from '@prunebench/core';
+import { BENCH_BACKENDS, BENCH_MODELS, formatTrainingBenchmark, loopMeasurer, runTrainingBenchmark, tinybenchMeasurer, type BenchBackend, type BenchModel, type Measurer } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { printJson, type Io } from '../io';
 

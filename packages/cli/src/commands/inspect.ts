@@ -1,16 +1,5 @@
-import {
-  UsageError,
-  buildChannelGraph,
-  countCost,
-  createComponent,
-  selectBackend,
-  type ChannelGraph,
-  RunLedger,
-  type ModelClass,
-  type ModelFactory,
-  type PruneResult,
-  type Pruner,
-} from '@prunebench/core';
+import { UsageError, buildChannelGraph, countCost, createComponent, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
+import { selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
 import { formatTable, printJson, type Io } from '../io';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { writeReport } from '@prunebench/core';
+import { writeReport } from '@prunebench/harness';
 import type { Command } from 'commander';
 import type { Io } from '../io';
 

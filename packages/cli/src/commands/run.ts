@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig, runStudy, RunsFailedError, UsageError, BACKEND_NAMES, type BackendName, type StudySource } from '@prunebench/core';
+import { UsageError, BACKEND_NAMES } from '@prunebench/core';
+import { loadConfig, runStudy, RunsFailedError, type BackendName, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';

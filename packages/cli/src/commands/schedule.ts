@@ -1,19 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  UsageError,
-  createComponent,
-  describeOriginalSchedule,
-  didYouMean,
-  lineChartSvg,
-  originalPreset,
-  readOriginalSchedule,
-  resolveOriginalSchedule,
-  type Budget,
-  type OriginalSchedule,
-  type Schedule,
-  type StepHyperparameters,
-} from '@prunebench/core';
+import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalSchedule, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { lineChartSvg } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
 import { formatTable, printJson, type Io } from '../io';

@@ -1,7 +1,7 @@
 import { ConfigError, ConfigErrors } from '../errors';
 import type { ComponentKind } from '../interfaces/component';
 import type { Registry } from '../plugin/registry';
-import type { ComponentEntry, PrunebenchConfig } from './load';
+import type { ComponentEntry, PrunebenchConfig } from './types';
 import { resolveComponentRef, type ComponentRef } from './validate';
 
 export interface ResolvedComponents {

@@ -1,5 +1,5 @@
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import type { LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../config/types';
 import { componentsOf, Registry, type PluginSource } from './registry';
 import type { PrunebenchPlugin } from './plugin';
 import { loadPlugins } from './loader';

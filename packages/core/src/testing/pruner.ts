@@ -5,7 +5,7 @@ import type { Pruner, PrunerClass, PruneResult, WeightMasks } from '../interface
 import type { Dataset } from '../interfaces/dataset';
 import { buildChannelGraph } from '../graph/build-graph';
 import type { ChannelGraph } from '../graph/types';
-import { RunLedger } from '../training/ledger';
+import { RunLedger } from '../ledger/run-ledger';
 import { componentChecks, type ConformanceCheck } from './component-checks';
 import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
 import { registerSuite } from './suite';

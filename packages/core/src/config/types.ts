@@ -1,0 +1,45 @@
+import type { PluginReference } from '../plugin/loader';
+
+/** A config entry naming a component: its id, or `{ use: id, ...options }`. */
+export type ComponentEntry = string | { use: string; [option: string]: unknown };
+
+/** The shape of a prunebench config file (see config.schema.json). */
+export interface PrunebenchConfig {
+  $schema?: string;
+  plugins?: PluginReference[];
+  dataset?: ComponentEntry;
+  model?: ComponentEntry;
+  original?: {
+    preset?: 'cifar' | 'imagenet';
+    epochs?: number;
+    batchSize?: number;
+    lr?: number;
+    milestones?: number[];
+    gamma?: number;
+    warmupEpochs?: number;
+    momentum?: number;
+    weightDecay?: number;
+    nesterov?: boolean;
+    checkpoint?: string;
+  };
+  pruners?: ComponentEntry[];
+  schedules?: ComponentEntry[];
+  budgets?: number[];
+  seeds?: number[];
+  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  workers?: number;
+  out?: string;
+}
+
+export interface LoadedConfig {
+  config: PrunebenchConfig;
+  /** The config file, absolute. */
+  filepath: string;
+  /** Its folder: plugins and relative paths resolve from here. */
+  dir: string;
+}
+
+/** Identity, for type checking and completion in `prunebench.config.ts`. */
+export function defineConfig(config: PrunebenchConfig): PrunebenchConfig {
+  return config;
+}

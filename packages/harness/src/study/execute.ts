@@ -1,0 +1,293 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { DependencyContainer } from 'tsyringe';
+import type { BackendSelection } from '../backend/select';
+import { type ComponentRef, batchesPerEpoch, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost } from '@prunebench/core';
+import { definitionHash } from '../util/hash';
+import type { StudyDefinition } from './definition';
+import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
+import { describeJob } from './jobs';
+import type { ProgressSink } from './progress';
+import type { CostFigures, Metrics, RunRecord } from './record';
+import { labels } from './scheduler';
+import type { ResultStore } from './store';
+import { train, type TrainResult } from '../training/train';
+import { evaluate, type Evaluation } from '../training/evaluate';
+import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
+import { loadMasks, saveMasks } from './masks';
+
+export interface ExecutionContext {
+  study: StudyDefinition;
+  container: DependencyContainer;
+  registry: Registry;
+  selection: BackendSelection;
+  store: ResultStore;
+  onEvent: ProgressSink;
+}
+
+/** Datasets are loaded once per thread and shared by its jobs (they are read-only). */
+const datasets = new Map<string, Promise<{ dataset: Dataset; info: DatasetInfo }>>();
+
+function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: DatasetInfo }> {
+  const key = definitionHash(ctx.study.dataset);
+  let entry = datasets.get(key);
+  if (!entry) {
+    entry = (async () => {
+      const dataset = make<Dataset>(ctx, 'dataset', ctx.study.dataset);
+      return { dataset, info: await dataset.load() };
+    })();
+    datasets.set(key, entry);
+    entry.catch(() => datasets.delete(key));
+  }
+  return entry;
+}
+
+function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef): T {
+  return createComponent<T>(ctx.container, ctx.registry, kind, ref.id, ref.options);
+}
+
+/** Steps per epoch: every batch full, so every run of one budget sees the same samples. */
+function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number {
+  const steps = batchesPerEpoch(info.sizes.train, ctx.study.original.batchSize, true);
+  if (steps < 1) {
+    throw new Error(`the train split (${info.sizes.train} examples) is smaller than one batch (${ctx.study.original.batchSize})`);
+  }
+  return steps;
+}
+
+/** Runs one job of a study and returns its record (the caller writes it). */
+export async function executeJob(job: Job, ctx: ExecutionContext): Promise<RunRecord> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const label = describeJob(job);
+  ctx.onEvent({ type: 'job-start', jobId: job.id, label });
+  const base = {
+    id: job.id,
+    kind: job.kind,
+    seed: job.seed,
+    ...labels(job),
+    definition: job.definition,
+    configFile: ctx.study.configFile,
+    versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: ctx.selection.name },
+    startedAt,
+  };
+  let result: Omit<RunRecord, keyof typeof base | 'finishedAt'>;
+  try {
+    switch (job.kind) {
+      case 'original':
+        result = await runOriginal(job, ctx);
+        break;
+      case 'prune':
+        result = await runPrune(job, ctx);
+        break;
+      case 'retrain':
+        result = await runRetrain(job, ctx);
+        break;
+    }
+  } catch (error) {
+    result = { status: 'failed', error: (error as Error)?.stack ?? String(error) };
+  }
+  const record: RunRecord = { ...base, ...result, finishedAt: new Date().toISOString() };
+  ctx.onEvent({
+    type: 'job-end',
+    jobId: job.id,
+    label,
+    status: record.status,
+    summary: summarizeRecord(record),
+    seconds: (performance.now() - started) / 1000,
+  });
+  return record;
+}
+
+function summarizeRecord(record: RunRecord): string {
+  if (record.status === 'failed') return (record.error ?? '').split('\n')[0];
+  const parts: string[] = [];
+  const top1 = record.metrics?.test?.top1;
+  if (top1 !== undefined) parts.push(`test top-1 ${(100 * top1).toFixed(2)}%`);
+  if (record.kind === 'prune' && record.cost) {
+    const { before, after } = record.cost;
+    parts.push(`params −${((100 * (before.params - (after.nonZeroParams ?? after.params))) / before.params).toFixed(1)}%`);
+    parts.push(`FLOPs −${((100 * (before.flops - after.flops)) / before.flops).toFixed(1)}%`);
+  }
+  if (record.status === 'diverged') parts.unshift(record.error ?? 'diverged');
+  return parts.join(', ');
+}
+
+/** Step progress as study events, at most one a second (they may cross a thread boundary). */
+function progressSink(ctx: ExecutionContext, jobId: string, totalSteps: number) {
+  let last = 0;
+  return (p: { step: number; epoch: number; imagesPerSecond: number; loss: number }) => {
+    const now = performance.now();
+    if (now - last < 1000 && p.step + 1 < totalSteps) return;
+    last = now;
+    ctx.onEvent({ type: 'job-progress', jobId, step: p.step + 1, totalSteps, epoch: p.epoch, imagesPerSecond: p.imagesPerSecond, loss: p.loss });
+  };
+}
+
+const EVAL_BATCH = 256;
+
+function metrics(evaluation: Evaluation): Metrics {
+  return evaluation.top5 === undefined
+    ? { loss: evaluation.loss, top1: evaluation.top1 }
+    : { loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5 };
+}
+
+function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
+  const { params, flops, nonZeroParams } = countCost(model, { masks });
+  return masks ? { params, flops, nonZeroParams } : { params, flops };
+}
+
+async function trainAndEvaluate(
+  ctx: ExecutionContext,
+  job: Job,
+  model: LayersModel,
+  steps: StepHyperparameters[],
+  masks: WeightMasks | undefined,
+  ledger: RunLedger,
+): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics }> {
+  const { dataset, info } = await openDataset(ctx);
+  const recipe = ctx.study.original;
+  const result = await train(model, {
+    data: { dataset },
+    batchSize: recipe.batchSize,
+    hyperparameters: steps,
+    stepsPerEpoch: stepsPerEpoch(ctx, info),
+    weightDecay: recipe.weightDecay,
+    nesterov: recipe.nesterov,
+    masks,
+    seed: job.seed,
+    ledger,
+    onStep: progressSink(ctx, job.id, steps.length),
+  });
+  if (result.status !== 'completed') return { result };
+  const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
+  const validation = info.sizes.validation > 0 ? metrics(await evaluate(model, dataset, 'validation', EVAL_BATCH, { ledger })) : undefined;
+  return { result, test, validation };
+}
+
+async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
+  const { dataset, info } = await openDataset(ctx);
+  const ledger = new RunLedger();
+  const recipe = ctx.study.original;
+  const model = recipe.checkpoint
+    ? (await loadCheckpoint(recipe.checkpoint)).model
+    : make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: job.seed });
+  try {
+    if (recipe.checkpoint) {
+      // A user's own trained model: evaluate it and keep a copy beside the runs.
+      const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
+      await saveCheckpoint(ctx.store.modelDir(job.id), { model });
+      const figures = cost(model);
+      return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: measureLatency(model, info) };
+    }
+    const steps = expandPerEpoch({ epochs: recipe.epochs, stepsPerEpoch: stepsPerEpoch(ctx, info) }, (epoch) => ({
+      lr: originalLrAt(recipe, epoch),
+      momentum: recipe.momentum,
+    }));
+    const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger);
+    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+    const figures = cost(model);
+    if (outcome.result.status !== 'completed') {
+      return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
+    }
+    await saveCheckpoint(ctx.store.modelDir(job.id), { model });
+    return {
+      status: 'finished' as const,
+      ledger: ledger.toJSON(),
+      plannedSteps: steps.length,
+      metrics: { test: outcome.test, validation: outcome.validation },
+      cost: { before: figures, after: figures },
+      latency: measureLatency(model, info),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runPrune(job: PruneJob, ctx: ExecutionContext) {
+  const { dataset, info } = await openDataset(ctx);
+  const ledger = new RunLedger();
+  const { model: original } = await loadCheckpoint(ctx.store.modelDir(job.originalId));
+  let pruned: LayersModel | undefined;
+  try {
+    const before = cost(original);
+    const pruner = make<Pruner>(ctx, 'pruner', job.pruner);
+    const result = await ledger.time('prune', () => pruner.prune(original, { dataset, seed: job.seed, ledger }));
+    pruned = result.model;
+    const after = cost(pruned, result.masks);
+    const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
+    await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
+    if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
+    return {
+      status: 'finished' as const,
+      ledger: ledger.toJSON(),
+      metrics: { test },
+      cost: { before, after },
+      latency: measureLatency(pruned, info),
+    };
+  } finally {
+    if (pruned && pruned !== original) pruned.dispose();
+    original.dispose();
+  }
+}
+
+async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
+  const { info } = await openDataset(ctx);
+  const ledger = new RunLedger();
+  const pruneRecord = ctx.store.read(job.pruneId);
+  const { model } = await loadCheckpoint(ctx.store.modelDir(job.pruneId));
+  try {
+    const masks = loadMasks(ctx.store.runDir(job.pruneId));
+    const schedule = make<Schedule>(ctx, 'schedule', job.schedule);
+    const budget = { epochs: job.budget, stepsPerEpoch: stepsPerEpoch(ctx, info) };
+    const steps = schedule.compute(ctx.study.original, budget);
+    const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger);
+    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+    ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, budget.stepsPerEpoch)));
+    const completed = outcome.result.status === 'completed';
+    return {
+      status: completed ? ('finished' as const) : ('diverged' as const),
+      error: completed ? undefined : outcome.result.message,
+      ledger: ledger.toJSON(),
+      plannedSteps: steps.length,
+      metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
+      // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
+      cost: pruneRecord?.cost,
+      latency: completed ? measureLatency(model, info) : undefined,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The LR (and momentum) per epoch start, for the report's LR figure. */
+function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: number) {
+  const every = Math.max(1, Math.floor(steps.length / 400));
+  return steps.flatMap((s, i) => (i % every === 0 || i === steps.length - 1 ? [{ epoch: i / stepsPerEpoch, lr: s.lr, momentum: s.momentum }] : []));
+}
+
+function historyCsv(history: TrainResult['history']): string {
+  const keys = Object.keys(history[0] ?? { epoch: 0 });
+  return [keys.join(','), ...history.map((row) => keys.map((k) => String((row as unknown as Record<string, unknown>)[k] ?? '')).join(','))].join('\n') + '\n';
+}
+
+/** Median wall time of a forward pass at batch 1 and at 64, after a warm-up. */
+function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
+  return [1, 64].map((batchSize) => {
+    const x = tf.zeros([batchSize, ...info.inputShape]);
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const start = performance.now();
+        const y = model.predict(x) as tf.Tensor;
+        y.dataSync();
+        y.dispose();
+        if (i > 0) times.push(performance.now() - start);
+      }
+    } finally {
+      x.dispose();
+    }
+    times.sort((a, b) => a - b);
+    return { batchSize, msPerBatch: times[Math.floor(times.length / 2)] };
+  });
+}

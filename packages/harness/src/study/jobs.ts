@@ -1,0 +1,114 @@
+import { definitionHash } from '../util/hash';
+import { componentLabel, type StudyDefinition } from './definition';
+import type { ComponentRef } from '@prunebench/core';
+
+export type JobKind = 'original' | 'prune' | 'retrain';
+
+interface JobBase {
+  /** `<kind>-<hash of what defines it>`: also the run's folder name, so resume finds it. */
+  id: string;
+  kind: JobKind;
+  seed: number;
+  /** Jobs whose outputs this one needs. */
+  deps: string[];
+  /** What the hash covers (recorded in run.json). */
+  definition: Record<string, unknown>;
+}
+
+export interface OriginalJob extends JobBase {
+  kind: 'original';
+}
+
+export interface PruneJob extends JobBase {
+  kind: 'prune';
+  pruner: ComponentRef;
+  prunerLabel: string;
+  originalId: string;
+}
+
+export interface RetrainJob extends JobBase {
+  kind: 'retrain';
+  pruner: ComponentRef;
+  prunerLabel: string;
+  schedule: ComponentRef;
+  scheduleLabel: string;
+  budget: number;
+  pruneId: string;
+  originalId: string;
+}
+
+export type Job = OriginalJob | PruneJob | RetrainJob;
+
+function componentDefinition(ref: ComponentRef) {
+  return { id: ref.id, options: ref.options };
+}
+
+/**
+ * Expands a study into its jobs, in an order where every job comes after its dependencies:
+ * one original per seed, one prune per pruner × seed, one retrain per pruner × schedule ×
+ * budget × seed. Ids hash only what defines a job (not labels, workers or the backend), so an
+ * unchanged job keeps its folder when the study around it grows.
+ */
+export function expandStudy(study: StudyDefinition): Job[] {
+  const jobs: Job[] = [];
+  const { checkpoint, ...recipe } = study.original;
+  for (const seed of study.seeds) {
+    const originalDefinition = {
+      dataset: componentDefinition(study.dataset),
+      model: componentDefinition(study.model),
+      original: recipe,
+      checkpoint: checkpoint ?? null,
+      seed,
+    };
+    const originalId = `original-${definitionHash(originalDefinition)}`;
+    jobs.push({ id: originalId, kind: 'original', seed, deps: [], definition: originalDefinition });
+    for (const pruner of study.pruners) {
+      const pruneDefinition = { original: originalId, pruner: componentDefinition(pruner), seed };
+      const pruneId = `prune-${definitionHash(pruneDefinition)}`;
+      const prunerLabel = componentLabel(pruner);
+      jobs.push({ id: pruneId, kind: 'prune', seed, deps: [originalId], definition: pruneDefinition, pruner, prunerLabel, originalId });
+      for (const schedule of study.schedules) {
+        for (const budget of study.budgets) {
+          const retrainDefinition = {
+            prune: pruneId,
+            schedule: componentDefinition(schedule),
+            budget,
+            // What retraining inherits from the recipe.
+            batchSize: recipe.batchSize,
+            momentum: recipe.momentum,
+            weightDecay: recipe.weightDecay,
+            nesterov: recipe.nesterov,
+            seed,
+          };
+          jobs.push({
+            id: `retrain-${definitionHash(retrainDefinition)}`,
+            kind: 'retrain',
+            seed,
+            deps: [pruneId],
+            definition: retrainDefinition,
+            pruner,
+            prunerLabel,
+            schedule,
+            scheduleLabel: componentLabel(schedule),
+            budget,
+            pruneId,
+            originalId,
+          });
+        }
+      }
+    }
+  }
+  return jobs;
+}
+
+/** A short human name for progress lines: `retrain l1/uniform × clr × 4 ep, seed 0`. */
+export function describeJob(job: Job): string {
+  switch (job.kind) {
+    case 'original':
+      return `train original, seed ${job.seed}`;
+    case 'prune':
+      return `prune ${job.prunerLabel}, seed ${job.seed}`;
+    case 'retrain':
+      return `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}`;
+  }
+}

@@ -1,0 +1,48 @@
+import type { LedgerEntries } from '@prunebench/core';
+import type { JobKind } from './jobs';
+
+export interface Metrics {
+  loss: number;
+  top1: number;
+  top5?: number;
+}
+
+export interface CostFigures {
+  params: number;
+  flops: number;
+  /** Unstructured pruning: params that are not masked to zero. */
+  nonZeroParams?: number;
+}
+
+/**
+ * What one run leaves in `runs/<id>/run.json`. Written last and atomically, so its presence
+ * with status `finished` or `diverged` means the run is complete; `failed` runs are redone on
+ * resume (an error may be passing), diverged ones are a result and are kept.
+ */
+export interface RunRecord {
+  id: string;
+  kind: JobKind;
+  status: 'finished' | 'diverged' | 'failed';
+  /** The error (failed) or "diverged at step N" (diverged). */
+  error?: string;
+  seed: number;
+  pruner?: string;
+  schedule?: string;
+  budget?: number;
+  definition: Record<string, unknown>;
+  configFile: string | null;
+  versions: { prunebench: string; tfjs: string; backend: string };
+  ledger?: LedgerEntries;
+  /** Optimizer steps the schedule planned (equal for every retrain of one budget). */
+  plannedSteps?: number;
+  metrics?: { test?: Metrics; validation?: Metrics };
+  cost?: { before: CostFigures; after: CostFigures };
+  /** Measured inference latency of the final model, milliseconds per batch. */
+  latency?: { batchSize: number; msPerBatch: number }[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export function isComplete(record: RunRecord | undefined): boolean {
+  return record !== undefined && (record.status === 'finished' || record.status === 'diverged');
+}

@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Batch, Dataset, SplitName, Ledger } from '@prunebench/core';
+import { countTopK, crossEntropyPerExample, outputsProbabilities } from './loss';
+
+export interface Evaluation {
+  /** Mean cross-entropy over the split. */
+  loss: number;
+  /** Fraction of examples whose label is the top prediction. */
+  top1: number;
+  /** Fraction whose label is among the 5 top predictions; only when there are more than 5 classes. */
+  top5?: number;
+  samples: number;
+}
+
+export interface EvaluateOptions {
+  /** Whether the model outputs logits. Default: detected (a final softmax means probabilities). */
+  fromLogits?: boolean;
+  /** Charged with the wall time of `phase` (evaluation is not a training cost). */
+  ledger?: Ledger;
+  /** Ledger phase name. Default `evaluate`. */
+  phase?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Loss, top-1 and (more than 5 classes) top-5 accuracy of `model` on a split, in inference
+ * mode (BatchNorm uses its moving statistics), over every example (no batch dropped).
+ * `source` is a dataset (its `split` is read in order, unaugmented) or batches to consume.
+ */
+export async function evaluate(
+  model: LayersModel,
+  source: Dataset | AsyncIterable<Batch>,
+  split: SplitName,
+  batchSize: number,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
+  const fromLogits = options.fromLogits ?? !outputsProbabilities(model);
+  const batches =
+    'batches' in source
+      ? source.batches(split, { batchSize, seed: 0, epoch: 0, shuffle: false, augment: false, dropRemainder: false })
+      : source;
+  const run = async (): Promise<Evaluation> => {
+    let samples = 0;
+    let lossSum = 0;
+    let top1 = 0;
+    let top5 = 0;
+    let classes = 0;
+    for await (const batch of batches) {
+      try {
+        if (options.signal?.aborted) throw new Error('evaluation aborted');
+        const sums = tf.tidy(() => {
+          const outputs = model.apply(batch.x, { training: false }) as tf.Tensor;
+          classes = outputs.shape[outputs.shape.length - 1];
+          const parts = [tf.sum(crossEntropyPerExample(batch.y, outputs, fromLogits)), countTopK(batch.y, outputs, 1)];
+          if (classes > 5) parts.push(countTopK(batch.y, outputs, 5));
+          return tf.stack(parts);
+        });
+        const values = await sums.data();
+        sums.dispose();
+        samples += batch.x.shape[0];
+        lossSum += values[0];
+        top1 += values[1];
+        if (classes > 5) top5 += values[2];
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
+    }
+    if (samples === 0) throw new Error(`evaluation on the "${split}" split saw no examples`);
+    const result: Evaluation = { loss: lossSum / samples, top1: top1 / samples, samples };
+    if (classes > 5) result.top5 = top5 / samples;
+    return result;
+  };
+  return options.ledger ? options.ledger.time(options.phase ?? 'evaluate', run) : run();
+}
