@@ -56,9 +56,9 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, type StudyDefinition, type OriginalRecipe, type StudyOverrides } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, type StudyDefinition, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
-export { openStudy, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
+export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
 export { auditBudgets, UnequalBudgetError } from './study/audit';

@@ -28,6 +28,22 @@ export interface StudyDefinition {
   out: string;
   /** The config file it came from, or null for the built-in quick study. */
   configFile: string | null;
+  /** Every plugin the study's registry holds, and how another thread or machine loads it. */
+  plugins: PluginLoad[];
+}
+
+/**
+ * How a worker (a thread, a process, a queue worker on another machine) loads a plugin the main
+ * process had: by package name, or from a file. `module` is null for a plugin object passed
+ * directly in a JS/TS config, which only the process that read the config can have.
+ */
+export interface PluginLoad {
+  name: string;
+  version?: string;
+  /** A package name, or an absolute path for a plugin loaded from a file. */
+  module: string | null;
+  /** Where this machine resolved it (tried first; a package name is resolved when it is absent). */
+  resolvedPath?: string;
 }
 
 /** What a recipe without a preset inherits (the CIFAR reference's SGD settings). */
@@ -89,6 +105,7 @@ export function defineStudy(
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? 'prunebench-results'),
     configFile: source.file,
+    plugins: [],
   };
 }
 

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig } from '../config/load';
-import { type PrunebenchConfig, resolveConfigComponents, validateConfigStructure, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins } from '@prunebench/core';
-import { defineStudy, type StudyDefinition, type StudyOverrides } from './definition';
+import { type PrunebenchConfig, resolveConfigComponents, validateConfigStructure, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
+import { defineStudy, type PluginLoad, type StudyDefinition, type StudyOverrides } from './definition';
 
 /**
  * Everything needed to rebuild a study's environment in another thread: worker threads get
@@ -26,13 +28,34 @@ export interface StudyEnvironment {
 }
 
 /** Loads each module's default-exported plugin (built-ins, named by the CLI). */
-export function loadBuiltinPlugins(modules: readonly string[]) {
+export function loadBuiltinPlugins(modules: readonly string[]): LoadedPlugin[] {
   return modules.map((name) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = require(name);
-    const plugin: PrunebenchPlugin = loaded?.default ?? loaded;
-    return { plugin, source: { packageName: plugin.name ?? name, packageVersion: plugin.version } };
+    const plugin = requirePlugin(name);
+    return { plugin, source: { packageName: plugin.name ?? name, packageVersion: plugin.version, resolvedPath: require.resolve(name) } };
   });
+}
+
+function requirePlugin(specifier: string): PrunebenchPlugin {
+  // A package name resolves from the working folder first (a worker's own install), then from here.
+  const resolved = path.isAbsolute(specifier) ? specifier : require.resolve(specifier, { paths: [process.cwd(), __dirname] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(resolved);
+  return loaded?.default ?? loaded;
+}
+
+/** What the registry holds, as data another thread or machine can load again. */
+function pluginLoads(registry: Registry): PluginLoad[] {
+  return registry.listPlugins().map(({ plugin, source }) => ({
+    name: plugin.name,
+    version: plugin.version,
+    module: source.packageName === '(config)' ? null : source.resolvedPath && isAbsolutePathPlugin(source) ? source.resolvedPath : source.packageName,
+    ...(source.resolvedPath ? { resolvedPath: source.resolvedPath } : {}),
+  }));
+}
+
+/** A plugin loaded from a path in the config (not a package): its package name is the request itself. */
+function isAbsolutePathPlugin(source: PluginSource): boolean {
+  return path.isAbsolute(source.packageName) || source.packageName.startsWith('.');
 }
 
 /** Config + plugins + components → a StudyDefinition and the container to run it in. */
@@ -52,7 +75,49 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
   const { registry, container } = await setupPlugins({ builtins, config: loaded.config.plugins?.length ? loaded : null });
   const components = resolveConfigComponents(config, registry, source.configFile ?? undefined);
   const study = defineStudy(config, components, { file: source.configFile, dir: loaded.dir }, source.overrides);
+  study.plugins = pluginLoads(registry);
   checkComponentsConstruct(study, container, registry, source.configFile ?? undefined);
+  return { study, container, registry };
+}
+
+/** Plugins the definition names that only the main process has (objects passed in a JS/TS config). */
+export function unloadablePlugins(study: StudyDefinition): string[] {
+  return study.plugins.filter((p) => p.module === null).map((p) => p.name);
+}
+
+/**
+ * The environment of a definition the main process resolved: the same plugins, loaded here, and
+ * nothing re-read from the config file. Worker threads (and queue workers) start from this, so a
+ * config edited during a study changes nothing that is running.
+ */
+export async function openStudyFromDefinition(study: StudyDefinition): Promise<StudyEnvironment> {
+  const builtins: LoadedPlugin[] = study.plugins.map((load) => {
+    if (load.module === null) {
+      throw new UsageError(
+        `plugin "${load.name}" was passed as an object in the config, so only the process that read the config has it: ` +
+          'run with --workers 1, or load it by package name or path in "plugins"',
+      );
+    }
+    const specifier = load.resolvedPath && fs.existsSync(load.resolvedPath) ? load.resolvedPath : load.module;
+    let plugin: PrunebenchPlugin;
+    try {
+      plugin = requirePlugin(specifier);
+    } catch (error) {
+      throw new PluginNotFoundError(
+        `the study needs plugin "${load.name}"${load.version ? `@${load.version}` : ''} (${load.module}), which cannot be loaded here: ` +
+          `${(error as Error).message.split('\n')[0]}. Install it where this worker runs.`,
+        { cause: error },
+      );
+    }
+    if (plugin?.name !== load.name || (load.version !== undefined && plugin.version !== load.version)) {
+      throw new InvalidPluginError(
+        `the study was defined with plugin "${load.name}"@${load.version ?? '?'}, but "${specifier}" here is ` +
+          `"${plugin?.name}"@${plugin?.version ?? '?'}: install the same version where this worker runs`,
+      );
+    }
+    return { plugin, source: { packageName: load.module, packageVersion: load.version, resolvedPath: specifier } };
+  });
+  const { registry, container } = await setupPlugins({ builtins });
   return { study, container, registry };
 }
 

@@ -23,6 +23,7 @@ const study: StudyDefinition = {
   workers: 1,
   out: '/tmp/unused',
   configFile: null,
+  plugins: [],
 };
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-harness-'));

@@ -3,7 +3,7 @@ import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import { openStudy, prepareBackend, type StudySource } from './environment';
+import { openStudy, prepareBackend, unloadablePlugins, type StudySource } from './environment';
 import { expandStudy } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
@@ -42,7 +42,8 @@ export async function runStudy(
 
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
-  const useWorkers = parallel > 1 && script !== null;
+  const inlinePlugins = unloadablePlugins(study);
+  const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0;
   const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed });
   const onEvent: ProgressSink = (event) => {
     printer(event);
@@ -50,12 +51,17 @@ export async function runStudy(
   };
   let runners: JobRunner[];
   if (useWorkers) {
-    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, source, study.out));
+    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, study, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
   } else {
     const selection = await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
-    const why = parallel > 1 ? ' (worker threads need the built package: npm run build)' : '';
+    const why =
+      parallel <= 1
+        ? ''
+        : inlinePlugins.length
+          ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
+          : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
   }
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BackendSelection } from '../backend/select';
-import type { StudyEnvironment, StudySource } from './environment';
+import type { StudyDefinition } from './definition';
+import type { StudyEnvironment } from './environment';
 import { executeJob } from './execute';
 import type { Job } from './jobs';
 import type { ProgressSink, StudyEvent } from './progress';
@@ -40,8 +41,8 @@ export function workerScript(): string | null {
 }
 
 /**
- * Runs jobs in a worker thread of its own, which has its own tfjs engine and loads the study
- * (config, plugins, backend) itself from the StudySource. A worker that dies fails its job
+ * Runs jobs in a worker thread of its own, which has its own tfjs engine and loads the study's
+ * plugins and backend itself from the definition the main thread resolved. A worker that dies fails its job
  * and is replaced for the next one.
  */
 export class WorkerRunner implements JobRunner {
@@ -49,13 +50,13 @@ export class WorkerRunner implements JobRunner {
 
   constructor(
     private readonly script: string,
-    private readonly source: StudySource,
+    private readonly study: StudyDefinition,
     private readonly outDir: string,
   ) {}
 
   private ensure(): Worker {
     if (!this.worker) {
-      this.worker = new Worker(this.script, { workerData: { source: this.source, outDir: this.outDir } });
+      this.worker = new Worker(this.script, { workerData: { study: this.study, outDir: this.outDir } });
       this.worker.unref();
     }
     return this.worker;

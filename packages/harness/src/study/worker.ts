@@ -1,17 +1,20 @@
-// Entry of a study worker thread: its own tfjs engine, its own plugins, one job at a time.
+// Entry of a study worker thread: its own tfjs engine, the main thread's definition and plugins,
+// one job at a time.
 import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStudy, prepareBackend, type StudySource } from './environment';
+import type { StudyDefinition } from './definition';
+import { openStudyFromDefinition, prepareBackend } from './environment';
 import { executeJob } from './execute';
 import type { FromWorker, ToWorker } from './runners';
 import { ResultStore } from './store';
 
-const { source, outDir } = workerData as { source: StudySource; outDir: string };
+// The definition the main thread resolved and hashed: the config file is never read again here.
+const { study, outDir } = workerData as { study: StudyDefinition; outDir: string };
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
 
 const ready = (async () => {
-  const env = await openStudy(source);
+  const env = await openStudyFromDefinition(study);
   const selection = await prepareBackend(env.study);
   return { env, selection, store: new ResultStore(outDir) };
 })();
