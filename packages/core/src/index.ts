@@ -90,6 +90,8 @@ export { closestName, didYouMean, editDistance } from './util/did-you-mean';
 export * from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
 export { applyChannelSelection } from './graph/apply-selection';
+export { zeroDroppedChannels } from './graph/zero-dropped-channels';
+export { findUnsupportedLayers, type UnsupportedLayer } from './graph/unsupported-layers';
 export { CHANNEL_ZERO_PAD_CLASS } from './graph/layer-kinds';
 export { countCost, type CostOptions, type LayerCost, type ModelCost } from './cost/count-cost';
 
@@ -98,7 +100,7 @@ export * from './plot';
 export { Rng, deriveSeed } from './util/rng';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, type StudyDefinition, type OriginalRecipe, type StudyOverrides } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type OriginalRecipe, type StudyOverrides } from './study/definition';
 export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
 export { openStudy, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
@@ -107,7 +109,7 @@ export { auditBudgets, UnequalBudgetError } from './study/audit';
 export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
-export type { StudyEvent, ProgressSink } from './study/progress';
+export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';
