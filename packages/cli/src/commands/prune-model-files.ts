@@ -101,12 +101,12 @@ export async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.Mode
  * `group1-shard<i>of<n>.bin` files of at most 4 MiB, named in the manifest relative to it, so
  * `tf.loadLayersModel('…/model.json')` loads it in a browser (http) and in Node (file://).
  */
-export function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts): string[] {
+export function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, shardBytes = SHARD_BYTES): string[] {
   const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
-  const count = Math.max(1, Math.ceil(weights.byteLength / SHARD_BYTES));
+  const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
   const shards = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
   fs.mkdirSync(dir, { recursive: true });
-  shards.forEach((name, i) => fs.writeFileSync(path.join(dir, name), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES)));
+  shards.forEach((name, i) => fs.writeFileSync(path.join(dir, name), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
   const json: tf.io.ModelJSON = {
     modelTopology: artifacts.modelTopology as object,
     format: artifacts.format ?? 'layers-model',
