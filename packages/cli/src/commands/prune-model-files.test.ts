@@ -33,8 +33,8 @@ describe('model files', () => {
     expect(json.weightsManifest[0].paths).toEqual(files.slice(1).map((f) => `./${f}`));
 
     // A fetch that serves the folder (JSON parsed in this realm: jest's sandbox has its own Symbol).
-    const fetchFunc = async (url: string) => {
-      const bytes = fs.readFileSync(new URL(url).pathname.replace(/^\/files/, ''));
+    const fetchFunc = async (url: string | URL | Request) => {
+      const bytes = fs.readFileSync(new URL(String(url)).pathname.replace(/^\/files/, ''));
       return {
         ok: true,
         status: 200,
