@@ -163,6 +163,28 @@ describe('prunebench prune', () => {
     expect(unknown.stderr).toMatch(/layer class "NobodysLayer", which no loaded plugin registers[\s\S]*--config/);
   });
 
+  it('loads the plugins of --config before the model, so the layer classes they register are known', async () => {
+    // Saved under a class of this test, renamed to the class only the plugin registers (the plugin
+    // module is loaded by nothing but --config here, so without it the class is unknown).
+    class StandIn extends tfl.layers.Layer {
+      static readonly className = 'PruneTestStandIn';
+    }
+    tf.serialization.registerClass(StandIn);
+    const dir = await savedModelWith('from-plugin', new StandIn({ name: 'double' }));
+    const file = path.join(dir, 'model.json');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"PruneTestStandIn"/g, '"PluginDouble"'));
+    const without = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', ...FAST]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/layer class "PluginDouble", which no loaded plugin registers/);
+
+    const configFile = path.join(root, 'plugin-config.json');
+    fs.writeFileSync(configFile, JSON.stringify({ plugins: [path.join(__dirname, 'prune-test-plugin.ts')] }));
+    const withPlugin = await prune([dir, '--config', configFile, '--plan', 'uniform', '--ratio', '0.5', ...FAST]);
+    // Now the class loads; the channel graph has no rule for it, so the model is refused as such.
+    expect(withPlugin.code).toBe(2);
+    expect(withPlugin.stderr).toMatch(/layer "double" \(PluginDouble\)[\s\S]*add a layer rule for PluginDouble/i);
+  });
+
   it('weight-level pruning saves the masked weights and the masks', async () => {
     const dir = await saveModel(path.join(root, 'models', 'masked'), buildModel('vgg-small', { widths: [4, 'M', 8, 'M'], hiddenUnits: 8 }, [8, 8, 1]));
     const out = path.join(root, 'masked-out');
@@ -209,6 +231,22 @@ describe('prunebench prune', () => {
     saved.dispose();
   });
 
+  it('--finetune with --config takes the config\'s dataset, original recipe and first budget', async () => {
+    const dir = await saveModel(path.join(root, 'models', 'tune-config'), buildModel('vgg-small', { widths: [4, 'M', 8, 'M'], hiddenUnits: 8 }, [8, 8, 1], 3));
+    const configFile = path.join(root, 'tune-config.json');
+    const original = { epochs: 4, lr: 0.02, milestones: [2], gamma: 0.1, batchSize: 24, momentum: 0.8, weightDecay: 0 };
+    fs.writeFileSync(configFile, JSON.stringify({ dataset: { use: 'synthetic', inputShape: [8, 8, 1], numClasses: 3, trainSize: 72, testSize: 24 }, original, budgets: [2] }));
+    const out = path.join(root, 'tuned-from-config');
+    const result = await prune([dir, '--config', configFile, '--plan', 'uniform', '--ratio', '0.5', '--finetune', '--schedule', 'ft', '--out', out, ...FAST]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.dataset).toMatchObject({ use: 'synthetic', trainSize: 72 });
+    expect(report.finetune).toMatchObject({ epochs: 2, stepsPerEpoch: 3, steps: 6, schedule: { use: 'ft' }, recipe: original });
+    // FT: the original's last LR throughout.
+    expect(report.finetune!.history.map((h) => h.lr)).toEqual([0.002, 0.002].map((lr) => expect.closeTo(lr, 10)));
+  });
+
   it('refuses to save a pruned model whose outputs do not match the zeroed original (exit 1)', async () => {
     const dir = await saveModel(path.join(root, 'models', 'broken'), buildModel('lenet5', {}, [28, 28, 1]));
     const out = path.join(root, 'broken-out');
@@ -249,7 +287,7 @@ describe('prunebench prune', () => {
   });
 
   it('usage errors name the flag and the closest known name (exit 2)', async () => {
-    const dir = path.join(root, 'models', 'lenet5');
+    const dir = await saveModel(path.join(root, 'models', 'usage'), buildModel('lenet5', {}, [28, 28, 1]));
     const cases: Array<[string[], RegExp]> = [
       [['--criterion', 'l11', '--plan', 'uniform', '--ratio', '0.5'], /--criterion: unknown pruner "l11" — did you mean "l1"\?/],
       [['--plan', 'unifrm', '--ratio', '0.5'], /--plan: unknown plan "unifrm" — did you mean "uniform"\?/],
