@@ -211,7 +211,9 @@ describe('prunebench prune', () => {
     const dir = await saveModel(path.join(root, 'models', 'tune'), buildModel('vgg-small', { widths: [4, 'M', 8, 'M'], hiddenUnits: 8 }, [8, 8, 1], 3));
     const out = path.join(root, 'tuned');
     const dataset = { use: 'synthetic', inputShape: [8, 8, 1], numClasses: 3, trainSize: 96, testSize: 32 };
+    const tensors = tf.memory().numTensors;
     const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--finetune', '--dataset', JSON.stringify(dataset), '--epochs', '1', '--batch-size', '32', '--out', out, ...FAST]);
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/done: fine-tune l1\/uniform with clr, 1 epoch\(s\) — test top-1/);
@@ -247,6 +249,24 @@ describe('prunebench prune', () => {
     expect(report.finetune!.history.map((h) => h.lr)).toEqual([0.002, 0.002].map((lr) => expect.closeTo(lr, 10)));
   });
 
+  it('a data-driven criterion scores on --dataset, its passes charged to the ledger; without data it is refused', async () => {
+    const dir = await saveModel(path.join(root, 'models', 'taylor'), buildModel('vgg-small', { widths: [4, 'M', 8, 'M'], hiddenUnits: 8 }, [8, 8, 1], 3));
+    const dataset = JSON.stringify({ use: 'synthetic', inputShape: [8, 8, 1], numClasses: 3, trainSize: 32, testSize: 16 });
+    const args = [dir, '--criterion', 'taylor', '--criterion-option', 'batches=2', '--criterion-option', 'batchSize=8', '--plan', 'uniform', '--ratio', '0.5'];
+    const refused = await prune([...args, ...FAST]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--criterion taylor scores channels on data: give --dataset/);
+    const out = path.join(root, 'taylor-out');
+    const result = await prune([...args, '--dataset', dataset, '--out', out, ...FAST]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = readReport(out);
+    expect(report.pruner).toMatchObject({ use: 'taylor', batches: 2, batchSize: 8 });
+    expect(report.ledger.extraForwardSamples).toBe(16);
+    expect(report.ledger.extraBackwardSamples).toBe(16);
+    expect(report.accuracy!.pruned.test.samples).toBe(16);
+  });
+
   it('refuses to save a pruned model whose outputs do not match the zeroed original (exit 1)', async () => {
     const dir = await saveModel(path.join(root, 'models', 'broken'), buildModel('lenet5', {}, [28, 28, 1]));
     const out = path.join(root, 'broken-out');
@@ -278,8 +298,10 @@ describe('prunebench prune', () => {
     expect(json.code).toBe(0);
     expect(() => JSON.parse(json.stdout)).not.toThrow();
     expect(json.stdout.trim().startsWith('{') && json.stdout.trim().endsWith('}')).toBe(true);
+    const tensors = tf.memory().numTensors;
     const text = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', path.join(root, 'json-out'), ...FAST]);
     expect(text.code).toBe(0);
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(text.stdout).toMatch(/g1\s+conv1\s+1\s+3 \/ 6/);
     expect(text.stdout).toMatch(/MACs\s+416,016 → 153,216 \(−63\.17%\)/);
     expect(text.stdout).toMatch(/check: outputs match/);
