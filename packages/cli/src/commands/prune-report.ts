@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Evaluation, GroupPruning, LedgerEntries, OriginalRecipe } from '@prunebench/core';
 import { formatTable } from '../io';
 import type { OutputCheck } from './prune-check';
-import type { SplitMetrics } from './prune-finetune';
+import type { FinetuneOutcome, SplitMetrics } from './prune-finetune';
 import type { LatencyComparison } from './prune-latency';
 
 /** pruning.json: what was pruned, how, what it saved, and what was measured. */
@@ -33,19 +33,8 @@ export interface PruningReport {
   dataset?: Record<string, unknown> & { use: string };
   /** On the dataset's test split: the original, and the pruned model before any fine-tuning. */
   accuracy?: { original: SplitMetrics; pruned: SplitMetrics };
-  finetune?: {
-    schedule: Record<string, unknown> & { use: string };
-    epochs: number;
-    recipe: OriginalRecipe;
-    status: string;
-    message: string;
-    steps: number;
-    samples: number;
-    stepsPerEpoch: number;
-    before: SplitMetrics;
-    after?: SplitMetrics;
-    history: Array<{ epoch: number; loss: number; accuracy: number; lr: number }>;
-  };
+  /** The fine-tuning run: its schedule, budget and recipe, and what the trainer reported. */
+  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: OriginalRecipe };
   ledger: LedgerEntries;
   versions: Record<string, unknown> & { plugins: Array<{ name: string; version: string; package: string }> };
   /** The files written to `out`. */

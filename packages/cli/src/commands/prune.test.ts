@@ -290,6 +290,19 @@ describe('prunebench prune', () => {
     } finally {
       spy.mockRestore();
     }
+    // A structured pruner that does not say which channels it kept cannot be checked: refused too.
+    const silent = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(async function (this: StructuredPruner, model, context) {
+      const { selection: _selection, ...rest } = await real.call(this, model, context);
+      return rest;
+    });
+    try {
+      const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, ...FAST]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/did not return the channels it kept \(PruneResult\.selection\)/);
+      expect(fs.existsSync(out)).toBe(false);
+    } finally {
+      silent.mockRestore();
+    }
   });
 
   it('--json prints one JSON document and nothing else; text mode names the groups, the cost, the check and the latency', async () => {

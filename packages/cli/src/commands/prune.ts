@@ -165,13 +165,13 @@ function makePruner(request: PruneRequest, context: CommandContext) {
   }
 }
 
-/** Everything `prune` does, in order; returns pruning.json's content. */
 /** Where `prune` reports as it goes: progress lines, and the pruning once checked (before fine-tuning). */
 export interface PruneOutput {
   write: (text: string) => void;
   onPruned?: (report: PruningReport) => void;
 }
 
+/** Everything `prune` does, in order; returns pruning.json's content. */
 export async function prune(request: PruneRequest, context: CommandContext, output: PruneOutput): Promise<PruningReport> {
   checkOutDir(request);
   const { registry, container } = context;
@@ -213,6 +213,13 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
     const result: PruneResult = await ledger.time('prune', () =>
       pruner.prune(original, { dataset: data?.dataset, seed: request.seed, ledger }),
     );
+    if (structured ? !result.selection : !result.masks) {
+      if (result.model !== original) result.model.dispose();
+      throw new PruneCheckError(
+        `pruner "${prunerRef.id}" did not return ${structured ? 'the channels it kept (PruneResult.selection)' : 'its weight masks (PruneResult.masks)'}, ` +
+          'so its model cannot be checked against the original: nothing was saved. The pruner must report what it removed.',
+      );
+    }
     // What is checked, timed and fine-tuned is the model as saved: rebuilt from its own artifacts.
     const artifacts = await modelArtifacts(result.model);
     if (result.model !== original) result.model.dispose();
@@ -294,14 +301,7 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
         schedule: { use: schedule.ref.id, ...schedule.ref.options },
         epochs: request.finetune.epochs,
         recipe: request.finetune.recipe,
-        status: tuned.status,
-        message: tuned.message,
-        steps: tuned.steps,
-        samples: tuned.samples,
-        stepsPerEpoch: tuned.stepsPerEpoch,
-        before: tuned.before,
-        after: tuned.after,
-        history: tuned.history,
+        ...tuned,
       };
       if (tuned.status !== 'completed') {
         throw new PrunebenchError(`fine-tuning stopped: ${tuned.message}; nothing was saved. Try a lower learning rate (--original) or another --schedule.`);
