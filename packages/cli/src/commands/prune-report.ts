@@ -96,6 +96,9 @@ export function describeOutcome(report: PruningReport): string {
   lines.push('');
   const relative = path.relative(process.cwd(), report.out);
   const dir = relative.startsWith('..') ? report.out : relative || '.';
-  lines.push(`wrote ${(report.files ?? []).map((f) => path.join(dir, f)).join(', ')}`);
+  const files = report.files ?? [];
+  const shards = files.filter((f) => /^group\d+-shard\d+of\d+\.bin$/.test(f)).length;
+  const others = files.filter((f) => !/^group\d+-shard\d+of\d+\.bin$/.test(f));
+  lines.push(`wrote ${dir}${path.sep}: ${others.join(', ')} and ${shards} weight shard${shards === 1 ? '' : 's'}`);
   return `${lines.join('\n')}\n`;
 }

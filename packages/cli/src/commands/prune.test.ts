@@ -106,7 +106,8 @@ describe('prunebench prune', () => {
       expect(report.check.passed).toBe(true);
       expect(report.groups.some((g) => g.kept < g.total)).toBe(true);
       for (const g of report.groups) expect(g.keptChannels).toHaveLength(g.kept);
-      expect(report.versions.backend).toBe('wasm');
+      expect(report.versions).toMatchObject({ backend: 'wasm', acceleratedWasmKernels: true, tfjs: tf.version_core });
+      expect(report.versions.plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['@prunebench/pruners', '@prunebench/models']));
       expect(report.latency.pruned.map((l) => l.batchSize)).toEqual([1, 2]);
       // The saved model, read back here, has the pruned shapes and the report's cost.
       const saved = await modelFromArtifacts(readModelArtifacts(out), out);
@@ -318,6 +319,7 @@ describe('prunebench prune', () => {
     expect(text.stdout).toMatch(/g1\s+conv1\s+1\s+3 \/ 6/);
     expect(text.stdout).toMatch(/MACs\s+416,016 → 153,216 \(−63\.17%\)/);
     expect(text.stdout).toMatch(/check: outputs match/);
+    expect(text.stdout).toMatch(/wrote .*json-out\/: model\.json, pruning\.json and 1 weight shard\n$/);
     expect(text.stdout).toMatch(/latency on wasm[\s\S]*\n1\s+[\d.]+\s+[\d.]+\s+[\d.]+×[\s\S]*\n2\s+/);
   });
 
