@@ -4,11 +4,8 @@ import {
   readOriginalSchedule,
   resolveOriginalSchedule,
   originalPreset,
-  splitComponentRef,
-  withPathsFrom,
   RECIPE_DEFAULTS,
   type BackendName,
-  type ComponentRef,
   type OriginalRecipe,
 } from '@prunebench/core';
 import type { CommandContext } from '../context';
@@ -104,6 +101,13 @@ function splitPlan(plan: string | Record<string, unknown>): Record<string, unkno
   return typeof plan === 'string' ? { use: plan } : plan;
 }
 
+/** A dataset entry and where it was written (relative file options resolve from `dir`). */
+export interface DatasetEntry {
+  entry: string | { use: string; [key: string]: unknown };
+  where: string;
+  dir: string;
+}
+
 /** What the flags ask for once parsed (component entries still unchecked). */
 export interface PruneRequest {
   modelJson: string;
@@ -114,8 +118,10 @@ export interface PruneRequest {
   tolerance: number;
   json: boolean;
   latency: { batchSizes: number[]; runs: number; warmupRuns: number };
-  /** A dataset entry (from --dataset or the config), resolved from the config's folder. */
-  dataset?: { entry: string | { use: string; [key: string]: unknown }; where: string; dir: string };
+  /** The data to evaluate, fine-tune and score on: --dataset, or the config's when fine-tuning. */
+  dataset?: DatasetEntry;
+  /** The config's dataset: used only when something needs data (--finetune, a data-driven criterion). */
+  configDataset?: DatasetEntry;
   finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: OriginalRecipe };
 }
 
@@ -145,13 +151,14 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
   if (flags.dataset !== undefined) {
     request.dataset = { entry: parseEntry(flags.dataset, '--dataset'), where: '--dataset', dir: process.cwd() };
   } else if (config?.dataset !== undefined) {
-    request.dataset = { entry: config.dataset, where: `${context.loaded!.filepath}: dataset`, dir: context.loaded!.dir };
+    request.configDataset = { entry: config.dataset, where: `${context.loaded!.filepath}: dataset`, dir: context.loaded!.dir };
   }
   const finetuneOnly = (['epochs', 'batchSize', 'original'] as const).filter((key) => flags[key] !== undefined);
   if (!flags.finetune) {
     if (finetuneOnly.length) throw new UsageError(`--${finetuneOnly[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is a fine-tuning option: add --finetune`);
     return request;
   }
+  request.dataset ??= request.configDataset;
   if (!request.dataset) {
     throw new UsageError('--finetune needs data: give --dataset ID (e.g. --dataset fashion-mnist) or --config FILE with a "dataset"');
   }
@@ -166,9 +173,4 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
   if (flags.batchSize !== undefined) recipe.batchSize = positiveInteger(flags.batchSize, '--batch-size');
   request.finetune = { schedule: parseEntry(flags.schedule, '--schedule'), epochs, recipe };
   return request;
-}
-
-/** A dataset entry with relative file options resolved from where it was written. */
-export function datasetRef(dataset: NonNullable<PruneRequest['dataset']>): ComponentRef {
-  return withPathsFrom(dataset.dir, splitComponentRef(dataset.entry));
 }

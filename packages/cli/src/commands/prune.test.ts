@@ -246,6 +246,10 @@ describe('prunebench prune', () => {
     const report = readReport(out);
     expect(report.dataset).toMatchObject({ use: 'synthetic', trainSize: 72 });
     expect(report.finetune).toMatchObject({ epochs: 2, stepsPerEpoch: 3, steps: 6, schedule: { use: 'ft' }, recipe: original });
+    // Without --finetune the config's dataset is not needed, so it is not used.
+    const plain = await prune([dir, '--config', configFile, '--plan', 'uniform', '--ratio', '0.5', '--out', path.join(root, 'plain-from-config'), ...FAST]);
+    expect(plain.code).toBe(0);
+    expect(readReport(path.join(root, 'plain-from-config'))).not.toHaveProperty('dataset');
     // FT: the original's last LR throughout.
     expect(report.finetune!.history.map((h) => h.lr)).toEqual([0.002, 0.002].map((lr) => expect.closeTo(lr, 10)));
   });

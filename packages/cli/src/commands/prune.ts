@@ -180,6 +180,7 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
   if (structured && prunerRef.options.plan === undefined) {
     throw new UsageError(`--criterion ${prunerRef.id} removes channels and needs a plan: e.g. --plan uniform --ratio 0.5, or --plan pfec-a`);
   }
+  if (needsData) request.dataset ??= request.configDataset;
   if (needsData && !request.dataset) {
     throw new UsageError(`--criterion ${prunerRef.id} scores channels on data: give --dataset ID (the data the model was trained on)`);
   }
