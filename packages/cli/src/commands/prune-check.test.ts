@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applyChannelSelection, buildChannelGraph, selectBackend, type WeightMasks } from '@prunebench/core';
 import { compareOutputs, zeroPrunedParts } from './prune-check';
-import { compareLatency } from './prune-latency';
 import { modelArtifacts, modelFromArtifacts } from './prune-model-files';
 
 beforeAll(async () => {
@@ -84,31 +83,5 @@ describe('the output check', () => {
     expect(Array.from(values).filter((v, i) => i % 3 === 0).every((v) => v === 0)).toBe(true);
     expect(() => zeroPrunedParts(model, buildChannelGraph(model), undefined, new Map([['nope/kernel', mask]]))).toThrow(/matches no weight/);
     model.dispose();
-  });
-});
-
-describe('latency', () => {
-  it('times both models at each batch size, alternately, after warm-up runs, and gives medians and their ratio', async () => {
-    const [a, b] = [net(), net()];
-    const calls = { a: 0, b: 0 };
-    const count = (model: tfl.LayersModel, key: 'a' | 'b') => {
-      const predict = model.predict.bind(model);
-      model.predict = ((x: tf.Tensor | tf.Tensor[]) => (calls[key]++, predict(x))) as typeof model.predict;
-    };
-    count(a, 'a');
-    count(b, 'b');
-    const before = tf.memory().numTensors;
-    const result = await compareLatency(a, b, { batchSizes: [1, 3], runs: 5, warmupRuns: 2 });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(calls).toEqual({ a: 2 * 7, b: 2 * 7 });
-    expect(result.backend).toBe('wasm');
-    expect(result.original.map((l) => [l.batchSize, l.runs])).toEqual([[1, 5], [3, 5]]);
-    for (const [i, figure] of result.pruned.entries()) {
-      expect(figure.medianMs).toBeGreaterThan(0);
-      expect(figure.imagesPerSecond).toBeCloseTo((1000 * figure.batchSize) / figure.medianMs, 6);
-      expect(result.speedup[i].ratio).toBeCloseTo(result.original[i].medianMs / figure.medianMs, 6);
-    }
-    a.dispose();
-    b.dispose();
   });
 });

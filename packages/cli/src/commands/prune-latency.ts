@@ -22,6 +22,9 @@ export interface LatencyComparison {
   speedup: Array<{ batchSize: number; ratio: number }>;
 }
 
+/** Runs timed even past the time budget, so a median means something. */
+const MIN_RUNS = 5;
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -46,7 +49,14 @@ async function timeForward(model: LayersModel, inputs: tf.Tensor[]): Promise<num
 export async function compareLatency(
   original: LayersModel,
   pruned: LayersModel,
-  options: { batchSizes: number[]; runs: number; warmupRuns: number },
+  options: {
+    batchSizes: number[];
+    /** Timed runs per model and batch size, at most. */
+    runs: number;
+    warmupRuns: number;
+    /** Stop timing a batch size after this long (both models), once 5 runs are in: big models stay quick to prune. */
+    budgetMs?: number;
+  },
 ): Promise<LatencyComparison> {
   const result: LatencyComparison = { backend: tf.getBackend(), warmupRuns: options.warmupRuns, original: [], pruned: [], speedup: [] };
   for (const batchSize of options.batchSizes) {
@@ -57,13 +67,15 @@ export async function compareLatency(
         await timeForward(pruned, inputs);
       }
       const times = { original: [] as number[], pruned: [] as number[] };
-      for (let i = 0; i < options.runs; i++) {
+      const started = performance.now();
+      const budgetMs = options.budgetMs ?? Infinity;
+      for (let i = 0; i < options.runs && (i < MIN_RUNS || performance.now() - started < budgetMs); i++) {
         const order = i % 2 === 0 ? (['original', 'pruned'] as const) : (['pruned', 'original'] as const);
         for (const which of order) times[which].push(await timeForward(which === 'original' ? original : pruned, inputs));
       }
       for (const which of ['original', 'pruned'] as const) {
         const medianMs = median(times[which]);
-        result[which].push({ batchSize, medianMs, imagesPerSecond: (1000 * batchSize) / medianMs, runs: options.runs });
+        result[which].push({ batchSize, medianMs, imagesPerSecond: (1000 * batchSize) / medianMs, runs: times[which].length });
       }
       result.speedup.push({ batchSize, ratio: median(times.original) / median(times.pruned) });
     } finally {

@@ -38,6 +38,9 @@ export interface PruneFlags {
   json?: boolean;
 }
 
+/** How long latency timing may take per batch size (both models), once 5 runs are in. */
+export const LATENCY_BUDGET_MS = 10_000;
+
 /** `key=value` pairs → an object; values are JSON when they parse (0.5, true, [1,2]), else strings. */
 export function parseKeyValues(pairs: string[], flag: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -117,7 +120,7 @@ export interface PruneRequest {
   backend: BackendName;
   tolerance: number;
   json: boolean;
-  latency: { batchSizes: number[]; runs: number; warmupRuns: number };
+  latency: { batchSizes: number[]; runs: number; warmupRuns: number; budgetMs: number };
   /** The data to evaluate, fine-tune and score on: --dataset, or the config's when fine-tuning. */
   dataset?: DatasetEntry;
   /** The config's dataset: used only when something needs data (--finetune, a data-driven criterion). */
@@ -146,7 +149,7 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
     backend: parseBackend(flags.backend) ?? config?.backend ?? 'auto',
     tolerance,
     json: Boolean(flags.json),
-    latency: { batchSizes: [...new Set([1, throughput])], runs: positiveInteger(flags.latencyRuns, '--latency-runs'), warmupRuns: 3 },
+    latency: { batchSizes: [...new Set([1, throughput])], runs: positiveInteger(flags.latencyRuns, '--latency-runs'), warmupRuns: 3, budgetMs: LATENCY_BUDGET_MS },
   };
   if (flags.dataset !== undefined) {
     request.dataset = { entry: parseEntry(flags.dataset, '--dataset'), where: '--dataset', dir: process.cwd() };

@@ -72,7 +72,8 @@ export function describePruning(report: PruningReport): string {
       `max |error| ${check.maxAbsError.toExponential(2)}, relative ${check.relativeError.toExponential(2)} ≤ ${check.tolerance}`,
   );
   lines.push('');
-  lines.push(`latency on ${report.latency.backend} (median of ${report.latency.original[0]?.runs ?? 0} runs after ${report.latency.warmupRuns} warm-up runs):`);
+  const runs = [...new Set([...report.latency.original, ...report.latency.pruned].map((l) => l.runs))].join('/');
+  lines.push(`latency on ${report.latency.backend} (median of ${runs} runs after ${report.latency.warmupRuns} warm-up runs):`);
   lines.push(
     formatTable(
       ['batch', 'original ms', 'pruned ms', 'speed-up', 'pruned img/s'],

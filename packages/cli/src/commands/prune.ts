@@ -76,7 +76,7 @@ export function registerPruneCommand(program: Command, io: Io): void {
     .option('--epochs <E>', "fine-tuning budget in epochs (default: the config's first budget)")
     .option('--batch-size <B>', "fine-tuning batch size (default: the original recipe's)")
     .option('--original <preset|file>', 'the original recipe the schedule derives from: cifar, imagenet or a JSON file (default: the config\'s "original", else cifar)')
-    .option('--latency-runs <n>', 'timed forward passes per model and batch size (after 3 warm-up runs)', '20')
+    .option('--latency-runs <n>', 'timed forward passes per model and batch size, after 3 warm-up runs (fewer, but at least 5, past 10 s)', '20')
     .option('--throughput-batch <n>', 'the larger batch size latency is measured at (besides 1)', '64')
     .option('--json', 'print pruning.json (one JSON document) on stdout; progress goes to stderr')
     .action(async (model: string, flags: PruneFlags) => {
