@@ -73,3 +73,15 @@ export class DatasetError extends UsageError {
     super(message, options);
   }
 }
+
+/**
+ * A model has a layer the channel graph has no rule for (exit 2): pruning it would be traced
+ * wrongly or not at all. The message names each layer and how to add a rule.
+ */
+export class UnsupportedLayerError extends UsageError {}
+
+/**
+ * A pruned model's outputs differ from the original's with the pruned channels (or weights)
+ * zeroed by more than the tolerance (exit 1): the pruning was wrong and nothing is saved.
+ */
+export class PruneCheckError extends PrunebenchError {}

@@ -40,6 +40,8 @@ export { closestName, didYouMean, editDistance } from './util/did-you-mean';
 export * from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
 export { applyChannelSelection } from './graph/apply-selection';
+export { zeroDroppedChannels } from './graph/zero-dropped-channels';
+export { findUnsupportedLayers, type UnsupportedLayer } from './graph/unsupported-layers';
 export { CHANNEL_ZERO_PAD_CLASS } from './graph/layer-kinds';
 export { countCost, type CostOptions, type LayerCost, type ModelCost } from './cost/count-cost';
 

@@ -56,7 +56,7 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, type StudyDefinition, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
@@ -65,7 +65,7 @@ export { auditBudgets, UnequalBudgetError } from './study/audit';
 export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
-export type { StudyEvent, ProgressSink } from './study/progress';
+export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';

@@ -3,9 +3,10 @@ import type { Io } from '../io';
 import { registerBenchCommand } from './bench';
 import { registerInspectCommand } from './inspect';
 import { registerPluginsCommand } from './plugins';
+import { registerPruneCommand } from './prune';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand];

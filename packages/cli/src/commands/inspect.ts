@@ -32,7 +32,7 @@ export function parsePlan(plan: string, ratio?: string): string | Record<string,
   return typeof entry === 'string' ? { use: entry, ratio: value } : { ...entry, ratio: value };
 }
 
-function parseSeed(text: string | undefined): number {
+export function parseSeed(text: string | undefined): number {
   if (text === undefined) return 0;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`--seed: expected a whole number ≥ 0, got "${text}"`);

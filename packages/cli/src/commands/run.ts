@@ -21,7 +21,7 @@ function parseWorkers(value: string | undefined): number | undefined {
   return n;
 }
 
-function parseBackend(value: string | undefined): BackendName | undefined {
+export function parseBackend(value: string | undefined): BackendName | undefined {
   if (value === undefined) return undefined;
   if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
     throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')} (got "${value}")`);

@@ -123,7 +123,7 @@ function scheduleOptions(pairs: string[], names: string[]): Map<string, Record<s
 }
 
 /** JSON when it parses (false, 0.3, [10,20], {"use":"step"}), the plain string otherwise. */
-function parseOptionValue(text: string): unknown {
+export function parseOptionValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { applyChannelSelection } from './apply-selection';
 import { buildChannelGraph } from './build-graph';
-import type { ChannelGraph, PruningGroup } from './types';
+import { zeroDroppedChannels } from './zero-dropped-channels';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -44,26 +44,6 @@ function randomizeBatchNorm(model: tfl.LayersModel): void {
   }
 }
 
-/** Zeroes, in the original, every consumer's input weights of the channels not kept. */
-function zeroDroppedInputs(model: tfl.LayersModel, graph: ChannelGraph, keep: Map<number, number[]>): void {
-  for (const [id, kept] of keep) {
-    const group: PruningGroup = graph.groups[id];
-    for (const member of group.members.filter((m) => m.role === 'consumer')) {
-      const layer = model.getLayer(member.layer);
-      const [kernel, ...rest] = layer.getWeights();
-      const axis = kernel.rank - 2;
-      const mask = new Float32Array(kernel.shape[axis]).fill(1);
-      for (let p = 0; p < member.spatial; p++) {
-        for (let k = 0; k < group.channels; k++) if (!kept.includes(k)) mask[p * member.channels + member.offset + k] = 0;
-      }
-      const shape = kernel.shape.map((d, i) => (i === axis ? d : 1));
-      const masked = tf.tidy(() => tf.mul(kernel, tf.tensor(mask, shape)));
-      layer.setWeights([masked, ...rest]);
-      masked.dispose();
-    }
-  }
-}
-
 describe('applyChannelSelection', () => {
   it('builds a smaller model whose outputs equal the original with those channels zeroed', () => {
     const model = buildNet();
@@ -95,7 +75,7 @@ describe('applyChannelSelection', () => {
     expect(shapes['fc1/kernel']).toEqual([4 * 4 * 3, 3]);
     expect(shapes['fc2/kernel']).toEqual([3, 3]);
 
-    zeroDroppedInputs(model, graph, keep);
+    zeroDroppedChannels(model, graph, keep);
     const x = tf.randomNormal([2, 4, 4, 3], 0, 1, 'float32', 7);
     const expected = model.predict(x) as tf.Tensor;
     const actual = pruned.predict(x) as tf.Tensor;
@@ -121,7 +101,7 @@ describe('applyChannelSelection', () => {
     const keep = new Map([[s1.id, [1, 4]]]);
     const pruned = applyChannelSelection(model, graph, keep);
     expect(pruned.getLayer('s2').getWeights()[0].shape).toEqual([32, 2]);
-    zeroDroppedInputs(model, graph, keep);
+    zeroDroppedChannels(model, graph, keep);
     const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 3);
     const [a, b] = [model.predict(x) as tf.Tensor, pruned.predict(x) as tf.Tensor];
     expect(Array.from(b.dataSync()).map((v) => v.toFixed(4))).toEqual(Array.from(a.dataSync()).map((v) => v.toFixed(4)));

@@ -47,7 +47,7 @@ export interface PluginLoad {
 }
 
 /** What a recipe without a preset inherits (the CIFAR reference's SGD settings). */
-const RECIPE_DEFAULTS = { batchSize: 64, momentum: 0.9, weightDecay: 1e-4, nesterov: false };
+export const RECIPE_DEFAULTS = { batchSize: 64, momentum: 0.9, weightDecay: 1e-4, nesterov: false };
 
 /** Overrides a command line may give on top of the config. */
 export interface StudyOverrides {
@@ -112,7 +112,8 @@ export function defineStudy(
 /** Dataset options that name files; relative ones are resolved from the config file's folder. */
 const PATH_OPTIONS = ['path', 'cacheDir'];
 
-function withPathsFrom(dir: string, ref: ComponentRef): ComponentRef {
+/** A dataset entry with its relative file options (`path`, `cacheDir`) resolved from `dir`. */
+export function withPathsFrom(dir: string, ref: ComponentRef): ComponentRef {
   const options = { ...ref.options };
   for (const key of PATH_OPTIONS) {
     if (typeof options[key] === 'string') options[key] = path.resolve(dir, options[key] as string);

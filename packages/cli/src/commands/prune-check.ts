@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { zeroDroppedChannels, type ChannelGraph, type ChannelSelection, type WeightMasks } from '@prunebench/core';
+
+/** What the output check measured (written to pruning.json). */
+export interface OutputCheck {
+  /** Largest |pruned − reference| over every output of the random batch. */
+  maxAbsError: number;
+  /** Largest |reference| output: the scale the error is judged against. */
+  outputScale: number;
+  /** maxAbsError / max(1, outputScale): what the tolerance bounds. */
+  relativeError: number;
+  tolerance: number;
+  passed: boolean;
+  batchSize: number;
+  seed: number;
+}
+
+/**
+ * Turns `original` (in place) into what the pruned model must compute: a structured pruning's
+ * dropped channels zeroed at every consumer (`zeroDroppedChannels`), weight masks applied.
+ */
+export function zeroPrunedParts(original: LayersModel, graph: ChannelGraph, selection?: ChannelSelection, masks?: WeightMasks): void {
+  if (selection) zeroDroppedChannels(original, graph, selection);
+  for (const [name, mask] of masks ?? []) {
+    const weight = original.weights.find((w) => w.originalName === name || w.name === name);
+    if (!weight) throw new Error(`mask "${name}" matches no weight of the original model`);
+    tf.tidy(() => void weight.write(tf.mul(weight.read(), tf.tensor(mask, weight.shape as number[]))));
+  }
+}
+
+/** A seeded standard-normal batch for each input of `model` (unknown dims become 8). */
+export function randomInputs(model: LayersModel, batchSize: number, seed: number): tf.Tensor[] {
+  return model.inputs.map((input, i) => {
+    const shape = input.shape.slice(1).map((d) => (typeof d === 'number' ? d : 8));
+    return tf.randomNormal([batchSize, ...shape], 0, 1, 'float32', seed + i);
+  });
+}
+
+/**
+ * Compares `pruned` with `reference` (the original with the pruned parts zeroed) on one random
+ * batch in inference mode. Both models are left as they are.
+ */
+export function compareOutputs(reference: LayersModel, pruned: LayersModel, options: { tolerance: number; batchSize?: number; seed?: number }): OutputCheck {
+  const batchSize = options.batchSize ?? 4;
+  const seed = options.seed ?? 0;
+  const inputs = randomInputs(reference, batchSize, seed);
+  try {
+    const [maxAbsError, outputScale] = tf.tidy(() => {
+      const expected = [reference.predict(inputs)].flat() as tf.Tensor[];
+      const actual = [pruned.predict(inputs)].flat() as tf.Tensor[];
+      if (expected.length !== actual.length) throw new Error(`the pruned model has ${actual.length} outputs, the original ${expected.length}`);
+      let error = 0;
+      let scale = 0;
+      expected.forEach((e, i) => {
+        if (e.shape.join('x') !== actual[i].shape.join('x')) {
+          throw new Error(`output ${i} of the pruned model has shape [${actual[i].shape}], the original's [${e.shape}]`);
+        }
+        error = Math.max(error, tf.max(tf.abs(tf.sub(e, actual[i]))).dataSync()[0]);
+        scale = Math.max(scale, tf.max(tf.abs(e)).dataSync()[0]);
+      });
+      // NaN compares false: a NaN anywhere must fail the check, never pass it.
+      return [Number.isNaN(error) ? Infinity : error, scale];
+    });
+    const relativeError = maxAbsError / Math.max(1, outputScale);
+    return { maxAbsError, outputScale, relativeError, tolerance: options.tolerance, passed: relativeError <= options.tolerance, batchSize, seed };
+  } finally {
+    tf.dispose(inputs);
+  }
+}
