@@ -67,6 +67,6 @@ export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export type { StudyEvent, ProgressSink } from './study/progress';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
-export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
+export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';
 export { meanStd } from './util/stats';
