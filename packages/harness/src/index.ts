@@ -61,6 +61,8 @@ export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
 export { openStudy, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
+export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
+export { preflightStudy } from './study/preflight';
 export { auditBudgets, UnequalBudgetError } from './study/audit';
 export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';

@@ -77,6 +77,8 @@ export function defineStudy(
       }
     });
   }
+  const seeds = config.seeds?.length ? [...config.seeds] : [0];
+  checkSeedsDistinct(seeds, source.file ?? undefined);
   return {
     dataset: withPathsFrom(source.dir, components.dataset!),
     model: components.model!,
@@ -84,12 +86,20 @@ export function defineStudy(
     pruners: components.pruners,
     schedules: components.schedules,
     budgets: [...config.budgets!],
-    seeds: config.seeds?.length ? [...config.seeds] : [0],
+    seeds,
     backend: overrides.backend ?? config.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? 'prunebench-results'),
     configFile: source.file,
   };
+}
+
+/** A repeated seed would run the same jobs twice at once, into the same folders. */
+function checkSeedsDistinct(seeds: number[], file?: string): void {
+  const errors = seeds.flatMap((seed, i) =>
+    seeds.indexOf(seed) === i ? [] : [new ConfigError(`seeds[${i}]`, `seed ${seed} is already seeds[${seeds.indexOf(seed)}]: list each seed once`, file)],
+  );
+  if (errors.length) throw new ConfigErrors(errors);
 }
 
 /** Dataset options that name files; relative ones are resolved from the config file's folder. */

@@ -1,9 +1,12 @@
-import { describeSelection } from '../backend/select';
+import * as fs from 'node:fs';
+import { describeSelection, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import { openStudy, prepareBackend, type StudySource } from './environment';
+import { openStudy, prepareBackend, type StudyEnvironment, type StudySource } from './environment';
+import { lockStudyFolder } from './lock';
+import { preflightStudy } from './preflight';
 import { expandStudy } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
@@ -35,6 +38,25 @@ export async function runStudy(
 ): Promise<StudyOutcome> {
   const env = await openStudy(source);
   const { study } = env;
+  // Nothing is written before the data, the model and the results folder are known to work.
+  const selection = await prepareBackend(study);
+  await preflightStudy(env);
+  fs.mkdirSync(study.out, { recursive: true });
+  const lock = await lockStudyFolder(study.out);
+  try {
+    return await runLockedStudy(source, env, selection, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLockedStudy(
+  source: StudySource,
+  env: StudyEnvironment,
+  selection: BackendSelection,
+  options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
+): Promise<StudyOutcome> {
+  const { study } = env;
   const jobs = expandStudy(study);
   const store = new ResultStore(study.out);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
@@ -53,7 +75,6 @@ export async function runStudy(
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, source, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
   } else {
-    const selection = await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why = parallel > 1 ? ' (worker threads need the built package: npm run build)' : '';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
