@@ -11,6 +11,8 @@ export interface OriginalRecipe extends OriginalSchedule {
   nesterov: boolean;
   /** A trained model (folder with model.json) to use instead of training one. */
   checkpoint?: string;
+  /** The divergence factor (see TrainOptions.divergence); unset: DEFAULT_DIVERGENCE. */
+  divergence?: number;
 }
 
 /** A study with every default filled in: what the harness runs. */
@@ -63,6 +65,9 @@ export function defineStudy(
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
   const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule } as OriginalRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
+  // Unset stays unset, so job ids of studies that never name it do not change.
+  const divergence = (config.original as { divergence?: number } | undefined)?.divergence;
+  if (divergence !== undefined) original.divergence = divergence;
   for (const key of ['pruners', 'schedules'] as const) {
     const labels = components[key].map(componentLabel);
     labels.forEach((label, i) => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { openStudy, prepareBackend, type StudyEnvironment, type StudySource } from './environment';
 import { lockStudyFolder } from './lock';
 import { preflightStudy } from './preflight';
+import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
@@ -59,6 +60,8 @@ async function runLockedStudy(
   const { study } = env;
   const jobs = expandStudy(study);
   const store = new ResultStore(study.out);
+  // Nothing is trusted unchecked: a record or file that fails its checks is redone, with its dependents.
+  const rejected = rejectUntrusted(jobs, store);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
   writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
 
@@ -79,6 +82,7 @@ async function runLockedStudy(
     const why = parallel > 1 ? ' (worker threads need the built package: npm run build)' : '';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
   }
+  for (const rejection of rejected) onEvent({ type: 'phase', message: describeRejection(rejection) });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

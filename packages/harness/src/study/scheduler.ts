@@ -43,15 +43,24 @@ export async function runJobs(options: {
     onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
   };
 
+  // A diverged original is a result: what would prune or retrain it is not run (and not retried).
+  const recordNotRun = (job: Job) => {
+    const reason = 'not run: the original diverged';
+    store.write({ ...failedRecord(job, reason, baseRecord), status: 'not-run' });
+    status.set(job.id, 'not-run');
+    onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
+  };
+
   for (;;) {
     // Hand out every job that can start.
     for (let i = 0; i < pending.length && idle.length && !signal?.aborted; ) {
       const job = pending[i];
       const depStates = job.deps.map((dep) => status.get(dep));
-      const blocked = job.deps.find((dep) => status.get(dep) === 'failed' || status.get(dep) === 'diverged');
+      const blocked = job.deps.find((dep) => ['failed', 'diverged', 'not-run'].includes(status.get(dep) ?? ''));
       if (blocked) {
         pending.splice(i, 1);
-        recordSkip(job, `skipped: it needs ${blocked}, which ${status.get(blocked)}`);
+        if (status.get(blocked) === 'failed') recordSkip(job, `skipped: it needs ${blocked}, which failed`);
+        else recordNotRun(job);
         continue;
       }
       if (depStates.some((s) => s !== 'finished')) {
