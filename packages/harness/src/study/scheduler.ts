@@ -83,6 +83,8 @@ export async function runJobs(options: {
     }
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
+    // A turn of the event loop between jobs, so a signal (SIGINT, SIGTERM) is seen before the next starts.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

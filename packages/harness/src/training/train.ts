@@ -249,6 +249,9 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
     let epoch: EpochAccumulator | undefined;
     try {
       for (let step = 0; step < hyperparameters.length; step++) {
+        // Let the event loop turn: on wasm/cpu every await resolves as a microtask, and signal
+        // handlers (Ctrl-C, SIGTERM) only run when the loop gets to poll.
+        await new Promise((resolve) => setImmediate(resolve));
         if (options.signal?.aborted) {
           status = 'aborted';
           break;
