@@ -40,7 +40,10 @@ export async function runStudy(
   const env = await openStudy(source);
   const { study } = env;
   // Nothing is written before the data, the model and the results folder are known to work.
-  const selection = await prepareBackend(study);
+  // When worker threads will train, this thread checks on wasm: it must not claim a GPU.
+  const inThread = !(study.workers > 1 && workerScript() !== null);
+  const selection = inThread ? await prepareBackend(study) : undefined;
+  if (!inThread) await prepareBackend({ ...study, backend: 'wasm' });
   await preflightStudy(env);
   fs.mkdirSync(study.out, { recursive: true });
   const lock = await lockStudyFolder(study.out);
@@ -54,7 +57,8 @@ export async function runStudy(
 async function runLockedStudy(
   source: StudySource,
   env: StudyEnvironment,
-  selection: BackendSelection,
+  /** This thread's backend for the study, when it was selected for training here. */
+  selection: BackendSelection | undefined,
   options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
 ): Promise<StudyOutcome> {
   const { study } = env;
@@ -78,6 +82,7 @@ async function runLockedStudy(
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, source, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
   } else {
+    selection ??= await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why = parallel > 1 ? ' (worker threads need the built package: npm run build)' : '';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
