@@ -108,6 +108,7 @@ describe('bad input: exit 2 naming the key, before a results folder exists', () 
     ['trainSize larger than the data', (out) => withDataset({ use: 'cifar10', path: cifarFolder(), trainSize: 100 })(out), /dataset\.trainSize: .*trainSize 100 is larger than the 40 training examples/],
     ['a train split smaller than one batch', (out) => tinyStudyConfig(out, { dataset: { use: 'synthetic', inputShape: [16, 16, 1], numClasses: 4, trainSize: 16, testSize: 8 } }), /dataset\.trainSize: the train split has 16 examples, fewer than one batch of 32/],
     ['duplicate seeds', (out) => tinyStudyConfig(out, { seeds: [0, 1, 0] }), /seeds\[2\]: seed 0 is already seeds\[0\]/],
+    ['a divergence bound that is no bound', (out) => tinyStudyConfig(out, { original: { epochs: 2, batchSize: 32, lr: 0.05, milestones: [1], gamma: 0.1, divergence: 1 } }), /original\.divergence: .*> 1/],
   ];
   it.each(cases)('%s', async (_what, config, message) => {
     const dir = path.join(root, `bad-${counter++}`);
