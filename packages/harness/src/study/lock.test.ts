@@ -29,14 +29,20 @@ describe('lockStudyFolder', () => {
     await lock.release();
   });
 
-  it('takes over a lock of another machine once it is stale (not refreshed for 10 s)', async () => {
+  it('takes over a lock of another machine once it is stale (not refreshed for 60 s), never a live local one', async () => {
     const dir = folder();
     const lockDir = path.join(dir, LOCK_NAME);
     fs.mkdirSync(lockDir);
     fs.writeFileSync(path.join(dir, LOCK_OWNER_NAME), JSON.stringify({ pid: 1, host: 'elsewhere', since: '2026-01-01T00:00:00Z' }));
     await expect(lockStudyFolder(dir)).rejects.toThrow(/pid 1 on elsewhere/);
-    const old = new Date(Date.now() - 60_000);
+    const old = new Date(Date.now() - 120_000);
     fs.utimesSync(lockDir, old, old);
     await (await lockStudyFolder(dir)).release();
+
+    // A live owner on this machine (this process, as far as the file says) holds however old the mtime.
+    fs.mkdirSync(lockDir);
+    fs.utimesSync(lockDir, old, old);
+    fs.writeFileSync(path.join(dir, LOCK_OWNER_NAME), JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
+    await expect(lockStudyFolder(dir)).rejects.toThrow(StudyLockedError);
   });
 });

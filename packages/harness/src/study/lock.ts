@@ -10,8 +10,11 @@ export const LOCK_NAME = '.prunebench.lock';
 /** Who holds it, beside the lock (proper-lockfile removes its folder with rmdir, so not inside). */
 export const LOCK_OWNER_NAME = '.prunebench.lock.json';
 
-/** A lock whose owner stopped refreshing it this long ago is stale (a crash) and taken over. */
-const STALE_MS = 10_000;
+/**
+ * A lock of another machine whose owner stopped refreshing it this long ago is stale (a crash)
+ * and taken over. Generous: one long training step on a slow backend delays the refresh.
+ */
+const STALE_MS = 60_000;
 
 export interface LockOwner {
   pid: number;
@@ -47,21 +50,28 @@ function readOwner(dir: string): LockOwner | undefined {
 
 /** Whether `owner` is a process of this machine that no longer exists (killed, crashed). */
 function ownerIsGone(owner: LockOwner | undefined): boolean {
-  if (!owner || owner.host !== os.hostname()) return false;
-  if (owner.pid === process.pid) return false;
+  return owner !== undefined && owner.host === os.hostname() && owner.pid !== process.pid && !processExists(owner.pid);
+}
+
+/** Whether `owner` is a live process of this machine (its lock holds, however old its mtime). */
+function ownerIsAlive(owner: LockOwner | undefined): boolean {
+  return owner !== undefined && owner.host === os.hostname() && (owner.pid === process.pid || processExists(owner.pid));
+}
+
+function processExists(pid: number): boolean {
   try {
-    process.kill(owner.pid, 0);
-    return false;
+    process.kill(pid, 0);
+    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
 /**
  * Takes the study folder for this process (the folder must exist). A second `prunebench run` on
  * the same folder gets a StudyLockedError saying who holds it. A lock left by a crash is taken
- * over: at once when its owner was a process of this machine that is gone, otherwise once
- * proper-lockfile finds it stale (not refreshed for 10 s). Worker threads of the owner, and
+ * over: at once when its owner was a process of this machine that is gone, otherwise (another
+ * machine sharing the folder) once proper-lockfile finds it stale (not refreshed for 60 s). Worker threads of the owner, and
  * queue workers, do not lock: only the process that hands out jobs does.
  */
 export async function lockStudyFolder(dir: string): Promise<StudyLock> {
@@ -71,6 +81,9 @@ export async function lockStudyFolder(dir: string): Promise<StudyLock> {
     stale: STALE_MS,
     onCompromised: (error) => process.stderr.write(`prunebench: lost the lock on ${dir} (${error.message}); another run may now use it\n`),
   };
+  // proper-lockfile judges staleness by mtime only; a live owner on this machine always holds.
+  const current = readOwner(dir);
+  if (fs.existsSync(options.lockfilePath!) && ownerIsAlive(current)) throw new StudyLockedError(dir, current);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, options);
