@@ -5,6 +5,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { finishedRuns as finished } from '../test-results';
 import { tinyStudyConfig } from '../test-study';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
@@ -24,24 +25,6 @@ function study(name: string, overrides: Record<string, unknown> = {}) {
   const configFile = path.join(dir, 'prunebench.config.json');
   fs.writeFileSync(configFile, JSON.stringify(tinyStudyConfig(out, overrides)));
   return { dir, out, configFile };
-}
-
-/** run.json text of every finished run. */
-function finished(out: string): Map<string, string> {
-  const runs = new Map<string, string>();
-  const dir = path.join(out, 'runs');
-  if (!fs.existsSync(dir)) return runs;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name, 'run.json');
-    if (!fs.existsSync(file)) continue;
-    const text = fs.readFileSync(file, 'utf8');
-    try {
-      if (JSON.parse(text).status === 'finished') runs.set(name, text);
-    } catch {
-      // Cannot happen (writes are atomic); the assertions below would catch what it means.
-    }
-  }
-  return runs;
 }
 
 /** What an interrupted-and-resumed study must share with an uninterrupted one. */
