@@ -11,6 +11,7 @@ export function registerReportCommand(program: Command, io: Io): void {
     .argument('<dir>', 'the results folder of a `prunebench run`')
     .action(async (dir: string) => {
       const report = await writeReport(path.resolve(dir));
+      for (const r of report.rejected) io.err(`prunebench: left out runs/${r.id}: ${r.file} ${r.why} (\`prunebench run\` redoes it)\n`);
       for (const file of [report.summaryMd, report.summaryCsv, report.resultsJsonl, ...report.figures, report.reportHtml]) {
         io.out(`${path.relative(process.cwd(), file)}\n`);
       }

@@ -2,23 +2,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { finishedRuns as completedRuns } from '../test-results';
 import { tinyStudyConfig } from '../test-study';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
 const bin = path.join(repo, 'packages', 'cli', 'dist', 'bin.js');
-
-function completedRuns(out: string): Map<string, string> {
-  const runs = new Map<string, string>();
-  const dir = path.join(out, 'runs');
-  if (!fs.existsSync(dir)) return runs;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name, 'run.json');
-    if (!fs.existsSync(file)) continue;
-    const text = fs.readFileSync(file, 'utf8');
-    if (JSON.parse(text).status === 'finished') runs.set(name, text);
-  }
-  return runs;
-}
 
 // A real process, killed with SIGKILL mid-study, then resumed: nothing finished is lost or redone.
 describe('prunebench run, killed and resumed', () => {

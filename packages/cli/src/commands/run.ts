@@ -46,14 +46,16 @@ export function registerRunCommand(program: Command, io: Io): void {
         : { configFile: null, inlineConfig: QUICK_STUDY, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides };
       io.err(loaded ? `prunebench: config ${loaded.filepath}\n` : 'prunebench: no config file found: running the built-in quick study\n');
 
-      // First Ctrl-C: finish the runs in flight, start no more (all finished runs are kept).
+      // First Ctrl-C (or SIGTERM): finish the runs in flight, start no more (all finished runs
+      // are kept); the second stops at once.
       const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
-        io.err('\nprunebench: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n');
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+        io.err(`\nprunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n`);
         controller.abort();
       };
       process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         const outcome = await runStudy(source, { write: io.out, isTTY: io.isTTY, signal: controller.signal });
         const relative = (file: string) => path.relative(process.cwd(), file) || '.';
@@ -65,6 +67,7 @@ export function registerRunCommand(program: Command, io: Io): void {
         }
       } finally {
         process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

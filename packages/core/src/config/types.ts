@@ -21,6 +21,8 @@ export interface PrunebenchConfig {
     weightDecay?: number;
     nesterov?: boolean;
     checkpoint?: string;
+    /** Stop a run as diverged when its loss exceeds this multiple of the step-0 loss (see docs/reliability.md). */
+    divergence?: number;
   };
   pruners?: ComponentEntry[];
   schedules?: ComponentEntry[];

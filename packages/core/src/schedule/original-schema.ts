@@ -18,5 +18,10 @@ export const originalScheduleSchema: JsonSchema = {
     batchSize: { type: 'integer', minimum: 1 },
     nesterov: { type: 'boolean' },
     checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
+    divergence: {
+      type: 'number',
+      exclusiveMinimum: 1,
+      description: 'A training or retraining run diverges (and stops) when its loss exceeds this × max(step-0 loss, ln(classes)); NaN/Inf always diverges. Default 100.',
+    },
   },
 };

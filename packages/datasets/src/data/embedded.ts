@@ -98,7 +98,9 @@ export interface EmbeddedLoadOptions {
 export function loadEmbedded(name: EmbeddedName, options: EmbeddedLoadOptions = {}): CacheLoad & { file: string } {
   const file = embeddedCacheFile(name, options.cacheDir);
   const warn = options.warn ?? warnToStderr;
-  const loaded = loadOrBuildCache(file, () => convertEmbedded(name), warn);
+  // The packages have no train/test marking: the cache holds all of a package's images.
+  const identity = { dataset: name, source: `${name}@${embeddedPackage(name).version}`, split: 'all' };
+  const loaded = loadOrBuildCache(file, () => convertEmbedded(name), warn, identity);
   const { store } = loaded;
   if (store.shape.join('x') !== '28x28x1' || store.numClasses !== 10) {
     throw new DatasetError(`${file}: cached shape ${store.shape.join('×')} / ${store.numClasses} classes is not ${name}'s; delete the file`, file);

@@ -17,7 +17,7 @@ export function auditBudgets(records: readonly RunRecord[]): void {
   const problems: string[] = [];
   const byBudget = new Map<number, RunRecord[]>();
   for (const record of records) {
-    if (record.kind !== 'retrain' || record.status === 'failed') continue;
+    if (record.kind !== 'retrain' || record.status === 'failed' || record.status === 'not-run') continue;
     const list = byBudget.get(record.budget!) ?? [];
     list.push(record);
     byBudget.set(record.budget!, list);

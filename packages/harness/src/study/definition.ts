@@ -11,6 +11,8 @@ export interface OriginalRecipe extends OriginalSchedule {
   nesterov: boolean;
   /** A trained model (folder with model.json) to use instead of training one. */
   checkpoint?: string;
+  /** The divergence factor (see TrainOptions.divergence); unset: DEFAULT_DIVERGENCE. */
+  divergence?: number;
 }
 
 /** A study with every default filled in: what the harness runs. */
@@ -79,6 +81,9 @@ export function defineStudy(
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
   const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule } as OriginalRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
+  // Unset stays unset, so job ids of studies that never name it do not change.
+  const divergence = config.original?.divergence;
+  if (divergence !== undefined) original.divergence = divergence;
   for (const key of ['pruners', 'schedules'] as const) {
     const labels = components[key].map(componentLabel);
     labels.forEach((label, i) => {
@@ -93,6 +98,8 @@ export function defineStudy(
       }
     });
   }
+  const seeds = config.seeds?.length ? [...config.seeds] : [0];
+  checkSeedsDistinct(seeds, source.file ?? undefined);
   return {
     dataset: withPathsFrom(source.dir, components.dataset!),
     model: components.model!,
@@ -100,13 +107,21 @@ export function defineStudy(
     pruners: components.pruners,
     schedules: components.schedules,
     budgets: [...config.budgets!],
-    seeds: config.seeds?.length ? [...config.seeds] : [0],
+    seeds,
     backend: overrides.backend ?? config.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? 'prunebench-results'),
     configFile: source.file,
     plugins: [],
   };
+}
+
+/** A repeated seed would run the same jobs twice at once, into the same folders. */
+function checkSeedsDistinct(seeds: number[], file?: string): void {
+  const errors = seeds.flatMap((seed, i) =>
+    seeds.indexOf(seed) === i ? [] : [new ConfigError(`seeds[${i}]`, `seed ${seed} is already seeds[${seeds.indexOf(seed)}]: list each seed once`, file)],
+  );
+  if (errors.length) throw new ConfigErrors(errors);
 }
 
 /** Dataset options that name files; relative ones are resolved from the config file's folder. */

@@ -11,10 +11,11 @@ import type { ProgressSink } from './progress';
 import type { CostFigures, Metrics, RunRecord } from './record';
 import { labels } from './scheduler';
 import type { ResultStore } from './store';
-import { train, type TrainResult } from '../training/train';
+import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
 import { evaluate, type Evaluation } from '../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { loadMasks, saveMasks } from './masks';
+import { assertRunIntact } from './verify';
 
 export interface ExecutionContext {
   study: StudyDefinition;
@@ -154,6 +155,7 @@ async function trainAndEvaluate(
     stepsPerEpoch: stepsPerEpoch(ctx, info),
     weightDecay: recipe.weightDecay,
     nesterov: recipe.nesterov,
+    divergence: recipe.divergence ?? DEFAULT_DIVERGENCE,
     masks,
     seed: job.seed,
     ledger,
@@ -207,6 +209,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
 async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   const { dataset, info } = await openDataset(ctx);
   const ledger = new RunLedger();
+  assertRunIntact(ctx.store, job.originalId);
   const { model: original } = await loadCheckpoint(ctx.store.modelDir(job.originalId));
   let pruned: LayersModel | undefined;
   try {
@@ -234,6 +237,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
 async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
   const { info } = await openDataset(ctx);
   const ledger = new RunLedger();
+  assertRunIntact(ctx.store, job.pruneId);
   const pruneRecord = ctx.store.read(job.pruneId);
   const { model } = await loadCheckpoint(ctx.store.modelDir(job.pruneId));
   try {

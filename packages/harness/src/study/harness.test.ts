@@ -88,6 +88,12 @@ describe('auditBudgets', () => {
     expect(() => auditBudgets(records)).not.toThrow();
   });
 
+  it('ignores runs not made because their original diverged (no steps planned)', () => {
+    const records = retrains.map((j) => record(j));
+    records[0] = { ...records[0], status: 'not-run', error: 'not run: the original diverged', ledger: undefined, plannedSteps: undefined };
+    expect(() => auditBudgets(records)).not.toThrow();
+  });
+
   it('refuses unequal steps or samples, naming the runs', () => {
     const records = retrains.map((j) => record(j));
     const odd = records.findIndex((r) => r.budget === 2 && r.schedule === 'clr');

@@ -78,6 +78,7 @@ export function expandStudy(study: StudyDefinition): Job[] {
             momentum: recipe.momentum,
             weightDecay: recipe.weightDecay,
             nesterov: recipe.nesterov,
+            divergence: recipe.divergence,
             seed,
           };
           jobs.push({

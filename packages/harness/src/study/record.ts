@@ -16,14 +16,15 @@ export interface CostFigures {
 
 /**
  * What one run leaves in `runs/<id>/run.json`. Written last and atomically, so its presence
- * with status `finished` or `diverged` means the run is complete; `failed` runs are redone on
- * resume (an error may be passing), diverged ones are a result and are kept.
+ * with status `finished`, `diverged` or `not-run` means the run is complete; `failed` runs are
+ * redone on resume (an error may be passing), diverged ones are a result and are kept, and so
+ * are `not-run` ones (jobs whose original diverged: nothing to prune or retrain).
  */
 export interface RunRecord {
   id: string;
   kind: JobKind;
-  status: 'finished' | 'diverged' | 'failed';
-  /** The error (failed) or "diverged at step N" (diverged). */
+  status: 'finished' | 'diverged' | 'failed' | 'not-run';
+  /** The error (failed), "diverged at step N" (diverged) or why it was not run (not-run). */
   error?: string;
   seed: number;
   pruner?: string;
@@ -39,10 +40,12 @@ export interface RunRecord {
   cost?: { before: CostFigures; after: CostFigures };
   /** Measured inference latency of the final model, milliseconds per batch. */
   latency?: { batchSize: number; msPerBatch: number }[];
+  /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
+  artifacts?: Record<string, string>;
   startedAt: string;
   finishedAt: string;
 }
 
 export function isComplete(record: RunRecord | undefined): boolean {
-  return record !== undefined && (record.status === 'finished' || record.status === 'diverged');
+  return record !== undefined && (record.status === 'finished' || record.status === 'diverged' || record.status === 'not-run');
 }

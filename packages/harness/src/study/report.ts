@@ -5,7 +5,8 @@ import { lineChartSvg, scatterChartSvg, type LineSeries, type ScatterSeries } fr
 import { auditBudgets } from './audit';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
-import { formatStat, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
+import { readTrustedRecords, type Rejection } from './verify';
+import { formatStat, originalsDiverged, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
 
 export interface ReportFiles {
   summaryMd: string;
@@ -20,12 +21,13 @@ export interface ReportFiles {
  * `prunebench report DIR` does, and the last phase of `prunebench run`). Refuses, naming the
  * runs, when retraining runs of one budget differ in steps or samples.
  */
-export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary }> {
+export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary; rejected: Rejection[] }> {
   const store = new ResultStore(outDir);
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
   }
-  const records = store.list();
+  // Records (or their files) that fail their checks are left out, and said so.
+  const { records, rejected } = readTrustedRecords(store);
   auditBudgets(records);
   const summary = summarize(records);
   const figures = await writeFigures(store, records, summary);
@@ -37,7 +39,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
     reportHtml: '',
   };
   files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title));
-  return { ...files, summary };
+  return { ...files, summary, rejected };
 }
 
 /** The study's title, from the study.json that `prunebench run` leaves in the results folder. */
@@ -119,10 +121,10 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 
 /** One self-contained page: the table and the figures inline. */
 function reportHtml(summary: Summary, figures: string[], outDir: string, title: string): string {
-  const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed'];
+  const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed/not run'];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, String(r.budget), formatStat(r.top1), String(r.seeds.length),
-    `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, `${r.diverged}/${r.failed}`,
+    `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, `${r.diverged}/${r.failed}/${r.notRun}`,
   ]);
   const svgs = figures.map((f) => fs.readFileSync(f, 'utf8').replace(/^<\?xml[^>]*>\s*/, ''));
   return `<!doctype html>
@@ -130,7 +132,7 @@ function reportHtml(summary: Summary, figures: string[], outDir: string, title: 
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:nth-child(-n+2),th:nth-child(-n+2){text-align:left}figure{margin:2rem 0}</style>
 </head><body>
 <h1>${escape(title)}</h1>
-<p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). Results folder: <code>${escape(outDir)}</code>.</p>
+<p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s).${summary.original.diverged ? ` <strong>${escape(originalsDiverged(summary))}</strong>` : ''} Every retraining run of one budget took the same optimizer steps on the same samples (audited). Results folder: <code>${escape(outDir)}</code>.</p>
 <table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 ${svgs.map((svg, i) => `<figure>${svg}<figcaption>${escape(path.basename(figures[i]))}</figcaption></figure>`).join('\n')}

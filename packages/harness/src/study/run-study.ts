@@ -1,9 +1,13 @@
-import { describeSelection } from '../backend/select';
+import * as fs from 'node:fs';
+import { describeSelection, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
-import { openStudy, prepareBackend, unloadablePlugins, type StudySource } from './environment';
+import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, type StudySource } from './environment';
+import { lockStudyFolder } from './lock';
+import { preflightStudy } from './preflight';
+import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
@@ -35,8 +39,33 @@ export async function runStudy(
 ): Promise<StudyOutcome> {
   const env = await openStudy(source);
   const { study } = env;
+  // Nothing is written before the data, the model and the results folder are known to work.
+  // When worker threads will train, this thread checks on wasm: it must not claim a GPU.
+  const inThread = !(study.workers > 1 && workerScript() !== null);
+  const selection = inThread ? await prepareBackend(study) : undefined;
+  if (!inThread) await prepareBackend({ ...study, backend: 'wasm' });
+  await preflightStudy(env);
+  fs.mkdirSync(study.out, { recursive: true });
+  const lock = await lockStudyFolder(study.out);
+  try {
+    return await runLockedStudy(source, env, selection, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runLockedStudy(
+  source: StudySource,
+  env: StudyEnvironment,
+  /** This thread's backend for the study, when it was selected for training here. */
+  selection: BackendSelection | undefined,
+  options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
+): Promise<StudyOutcome> {
+  const { study } = env;
   const jobs = expandStudy(study);
   const store = new ResultStore(study.out);
+  // Nothing is trusted unchecked: a record or file that fails its checks is redone, with its dependents.
+  const rejected = rejectUntrusted(jobs, store);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
   writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
 
@@ -54,7 +83,7 @@ export async function runStudy(
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, study, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
   } else {
-    const selection = await prepareBackend(study);
+    selection ??= await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why =
       parallel <= 1
@@ -64,6 +93,7 @@ export async function runStudy(
           : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
   }
+  for (const rejection of rejected) onEvent({ type: 'phase', message: describeRejection(rejection) });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

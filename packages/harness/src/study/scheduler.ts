@@ -1,3 +1,5 @@
+import { PrunebenchError } from '@prunebench/core';
+import { DiskWriteError } from '../util/atomic';
 import type { Job } from './jobs';
 import { describeJob } from './jobs';
 import type { ProgressSink } from './progress';
@@ -13,8 +15,9 @@ export interface JobRunner {
 /**
  * Runs every job not already complete in the store, each as soon as its dependencies are,
  * on as many runners as given. A job whose dependency failed is recorded as failed (and so is
- * retried with it on resume); a job that throws is recorded as failed; the study goes on.
- * Each record is written (atomically) the moment its job ends, so a kill loses only the runs
+ * retried with it on resume); a job that throws is recorded as failed; the study goes on —
+ * unless the disk could not take a run's files (a DiskWriteError): then no more jobs start and
+ * runJobs throws, naming the file, once the runs in flight end. Each record is written (atomically) the moment its job ends, so a kill loses only the runs
  * in flight.
  */
 export async function runJobs(options: {
@@ -43,15 +46,27 @@ export async function runJobs(options: {
     onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
   };
 
+  // A disk that cannot take a run's files will not take the next one's: stop, and say why.
+  let diskFull: string | undefined;
+
+  // A diverged original is a result: what would prune or retrain it is not run (and not retried).
+  const recordNotRun = (job: Job) => {
+    const reason = 'not run: the original diverged';
+    store.write({ ...failedRecord(job, reason, baseRecord), status: 'not-run' });
+    status.set(job.id, 'not-run');
+    onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
+  };
+
   for (;;) {
     // Hand out every job that can start.
-    for (let i = 0; i < pending.length && idle.length && !signal?.aborted; ) {
+    for (let i = 0; i < pending.length && idle.length && !signal?.aborted && !diskFull; ) {
       const job = pending[i];
       const depStates = job.deps.map((dep) => status.get(dep));
-      const blocked = job.deps.find((dep) => status.get(dep) === 'failed' || status.get(dep) === 'diverged');
+      const blocked = job.deps.find((dep) => ['failed', 'diverged', 'not-run'].includes(status.get(dep) ?? ''));
       if (blocked) {
         pending.splice(i, 1);
-        recordSkip(job, `skipped: it needs ${blocked}, which ${status.get(blocked)}`);
+        if (status.get(blocked) === 'failed') recordSkip(job, `skipped: it needs ${blocked}, which failed`);
+        else recordNotRun(job);
         continue;
       }
       if (depStates.some((s) => s !== 'finished')) {
@@ -66,6 +81,7 @@ export async function runJobs(options: {
         .catch((error: unknown) => failedRecord(job, (error as Error)?.stack ?? String(error), baseRecord))
         .then((record) => {
           store.write(record);
+          if (record.status === 'failed' && record.error?.startsWith(`${DiskWriteError.name}:`)) diskFull ??= record.error.split('\n')[0];
           status.set(job.id, record.status);
           idle.push(runner);
         });
@@ -74,7 +90,10 @@ export async function runJobs(options: {
     }
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
+    // A turn of the event loop between jobs, so a signal (SIGINT, SIGTERM) is seen before the next starts.
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  if (diskFull) throw new PrunebenchError(`the study stopped: ${diskFull.slice(DiskWriteError.name.length + 2)}`);
 }
 
 /** The record of a job that failed without producing one (it threw, or was skipped). */

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { isComplete, type RunRecord } from './record';
+import { artifactDigests } from './verify';
 
 /**
  * The results folder: `runs/<job id>/` per run (run.json, history.csv, model/), and the
@@ -39,9 +40,13 @@ export class ResultStore {
     return isComplete(this.read(id));
   }
 
-  /** Writes run.json: the last write of a run. */
+  /**
+   * Writes run.json: the last write of a run. A complete run's record carries the SHA-256 of
+   * every file the run wrote (checkpoint, masks, history), which readers check (verify.ts).
+   */
   write(record: RunRecord): void {
-    writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), record);
+    const written = isComplete(record) ? { ...record, artifacts: artifactDigests(this.runDir(record.id)) } : record;
+    writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), written);
   }
 
   writeFile(id: string, name: string, data: string | Uint8Array): void {

@@ -18,6 +18,8 @@ export interface SummaryRow {
   seeds: number[];
   diverged: number;
   failed: number;
+  /** Runs not made because their original diverged. */
+  notRun: number;
   /** Reductions by pruning, percent of the original (mean over seeds). */
   paramsReduction: number;
   flopsReduction: number;
@@ -33,7 +35,7 @@ export interface SummaryRow {
 }
 
 export interface Summary {
-  original: { top1: Stat; params: number; flops: number; seeds: number[] };
+  original: { top1: Stat; params: number; flops: number; seeds: number[]; diverged: number };
   rows: SummaryRow[];
   failedRuns: Array<{ id: string; error: string }>;
 }
@@ -69,6 +71,7 @@ export function summarize(records: readonly RunRecord[]): Summary {
       seeds: finished.map((r) => r.seed).sort((a, b) => a - b),
       diverged: runs.filter((r) => r.status === 'diverged').length,
       failed: runs.filter((r) => r.status === 'failed').length,
+      notRun: runs.filter((r) => r.status === 'not-run').length,
       paramsReduction: reduction((c) => [c.before.params, c.after.nonZeroParams ?? c.after.params]),
       flopsReduction: reduction((c) => [c.before.flops, c.after.flops]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
@@ -87,6 +90,7 @@ export function summarize(records: readonly RunRecord[]): Summary {
       params: originals[0]?.cost?.before.params ?? NaN,
       flops: originals[0]?.cost?.before.flops ?? NaN,
       seeds: originals.map((r) => r.seed).sort((a, b) => a - b),
+      diverged: records.filter((r) => r.kind === 'original' && r.status === 'diverged').length,
     },
     rows,
     failedRuns: records.filter((r) => r.status === 'failed').map((r) => ({ id: r.id, error: r.error ?? '' })),
@@ -106,20 +110,30 @@ function extraCost(row: SummaryRow): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
+/** The sentence that says some originals diverged (and so nothing was pruned from them). */
+export function originalsDiverged(summary: Summary): string {
+  return `${summary.original.diverged} original(s) diverged (loss NaN or above the divergence bound): what would prune and retrain them was not run.`;
+}
+
 /** summary.md: the table a reader looks at first. */
 export function summaryMarkdown(summary: Summary, title = 'prunebench study'): string {
   const lines = [
     `# ${title}`,
     '',
     `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
-      `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).`,
+      `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).` +
+      (summary.original.diverged ? ` ${originalsDiverged(summary)}` : ''),
     '',
     'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).',
     '',
     '| pruner | schedule | budget (epochs) | top-1 (%) | seeds | params ↓ | FLOPs ↓ | pruner\'s extra passes | retraining steps |',
     '|---|---|---:|---:|---:|---:|---:|---|---:|',
     ...summary.rows.map((row) => {
-      const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : ''].filter(Boolean).join(', ');
+      const notes = [
+        row.diverged ? `${row.diverged} diverged` : '',
+        row.failed ? `${row.failed} failed` : '',
+        row.notRun ? `${row.notRun} not run: the original diverged` : '',
+      ].filter(Boolean).join(', ');
       return `| ${row.pruner} | ${row.schedule} | ${row.budget} | ${formatStat(row.top1)}${notes ? ` (${notes})` : ''} | ${row.seeds.length} | ${fmtPct(row.paramsReduction)} | ${fmtPct(row.flopsReduction)} | ${extraCost(row)} | ${row.optimizerSteps} |`;
     }),
   ];

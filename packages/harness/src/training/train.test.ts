@@ -209,3 +209,40 @@ describe('evaluate', () => {
     model.dispose();
   });
 });
+
+describe('the divergence rule', () => {
+  const run = async (divergence?: number) => {
+    const model = tinyConvNet(8, 4);
+    const losses: number[] = [];
+    const result = await train(model, {
+      data: { dataset: new BandsDataset() },
+      batchSize: 16,
+      hyperparameters: constant(12, 50),
+      divergence,
+      onStep: (p) => losses.push(p.loss),
+    });
+    model.dispose();
+    return { result, losses };
+  };
+
+  it('stops a run at LR 50 once its loss exceeds the bound, which a NaN-only rule lets run on', async () => {
+    const before = tf.memory().numTensors;
+    const unbounded = await run();
+    // Reference: without a bound the loss explodes but stays finite, and the run "completes".
+    expect(unbounded.result.status).toBe('completed');
+    expect(Math.max(...unbounded.losses)).toBeGreaterThan(100 * Math.log(4));
+    const bounded = await run(100);
+    expect(bounded.result.status).toBe('diverged');
+    const bound = 100 * Math.max(bounded.losses[0], Math.log(4));
+    expect(bounded.result.divergedAtStep).toBe(unbounded.losses.findIndex((l) => l > bound));
+    expect(bounded.result.message).toMatch(/^diverged at step \d+ \(loss [\d.e+]+ > [\d.e+]+, 100 × the reference loss\)$/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('leaves a healthy run alone', async () => {
+    const model = tinyConvNet(8, 4);
+    const result = await train(model, { data: { dataset: new BandsDataset() }, batchSize: 16, hyperparameters: constant(12, 0.05), divergence: 100 });
+    model.dispose();
+    expect(result.status).toBe('completed');
+  });
+});

@@ -75,7 +75,17 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord) => void;
   /** Stops the run between steps (status `aborted`). */
   signal?: AbortSignal;
+  /**
+   * The divergence rule: a step whose loss exceeds `divergence` × max(step-0 loss, ln(classes))
+   * stops the run with status `diverged` (a NaN/Inf loss always does). The ln(classes) floor —
+   * the loss of a uniform guess — keeps a well-trained model's tiny step-0 loss from making the
+   * bound too tight. Default: no bound (the harness passes DEFAULT_DIVERGENCE).
+   */
+  divergence?: number;
 }
+
+/** The harness's divergence factor unless a recipe sets `divergence`: 100 × the reference loss. */
+export const DEFAULT_DIVERGENCE = 100;
 
 export type TrainStatus = 'completed' | 'diverged' | 'aborted';
 
@@ -91,6 +101,12 @@ export interface TrainResult {
   divergedAtStep?: number;
   /** A sentence for logs, e.g. `diverged at step 12 (loss NaN)`. */
   message: string;
+}
+
+/** Classes the model predicts: the size of its output's last axis. */
+function outputClasses(model: LayersModel): number {
+  const shape = model.outputs[0].shape;
+  return Math.max(2, shape[shape.length - 1] ?? 2);
 }
 
 /** Resolves mask keys to the model's variables; unknown keys are an error (a typo would silently not prune). */
@@ -203,7 +219,8 @@ export async function trainingStep(
  * Trains `model` in place with SGD (PyTorch semantics, see SgdOptimizer) for exactly
  * `hyperparameters.length` steps: BatchNorm and dropout in training mode (BN moving
  * statistics update as a side effect), masks re-applied after every step, the ledger charged.
- * A NaN/Inf loss stops the run with status `diverged` (the offending step is not applied);
+ * A NaN/Inf loss stops the run with status `diverged` (the offending step is not applied), and
+ * so does a loss above the `divergence` bound;
  * an aborted signal stops it with `aborted`. Batches it reads are disposed here.
  */
 export async function train(model: LayersModel, options: TrainOptions): Promise<TrainResult> {
@@ -222,6 +239,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
   let status = 'completed' as TrainStatus;
   let divergedAtStep: number | undefined;
   let divergedLoss = NaN;
+  let lossBound = Infinity;
   let steps = 0;
   let samples = 0;
 
@@ -231,6 +249,9 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
     let epoch: EpochAccumulator | undefined;
     try {
       for (let step = 0; step < hyperparameters.length; step++) {
+        // Let the event loop turn: on wasm/cpu every await resolves as a microtask, and signal
+        // handlers (Ctrl-C, SIGTERM) only run when the loop gets to poll.
+        await new Promise((resolve) => setImmediate(resolve));
         if (options.signal?.aborted) {
           status = 'aborted';
           break;
@@ -257,7 +278,10 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
           tf.dispose([batch.x, batch.y]);
         }
         const { loss: lossValue, correct: correctValue } = outcome;
-        if (!outcome.applied) {
+        if (step === 0 && options.divergence !== undefined && outcome.applied) {
+          lossBound = options.divergence * Math.max(lossValue, Math.log(outputClasses(model)));
+        }
+        if (!outcome.applied || lossValue > lossBound) {
           status = 'diverged';
           divergedAtStep = step;
           divergedLoss = lossValue;
@@ -299,7 +323,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
 
   const message =
     status === 'diverged'
-      ? `diverged at step ${divergedAtStep} (loss ${divergedLoss})`
+      ? `diverged at step ${divergedAtStep} (loss ${divergedLoss}${Number.isFinite(divergedLoss) ? ` > ${lossBound.toPrecision(3)}, ${options.divergence} × the reference loss` : ''})`
       : status === 'aborted'
         ? `aborted after ${steps} of ${hyperparameters.length} steps`
         : `completed ${steps} steps`;
