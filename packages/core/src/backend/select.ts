@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '../errors';
 import { BACKEND_NAMES } from '../config/schema';
-import { registerAcceleratedWasmKernels } from './wasm/register';
+import { registerAcceleratedWasmKernels, registerWasmCorrections } from './wasm/register';
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
@@ -83,7 +83,10 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
       const selection: BackendSelection = { name, tfjsBackend, attempts };
       // Training on stock wasm is impossible (no Conv2DBackpropFilter) or slow: use ours,
       // unless PRUNEBENCH_STOCK_WASM=1.
-      if (tfjsBackend === 'wasm') selection.acceleratedKernels = registerAcceleratedWasmKernels();
+      if (tfjsBackend === 'wasm') {
+        registerWasmCorrections();
+        selection.acceleratedKernels = registerAcceleratedWasmKernels();
+      }
       for (const hook of afterSelect) hook(selection);
       return selection;
     } catch (error) {

@@ -5,6 +5,7 @@ import { PLUGIN_API_VERSION, PLUGIN_FIELDS, type PrunebenchPlugin } from '../plu
 import { componentsOf, Registry } from '../plugin/registry';
 import { createComponent } from '../plugin/create';
 import { DATASET, MODEL, PLAN, PRUNER, REGISTRY, SCHEDULE } from '../tokens';
+import { selectBackend } from '../backend/select';
 
 /** What every `describe…Conformance` takes besides its kind's own arguments. */
 export interface ConformanceSubject<C extends ComponentClass = ComponentClass> {
@@ -72,6 +73,18 @@ export async function useCpuBackend(): Promise<void> {
   require('@tensorflow/tfjs-backend-cpu');
   if (tf.getBackend() !== 'cpu') await tf.setBackend('cpu');
   await tf.ready();
+}
+
+/**
+ * Selects the backend users get when no native TensorFlow is installed: `wasm` with prunebench's
+ * training kernels and kernel fixes, as the CLI and the harness select it. Throws if the
+ * accelerated kernels could not be registered (e.g. PRUNEBENCH_STOCK_WASM=1 is set).
+ */
+export async function useWasmBackend(): Promise<void> {
+  const selection = await selectBackend('wasm');
+  if (!selection.acceleratedKernels) {
+    throw new Error(`prunebench's wasm training kernels are not registered (is ${'PRUNEBENCH_STOCK_WASM'}=1 set?): tests run on the backend users get`);
+  }
 }
 
 /** Runs `work` and fails if it leaves tensors behind (`tf.memory().numTensors` changed). */

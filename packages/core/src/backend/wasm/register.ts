@@ -3,12 +3,30 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { FUSED_BIAS_KERNELS, fusedBiasShapeConfig } from './fused-bias-shape';
 import { castConfig, identityConfig } from './shared-identity';
 import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
 /** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
 export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
+
+let correctionsRegistered = false;
+
+/**
+ * Fixes of stock wasm kernels that are wrong, not slow (see fused-bias-shape.ts): registered on
+ * every wasm selection, also with PRUNEBENCH_STOCK_WASM=1, and never unregistered. Idempotent.
+ */
+export function registerWasmCorrections(): void {
+  if (correctionsRegistered) return;
+  for (const name of FUSED_BIAS_KERNELS) {
+    const stock = getKernel(name, BACKEND);
+    if (!stock) continue;
+    unregisterKernel(name, BACKEND);
+    registerKernel({ ...fusedBiasShapeConfig(name, BACKEND, stock.kernelFunc), setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc });
+  }
+  correctionsRegistered = true;
+}
 
 /** The stock kernels we replaced, to restore them; null while ours are not registered. */
 let replaced: Map<string, KernelConfig | undefined> | null = null;
