@@ -19,19 +19,19 @@ describe('fused kernels on wasm take a bias whose data the backend recorded at a
   const biasFrom = (channels: number) => tf.gather(tf.range(0, channels * 2, 1, 'float32'), tf.range(0, channels, 1, 'int32'));
 
   it('conv2d (FusedConv2D)', () => {
-    const y = tf.tidy(() => tf.fused.conv2d({ x: tf.ones([1, 3, 3, 2]), filter: tf.ones([1, 1, 2, 4]), strides: 1, pad: 'valid', bias: biasFrom(4) }));
+    const y = tf.tidy(() => tf.fused.conv2d({ x: tf.ones<tf.Rank.R4>([1, 3, 3, 2]), filter: tf.ones<tf.Rank.R4>([1, 1, 2, 4]), strides: 1, pad: 'valid', bias: biasFrom(4) }));
     expect(Array.from(y.dataSync().slice(0, 4))).toEqual([2, 3, 4, 5]);
     y.dispose();
   });
 
   it('depthwise conv2d (FusedDepthwiseConv2D)', () => {
-    const y = tf.tidy(() => tf.fused.depthwiseConv2d({ x: tf.ones([1, 3, 3, 2]), filter: tf.ones([1, 1, 2, 1]), strides: 1, pad: 'valid', bias: biasFrom(2) }));
+    const y = tf.tidy(() => tf.fused.depthwiseConv2d({ x: tf.ones<tf.Rank.R4>([1, 3, 3, 2]), filter: tf.ones<tf.Rank.R4>([1, 1, 2, 1]), strides: 1, pad: 'valid', bias: biasFrom(2) }));
     expect(Array.from(y.dataSync().slice(0, 2))).toEqual([1, 2]);
     y.dispose();
   });
 
   it('matMul (_FusedMatMul, Dense layers)', () => {
-    const y = tf.tidy(() => tf.fused.matMul({ a: tf.ones([1, 2]), b: tf.ones([2, 3]), bias: biasFrom(3) }));
+    const y = tf.tidy(() => tf.fused.matMul({ a: tf.ones<tf.Rank.R2>([1, 2]), b: tf.ones<tf.Rank.R2>([2, 3]), bias: biasFrom(3) }));
     expect(Array.from(y.dataSync())).toEqual([2, 3, 4]);
     y.dispose();
   });
