@@ -21,15 +21,17 @@ export { createComponent } from './plugin/create';
 export { setupPlugins, type Setup } from './plugin/setup';
 
 export { configSchema, BACKEND_NAMES } from './config/schema';
-export { loadConfig, defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/load';
+export { loadConfig, defineConfig, type LoadConfigOptions, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/load';
 export {
   validateConfigStructure,
+  configStructureErrors,
   validateOptions,
   resolveComponentRef,
   splitComponentRef,
   type ComponentRef,
 } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
+export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
 
 export {
   selectBackend,
@@ -47,6 +49,7 @@ export {
   acceleratedWasmKernelsRegistered,
   ACCELERATED_WASM_KERNELS,
   STOCK_WASM_ENV,
+  registerWasmCorrections,
 } from './backend/wasm/register';
 
 // Training: the trainer, SGD, evaluation, the ledger, checkpoints.

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cosmiconfig, defaultLoadersSync, getDefaultSearchPlaces } from 'cosmiconfig';
-import { ConfigError, UsageError } from '../errors';
+import { ConfigError, ConfigErrors, UsageError } from '../errors';
 import type { PluginReference } from '../plugin/loader';
-import { validateConfigStructure } from './validate';
+import { configStructureErrors, validateConfigStructure } from './validate';
 
 /** A config entry naming a component: its id, or `{ use: id, ...options }`. */
 export type ComponentEntry = string | { use: string; [option: string]: unknown };
@@ -67,12 +67,23 @@ function explorer() {
   });
 }
 
+export interface LoadConfigOptions {
+  file?: string;
+  cwd?: string;
+  /**
+   * Leave the structure check to `resolveConfigComponents`, which checks it together with the
+   * components, so a user sees every problem in one round. The `plugins` key is still checked
+   * here: loading the plugins needs it.
+   */
+  deferStructureCheck?: boolean;
+}
+
 /**
  * Loads and structurally validates a config: the file given, or the first of
  * `prunebench.config.{ts,js,mjs,cjs,json,yaml}`, `.prunebenchrc*`, `package.json#prunebench`
  * found from `cwd` up to the project root. Returns null when none is found (and none was given).
  */
-export async function loadConfig(options: { file?: string; cwd?: string } = {}): Promise<LoadedConfig | null> {
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig | null> {
   const cwd = options.cwd ?? process.cwd();
   let result;
   if (options.file) {
@@ -97,7 +108,11 @@ export async function loadConfig(options: { file?: string; cwd?: string } = {}):
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError('', 'a config must be an object', result.filepath);
   }
-  validateConfigStructure(config, result.filepath);
+  if (!options.deferStructureCheck) validateConfigStructure(config, result.filepath);
+  else {
+    const pluginErrors = configStructureErrors(config, result.filepath).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
+    if (pluginErrors.length) throw new ConfigErrors(pluginErrors);
+  }
   return { config: config as PrunebenchConfig, filepath: result.filepath, dir: path.dirname(result.filepath) };
 }
 

@@ -1,14 +1,14 @@
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig, type PrunebenchConfig } from '../config/load';
-import { resolveConfigComponents } from '../config/resolve';
-import { validateConfigStructure } from '../config/validate';
+import { resolveConfigComponents, type ResolvedComponents } from '../config/resolve';
+import { configStructureErrors } from '../config/validate';
 import { ConfigError, ConfigErrors, UsageError } from '../errors';
 import { createComponent } from '../plugin/create';
 import type { PrunebenchPlugin } from '../plugin/plugin';
 import type { Registry } from '../plugin/registry';
 import { setupPlugins } from '../plugin/setup';
-import { defineStudy, type StudyDefinition, type StudyOverrides } from './definition';
+import { defineStudy, missingStudyKeys, type StudyDefinition, type StudyOverrides } from './definition';
 
 /**
  * Everything needed to rebuild a study's environment in another thread: worker threads get
@@ -47,16 +47,28 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
   let config: PrunebenchConfig;
   let loaded;
   if (source.configFile) {
-    loaded = await loadConfig({ file: source.configFile });
+    loaded = await loadConfig({ file: source.configFile, deferStructureCheck: true });
     if (!loaded) throw new UsageError(`config file not found: ${source.configFile}`);
     config = loaded.config;
   } else {
     config = source.inlineConfig ?? {};
-    validateConfigStructure(config);
+    const pluginErrors = configStructureErrors(config).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
+    if (pluginErrors.length) throw new ConfigErrors(pluginErrors);
     loaded = { config, filepath: '', dir: source.dir };
   }
   const { registry, container } = await setupPlugins({ builtins, config: loaded.config.plugins?.length ? loaded : null });
-  const components = resolveConfigComponents(config, registry, source.configFile ?? undefined);
+  // One round: structure, components and what a study needs, all reported together.
+  const file = source.configFile ?? undefined;
+  let components: ResolvedComponents | undefined;
+  const errors: ConfigError[] = [];
+  try {
+    components = resolveConfigComponents(config, registry, file);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    errors.push(...error.errors);
+  }
+  errors.push(...missingStudyKeys(config, file).filter((m) => !errors.some((e) => e.keyPath === m.keyPath)));
+  if (errors.length || !components) throw new ConfigErrors(errors);
   const study = defineStudy(config, components, { file: source.configFile, dir: loaded.dir }, source.overrides);
   checkComponentsConstruct(study, container, registry, source.configFile ?? undefined);
   return { study, container, registry };
