@@ -81,6 +81,15 @@ describe('config examples in README.md and docs/', () => {
     expect(examples.map((e) => e.where.split(':')[0])).toEqual(expect.arrayContaining(['README.md', 'docs/writing-a-plugin.md']));
   });
 
+  it('gives every full study its own results folder, so following the docs never merges two studies', () => {
+    const studies = examples.filter((e) => STUDY_KEYS.every((key) => key in (parse(e) as object)));
+    expect(studies.length).toBeGreaterThan(0);
+    const outs = studies.map((e) => [e.where, (parse(e) as { out?: string }).out] as const);
+    expect(outs.filter(([, out]) => out === undefined || path.normalize(out).split(path.sep)[0] === 'prunebench-results')).toEqual([]);
+    const folders = outs.map(([, out]) => path.normalize(out!));
+    expect(new Set(folders).size).toBe(folders.length);
+  });
+
   it.each(examples.map((e) => [e.where, e] as const))('%s is a valid config', async (_where, example) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-doc-example-'));
     const config = parse(example) as Record<string, unknown>;
