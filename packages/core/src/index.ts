@@ -36,6 +36,9 @@ export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
 export {
   selectBackend,
   describeSelection,
+  describeChoice,
+  silenceCpuBackendBanner,
+  CPU_TRAINING_WARNING,
   onBackendSelected,
   AUTO_ORDER,
   type BackendName,

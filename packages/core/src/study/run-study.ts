@@ -1,4 +1,4 @@
-import { describeSelection } from '../backend/select';
+import { CPU_TRAINING_WARNING, describeChoice, selectBackend } from '../backend/select';
 import { PrunebenchError } from '../errors';
 import { writeJsonAtomic } from '../util/atomic';
 import { CORE_VERSION } from '../version';
@@ -49,16 +49,19 @@ export async function runStudy(
     printer(event);
     options.onEvent?.(event);
   };
+  // Chosen here also when workers run the jobs: they choose the same way on the same machine,
+  // and the start line names the backend that runs, not "auto".
+  const selection = useWorkers ? await selectBackend(study.backend) : await prepareBackend(study);
   let runners: JobRunner[];
   if (useWorkers) {
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, source, study.out));
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
+    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads; backend ${describeChoice(selection)}; results in ${study.out}` });
   } else {
-    const selection = await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why = parallel > 1 ? ' (worker threads need the built package: npm run build)' : '';
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
+    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
+  if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

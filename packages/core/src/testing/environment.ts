@@ -6,6 +6,7 @@ import { componentsOf, Registry } from '../plugin/registry';
 import { createComponent } from '../plugin/create';
 import { DATASET, MODEL, PLAN, PRUNER, REGISTRY, SCHEDULE } from '../tokens';
 import { selectBackend } from '../backend/select';
+import { STOCK_WASM_ENV } from '../backend/wasm/register';
 
 /** What every `describe…Conformance` takes besides its kind's own arguments. */
 export interface ConformanceSubject<C extends ComponentClass = ComponentClass> {
@@ -83,7 +84,7 @@ export async function useCpuBackend(): Promise<void> {
 export async function useWasmBackend(): Promise<void> {
   const selection = await selectBackend('wasm');
   if (!selection.acceleratedKernels) {
-    throw new Error(`prunebench's wasm training kernels are not registered (is ${'PRUNEBENCH_STOCK_WASM'}=1 set?): tests run on the backend users get`);
+    throw new Error(`prunebench's wasm training kernels are not registered (is ${STOCK_WASM_ENV}=1 set?): tests run on the backend users get`);
   }
 }
 
