@@ -32,6 +32,7 @@ export {
 } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
 export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
+export { composeConfigSchema } from './config/compose-schema';
 
 export {
   selectBackend,
