@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { ConfigErrors, UsageError } from '../errors';
 import { Registry } from '../plugin/registry';
 import { fakePlugin } from '../plugin/test-fixtures';
-import { loadConfig } from './load';
+import { loadConfig, TYPESCRIPT_NEEDED, typescriptConfigLoader } from './load';
 import { resolveConfigComponents } from './resolve';
 import { keyPath, validateConfigStructure } from './validate';
 
@@ -126,5 +126,24 @@ describe('loadConfig (cosmiconfig)', () => {
     await expect(loadConfig({ cwd: root, file: 'empty.yaml' })).rejects.toThrow(/empty\.yaml: the config file is empty/);
     await expect(loadConfig({ cwd: root, file: 'broken.json' })).rejects.toThrow(/broken\.json: cannot read the config/);
     await expect(loadConfig({ cwd: root, file: 'bad.json' })).rejects.toThrow(/bad\.json: seeds\[0\]: must be integer/);
+  });
+});
+
+describe('TypeScript configs', () => {
+  it('say that `typescript` is needed, and how to install it, when it is missing', () => {
+    const root = tempProject({ 'prunebench.config.ts': 'export default { budgets: [3] };\n' });
+    const file = path.join(root, 'prunebench.config.ts');
+    const missing = typescriptConfigLoader(() => {
+      throw Object.assign(new Error("Cannot find module 'typescript'"), { code: 'MODULE_NOT_FOUND' });
+    });
+    expect(() => missing(file, fs.readFileSync(file, 'utf8'))).toThrow(UsageError);
+    expect(() => missing(file, fs.readFileSync(file, 'utf8'))).toThrow(`${file}: ${TYPESCRIPT_NEEDED}`);
+    expect(TYPESCRIPT_NEEDED).toMatch(/npm install --save-dev typescript/);
+  });
+
+  it('load when it is there', () => {
+    const root = tempProject({ 'prunebench.config.ts': 'const budgets: number[] = [3];\nexport default { budgets };\n' });
+    const file = path.join(root, 'prunebench.config.ts');
+    expect(typescriptConfigLoader()(file, fs.readFileSync(file, 'utf8'))).toEqual({ budgets: [3] });
   });
 });

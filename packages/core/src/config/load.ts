@@ -63,8 +63,31 @@ function explorer() {
     ],
     // TS configs are compiled to CommonJS and required (not import()ed as ESM), so a config
     // can `require`/`import` plugins and core from its folder, and loads inside jest too.
-    loaders: { '.ts': defaultLoadersSync['.ts'] },
+    loaders: { '.ts': typescriptConfigLoader() },
   });
+}
+
+/** What a TS config needs: `typescript` (cosmiconfig compiles the file with it). */
+export const TYPESCRIPT_NEEDED =
+  'a TypeScript config needs the `typescript` package to compile it, and it is not installed: ' +
+  'run `npm install --save-dev typescript` in your project, or write the config as prunebench.config.js or .json';
+
+/**
+ * cosmiconfig's TS loader, which first checks that `typescript` can be found (from the config's
+ * folder, or prunebench's), so a missing one is a ConfigError that says what to install, not a
+ * require stack. `resolveTypescript` is replaceable for tests.
+ */
+export function typescriptConfigLoader(
+  resolveTypescript: (fromDir: string) => string = (fromDir) => require.resolve('typescript', { paths: [fromDir, __dirname] }),
+): (filepath: string, content: string) => unknown {
+  return (filepath, content) => {
+    try {
+      resolveTypescript(path.dirname(filepath));
+    } catch {
+      throw new ConfigError('', TYPESCRIPT_NEEDED, filepath);
+    }
+    return defaultLoadersSync['.ts'](filepath, content);
+  };
 }
 
 export interface LoadConfigOptions {
@@ -92,6 +115,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     try {
       result = await explorer().load(file);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       throw new ConfigError('', `cannot read the config: ${(error as Error).message}`, file);
     }
     if (!result || result.isEmpty) throw new ConfigError('', 'the config file is empty', file);
@@ -99,6 +123,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     try {
       result = await explorer().search(cwd);
     } catch (error) {
+      if (error instanceof ConfigError) throw error;
       throw new ConfigError('', `cannot read the config: ${(error as Error).message}`);
     }
     if (!result) return null;
