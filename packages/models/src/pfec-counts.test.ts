@@ -2,9 +2,9 @@ import { applyChannelSelection, buildChannelGraph, countCost, type ModelCost } f
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildCifarResNet } from './cifar-resnet';
 import { buildCifarVgg, VGG_WIDTHS, type VggLayer } from './vgg';
-import { useCpuBackend } from './test-helpers';
+import { useWasmBackend } from './test-helpers';
 
-beforeAll(useCpuBackend);
+beforeAll(useWasmBackend);
 
 /**
  * The PFEC paper's figures (docs/spec/pruning-plans.md), at the paper's rounding. FLOPs are the
