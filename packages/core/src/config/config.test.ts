@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigErrors, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { Registry } from '../plugin/registry';
 import { fakePlugin } from '../plugin/test-fixtures';
 import { loadConfig, TYPESCRIPT_NEEDED, typescriptConfigLoader } from './load';
 import { resolveConfigComponents } from './resolve';
+import { configErrorMessages } from './test-helpers';
 import { keyPath, validateConfigStructure } from './validate';
 
 function tempProject(files: Record<string, string>): string {
@@ -17,15 +18,7 @@ function tempProject(files: Record<string, string>): string {
   return root;
 }
 
-function messages(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-  throw new Error('expected ConfigErrors');
-}
+const messages = configErrorMessages;
 
 describe('config structure', () => {
   it('turns JSON pointers into key paths', () => {

@@ -1,12 +1,12 @@
 import { injectable, inject } from 'tsyringe';
 import { container } from 'tsyringe';
-import { ConfigErrors } from '../errors';
 import { OPTIONS } from '../tokens';
 import { PLUGIN_API_VERSION, type PrunebenchPlugin } from '../plugin/plugin';
 import { Registry } from '../plugin/registry';
 import { createComponent } from '../plugin/create';
 import { fakePlugin } from '../plugin/test-fixtures';
 import { resolveConfigComponents } from './resolve';
+import { configErrorMessages } from './test-helpers';
 
 @injectable()
 class FakeUniformPlan {
@@ -45,15 +45,7 @@ function registry(): Registry {
   return r;
 }
 
-function messages(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-  throw new Error('expected ConfigErrors');
-}
+const messages = configErrorMessages;
 
 describe('a pruner\'s plan in a config', () => {
   it('accepts the shorthand (plan options beside the plan id) and resolves it to a plan entry', () => {
