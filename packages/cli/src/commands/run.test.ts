@@ -84,6 +84,19 @@ describe('prunebench run / report', () => {
     expect(io.stdout()).toMatch(/warning: training on the cpu backend is ~500× slower than wasm/);
   });
 
+  it('exits 2 listing every config problem in one round: structure, components, plans, what a study needs', async () => {
+    const configFile = path.join(root, 'broken.config.json');
+    fs.writeFileSync(configFile, JSON.stringify({ budgets: [0], model: 'vgg-smal', pruners: [{ use: 'l1', plan: 'uniform', ratio: 2 }], schedules: ['ft'] }));
+    const io = collectingIo();
+    expect(await main(['run', '--config', configFile], io)).toBe(2);
+    const stderr = io.stderr();
+    expect(stderr).toMatch(/4 problems in the config/);
+    expect(stderr).toMatch(/budgets\[0\]: must be >= 1/);
+    expect(stderr).toMatch(/model: unknown model "vgg-smal" — did you mean "vgg-small"\?/);
+    expect(stderr).toMatch(/pruners\[0\]\.plan\.ratio: must be < 1/);
+    expect(stderr).toMatch(/dataset: is required to run a study/);
+  });
+
   it('exits 2 for bad --workers and --backend values', async () => {
     for (const argv of [['run', '--workers', '0'], ['run', '--backend', 'webgl']]) {
       const io = collectingIo();
