@@ -7,4 +7,7 @@ export {
   acceleratedWasmKernelsRegistered,
   ACCELERATED_WASM_KERNELS,
   STOCK_WASM_ENV,
+  registerWasmCorrections,
+  prepareWasmForTraining,
+  useWasmWithTrainingKernels,
 } from './register';

@@ -1,14 +1,32 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, ready, registerKernel, setBackend, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { FUSED_BIAS_KERNELS, fusedBiasShapeConfig } from './fused-bias-shape';
 import { castConfig, identityConfig } from './shared-identity';
 import { tileConfig } from './tile';
 
 const BACKEND = 'wasm';
 /** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
 export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
+
+let correctionsRegistered = false;
+
+/**
+ * Fixes of stock wasm kernels that are wrong, not slow (see fused-bias-shape.ts): registered on
+ * every wasm selection, also with PRUNEBENCH_STOCK_WASM=1, and never unregistered. Idempotent.
+ */
+export function registerWasmCorrections(): void {
+  if (correctionsRegistered) return;
+  for (const name of FUSED_BIAS_KERNELS) {
+    const stock = getKernel(name, BACKEND);
+    if (!stock) continue;
+    unregisterKernel(name, BACKEND);
+    registerKernel({ ...fusedBiasShapeConfig(name, BACKEND, stock.kernelFunc), setupFunc: stock.setupFunc, disposeFunc: stock.disposeFunc });
+  }
+  correctionsRegistered = true;
+}
 
 /** The stock kernels we replaced, to restore them; null while ours are not registered. */
 let replaced: Map<string, KernelConfig | undefined> | null = null;
@@ -63,4 +81,25 @@ export function unregisterAcceleratedWasmKernels(): void {
 
 export function acceleratedWasmKernelsRegistered(): boolean {
   return replaced !== null;
+}
+
+/**
+ * What every wasm selection does after `tf.setBackend('wasm')`: the corrections always, the
+ * training kernels unless PRUNEBENCH_STOCK_WASM=1. Returns whether the training kernels are on.
+ */
+export function prepareWasmForTraining(): boolean {
+  registerWasmCorrections();
+  return registerAcceleratedWasmKernels();
+}
+
+/**
+ * Sets tfjs's wasm backend with prunebench's kernels, for code that has no harness (a plugin's
+ * conformance tests). The harness's `selectBackend('wasm')` does the same and records it.
+ */
+export async function useWasmWithTrainingKernels(): Promise<boolean> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-backend-wasm');
+  if (!(await setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
+  await ready();
+  return prepareWasmForTraining();
 }

@@ -13,7 +13,7 @@ export interface CommandContext extends Setup {
  * config names checked against them.
  */
 export async function loadContext(options: { config?: string; cwd?: string }): Promise<CommandContext> {
-  const loaded = await loadConfig({ file: options.config, cwd: options.cwd });
+  const loaded = await loadConfig({ file: options.config, cwd: options.cwd, deferStructureCheck: true });
   const setup = await setupPlugins({ builtins: builtinPlugins(), config: loaded });
   if (loaded) resolveConfigComponents(loaded.config, setup.registry, loaded.filepath);
   return { ...setup, loaded };

@@ -101,4 +101,15 @@ describe('prunebench CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/schedules\[0\]: unknown schedule "no-such-schedule"/);
   });
+
+  it('reports structure, component and nested plan problems of a config in one round', async () => {
+    const config = { budgets: [0], schedules: ['clrr'], pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 1.5 } }, { use: 'l2', plan: 'uniform', ratio: 0.5 }] };
+    const root = project({ 'prunebench.config.json': JSON.stringify(config) });
+    const { code, stderr } = await run(['plugins', '--config', path.join(root, 'prunebench.config.json')]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/3 problems in the config/);
+    expect(stderr).toMatch(/budgets\[0\]: must be >= 1/);
+    expect(stderr).toMatch(/schedules\[0\]: unknown schedule "clrr" — did you mean "clr"\?/);
+    expect(stderr).toMatch(/pruners\[0\]\.plan\.ratio: must be < 1 \(got 1\.5\)/);
+  });
 });

@@ -24,12 +24,15 @@ export { configSchema, BACKEND_NAMES } from './config/schema';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/types';
 export {
   validateConfigStructure,
+  configStructureErrors,
   validateOptions,
   resolveComponentRef,
   splitComponentRef,
   type ComponentRef,
 } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
+export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
+export { composeConfigSchema } from './config/compose-schema';
 
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.
 export { RunLedger, emptyLedgerEntries } from './ledger/run-ledger';

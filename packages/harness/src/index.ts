@@ -3,11 +3,14 @@
 // import it: their contract is @prunebench/core.
 import 'reflect-metadata';
 
-export { loadConfig } from './config/load';
+export { loadConfig, type LoadConfigOptions } from './config/load';
 
 export {
   selectBackend,
   describeSelection,
+  describeChoice,
+  silenceCpuBackendBanner,
+  CPU_TRAINING_WARNING,
   onBackendSelected,
   AUTO_ORDER,
   type BackendName,

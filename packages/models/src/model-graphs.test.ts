@@ -2,9 +2,9 @@ import { buildChannelGraph, countCost } from '@prunebench/core';
 import { buildCifarResNet } from './cifar-resnet';
 import { buildImageNetResNet } from './imagenet-resnet';
 import { buildCifarVgg, VGG_WIDTHS } from './vgg';
-import { useCpuBackend } from './test-helpers';
+import { useWasmBackend } from './test-helpers';
 
-beforeAll(useCpuBackend);
+beforeAll(useWasmBackend);
 
 describe('the channel graph of the built-in models', () => {
   it('CIFAR ResNet-20: only block-first convs (even indices) are prunable; residual groups are not', () => {

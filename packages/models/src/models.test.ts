@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ModelFactory } from '@prunebench/core';
 import plugin, { Vgg16Model } from './index';
-import { forwardLogits, roundTrip, trainOneStep, useCpuBackend } from './test-helpers';
+import { forwardLogits, roundTrip, trainOneStep, useWasmBackend } from './test-helpers';
 
-beforeAll(useCpuBackend);
+beforeAll(useWasmBackend);
 
 /**
  * Tiny inputs that still fit each architecture's downsampling (tfjs's cpu backend computes conv

@@ -2,12 +2,12 @@ import { applyChannelSelection, buildChannelGraph, countCost, type ModelCost } f
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildCifarResNet } from './cifar-resnet';
 import { buildCifarVgg, VGG_WIDTHS, type VggLayer } from './vgg';
-import { useCpuBackend } from './test-helpers';
+import { useWasmBackend } from './test-helpers';
 
-beforeAll(useCpuBackend);
+beforeAll(useWasmBackend);
 
 /**
- * The PFEC paper's figures (spec/pruning-plans.md), at the paper's rounding. FLOPs are the
+ * The PFEC paper's figures (docs/spec/pruning-plans.md), at the paper's rounding. FLOPs are the
  * multiply-accumulates of conv and dense layers. The paper's *parameter* counts leave out
  * BatchNorm's gamma and beta: with them, ResNet-110 has 1,727,962 params (1.73e6, the paper
  * says 1.72e6), pruned ResNet-110 A 1.69e6 (paper 1.68e6), B 1.17e6 (paper 1.16e6) and pruned

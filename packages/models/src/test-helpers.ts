@@ -1,11 +1,8 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-/** Tests of the models run on tfjs's cpu backend (the wasm training kernels live elsewhere). */
-export async function useCpuBackend(): Promise<void> {
-  await tf.setBackend('cpu');
-}
+/** Tests of the models run on the backend users get: wasm with prunebench's training kernels. */
+export { useWasmBackend } from '@prunebench/core/testing';
 
 function randomBatch(model: tfl.LayersModel, batch: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
   const inputShape = model.inputs[0].shape.slice(1) as number[];

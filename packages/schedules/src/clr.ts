@@ -33,7 +33,7 @@ export interface CyclicLrRestartingOptions {
 }
 
 /**
- * CLR, cyclic learning-rate restarting (spec/schedules.md): PyTorch's OneCycleLR, two phases,
+ * CLR, cyclic learning-rate restarting (docs/spec/schedules.md): PyTorch's OneCycleLR, two phases,
  * stepped every optimizer step over T = E*S steps. Phase ends `pctStart * T - 1` (a float) and
  * `T - 1`; phase 1 anneals start LR → maxLr, phase 2 maxLr → end LR, with
  * `pct = (t - phaseStart) / (phaseEnd - phaseStart)`. Momentum cycles the opposite way unless

@@ -13,7 +13,7 @@ import {
 export type FineTuneOptions = Record<string, never>;
 
 /**
- * FT, fine-tuning (spec/schedules.md): a constant LR equal to the original schedule's last LR
+ * FT, fine-tuning (docs/spec/schedules.md): a constant LR equal to the original schedule's last LR
  * (0.001 for the CIFAR recipe), with the original's momentum.
  */
 @injectable()

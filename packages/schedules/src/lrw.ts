@@ -13,7 +13,7 @@ import {
 export type LrRewindingOptions = Record<string, never>;
 
 /**
- * LRW, learning-rate rewinding (Renda et al. 2020; spec/schedules.md): replays the last E
+ * LRW, learning-rate rewinding (Renda et al. 2020; docs/spec/schedules.md): replays the last E
  * epochs of the original schedule, stepped per epoch: `lr(e) = lr_orig(e + T_orig - E)`.
  * A budget longer than the original replays all of it, preceded by its first LR
  * (the LR of its epoch 0).

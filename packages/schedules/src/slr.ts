@@ -22,7 +22,7 @@ export interface ScaledLrRestartingOptions {
 }
 
 /**
- * SLR, scaled learning-rate restarting (spec/schedules.md), stepped per epoch: a cosine
+ * SLR, scaled learning-rate restarting (docs/spec/schedules.md), stepped per epoch: a cosine
  * warm-up over W = floor(0.1 E) epochs from the original's last LR to its base LR, then the
  * original's step shape compressed into the rest: `base * gamma^k`, k = the number of scaled
  * milestones m with `e - W >= m`, where m = floor(m_orig * 0.9 * E / T_orig).

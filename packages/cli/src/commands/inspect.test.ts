@@ -37,6 +37,21 @@ describe('prunebench inspect', () => {
     expect(result.stdout).toMatch(/merged by "stage2_block1_add"/);
   });
 
+  it('fits its tables to the terminal width, wrapping long cells instead of running on', async () => {
+    const io = collectingIo({ columns: 100 });
+    expect(await main(['inspect', '--model', 'resnet56', '--input', '8x8x3', '--plan', 'pfec-b'], io)).toBe(0);
+    const lines = io.stdout().split('\n');
+    const longest = Math.max(...lines.map((l) => l.length));
+    expect(longest).toBeLessThanOrEqual(100);
+    // Nothing lost by wrapping: the long "why not" reason is still there, word by word.
+    const text = io.stdout().replace(/\s+/g, ' ');
+    expect(text).toMatch(/merged by "stage2_block1_add"/);
+    // Without a width (a test collector, a file), the same table is one line per row.
+    const wide = collectingIo();
+    await main(['inspect', '--model', 'resnet56', '--input', '8x8x3'], wide);
+    expect(Math.max(...wide.stdout().split('\n').map((l) => l.length))).toBeGreaterThan(100);
+  });
+
   it('exits 2 on an unknown model, suggesting the closest one', async () => {
     const result = await run(['inspect', '--model', 'resnett56']);
     expect(result.code).toBe(2);

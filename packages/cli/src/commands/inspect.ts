@@ -143,6 +143,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
               l.flops ? formatCount(l.flops) : '',
               groupLabel(l.groups),
             ]),
+            io.columns,
           ),
         );
         io.out(`\ntotal: ${formatCount(cost.params)} params, ${formatCount(cost.flops)} FLOPs (${cost.flops.toExponential(2)})\n`);
@@ -158,6 +159,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
               g.convIndices.join(', '),
               g.reasons.join('; '),
             ]),
+            io.columns,
           ),
         );
         if (pruning && afterBlock) {
@@ -166,6 +168,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
             formatTable(
               ['group', 'layers', 'convs', 'kept / total'],
               pruning.groups.map((g) => [`g${g.group}`, g.layers.join(', '), g.convIndices.join(', '), `${g.kept} / ${g.total}`]),
+              io.columns,
             ),
           );
           io.out(

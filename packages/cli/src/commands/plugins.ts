@@ -40,7 +40,7 @@ export function registerPluginsCommand(program: Command, io: Io): void {
       for (const kind of COMPONENT_KINDS) {
         const rows = components.filter((c) => c.kind === kind);
         io.out(`\n${kind}s (${rows.length})\n`);
-        if (rows.length) io.out(formatTable(['id', 'package', 'description'], rows.map((r) => [r.id, r.package, r.description])));
+        if (rows.length) io.out(formatTable(['id', 'package', 'description'], rows.map((r) => [r.id, r.package, r.description]), io.columns));
       }
     });
 }

@@ -100,7 +100,14 @@ function checkDataFits(model: tfl.LayersModel, info: DatasetInfo, datasetId: str
 /** Names the flag to change when a message would otherwise speak of a config. */
 function flagError(flag: string, error: unknown): unknown {
   if (error instanceof ConfigErrors) {
-    return new UsageError(`${flag}: ${error.errors.map((e) => e.message).join('; ')}`, { cause: error });
+    // A plan's own errors (`plan.use`, `plan.ratio`) are the --plan flag's, whichever entry checked them.
+    const messages = error.errors.map((e) => {
+      const key = e.keyPath.replace(/^\./, '');
+      if (key === 'plan' || key === 'plan.use') return `--plan: ${e.problem}`;
+      if (key.startsWith('plan.')) return `--plan: ${key.slice('plan.'.length)}: ${e.problem}`;
+      return `${flag}: ${e.message}`;
+    });
+    return new UsageError(messages.join('; '), { cause: error });
   }
   if (error instanceof UnknownComponentError) return new UsageError(`${flag}: ${error.message}`, { cause: error });
   return error;

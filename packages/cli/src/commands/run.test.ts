@@ -37,6 +37,8 @@ describe('prunebench run / report', () => {
     expect(summary).toMatch(/\| l1\/uniform \| clr \| 1 \|/);
     expect(summary).toMatch(/\| random\/uniform \| ft \| 1 \|/);
     expect(io.stdout()).toMatch(/Summary: .*summary\.md/);
+    expect(io.stdout()).toMatch(/backend wasm with prunebench's training kernels \(as configured\)/);
+    expect(io.stdout()).not.toMatch(/cpu backend is ~500× slower/);
 
     // Again: everything is found finished and kept as it was.
     const before = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8');
@@ -69,6 +71,30 @@ describe('prunebench run / report', () => {
     const io = collectingIo();
     expect(await main(['report', root + '/nothing-here'], io)).toBe(2);
     expect(io.stderr()).toMatch(/holds no study results/);
+  });
+
+  it('warns that training on the cpu backend is far slower, and names the backend chosen', async () => {
+    const out = path.join(root, 'cpu-results');
+    const configFile = path.join(root, 'cpu.config.json');
+    const tiny = { model: { use: 'vgg-small', widths: [4, 'M', 8, 'M'], hiddenUnits: 8 }, dataset: { use: 'synthetic', inputShape: [8, 8, 1], numClasses: 2, trainSize: 16, testSize: 8 }, original: { epochs: 1, batchSize: 16, lr: 0.05, milestones: [], gamma: 0.1 } };
+    fs.writeFileSync(configFile, JSON.stringify(tinyStudyConfig(out, { ...tiny, pruners: [{ use: 'l1', plan: 'uniform', ratio: 0.5 }], schedules: ['ft'], backend: 'cpu' })));
+    const io = collectingIo();
+    expect(await main(['run', '--config', configFile], io)).toBe(0);
+    expect(io.stdout()).toMatch(/backend cpu \(as configured\)/);
+    expect(io.stdout()).toMatch(/warning: training on the cpu backend is ~500× slower than wasm/);
+  });
+
+  it('exits 2 listing every config problem in one round: structure, components, plans, what a study needs', async () => {
+    const configFile = path.join(root, 'broken.config.json');
+    fs.writeFileSync(configFile, JSON.stringify({ budgets: [0], model: 'vgg-smal', pruners: [{ use: 'l1', plan: 'uniform', ratio: 2 }], schedules: ['ft'] }));
+    const io = collectingIo();
+    expect(await main(['run', '--config', configFile], io)).toBe(2);
+    const stderr = io.stderr();
+    expect(stderr).toMatch(/4 problems in the config/);
+    expect(stderr).toMatch(/budgets\[0\]: must be >= 1/);
+    expect(stderr).toMatch(/model: unknown model "vgg-smal" — did you mean "vgg-small"\?/);
+    expect(stderr).toMatch(/pruners\[0\]\.plan\.ratio: must be < 1/);
+    expect(stderr).toMatch(/dataset: is required to run a study/);
   });
 
   it('exits 2 for bad --workers and --backend values', async () => {

@@ -40,7 +40,8 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread (default: one per core)')
     .action(async (options: RunOptions) => {
       const overrides = { out: options.out, backend: parseBackend(options.backend), workers: parseWorkers(options.workers) };
-      const loaded = await loadConfig({ file: options.config });
+      // Only finds the config here: openStudy checks it, structure and components in one round.
+      const loaded = await loadConfig({ file: options.config, deferStructureCheck: true });
       const source: StudySource = loaded
         ? { configFile: loaded.filepath, dir: loaded.dir, builtinModules: BUILTIN_PLUGIN_MODULES, overrides }
         : { configFile: null, inlineConfig: QUICK_STUDY, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides };

@@ -14,6 +14,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-schedule-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('prunebench schedule', () => {
+  it('--json prints LRs and momenta without float noise (0.001, not 0.0010000000000000002)', async () => {
+    const { code, stdout } = await run(['schedule', 'ft', 'lrw', 'slr', 'clr', '--epochs', '72', '--steps-per-epoch', '2', '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout) as Record<string, Array<{ lr: number; momentum: number }>>;
+    expect(doc.lrw.map((s) => s.lr)).toContain(0.001);
+    expect(doc.ft.every((s) => s.lr === 0.001)).toBe(true);
+    for (const match of stdout.matchAll(/"(lr|momentum)": (-?[\d.e+-]+)/g)) {
+      expect(Number(match[2])).toBe(Number(Number(match[2]).toPrecision(12)));
+      expect(match[2]).not.toMatch(/(0000000000|9999999999)\d$/);
+    }
+  });
+
   it('--json prints every step of the schedule as one JSON document', async () => {
     const { code, stdout, stderr } = await run(['schedule', 'lrw', '--epochs', '72', '--steps-per-epoch', '3', '--json']);
     expect([code, stderr]).toEqual([0, '']);

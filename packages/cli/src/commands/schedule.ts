@@ -131,8 +131,21 @@ export function parseOptionValue(text: string): unknown {
   }
 }
 
+/**
+ * 12 significant digits: drops the float noise of products like 0.1 × 0.01 (0.0010000000000000002
+ * → 0.001) and keeps every digit a schedule means (float32 weights see ~7).
+ */
+export function withoutFloatNoise(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+}
+
 function stepRows(steps: StepHyperparameters[], budget: Budget): ScheduleStepRow[] {
-  return steps.map(({ lr, momentum }, step) => ({ step, epoch: Math.floor(step / budget.stepsPerEpoch), lr, momentum }));
+  return steps.map(({ lr, momentum }, step) => ({
+    step,
+    epoch: Math.floor(step / budget.stepsPerEpoch),
+    lr: withoutFloatNoise(lr),
+    momentum: momentum === undefined ? momentum : withoutFloatNoise(momentum),
+  }));
 }
 
 /** Six significant digits, without float noise (0.0010000000000000009 → 0.001). */

@@ -2,7 +2,7 @@ import { ConfigError, ConfigErrors } from '../errors';
 import type { ComponentKind } from '../interfaces/component';
 import type { Registry } from '../plugin/registry';
 import type { ComponentEntry, PrunebenchConfig } from './types';
-import { resolveComponentRef, type ComponentRef } from './validate';
+import { configStructureErrors, resolveComponentRef, type ComponentRef } from './validate';
 
 export interface ResolvedComponents {
   dataset?: ComponentRef;
@@ -11,13 +11,22 @@ export interface ResolvedComponents {
   schedules: ComponentRef[];
 }
 
+/** Whether `path` is `entry` or lies inside it (`pruners[0]` holds `pruners[0].use`, not `pruners[01]`). */
+function within(path: string, entry: string): boolean {
+  return path === entry || path.startsWith(`${entry}.`) || path.startsWith(`${entry}[`);
+}
+
 /**
- * Checks every component a config names against the registry (ids and options), collecting
- * all problems before throwing, so one run of the command shows them all.
+ * Checks a config in one round: its structure, and every component it names against the
+ * registry (ids, options, a pruner's plan and the plan's options). Throws ConfigErrors listing
+ * all problems, so one run of the command shows them all; an entry whose structure is already
+ * wrong is not looked up again.
  */
 export function resolveConfigComponents(config: PrunebenchConfig, registry: Registry, file?: string): ResolvedComponents {
-  const errors: ConfigError[] = [];
+  const errors: ConfigError[] = configStructureErrors(config, file);
+  const structural = [...errors];
   const resolve = (kind: ComponentKind, entry: ComponentEntry, path: string): ComponentRef | undefined => {
+    if (structural.some((e) => within(e.keyPath, path) || within(path, e.keyPath))) return undefined;
     try {
       return resolveComponentRef(registry, kind, entry, path, file);
     } catch (error) {
@@ -26,11 +35,12 @@ export function resolveConfigComponents(config: PrunebenchConfig, registry: Regi
       return undefined;
     }
   };
+  const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []);
   const resolved: ResolvedComponents = {
     dataset: config.dataset === undefined ? undefined : resolve('dataset', config.dataset, 'dataset'),
     model: config.model === undefined ? undefined : resolve('model', config.model, 'model'),
-    pruners: (config.pruners ?? []).map((p, i) => resolve('pruner', p, `pruners[${i}]`)!),
-    schedules: (config.schedules ?? []).map((s, i) => resolve('schedule', s, `schedules[${i}]`)!),
+    pruners: list(config.pruners).map((p, i) => resolve('pruner', p, `pruners[${i}]`)!),
+    schedules: list(config.schedules).map((s, i) => resolve('schedule', s, `schedules[${i}]`)!),
   };
   if (errors.length) throw new ConfigErrors(errors);
   return resolved;

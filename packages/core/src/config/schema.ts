@@ -2,8 +2,9 @@ import type { JsonSchema } from '../interfaces/component';
 import { originalScheduleSchema } from '../schedule/original-schema';
 
 /**
- * The JSON Schema of a prunebench config. The source of truth: `config.schema.json` at the
- * package root is generated from it (`npm run schema`) for editors, and a test keeps the two equal.
+ * The JSON Schema of a prunebench config's structure. The CLI's `config.schema.json` (for
+ * editors) is composed from it and the components' own schemas (`composeConfigSchema`,
+ * `npm run schema`); a test in @prunebench/cli keeps the shipped file up to date.
  * Component entries (`dataset`, `model`, `pruners[]`, `schedules[]`) are a name or
  * `{ "use": name, ...options }`; their options are checked against each component's own
  * schema once plugins are loaded.
@@ -25,7 +26,6 @@ export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'c
 
 export const configSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: 'https://github.com/prunebench/prunebench/packages/core/config.schema.json',
   title: 'prunebench config',
   description: 'A fair-budget pruning study: dataset × model × pruners × schedules × budgets × seeds.',
   type: 'object',

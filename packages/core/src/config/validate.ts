@@ -4,6 +4,7 @@ import { ConfigError, ConfigErrors } from '../errors';
 import { didYouMean } from '../util/did-you-mean';
 import type { Registry } from '../plugin/registry';
 import { configSchema } from './schema';
+import { expandPlanShorthand, planEntryErrors, takesPlan } from './plan-entry';
 
 // verbose: errors carry their parentSchema, which the "did you mean" for unknown keys needs.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
@@ -91,10 +92,16 @@ export function schemaErrors(
   return out;
 }
 
+/** The problems of a config's structure (keys, types, ranges), without throwing. */
+export function configStructureErrors(config: unknown, file?: string): ConfigError[] {
+  const validate = compile(configSchema);
+  return validate(config) ? [] : schemaErrors(validate.errors ?? [], config, '', file);
+}
+
 /** Checks a config's structure (keys, types, ranges). Throws ConfigErrors listing every problem. */
 export function validateConfigStructure(config: unknown, file?: string): void {
-  const validate = compile(configSchema);
-  if (!validate(config)) throw new ConfigErrors(schemaErrors(validate.errors ?? [], config, '', file));
+  const errors = configStructureErrors(config, file);
+  if (errors.length) throw new ConfigErrors(errors);
 }
 
 /** A component entry of a config, split into its id and options. */
@@ -127,13 +134,23 @@ export function resolveComponentRef(
   path: string,
   file?: string,
 ): ComponentRef {
-  const { id, options } = splitComponentRef(ref);
+  const { id, options: given, label } = splitComponentRef(ref);
   if (typeof id !== 'string' || !registry.has(kind, id)) {
     throw new ConfigErrors([new ConfigError(typeof ref === 'string' ? path : `${path}.use`, registry.unknownMessage(kind, id), file)]);
   }
   const { componentClass } = registry.get(kind, id);
-  const validated = validateOptions(componentClass.optionsSchema, options, path, `${kind} "${id}"`, file);
-  const { label } = splitComponentRef(ref);
+  // A plan's options may sit beside its id ({ "plan": "uniform", "ratio": 0.5 }): moved into the plan entry.
+  const options = takesPlan(componentClass.optionsSchema) ? expandPlanShorthand(registry, componentClass.optionsSchema, given) : given;
+  const errors: ConfigError[] = [];
+  let validated = options;
+  try {
+    validated = validateOptions(componentClass.optionsSchema, options, path, `${kind} "${id}"`, file);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    errors.push(...error.errors);
+  }
+  if (takesPlan(componentClass.optionsSchema)) errors.push(...planEntryErrors(registry, options.plan, path, file));
+  if (errors.length) throw new ConfigErrors(errors);
   return label === undefined ? { id, options: validated } : { id, options: validated, label };
 }
 

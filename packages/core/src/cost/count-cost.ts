@@ -27,7 +27,7 @@ export interface CostOptions {
   /** Masks of an unstructured pruner, keyed by weight variable name: `nonZeroParams` counts their ones. */
   masks?: WeightMasks;
   /**
-   * Count BatchNorm's gamma and beta (default true, the spec's rule). The PFEC paper's
+   * Count BatchNorm's gamma and beta (default true, the rule of docs/spec/cost-counting.md). The PFEC paper's
    * parameter figures leave them out: pass false to compare with them.
    */
   includeBatchNorm?: boolean;

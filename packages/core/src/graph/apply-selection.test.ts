@@ -1,13 +1,12 @@
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { useWasmBackend } from '../testing/environment';
 import { applyChannelSelection } from './apply-selection';
 import { buildChannelGraph } from './build-graph';
 import { zeroDroppedChannels } from './zero-dropped-channels';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// On the backend users get: wasm with prunebench's kernels.
+beforeAll(useWasmBackend);
 
 /**
  * conv1 → BN → ReLU → depthwise → conv2 ┐

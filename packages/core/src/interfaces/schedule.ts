@@ -2,7 +2,7 @@ import type { ComponentClass } from './component';
 
 /**
  * How the unpruned network was trained: the retraining schedules are derived from it
- * (spec/schedules.md), never hard-coded to one recipe.
+ * (docs/spec/schedules.md), never hard-coded to one recipe.
  */
 export interface OriginalSchedule {
   /** Length of the original training, in epochs. */

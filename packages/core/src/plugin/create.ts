@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { ComponentKind } from '../interfaces/component';
 import { OPTIONS } from '../tokens';
 import { validateOptions } from '../config/validate';
+import { expandPlanShorthand, takesPlan } from '../config/plan-entry';
 import type { Registry } from './registry';
 
 /**
@@ -17,7 +18,8 @@ export function createComponent<T>(
   options: Record<string, unknown> = {},
 ): T {
   const { componentClass } = registry.get(kind, id);
-  const validated = validateOptions(componentClass.optionsSchema, options, '', `${kind} "${id}"`);
+  const given = takesPlan(componentClass.optionsSchema) ? expandPlanShorthand(registry, componentClass.optionsSchema, options) : options;
+  const validated = validateOptions(componentClass.optionsSchema, given, '', `${kind} "${id}"`);
   const child = container.createChildContainer();
   child.register(OPTIONS, { useValue: validated });
   return child.resolve(componentClass) as T;

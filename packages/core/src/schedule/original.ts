@@ -126,7 +126,7 @@ export function originalLrAt(original: OriginalSchedule, epoch: number): number 
   return lr;
 }
 
-/** The learning rates a derived schedule takes from the original (spec/schedules.md). */
+/** The learning rates a derived schedule takes from the original (docs/spec/schedules.md). */
 export interface OriginalLrSummary {
   /** The base LR (`lr`): the first LR after any warm-up. SLR's peak. */
   base: number;

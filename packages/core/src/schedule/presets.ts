@@ -1,7 +1,7 @@
 import type { OriginalSchedule } from '../interfaces/schedule';
 
 /**
- * The reference recipes of spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
+ * The reference recipes of docs/spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
  * momentum 0.9, weight decay 1e-4, batch 64. ImageNet: 90 epochs, LR 0.1 ×0.1 every 30, batch 256.
  */
 export const ORIGINAL_PRESETS = {

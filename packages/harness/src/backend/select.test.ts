@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendError } from '@prunebench/core';
-import { describeSelection, selectBackend } from './select';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describeChoice, describeSelection, selectBackend } from './select';
 
 describe('selectBackend', () => {
   it('auto takes the fastest backend that loads and says why the others were not', async () => {
@@ -23,6 +25,25 @@ describe('selectBackend', () => {
     const wasm = await selectBackend('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(wasm.attempts).toEqual([{ name: 'wasm', ok: true, reason: 'selected' }]);
+  });
+
+  it('names the backend chosen and why, never just "auto"', async () => {
+    const auto = await selectBackend('auto');
+    const line = describeChoice(auto);
+    expect(line.startsWith(auto.name)).toBe(true);
+    expect(line).toMatch(/\(auto: the fastest that loads/);
+    for (const skipped of auto.attempts.filter((a) => !a.ok)) expect(line).toContain(skipped.name);
+    if (auto.name === 'wasm') expect(line).toMatch(/^wasm with prunebench's training kernels/);
+    expect(describeChoice(await selectBackend('cpu'))).toBe('cpu (as configured)');
+    expect(describeChoice(await selectBackend('wasm'))).toBe("wasm with prunebench's training kernels (as configured)");
+  });
+
+  it('keeps tfjs\'s "running TensorFlow.js in Node.js" banner out of the output (a fresh process)', () => {
+    const core = path.resolve(__dirname, '..', '..', 'dist', 'index.js');
+    const script = `require(${JSON.stringify(core)}).selectBackend('cpu').then(() => { require('@tensorflow/tfjs-core').ones([2]).dataSync(); console.log('ok'); });`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: __dirname });
+    expect(result.stdout.trim()).toBe('ok');
+    expect(result.stderr).not.toMatch(/running TensorFlow\.js in Node\.js/);
   });
 
   it('refuses an unknown name', async () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UsageError } from '@prunebench/core';
-import { loadConfig } from './load';
+import { loadConfig, TYPESCRIPT_NEEDED, typescriptConfigLoader } from './load';
 
 describe('loadConfig (cosmiconfig)', () => {
   it.each([
@@ -33,6 +33,25 @@ describe('loadConfig (cosmiconfig)', () => {
     await expect(loadConfig({ cwd: root, file: 'empty.yaml' })).rejects.toThrow(/empty\.yaml: the config file is empty/);
     await expect(loadConfig({ cwd: root, file: 'broken.json' })).rejects.toThrow(/broken\.json: cannot read the config/);
     await expect(loadConfig({ cwd: root, file: 'bad.json' })).rejects.toThrow(/bad\.json: seeds\[0\]: must be integer/);
+  });
+});
+
+describe('TypeScript configs', () => {
+  it('say that `typescript` is needed, and how to install it, when it is missing', () => {
+    const root = tempProject({ 'prunebench.config.ts': 'export default { budgets: [3] };\n' });
+    const file = path.join(root, 'prunebench.config.ts');
+    const missing = typescriptConfigLoader(() => {
+      throw Object.assign(new Error("Cannot find module 'typescript'"), { code: 'MODULE_NOT_FOUND' });
+    });
+    expect(() => missing(file, fs.readFileSync(file, 'utf8'))).toThrow(UsageError);
+    expect(() => missing(file, fs.readFileSync(file, 'utf8'))).toThrow(`${file}: ${TYPESCRIPT_NEEDED}`);
+    expect(TYPESCRIPT_NEEDED).toMatch(/npm install --save-dev typescript/);
+  });
+
+  it('load when it is there', () => {
+    const root = tempProject({ 'prunebench.config.ts': 'const budgets: number[] = [3];\nexport default { budgets };\n' });
+    const file = path.join(root, 'prunebench.config.ts');
+    expect(typescriptConfigLoader()(file, fs.readFileSync(file, 'utf8'))).toEqual({ budgets: [3] });
   });
 });
 

@@ -58,6 +58,15 @@ export interface StudyOverrides {
   workers?: number;
 }
 
+/** The keys a study cannot run without that the config leaves out (the rest have defaults). */
+export function missingStudyKeys(config: PrunebenchConfig, file?: string): ConfigError[] {
+  const missing = (['dataset', 'model', 'pruners', 'schedules', 'budgets'] as const).filter((key) => {
+    const value = config[key];
+    return value === undefined || (Array.isArray(value) && value.length === 0);
+  });
+  return missing.map((key) => new ConfigError(key, 'is required to run a study', file));
+}
+
 /**
  * Fills in a study from a validated config and its resolved components. Missing parts are an
  * error naming the key, except where a default is documented (recipe: cifar; seeds: [0];
@@ -69,15 +78,8 @@ export function defineStudy(
   source: { file: string | null; dir: string },
   overrides: StudyOverrides = {},
 ): StudyDefinition {
-  const missing = (['dataset', 'model', 'pruners', 'schedules', 'budgets'] as const).filter((key) => {
-    const value = config[key];
-    return value === undefined || (Array.isArray(value) && value.length === 0);
-  });
-  if (missing.length) {
-    throw new ConfigErrors(
-      missing.map((key) => new ConfigError(key, 'is required to run a study', source.file ?? undefined)),
-    );
-  }
+  const missing = missingStudyKeys(config, source.file ?? undefined);
+  if (missing.length) throw new ConfigErrors(missing);
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
   const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule } as OriginalRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig } from '../config/load';
-import { type PrunebenchConfig, resolveConfigComponents, validateConfigStructure, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
-import { defineStudy, type PluginLoad, type StudyDefinition, type StudyOverrides } from './definition';
+import { type PrunebenchConfig, resolveConfigComponents, type ResolvedComponents, configStructureErrors, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
+import { defineStudy, missingStudyKeys, type PluginLoad, type StudyDefinition, type StudyOverrides } from './definition';
 
 /**
  * Everything needed to rebuild a study's environment in another thread: worker threads get
@@ -64,16 +64,28 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
   let config: PrunebenchConfig;
   let loaded;
   if (source.configFile) {
-    loaded = await loadConfig({ file: source.configFile });
+    loaded = await loadConfig({ file: source.configFile, deferStructureCheck: true });
     if (!loaded) throw new UsageError(`config file not found: ${source.configFile}`);
     config = loaded.config;
   } else {
     config = source.inlineConfig ?? {};
-    validateConfigStructure(config);
+    const pluginErrors = configStructureErrors(config).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
+    if (pluginErrors.length) throw new ConfigErrors(pluginErrors);
     loaded = { config, filepath: '', dir: source.dir };
   }
   const { registry, container } = await setupPlugins({ builtins, config: loaded.config.plugins?.length ? loaded : null });
-  const components = resolveConfigComponents(config, registry, source.configFile ?? undefined);
+  // One round: structure, components and what a study needs, all reported together.
+  const file = source.configFile ?? undefined;
+  let components: ResolvedComponents | undefined;
+  const errors: ConfigError[] = [];
+  try {
+    components = resolveConfigComponents(config, registry, file);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    errors.push(...error.errors);
+  }
+  errors.push(...missingStudyKeys(config, file).filter((m) => !errors.some((e) => e.keyPath === m.keyPath)));
+  if (errors.length || !components) throw new ConfigErrors(errors);
   const study = defineStudy(config, components, { file: source.configFile, dir: loaded.dir }, source.overrides);
   study.plugins = pluginLoads(registry);
   checkComponentsConstruct(study, container, registry, source.configFile ?? undefined);

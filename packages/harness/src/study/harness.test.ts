@@ -125,7 +125,7 @@ describe('summary', () => {
     expect(summary.original.top1.mean).toBeCloseTo(0.9, 10);
     const md = summaryMarkdown(summary);
     expect(md).toMatch(/\| l1\/uniform \| clr \| 2 \| 55\.00 ± 7\.07 \| 2 \| 40\.0% \| 50\.0% \| none \| 20 \|/);
-    expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,0\.55,/);
+    expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,2,/);
   });
 });
 

@@ -6,7 +6,7 @@ import { auditBudgets } from './audit';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
 import { readTrustedRecords, type Rejection } from './verify';
-import { formatStat, originalsDiverged, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
+import { originalLine, relativeTo, resultsJsonl, summarize, summaryCsv, summaryMarkdown, summaryTable, type Summary } from './summary';
 
 export interface ReportFiles {
   summaryMd: string;
@@ -32,14 +32,23 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   const summary = summarize(records);
   const figures = await writeFigures(store, records, summary);
   const files: ReportFiles = {
-    resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records)),
+    resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records, outDir)),
     summaryMd: store.writeStudyFile('summary.md', summaryMarkdown(summary, title)),
     summaryCsv: store.writeStudyFile('summary.csv', summaryCsv(summary)),
     figures,
     reportHtml: '',
   };
-  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title));
+  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title, configFileOf(outDir)));
   return { ...files, summary, rejected };
+}
+
+/** The config file of the study, from study.json (absolute there), or null. */
+function configFileOf(outDir: string): string | null {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(outDir, 'study.json'), 'utf8')) as { study: { configFile: string | null } }).study.configFile;
+  } catch {
+    return null;
+  }
 }
 
 /** The study's title, from the study.json that `prunebench run` leaves in the results folder. */
@@ -119,23 +128,27 @@ async function writeFigures(store: ResultStore, records: RunRecord[], summary: S
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** One self-contained page: the table and the figures inline. */
-function reportHtml(summary: Summary, figures: string[], outDir: string, title: string): string {
-  const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed/not run'];
-  const rows = summary.rows.map((r) => [
-    r.pruner, r.schedule, String(r.budget), formatStat(r.top1), String(r.seeds.length),
-    `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, `${r.diverged}/${r.failed}/${r.notRun}`,
-  ]);
+/**
+ * One self-contained page: the summary.md table (same columns, same cells), the failed runs
+ * with their errors, and the figures inline. Paths are relative to the results folder.
+ */
+export function reportHtml(summary: Summary, figures: string[], outDir: string, title: string, configFile: string | null = null): string {
+  const table = summaryTable(summary);
   const svgs = figures.map((f) => fs.readFileSync(f, 'utf8').replace(/^<\?xml[^>]*>\s*/, ''));
+  const config = configFile ? ` Config: <code>${escape(relativeTo(outDir, configFile))}</code> (relative to this folder).` : '';
+  const failed = summary.failedRuns.length
+    ? `<h2>Failed runs</h2>\n<ul>${summary.failedRuns.map((f) => `<li><code>runs/${escape(f.id)}</code>: <pre>${escape(f.error || 'no error text recorded')}</pre></li>`).join('\n')}</ul>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:nth-child(-n+2),th:nth-child(-n+2){text-align:left}figure{margin:2rem 0}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:nth-child(-n+2),th:nth-child(-n+2),td:nth-child(8),th:nth-child(8){text-align:left}figure{margin:2rem 0}pre{white-space:pre-wrap;margin:.2rem 0}</style>
 </head><body>
 <h1>${escape(title)}</h1>
-<p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s).${summary.original.diverged ? ` <strong>${escape(originalsDiverged(summary))}</strong>` : ''} Every retraining run of one budget took the same optimizer steps on the same samples (audited). Results folder: <code>${escape(outDir)}</code>.</p>
-<table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
-<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
-${svgs.map((svg, i) => `<figure>${svg}<figcaption>${escape(path.basename(figures[i]))}</figcaption></figure>`).join('\n')}
+<p>${escape(originalLine(summary))} Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).${config}</p>
+<table><thead><tr>${table.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
+<tbody>${table.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
+${failed}
+${svgs.map((svg, i) => `<figure>${svg}<figcaption>${escape(relativeTo(outDir, figures[i]))}</figcaption></figure>`).join('\n')}
 </body></html>
 `;
 }

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { describeSelection, type BackendSelection } from '../backend/select';
+import { CPU_TRAINING_WARNING, describeChoice, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,10 +40,9 @@ export async function runStudy(
   const env = await openStudy(source);
   const { study } = env;
   // Nothing is written before the data, the model and the results folder are known to work.
-  // When worker threads will train, this thread checks on wasm: it must not claim a GPU.
-  const inThread = !(study.workers > 1 && workerScript() !== null);
-  const selection = inThread ? await prepareBackend(study) : undefined;
-  if (!inThread) await prepareBackend({ ...study, backend: 'wasm' });
+  // The backend is chosen here also when worker threads run the jobs: they choose the same way
+  // on the same machine, and the start line names the backend that runs, not "auto".
+  const selection = await prepareBackend(study);
   await preflightStudy(env);
   fs.mkdirSync(study.out, { recursive: true });
   const lock = await lockStudyFolder(study.out);
@@ -57,8 +56,8 @@ export async function runStudy(
 async function runLockedStudy(
   source: StudySource,
   env: StudyEnvironment,
-  /** This thread's backend for the study, when it was selected for training here. */
-  selection: BackendSelection | undefined,
+  /** This thread's backend for the study (the one worker threads choose too). */
+  selection: BackendSelection,
   options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
 ): Promise<StudyOutcome> {
   const { study } = env;
@@ -81,9 +80,8 @@ async function runLockedStudy(
   let runners: JobRunner[];
   if (useWorkers) {
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, study, study.out));
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
+    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads; backend ${describeChoice(selection)}; results in ${study.out}` });
   } else {
-    selection ??= await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why =
       parallel <= 1
@@ -91,8 +89,9 @@ async function runLockedStudy(
         : inlinePlugins.length
           ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
           : ' (worker threads need the built package: npm run build)';
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
+    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
+  if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   for (const rejection of rejected) onEvent({ type: 'phase', message: describeRejection(rejection) });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { meanStd } from '../util/stats';
 import type { RunRecord } from './record';
 
@@ -100,7 +101,7 @@ export function summarize(records: readonly RunRecord[]): Summary {
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)}` : '–');
 export const formatStat = (s: Stat) => (s.n === 0 ? '–' : s.n === 1 ? pct(s.mean) : `${pct(s.mean)} ± ${pct(s.std)}`);
 const fmtCount = (v: number) => (Number.isFinite(v) ? (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–');
-const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
+export const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
 
 function extraCost(row: SummaryRow): string {
   const parts: string[] = [];
@@ -115,27 +116,46 @@ export function originalsDiverged(summary: Summary): string {
   return `${summary.original.diverged} original(s) diverged (loss NaN or above the divergence bound): what would prune and retrain them was not run.`;
 }
 
+/** The table of summary.md and report.html: one header, the same cells (plain text). */
+export interface SummaryTable {
+  header: string[];
+  rows: string[][];
+}
+
+export function summaryTable(summary: Summary): SummaryTable {
+  return {
+    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', "pruner's extra passes", 'retraining steps'],
+    rows: summary.rows.map((row) => {
+      const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : '', row.notRun ? `${row.notRun} not run: the original diverged` : ''].filter(Boolean).join(', ');
+      return [
+        row.pruner, row.schedule, String(row.budget), `${formatStat(row.top1)}${notes ? ` (${notes})` : ''}`, String(row.seeds.length),
+        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), extraCost(row), String(row.optimizerSteps),
+      ];
+    }),
+  };
+}
+
+/** The original model's line above the table. */
+export function originalLine(summary: Summary): string {
+  return `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
+    `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).` +
+    (summary.original.diverged ? ` ${originalsDiverged(summary)}` : '');
+}
+
 /** summary.md: the table a reader looks at first. */
 export function summaryMarkdown(summary: Summary, title = 'prunebench study'): string {
+  const table = summaryTable(summary);
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
   const lines = [
     `# ${title}`,
     '',
-    `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
-      `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).` +
-      (summary.original.diverged ? ` ${originalsDiverged(summary)}` : ''),
+    originalLine(summary),
     '',
     'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).',
     '',
-    '| pruner | schedule | budget (epochs) | top-1 (%) | seeds | params ↓ | FLOPs ↓ | pruner\'s extra passes | retraining steps |',
+    `| ${table.header.join(' | ')} |`,
     '|---|---|---:|---:|---:|---:|---:|---|---:|',
-    ...summary.rows.map((row) => {
-      const notes = [
-        row.diverged ? `${row.diverged} diverged` : '',
-        row.failed ? `${row.failed} failed` : '',
-        row.notRun ? `${row.notRun} not run: the original diverged` : '',
-      ].filter(Boolean).join(', ');
-      return `| ${row.pruner} | ${row.schedule} | ${row.budget} | ${formatStat(row.top1)}${notes ? ` (${notes})` : ''} | ${row.seeds.length} | ${fmtPct(row.paramsReduction)} | ${fmtPct(row.flopsReduction)} | ${extraCost(row)} | ${row.optimizerSteps} |`;
-    }),
+    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
   if (summary.failedRuns.length) {
     lines.push('', '## Failed runs', '', ...summary.failedRuns.map((f) => `- \`${f.id}\`: ${f.error.split('\n')[0]}`));
@@ -148,24 +168,43 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** summary.csv: the same rows, machine-readable (accuracies as fractions). */
+/** A percentage rounded to what the data can mean (1e-4 %), so no float noise reaches the file. */
+const percent = (fraction: number) => round(100 * fraction, 4);
+const round = (value: number, decimals: number) => (Number.isFinite(value) ? Number(value.toFixed(decimals)) : NaN);
+/** The std of one seed is not a measurement: left empty. */
+const spread = (stat: Stat, scale: (v: number) => number) => (stat.n > 1 ? scale(stat.std) : NaN);
+
+/**
+ * summary.csv: the same rows, machine-readable. One unit per quantity, named in the column:
+ * `_pct` percent, `_epochs`, `_samples`, `_steps`, `_macs` (multiply-accumulates), `_params`.
+ */
 export function summaryCsv(summary: Summary): string {
   const header = [
-    'pruner', 'schedule', 'budget', 'top1_mean', 'top1_std', 'n', 'diverged', 'failed',
-    'params_reduction_pct', 'flops_reduction_pct', 'params_after', 'flops_after',
-    'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'optimizer_steps', 'samples',
-    'original_top1_mean', 'original_top1_std',
+    'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'seeds', 'diverged_runs', 'failed_runs',
+    'params_reduction_pct', 'flops_reduction_pct', 'params_after_params', 'flops_after_macs',
+    'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'retraining_optimizer_steps', 'retraining_samples',
+    'original_top1_mean_pct', 'original_top1_std_pct',
   ];
   const rows = summary.rows.map((r) => [
-    r.pruner, r.schedule, r.budget, r.top1.mean, r.top1.std, r.top1.n, r.diverged, r.failed,
-    r.paramsReduction, r.flopsReduction, r.paramsAfter, r.flopsAfter,
-    r.extraForwardSamples, r.extraBackwardSamples, r.extraOptimizerSteps, r.optimizerSteps, r.samples,
-    summary.original.top1.mean, summary.original.top1.std,
+    r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), r.seeds.length, r.diverged, r.failed,
+    round(r.paramsReduction, 4), round(r.flopsReduction, 4), round(r.paramsAfter, 1), round(r.flopsAfter, 1),
+    round(r.extraForwardSamples, 1), round(r.extraBackwardSamples, 1), round(r.extraOptimizerSteps, 1), r.optimizerSteps, r.samples,
+    percent(summary.original.top1.mean), spread(summary.original.top1, percent),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-/** results.jsonl: one line per run record. */
-export function resultsJsonl(records: readonly RunRecord[]): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+/** `file` as seen from `dir`, with forward slashes (what reports print). */
+export function relativeTo(dir: string, file: string): string {
+  return path.relative(dir, file).split(path.sep).join('/') || '.';
+}
+
+/**
+ * results.jsonl: one line per run record. With `outDir`, the config file is written relative
+ * to the results folder, so a shared or committed folder shows no one's absolute paths.
+ */
+export function resultsJsonl(records: readonly RunRecord[], outDir?: string): string {
+  const portable = (r: RunRecord): RunRecord =>
+    outDir && r.configFile && path.isAbsolute(r.configFile) ? { ...r, configFile: relativeTo(outDir, r.configFile) } : r;
+  return records.map((r) => JSON.stringify(portable(r))).join('\n') + (records.length ? '\n' : '');
 }

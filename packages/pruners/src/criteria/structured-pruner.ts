@@ -1,6 +1,8 @@
 import { container as rootContainer } from 'tsyringe';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
+  ConfigError,
+  ConfigErrors,
   UsageError,
   applyChannelSelection,
   buildChannelGraph,
@@ -48,7 +50,15 @@ export function structuredOptionsSchema(properties: Record<string, JsonSchema> =
  */
 export function createPlan(registry: Registry, entry: PlanEntry): Plan {
   const { id, options } = splitComponentRef(entry);
-  return createComponent<Plan>(rootContainer, registry, 'plan', id, options);
+  try {
+    return createComponent<Plan>(rootContainer, registry, 'plan', id, options);
+  } catch (error) {
+    // Name the plan's keys where they are in the pruner's options: plan.ratio, not ratio.
+    if (error instanceof ConfigErrors) {
+      throw new ConfigErrors(error.errors.map((e) => new ConfigError(e.keyPath ? `plan.${e.keyPath}` : 'plan', e.problem, e.file)));
+    }
+    throw error;
+  }
 }
 
 /**

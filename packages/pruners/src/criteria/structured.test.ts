@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { useWasmBackend } from '@prunebench/core/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type ChannelGraph, type ChannelSelection, type Plan } from '@prunebench/core';
 import { branchyNet, randomizeBatchNorms, recordingLedger, sgdStep, tinyConvNet } from '../testing/fixtures';
@@ -14,9 +14,8 @@ import { L1Pruner } from './l1';
 import { L2Pruner } from './l2';
 import { RandomPruner } from './random';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// On the backend users get: wasm with prunebench's kernels.
+beforeAll(useWasmBackend);
 
 const uniform = (ratio: number): Plan => new UniformPlan({ ratio, layers: 'conv', minChannels: 1 });
 const context = (plan: Plan, seed = 0) => ({ seed, ledger: recordingLedger(), plan });

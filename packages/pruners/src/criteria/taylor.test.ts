@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { useWasmBackend } from '@prunebench/core/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type Batch, type BatchOptions, type Dataset, type DatasetInfo } from '@prunebench/core';
 import { randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
@@ -7,9 +7,8 @@ import { PerLayerPlan } from '../plans/per-layer';
 import { selectTopK } from '../util/select';
 import { TaylorPruner } from './taylor';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// On the backend users get: wasm with prunebench's kernels.
+beforeAll(useWasmBackend);
 
 /** Random 6×6×2 examples of 3 classes; the same batches for the same seed. */
 class NoiseDataset implements Dataset {

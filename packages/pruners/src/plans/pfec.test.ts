@@ -97,6 +97,7 @@ describe('PFEC plans', () => {
   it('refuses a model a plan was not made for', () => {
     const resnet20 = buildCifarResNet(20, cifar);
     expect(() => plannedWidths(resnet20, 'a')).toThrow(/pfec-a" is defined for CIFAR VGG-16, CIFAR ResNet-56, CIFAR ResNet-110 only/);
+    expect(() => plannedWidths(resnet20, 'a')).toThrow(/docs\/spec\/pruning-plans\.md in the prunebench repository/);
     expect(() => plannedWidths(resnet20, 'a')).toThrow(UsageError);
     resnet20.dispose();
   });

@@ -4,7 +4,7 @@ import { keepCount } from '../util/select';
 
 /**
  * The plans of PFEC (Li et al. 2016) as the reference study uses them, from
- * shared/spec/pruning-plans.md. A plan fits a model by its structure (conv widths and residual
+ * docs/spec/pruning-plans.md. A plan fits a model by its structure (conv widths and residual
  * blocks, read from the channel graph), never by the model's name, so any network built like
  * CIFAR VGG-16 or ResNet-56/110 fits and anything else is refused with the reason.
  */
@@ -136,7 +136,7 @@ abstract class PfecPlan implements Plan {
       .filter(Boolean)
       .join(', ');
     throw new UsageError(
-      `plan "${id}" is defined for ${fits} only (shared/spec/pruning-plans.md), and this model is none of them ` +
+      `plan "${id}" is defined for ${fits} only (see docs/spec/pruning-plans.md in the prunebench repository), and this model is none of them ` +
         `(${describeModel(graph)}). Use "uniform", "per-layer" or "global" for other models.`,
     );
   }

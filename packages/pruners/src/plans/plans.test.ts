@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { useWasmBackend } from '@prunebench/core/testing';
 import { buildChannelGraph, createComponent, setupPlugins, UnknownComponentError, UsageError, type Pruner } from '@prunebench/core';
 import plugin from '../index';
 import { branchyNet, recordingLedger, tinyConvNet } from '../testing/fixtures';
@@ -7,9 +7,8 @@ import { GlobalPlan } from './global';
 import { PerLayerPlan } from './per-layer';
 import { UniformPlan } from './uniform';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// On the backend users get: wasm with prunebench's kernels.
+beforeAll(useWasmBackend);
 
 describe('plans', () => {
   it('uniform keeps floor(C × (1 − ratio)) of every conv-produced prunable group', () => {

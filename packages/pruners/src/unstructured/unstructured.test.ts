@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { useWasmBackend } from '@prunebench/core/testing';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { recordingLedger, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { applyWeightMasks, maskSparsity } from '../util/masks';
 import { MagnitudePruner } from './magnitude';
 import { RandomWeightsPruner } from './random-weights';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
+// On the backend users get: wasm with prunebench's kernels.
+beforeAll(useWasmBackend);
 
 const context = (seed = 0) => ({ seed, ledger: recordingLedger() });
 

@@ -1,0 +1,75 @@
+// The config examples of the README and the docs, for the tests that check them (docs-examples,
+// config-schema): every JSON/YAML code block that is a prunebench config.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { configSchema, type PrunebenchPlugin } from '@prunebench/core';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+// The example plugin from its sources, when a test asks (jest compiles them; the cli's build does not include them).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hrank = () => (require(path.join(ROOT, 'examples', 'prunebench-plugin-hrank', 'src', 'index.ts')) as { default: PrunebenchPlugin }).default;
+/** Plugins a doc's walk-through installs before its config example, by the name the config gives them. */
+export const INSTALLED_BY: Record<string, { docs: string[]; plugin: () => PrunebenchPlugin }> = {
+  hrank: { docs: ['docs/writing-a-plugin.md', 'examples/prunebench-plugin-hrank/README.md'], plugin: hrank },
+};
+const CONFIG_KEYS = new Set(Object.keys(configSchema.properties as object));
+export const STUDY_KEYS = ['dataset', 'model', 'pruners', 'schedules', 'budgets'];
+
+export interface ConfigExample {
+  /** `docs/x.md:12`: where the block starts. */
+  where: string;
+  language: 'json' | 'yaml';
+  text: string;
+}
+
+function markdownFiles(): string[] {
+  const docs: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.md')) docs.push(full);
+    }
+  };
+  walk(path.join(ROOT, 'docs'));
+  const readmes = ['packages', 'examples', 'benchmarks'].flatMap((dir) =>
+    fs.existsSync(path.join(ROOT, dir, 'README.md')) ? [path.join(ROOT, dir, 'README.md')] : fs.readdirSync(path.join(ROOT, dir)).map((p) => path.join(ROOT, dir, p, 'README.md')),
+  );
+  return [path.join(ROOT, 'README.md'), ...docs.sort(), ...readmes.filter((f) => fs.existsSync(f)).sort()];
+}
+
+/** The JSON and YAML code blocks of a markdown file. */
+export function codeBlocks(file: string): ConfigExample[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const blocks: ConfigExample[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^\s*```(json|jsonc|yaml|yml)\s*$/.exec(lines[i]);
+    if (!open) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i]); i++) body.push(lines[i]);
+    blocks.push({ where: `${path.relative(ROOT, file)}:${start + 1}`, language: open[1].startsWith('y') ? 'yaml' : 'json', text: body.join('\n') });
+  }
+  return blocks;
+}
+
+/** A block is a prunebench config when it is an object of config keys naming a study part. */
+function looksLikeConfig(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.some((k) => STUDY_KEYS.includes(k)) && keys.filter((k) => CONFIG_KEYS.has(k)).length >= keys.length / 2;
+}
+
+export function parse(example: ConfigExample): unknown {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return example.language === 'json' ? JSON.parse(example.text) : require('js-yaml').load(example.text);
+  } catch {
+    return undefined; // not a whole document (e.g. a fragment with comments): not a config
+  }
+}
+
+export const docConfigExamples = markdownFiles()
+  .flatMap(codeBlocks)
+  .filter((example) => looksLikeConfig(parse(example)));
+
