@@ -21,11 +21,15 @@ export interface PrunebenchConfig {
     weightDecay?: number;
     nesterov?: boolean;
     checkpoint?: string;
+    dropLast?: boolean;
   };
   pruners?: ComponentEntry[];
   schedules?: ComponentEntry[];
   budgets?: number[];
   seeds?: number[];
+  pruneSeeds?: number[];
+  budgetAccounting?: 'retraining' | 'total';
+  identity?: { backend?: boolean };
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   workers?: number;
   out?: string;

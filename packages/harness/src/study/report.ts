@@ -5,6 +5,8 @@ import { lineChartSvg, scatterChartSvg, type LineSeries, type ScatterSeries } fr
 import { auditBudgets } from './audit';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
+import { studyNotes } from './study-notes';
+import { studyRuns } from './study-folder';
 import { formatStat, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
 
 export interface ReportFiles {
@@ -25,18 +27,21 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
   }
-  const records = store.list();
+  // Exactly the jobs study.json pins: runs of other definitions in the folder are never mixed in.
+  const runs = studyRuns(outDir);
+  const records = runs.own;
   auditBudgets(records);
   const summary = summarize(records);
+  const notes = studyNotes(runs, outDir);
   const figures = await writeFigures(store, records, summary);
   const files: ReportFiles = {
     resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records)),
-    summaryMd: store.writeStudyFile('summary.md', summaryMarkdown(summary, title)),
+    summaryMd: store.writeStudyFile('summary.md', `${summaryMarkdown(summary, title)}${notes.map((n) => `\n${n}\n`).join('')}`),
     summaryCsv: store.writeStudyFile('summary.csv', summaryCsv(summary)),
     figures,
     reportHtml: '',
   };
-  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title));
+  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title, notes));
   return { ...files, summary };
 }
 
@@ -118,7 +123,7 @@ async function writeFigures(store: ResultStore, records: RunRecord[], summary: S
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One self-contained page: the table and the figures inline. */
-function reportHtml(summary: Summary, figures: string[], outDir: string, title: string): string {
+function reportHtml(summary: Summary, figures: string[], outDir: string, title: string, notes: string[]): string {
   const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed'];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, String(r.budget), formatStat(r.top1), String(r.seeds.length),
@@ -131,6 +136,7 @@ function reportHtml(summary: Summary, figures: string[], outDir: string, title: 
 </head><body>
 <h1>${escape(title)}</h1>
 <p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). Results folder: <code>${escape(outDir)}</code>.</p>
+${notes.map((n) => `<p>${escape(n)}</p>`).join('\n')}
 <table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 ${svgs.map((svg, i) => `<figure>${svg}<figcaption>${escape(path.basename(figures[i]))}</figcaption></figure>`).join('\n')}

@@ -1,8 +1,6 @@
 import { describeSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
-import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
-import * as path from 'node:path';
 import { openStudy, prepareBackend, unloadablePlugins, type StudySource } from './environment';
 import { expandStudy } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
@@ -10,6 +8,8 @@ import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
 import { runJobs, type JobRunner } from './scheduler';
 import { ResultStore } from './store';
+import { studyIdentity } from './identity';
+import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
 /** A study finished, but some runs failed: exit code 1, after the report is written. */
@@ -35,10 +35,14 @@ export async function runStudy(
 ): Promise<StudyOutcome> {
   const env = await openStudy(source);
   const { study } = env;
+  // The backend is part of every run's identity, so it is selected here, before the job ids
+  // exist; worker threads then select the same concrete backend and check they got it.
+  const selection = await prepareBackend(study);
+  study.environment = studyIdentity(study, env.registry, selection);
   const jobs = expandStudy(study);
   const store = new ResultStore(study.out);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
-  writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
+  const repinned = pinStudy(study, jobs);
 
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
@@ -51,10 +55,10 @@ export async function runStudy(
   };
   let runners: JobRunner[];
   if (useWorkers) {
-    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, study, study.out));
+    const forWorkers = { ...study, backend: selection.name };
+    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, forWorkers, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
   } else {
-    const selection = await prepareBackend(study);
     runners = [new InProcessRunner(env, selection, store)];
     const why =
       parallel <= 1
@@ -64,6 +68,7 @@ export async function runStudy(
           : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${selection.name} (${describeSelection(selection).replace(/\n/g, '; ')}); results in ${study.out}` });
   }
+  if (repinned) onEvent({ type: 'phase', message: repinned });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

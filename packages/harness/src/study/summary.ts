@@ -23,7 +23,16 @@ export interface SummaryRow {
   flopsReduction: number;
   paramsAfter: number;
   flopsAfter: number;
-  /** Extra passes the pruner made (per seed, mean), in samples. */
+  /** What the harness measured the pruner spending (per prune, mean): examples served, engine MACs, optimizer steps. */
+  measuredExamples: number;
+  measuredPrunerMacs: number;
+  measuredPrunerSteps: number;
+  /** Prunes whose own charges disagree with the measurement. */
+  costMismatches: number;
+  /** Engine MACs of one retraining (mean), and retraining plus pruning: the study's one unit of compute. */
+  retrainMacs: number;
+  totalMacs: number;
+  /** Extra passes the pruner charged itself (per seed, mean), in samples: shown beside the measurement. */
   extraForwardSamples: number;
   extraBackwardSamples: number;
   extraOptimizerSteps: number;
@@ -73,6 +82,12 @@ export function summarize(records: readonly RunRecord[]): Summary {
       flopsReduction: reduction((c) => [c.before.flops, c.after.flops]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
       flopsAfter: mean(cost.map((c) => c.after.flops)),
+      measuredExamples: mean(pruneRecords.map((p) => p.measured?.examplesServed ?? NaN)),
+      measuredPrunerMacs: mean(pruneRecords.map((p) => p.measured?.macs ?? NaN)),
+      measuredPrunerSteps: mean(pruneRecords.map((p) => p.measured?.optimizerSteps ?? NaN)),
+      costMismatches: pruneRecords.filter((p) => p.costMismatch?.length).length,
+      retrainMacs: mean(finished.map((r) => r.measured?.macs ?? NaN)),
+      totalMacs: mean(finished.map((r) => (r.measured?.macs ?? NaN) + (prunes.get(String(r.definition.prune))?.measured?.macs ?? NaN))),
       extraForwardSamples: mean(pruneRecords.map((p) => p.ledger?.extraForwardSamples ?? 0)),
       extraBackwardSamples: mean(pruneRecords.map((p) => p.ledger?.extraBackwardSamples ?? 0)),
       extraOptimizerSteps: mean(pruneRecords.map((p) => p.ledger?.extraOptimizerSteps ?? 0)),
@@ -98,12 +113,25 @@ export const formatStat = (s: Stat) => (s.n === 0 ? '–' : s.n === 1 ? pct(s.me
 const fmtCount = (v: number) => (Number.isFinite(v) ? (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–');
 const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
 
+const fmtMacs = (v: number) => (Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${Math.round(v)}`) : '–');
+
+/** What the harness measured the pruner spending (the "extra cost" a reader compares). */
+function measuredCost(row: SummaryRow): string {
+  if (!Number.isFinite(row.measuredPrunerMacs)) return '–';
+  const parts: string[] = [];
+  if (row.measuredExamples) parts.push(`${fmtCount(row.measuredExamples)} examples`);
+  if (row.measuredPrunerMacs) parts.push(`${fmtMacs(row.measuredPrunerMacs)}MAC`);
+  if (row.measuredPrunerSteps) parts.push(`${fmtCount(row.measuredPrunerSteps)} steps`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
 function extraCost(row: SummaryRow): string {
   const parts: string[] = [];
   if (row.extraForwardSamples) parts.push(`${fmtCount(row.extraForwardSamples)} fwd`);
   if (row.extraBackwardSamples) parts.push(`${fmtCount(row.extraBackwardSamples)} bwd`);
   if (row.extraOptimizerSteps) parts.push(`${fmtCount(row.extraOptimizerSteps)} steps`);
-  return parts.length ? parts.join(', ') : 'none';
+  const declared = parts.length ? parts.join(', ') : 'none';
+  return row.costMismatches ? `${declared} ⚠ differs from the measurement` : declared;
 }
 
 /** summary.md: the table a reader looks at first. */
@@ -114,13 +142,14 @@ export function summaryMarkdown(summary: Summary, title = 'prunebench study'): s
     `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
       `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).`,
     '',
-    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).',
+    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).',
+    'The pruner\'s cost is measured by the harness (examples served, multiply-accumulates the engine ran, optimizer steps); what the pruner charged itself is shown beside it. Total compute = retraining + pruning, in multiply-accumulates.',
     '',
-    '| pruner | schedule | budget (epochs) | top-1 (%) | seeds | params ↓ | FLOPs ↓ | pruner\'s extra passes | retraining steps |',
-    '|---|---|---:|---:|---:|---:|---:|---|---:|',
+    '| pruner | schedule | budget (epochs) | top-1 (%) | seeds | params ↓ | FLOPs ↓ | pruner\'s cost (measured) | pruner\'s cost (declared) | retraining steps | total compute (MAC) |',
+    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|',
     ...summary.rows.map((row) => {
       const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : ''].filter(Boolean).join(', ');
-      return `| ${row.pruner} | ${row.schedule} | ${row.budget} | ${formatStat(row.top1)}${notes ? ` (${notes})` : ''} | ${row.seeds.length} | ${fmtPct(row.paramsReduction)} | ${fmtPct(row.flopsReduction)} | ${extraCost(row)} | ${row.optimizerSteps} |`;
+      return `| ${row.pruner} | ${row.schedule} | ${row.budget} | ${formatStat(row.top1)}${notes ? ` (${notes})` : ''} | ${row.seeds.length} | ${fmtPct(row.paramsReduction)} | ${fmtPct(row.flopsReduction)} | ${measuredCost(row)} | ${extraCost(row)} | ${row.optimizerSteps} | ${fmtMacs(row.totalMacs)} |`;
     }),
   ];
   if (summary.failedRuns.length) {
@@ -140,12 +169,14 @@ export function summaryCsv(summary: Summary): string {
     'pruner', 'schedule', 'budget', 'top1_mean', 'top1_std', 'n', 'diverged', 'failed',
     'params_reduction_pct', 'flops_reduction_pct', 'params_after', 'flops_after',
     'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'optimizer_steps', 'samples',
+    'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_steps', 'cost_mismatches', 'retrain_macs', 'total_macs',
     'original_top1_mean', 'original_top1_std',
   ];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, r.budget, r.top1.mean, r.top1.std, r.top1.n, r.diverged, r.failed,
     r.paramsReduction, r.flopsReduction, r.paramsAfter, r.flopsAfter,
     r.extraForwardSamples, r.extraBackwardSamples, r.extraOptimizerSteps, r.optimizerSteps, r.samples,
+    r.measuredExamples, r.measuredPrunerMacs, r.measuredPrunerSteps, r.costMismatches, r.retrainMacs, r.totalMacs,
     summary.original.top1.mean, summary.original.top1.std,
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
