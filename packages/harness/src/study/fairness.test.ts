@@ -17,9 +17,9 @@ let currentJob = '';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { InMemoryDataset } = require(BUILTINS[3]) as typeof import('@prunebench/datasets');
 const batches = InMemoryDataset.prototype.batches;
-InMemoryDataset.prototype.batches = function (this: InstanceType<typeof InMemoryDataset>, split: SplitName, options: BatchOptions) {
+InMemoryDataset.prototype.batches = function (this: unknown, split: SplitName, options: BatchOptions) {
   calls.push({ job: currentJob, split, options });
-  return batches.call(this, split, options);
+  return batches.call(this as never, split, options);
 };
 
 const config = (overrides: Partial<PrunebenchConfig> = {}): PrunebenchConfig => ({

@@ -53,7 +53,7 @@ describe.each(['wasm', 'cpu'] as const)('engine compute meter on %s', (backend) 
     const w = tf.variable(tf.ones([3]));
     const optimizer = tf.train.adam(0.1);
     const { optimizerSteps } = await measure(async () => {
-      for (let i = 0; i < 4; i++) tf.dispose(optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar));
+      for (let i = 0; i < 4; i++) optimizer.minimize(() => tf.sum(tf.square(w)) as tf.Scalar)?.dispose();
     });
     expect(optimizerSteps).toBe(4);
     optimizer.dispose();

@@ -54,7 +54,7 @@ export class SelfTrainingPruner implements Pruner {
     const trained = await clone(model);
     const optimizer = tf.train.sgd(0.01);
     for (const { x, y } of await firstBatches(context.dataset!, 3, context.seed)) {
-      tf.dispose(optimizer.minimize(() => loss(trained, x, y), false, trained.trainableWeights.map((w) => w.read() as tf.Variable)));
+      optimizer.minimize(() => loss(trained, x, y), false, trained.trainableWeights.map((w) => w.read() as tf.Variable))?.dispose();
       tf.dispose([x, y]);
       context.ledger.charge('extraForwardSamples', 16);
       context.ledger.charge('extraBackwardSamples', 16);
