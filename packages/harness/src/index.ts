@@ -70,6 +70,7 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
+export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';

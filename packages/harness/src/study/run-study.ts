@@ -57,7 +57,7 @@ export async function runStudy(
   if (useWorkers) {
     const forWorkers = { ...study, backend: selection.name };
     runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, forWorkers, study.out));
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend "${study.backend}"); results in ${study.out}` });
+    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads (backend ${selection.name}); results in ${study.out}` });
   } else {
     runners = [new InProcessRunner(env, selection, store)];
     const why =
