@@ -49,6 +49,9 @@ export interface StudyIdentity {
 
 const codeCache = new Map<string, CodeIdentity>();
 
+/** The digest of a plugin object passed in a JS/TS config: where its code came from is unknown. */
+const UNIDENTIFIED = 'not identified: a plugin object passed in the config';
+
 /**
  * The identity of the package a file belongs to: name and version from the nearest
  * package.json, and a digest of the top-level folder of the package that holds the file (a
@@ -128,7 +131,7 @@ export function studyIdentity(study: StudyDefinition, registry: Registry, select
   const plugins: Record<string, CodeIdentity> = {};
   for (const load of study.plugins) {
     const code = load.resolvedPath && fs.existsSync(load.resolvedPath) ? codeIdentity(load.resolvedPath) : null;
-    plugins[load.name] = code ?? { package: load.name, version: load.version ?? 'unversioned', digest: 'unavailable (plugin object passed in the config)' };
+    plugins[load.name] = code ?? { package: load.name, version: load.version ?? 'unversioned', digest: UNIDENTIFIED };
   }
   const checkpoint = study.original.checkpoint;
   const used = backendIdentity(selection);
@@ -152,7 +155,8 @@ export function providerCode(identity: StudyIdentity, kind: ComponentKind, id: s
   return name ? (identity.plugins[name] ?? null) : null;
 }
 
-const code = (c: CodeIdentity | null) => (c ? `${c.package}@${c.version} (code sha256 ${c.digest.slice(0, 16)}…)` : 'unknown');
+const code = (c: CodeIdentity | null) =>
+  !c ? 'unknown' : `${c.package}@${c.version} (${c.digest === UNIDENTIFIED ? `code ${UNIDENTIFIED}` : `code sha256 ${c.digest.slice(0, 16)}…`})`;
 
 /** What run.json states in words: each thing that was part of the run's identity. */
 export function describeIdentity(identity: StudyIdentity, parts: { kind: ComponentKind; id: string }[]): Record<string, string> {
