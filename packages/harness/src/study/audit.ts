@@ -19,7 +19,8 @@ const words = (b: Batching) => `${b.trainSize} examples in batches of ${b.batchS
  * - S, the steps per epoch, is one number for the whole study (same train split, batch size and
  *   dropLast in every original and retrain);
  * - every finished retrain took exactly E × S optimizer steps (minus the pruner's own measured
- *   steps under `"budgetAccounting": "total"`) on exactly the samples those steps hold
+ *   steps under `"budgetAccounting": "total"`, checked against its prune's measurement) on
+ *   exactly the samples those steps hold
  *   (E × S × B, or E × N when the last partial batch is kept);
  * - every retrain of one budget planned and took the same steps on the same samples (in `total`
  *   mode: the same steps counting the pruner's own).
@@ -34,6 +35,7 @@ export function auditBudgets(records: readonly RunRecord[]): void {
       problems.push(`${run.id} cut epochs as ${words(run.batching!)}, but ${trained[0].id} as ${words(studyBatching!)}: S must be one number per study`);
     }
   }
+  const prunes = new Map(records.filter((r) => r.kind === 'prune').map((r) => [r.id, r]));
   const byBudget = new Map<number, RunRecord[]>();
   for (const record of records) {
     if (record.kind !== 'retrain' || record.status === 'failed') continue;
@@ -42,6 +44,12 @@ export function auditBudgets(records: readonly RunRecord[]): void {
       continue;
     }
     const { epochs, deductedSteps } = record.budgetAccounting;
+    // Under total accounting, what was deducted must be what the harness measured the pruner taking.
+    const prune = prunes.get(String(record.definition.prune));
+    if (record.budgetAccounting.mode === 'total' && prune?.measured) {
+      const taken = Math.min(prune.measured.optimizerSteps, epochs * record.batching.stepsPerEpoch);
+      if (taken !== deductedSteps) problems.push(`${describe(record)} deducted ${deductedSteps} steps, but its pruner took ${prune.measured.optimizerSteps} (measured)`);
+    }
     const steps = epochs * record.batching.stepsPerEpoch - deductedSteps;
     const samples = expectedSamples(steps, record.batching);
     if (record.plannedSteps !== steps) {

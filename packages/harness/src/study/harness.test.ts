@@ -143,6 +143,15 @@ describe('auditBudgets', () => {
     // The same run retraining the full budget on top of its own steps is over budget.
     records[i] = { ...records[i], plannedSteps: 20, ledger: { ...records[i].ledger!, optimizerSteps: 20, samples: 160 } };
     expect(() => auditBudgets(records)).toThrow(/planned 20 steps, but 2 epochs × 10 steps − 3 of the pruner's own = 17/);
+    // What was deducted must be what the pruner was measured taking.
+    const all = expandStudy(study).map((j) => record(j));
+    const retrain = all.findIndex((r) => r.id === records[i].id);
+    all[retrain] = { ...records[i], plannedSteps: 17, ledger: { ...records[i].ledger!, optimizerSteps: 17, samples: 136 } };
+    const pruneIndex = all.findIndex((r) => r.id === all[retrain].definition.prune);
+    all[pruneIndex] = { ...all[pruneIndex], measured: { examplesServed: 0, macs: 0, byKernel: {}, optimizerSteps: 3 } };
+    expect(() => auditBudgets(all)).not.toThrow();
+    all[pruneIndex] = { ...all[pruneIndex], measured: { examplesServed: 0, macs: 0, byKernel: {}, optimizerSteps: 1 } };
+    expect(() => auditBudgets(all)).toThrow(/deducted 3 steps, but its pruner took 1 \(measured\)/);
   });
 
   it('refuses a diverged run whose schedule planned a different number of steps', () => {
