@@ -7,7 +7,7 @@ import type { RunRecord } from './record';
 import { ResultStore } from './store';
 import { studyNotes } from './study-notes';
 import { studyRuns } from './study-folder';
-import { formatStat, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
+import { extraCost, fmtMacs, formatStat, measuredCost, resultsJsonl, summarize, summaryCsv, summaryMarkdown, type Summary } from './summary';
 
 export interface ReportFiles {
   summaryMd: string;
@@ -124,10 +124,10 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 
 /** One self-contained page: the table and the figures inline. */
 function reportHtml(summary: Summary, figures: string[], outDir: string, title: string, notes: string[]): string {
-  const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed'];
+  const header = ['pruner', 'schedule', 'budget', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'pruner\'s cost (measured)', 'pruner\'s cost (declared)', 'total compute (MAC)', 'diverged/failed'];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, String(r.budget), formatStat(r.top1), String(r.seeds.length),
-    `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, `${r.diverged}/${r.failed}`,
+    `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, measuredCost(r), extraCost(r), fmtMacs(r.totalMacs), `${r.diverged}/${r.failed}`,
   ]);
   const svgs = figures.map((f) => fs.readFileSync(f, 'utf8').replace(/^<\?xml[^>]*>\s*/, ''));
   return `<!doctype html>
@@ -135,7 +135,7 @@ function reportHtml(summary: Summary, figures: string[], outDir: string, title: 
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:nth-child(-n+2),th:nth-child(-n+2){text-align:left}figure{margin:2rem 0}</style>
 </head><body>
 <h1>${escape(title)}</h1>
-<p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). Results folder: <code>${escape(outDir)}</code>.</p>
+<p>Original (unpruned): test top-1 ${escape(formatStat(summary.original.top1))}% over ${summary.original.seeds.length} seed(s). Every retraining run took exactly its budget of E × S optimizer steps, equal across the rows of one budget (audited). Results folder: <code>${escape(outDir)}</code>.</p>
 ${notes.map((n) => `<p>${escape(n)}</p>`).join('\n')}
 <table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>

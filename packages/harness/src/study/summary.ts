@@ -113,10 +113,10 @@ export const formatStat = (s: Stat) => (s.n === 0 ? '–' : s.n === 1 ? pct(s.me
 const fmtCount = (v: number) => (Number.isFinite(v) ? (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–');
 const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
 
-const fmtMacs = (v: number) => (Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${Math.round(v)}`) : '–');
+export const fmtMacs = (v: number) => (Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${Math.round(v)}`) : '–');
 
 /** What the harness measured the pruner spending (the "extra cost" a reader compares). */
-function measuredCost(row: SummaryRow): string {
+export function measuredCost(row: SummaryRow): string {
   if (!Number.isFinite(row.measuredPrunerMacs)) return '–';
   const parts: string[] = [];
   if (row.measuredExamples) parts.push(`${fmtCount(row.measuredExamples)} examples`);
@@ -125,7 +125,7 @@ function measuredCost(row: SummaryRow): string {
   return parts.length ? parts.join(', ') : 'none';
 }
 
-function extraCost(row: SummaryRow): string {
+export function extraCost(row: SummaryRow): string {
   const parts: string[] = [];
   if (row.extraForwardSamples) parts.push(`${fmtCount(row.extraForwardSamples)} fwd`);
   if (row.extraBackwardSamples) parts.push(`${fmtCount(row.extraBackwardSamples)} bwd`);
