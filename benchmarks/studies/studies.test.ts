@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { container } from 'tsyringe';
 import { createComponent, type Dataset, type ModelFactory } from '@prunebench/core';
-import { expandStudy, openStudy, selectBackend, train } from '@prunebench/harness';
+import { batching, expandStudy, openStudy, selectBackend, train } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../../packages/cli/src/builtins';
 
 const configs = fs.readdirSync(__dirname).filter((name) => /\.config\.(json|ya?ml|js|ts)$/.test(name));
@@ -45,7 +45,9 @@ describe('reference study configs (benchmarks/studies)', () => {
       writeCifar10(data, 4);
       const env = await openStudy({ configFile: path.join(__dirname, name), dir: __dirname, builtinModules: BUILTIN_PLUGIN_MODULES, overrides: {} });
       const { study, registry } = env;
-      expect(study.original).toEqual(expect.objectContaining({ epochs: 160, lr: 0.1, milestones: [80, 120], batchSize: 64, momentum: 0.9, weightDecay: 1e-4 }));
+      expect(study.original).toEqual(expect.objectContaining({ epochs: 160, lr: 0.1, milestones: [80, 120], batchSize: 64, momentum: 0.9, weightDecay: 1e-4, dropLast: false }));
+      // As the reference (PyTorch's DataLoader) batches CIFAR-10: 782 steps per epoch, the last of 16 examples.
+      expect(batching(50_000, study.original.batchSize, study.original.dropLast).stepsPerEpoch).toBe(782);
       await selectBackend('wasm');
       const dataset = createComponent<Dataset>(container, registry, 'dataset', study.dataset.id, { ...study.dataset.options, path: data });
       const info = await dataset.load();

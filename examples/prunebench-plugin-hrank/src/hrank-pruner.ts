@@ -120,10 +120,6 @@ export class HRankPruner implements Pruner {
       let served = 0;
       for await (const batch of dataset!.batches('train', { batchSize, seed: context.seed, epoch: 0, shuffle: true, augment: false })) {
         batch.y.dispose();
-        if (served === batches) {
-          batch.x.dispose();
-          return;
-        }
         served++;
         try {
           yield batch.x;
@@ -132,6 +128,8 @@ export class HRankPruner implements Pruner {
         } finally {
           batch.x.dispose();
         }
+        // Stop before drawing a batch that would not be used (the harness counts what it serves).
+        if (served === batches) return;
       }
     }
     const { sums, examples } = await sumFeatureMapRanks(model, layers, inputs(), tolerance);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from '../io';
 import { registerBenchCommand } from './bench';
+import { registerCleanCommand } from './clean';
 import { registerInspectCommand } from './inspect';
 import { registerPluginsCommand } from './plugins';
 import { registerPruneCommand } from './prune';
@@ -9,4 +10,4 @@ import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerCleanCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand];

@@ -35,7 +35,7 @@ export function registerRunCommand(program: Command, io: Io): void {
     .command('run')
     .description('run a fair-budget study (the config found or given; with none, the built-in quick study)')
     .option('-c, --config <file>', 'config file (default: searched from the working folder up to the project root)')
-    .option('-o, --out <dir>', 'results folder (default: the config\'s "out", else ./prunebench-results)')
+    .option('-o, --out <dir>', 'results folder (default: the config\'s "out", else ./prunebench-results/<config name>)')
     .option('-b, --backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')}`)
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread (default: one per core)')
     .action(async (options: RunOptions) => {

@@ -84,6 +84,13 @@ function expectHRankRows(out: string): void {
   expect(prune).toMatchObject({ status: 'finished' });
   // HRank's calibration passes are on the ledger: 2 batches of 8.
   expect((prune!.ledger as { extraForwardSamples: number }).extraForwardSamples).toBe(16);
+  // ... and the harness measured the same: 16 examples served, forward convolutions run, no mismatch.
+  expect(prune!.measured).toMatchObject({ examplesServed: 16, optimizerSteps: 0 });
+  expect((prune!.measured as { macs: number }).macs).toBeGreaterThan(0);
+  expect(prune!.costMismatch).toBeUndefined();
+  expect((prune!.identity as Record<string, string>)['pruner hrank']).toMatch(
+    /^prunebench-plugin-hrank@0\.1\.0 \((code sha256 [0-9a-f]{16}…|code not identified: a plugin object passed in the config)\)$/,
+  );
   expect(retrain).toMatchObject({ status: 'finished' });
   expect((retrain!.metrics as { test: { top1: number } }).test.top1).toBeGreaterThanOrEqual(0);
   expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/\| hrank\/uniform \| ft \| 1 \|/);

@@ -44,6 +44,13 @@ export const configSchema: JsonSchema = {
     schedules: { type: 'array', minItems: 1, items: componentRef, description: 'Retraining schedules, e.g. ["ft", "lrw", "slr", "clr"].' },
     budgets: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 }, description: 'Retraining budgets, in epochs.' },
     seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 } },
+    pruneSeeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 }, description: 'Repeat pruning of each original with these seeds (e.g. several random prunings of one network).' },
+    budgetAccounting: { enum: ['retraining', 'total'], description: '"retraining" (default): every method retrains the full budget; "total": a pruner\'s own optimizer steps are deducted from its retraining budget.' },
+    identity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { backend: { type: 'boolean', description: 'false: leave the backend out of run identity (the report says so).' } },
+    },
     backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads.' },
     workers: { type: 'integer', minimum: 1, description: 'Runs in parallel (worker threads); default: one per core.' },
     out: { type: 'string', description: 'Output folder, relative to the config file.' },

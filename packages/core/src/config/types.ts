@@ -23,11 +23,15 @@ export interface PrunebenchConfig {
     checkpoint?: string;
     /** Stop a run as diverged when its loss exceeds this multiple of the step-0 loss (see docs/reliability.md). */
     divergence?: number;
+    dropLast?: boolean;
   };
   pruners?: ComponentEntry[];
   schedules?: ComponentEntry[];
   budgets?: number[];
   seeds?: number[];
+  pruneSeeds?: number[];
+  budgetAccounting?: 'retraining' | 'total';
+  identity?: { backend?: boolean };
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   workers?: number;
   out?: string;

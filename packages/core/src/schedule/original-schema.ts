@@ -17,6 +17,7 @@ export const originalScheduleSchema: JsonSchema = {
     weightDecay: { type: 'number', minimum: 0 },
     batchSize: { type: 'integer', minimum: 1 },
     nesterov: { type: 'boolean' },
+    dropLast: { type: 'boolean', description: 'Drop the last incomplete batch of an epoch (default true); false keeps it, as PyTorch does.' },
     checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
     divergence: {
       type: 'number',

@@ -21,6 +21,8 @@ export type OriginalScheduleInput = Partial<OriginalSchedule> & {
   checkpoint?: string;
   /** Config-only key (the harness's divergence bound); not part of the schedule, ignored here. */
   divergence?: number;
+  /** Config-only key (the recipe's batching), ignored here. */
+  dropLast?: boolean;
 };
 
 // verbose: schemaErrors reads parentSchema to suggest the closest known key.
@@ -51,7 +53,7 @@ export function resolveOriginalSchedule(
     throw new ConfigErrors([new ConfigError(keyPath, `must be a preset name (${ORIGINAL_PRESET_NAMES.join(', ')}) or an object`, file)]);
   }
   if (!validateShape(input)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], input, keyPath, file));
-  const { preset, checkpoint: _checkpoint, divergence: _divergence, ...fields } = input;
+  const { preset, checkpoint: _checkpoint, divergence: _divergence, dropLast: _dropLast, ...fields } = input;
   const base: Partial<OriginalSchedule> = preset ? originalPreset(preset) : {};
   return validateOriginalSchedule({ ...base, ...fields }, keyPath, file);
 }

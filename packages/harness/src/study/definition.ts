@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
+import type { StudyIdentity } from './identity';
 import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule } from '@prunebench/core';
 
 /** How the original network is trained (and what retraining inherits: batch, momentum, wd). */
@@ -13,7 +14,15 @@ export interface OriginalRecipe extends OriginalSchedule {
   checkpoint?: string;
   /** The divergence factor (see TrainOptions.divergence); unset: DEFAULT_DIVERGENCE. */
   divergence?: number;
+  /**
+   * Drop the last, incomplete batch of every epoch (default true: every step the same size).
+   * False keeps it, as PyTorch's DataLoader does by default (CIFAR-10: 782 steps per epoch).
+   */
+  dropLast: boolean;
 }
+
+/** How a pruner's own training counts against the retraining budget (see docs/fairness.md). */
+export type BudgetAccounting = 'retraining' | 'total';
 
 /** A study with every default filled in: what the harness runs. */
 export interface StudyDefinition {
@@ -24,6 +33,12 @@ export interface StudyDefinition {
   schedules: ComponentRef[];
   budgets: number[];
   seeds: number[];
+  /** Seeds of repeated prunings of each original (e.g. several random prunings); null: one, the original's seed. */
+  pruneSeeds: number[] | null;
+  /** `retraining` (default): every method retrains E × S steps; `total`: a pruner's own optimizer steps are deducted. */
+  budgetAccounting: BudgetAccounting;
+  /** What the run identity may leave out: `backend: false` lets runs of different backends count as the same. */
+  identity: { backend: boolean };
   backend: BackendName;
   workers: number;
   /** Output folder, absolute. */
@@ -32,6 +47,11 @@ export interface StudyDefinition {
   configFile: string | null;
   /** Every plugin the study's registry holds, and how another thread or machine loads it. */
   plugins: PluginLoad[];
+  /**
+   * What outside the config can change a result (code, tfjs, backend, data and checkpoint
+   * digests), computed once by the thread that starts the study; part of the job ids.
+   */
+  environment?: StudyIdentity;
 }
 
 /**
@@ -70,7 +90,7 @@ export function missingStudyKeys(config: PrunebenchConfig, file?: string): Confi
 /**
  * Fills in a study from a validated config and its resolved components. Missing parts are an
  * error naming the key, except where a default is documented (recipe: cifar; seeds: [0];
- * backend: auto; workers: one per core; out: ./prunebench-results beside the config).
+ * backend: auto; workers: one per core; out: ./prunebench-results/<config name> beside the config).
  */
 export function defineStudy(
   config: PrunebenchConfig,
@@ -81,7 +101,7 @@ export function defineStudy(
   const missing = missingStudyKeys(config, source.file ?? undefined);
   if (missing.length) throw new ConfigErrors(missing);
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
-  const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule } as OriginalRecipe;
+  const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as OriginalRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
   // Unset stays unset, so job ids of studies that never name it do not change.
   const divergence = config.original?.divergence;
@@ -101,7 +121,8 @@ export function defineStudy(
     });
   }
   const seeds = config.seeds?.length ? [...config.seeds] : [0];
-  checkSeedsDistinct(seeds, source.file ?? undefined);
+  checkSeedsDistinct(seeds, 'seeds', source.file ?? undefined);
+  if (config.pruneSeeds?.length) checkSeedsDistinct(config.pruneSeeds, 'pruneSeeds', source.file ?? undefined);
   return {
     dataset: withPathsFrom(source.dir, components.dataset!),
     model: components.model!,
@@ -110,20 +131,40 @@ export function defineStudy(
     schedules: components.schedules,
     budgets: [...config.budgets!],
     seeds,
+    pruneSeeds: config.pruneSeeds?.length ? [...config.pruneSeeds] : null,
+    budgetAccounting: config.budgetAccounting ?? 'retraining',
+    identity: { backend: config.identity?.backend ?? true },
     backend: overrides.backend ?? config.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
-    out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? 'prunebench-results'),
+    out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? defaultOut(source.file)),
     configFile: source.file,
     plugins: [],
   };
 }
 
 /** A repeated seed would run the same jobs twice at once, into the same folders. */
-function checkSeedsDistinct(seeds: number[], file?: string): void {
+function checkSeedsDistinct(seeds: number[], key: string, file?: string): void {
   const errors = seeds.flatMap((seed, i) =>
-    seeds.indexOf(seed) === i ? [] : [new ConfigError(`seeds[${i}]`, `seed ${seed} is already seeds[${seeds.indexOf(seed)}]: list each seed once`, file)],
+    seeds.indexOf(seed) === i ? [] : [new ConfigError(`${key}[${i}]`, `seed ${seed} is already ${key}[${seeds.indexOf(seed)}]: list each seed once`, file)],
   );
   if (errors.length) throw new ConfigErrors(errors);
+}
+
+/**
+ * The default results folder of a config: `prunebench-results/<config name>`, so two configs in
+ * one folder never share one (`fmnist.config.json` → `prunebench-results/fmnist`).
+ */
+export function defaultOut(configFile: string | null): string {
+  return path.join('prunebench-results', configName(configFile));
+}
+
+/** A config file's short name: its base name without extensions and a `.config` / `rc` suffix. */
+export function configName(configFile: string | null): string {
+  if (!configFile) return 'study';
+  const base = path.basename(configFile);
+  if (base === 'package.json') return path.basename(path.dirname(configFile)) || 'study';
+  const name = base.replace(/^\.+/, '').replace(/(\.(json|jsonc|json5|ya?ml|js|cjs|mjs|ts|cts|mts))+$/i, '').replace(/\.config$/i, '').replace(/rc$/i, '');
+  return name || 'study';
 }
 
 /** Dataset options that name files; relative ones are resolved from the config file's folder. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, batchesPerEpoch, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost } from '@prunebench/core';
+import { type ComponentRef, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost } from '@prunebench/core';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
@@ -16,6 +16,11 @@ import { evaluate, type Evaluation } from '../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { loadMasks, saveMasks } from './masks';
 import { assertRunIntact } from './verify';
+import { batching as cutEpochs, compressSchedule, expectedSamples, type Batching } from './budget';
+import { describeIdentity } from './identity';
+import { MeteredDataset } from './metering/metered-dataset';
+import { costMismatches, measure, type MeasuredCost } from './metering/measured-cost';
+import { seedFor } from './seed-streams';
 
 export interface ExecutionContext {
   study: StudyDefinition;
@@ -47,13 +52,20 @@ function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | '
   return createComponent<T>(ctx.container, ctx.registry, kind, ref.id, ref.options);
 }
 
-/** Steps per epoch: every batch full, so every run of one budget sees the same samples. */
-function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number {
-  const steps = batchesPerEpoch(info.sizes.train, ctx.study.original.batchSize, true);
-  if (steps < 1) {
-    throw new Error(`the train split (${info.sizes.train} examples) is smaller than one batch (${ctx.study.original.batchSize})`);
-  }
-  return steps;
+/** How every epoch of the study is cut into batches (S fixed by the train split, batch size and dropLast). */
+function studyBatching(ctx: ExecutionContext, info: DatasetInfo): Batching {
+  return cutEpochs(info.sizes.train, ctx.study.original.batchSize, ctx.study.original.dropLast);
+}
+
+/** The components whose plugin's code is part of a job's identity. */
+function identityParts(job: Job, study: StudyDefinition) {
+  const parts: { kind: 'dataset' | 'model' | 'pruner' | 'schedule'; id: string }[] = [
+    { kind: 'dataset', id: study.dataset.id },
+    { kind: 'model', id: study.model.id },
+  ];
+  if (job.kind !== 'original') parts.push({ kind: 'pruner', id: job.pruner.id });
+  if (job.kind === 'retrain') parts.push({ kind: 'schedule', id: job.schedule.id });
+  return parts;
 }
 
 /** Runs one job of a study and returns its record (the caller writes it). */
@@ -70,6 +82,8 @@ export async function executeJob(job: Job, ctx: ExecutionContext): Promise<RunRe
     definition: job.definition,
     configFile: ctx.study.configFile,
     versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: ctx.selection.name },
+    ...(job.kind !== 'original' ? { pruneSeed: job.pruneSeed } : {}),
+    ...(ctx.study.environment ? { identity: describeIdentity(ctx.study.environment, identityParts(job, ctx.study)) } : {}),
     startedAt,
   };
   let result: Omit<RunRecord, keyof typeof base | 'finishedAt'>;
@@ -145,26 +159,31 @@ async function trainAndEvaluate(
   steps: StepHyperparameters[],
   masks: WeightMasks | undefined,
   ledger: RunLedger,
-): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics }> {
+  dataSeed: number,
+): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics; measured: MeasuredCost }> {
   const { dataset, info } = await openDataset(ctx);
   const recipe = ctx.study.original;
-  const result = await train(model, {
-    data: { dataset },
-    batchSize: recipe.batchSize,
-    hyperparameters: steps,
-    stepsPerEpoch: stepsPerEpoch(ctx, info),
-    weightDecay: recipe.weightDecay,
-    nesterov: recipe.nesterov,
-    divergence: recipe.divergence ?? DEFAULT_DIVERGENCE,
-    masks,
-    seed: job.seed,
-    ledger,
-    onStep: progressSink(ctx, job.id, steps.length),
-  });
-  if (result.status !== 'completed') return { result };
+  const { result, compute, optimizerSteps } = await measure(() =>
+    train(model, {
+      data: { dataset, dropRemainder: recipe.dropLast },
+      batchSize: recipe.batchSize,
+      hyperparameters: steps,
+      stepsPerEpoch: studyBatching(ctx, info).stepsPerEpoch,
+      weightDecay: recipe.weightDecay,
+      nesterov: recipe.nesterov,
+      divergence: recipe.divergence ?? DEFAULT_DIVERGENCE,
+      masks,
+      seed: dataSeed,
+      ledger,
+      onStep: progressSink(ctx, job.id, steps.length),
+    }),
+  );
+  // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
+  const measured: MeasuredCost = { examplesServed: result.samples, macs: compute.macs, byKernel: compute.byKernel, optimizerSteps: optimizerSteps + result.steps };
+  if (result.status !== 'completed') return { result, measured };
   const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
   const validation = info.sizes.validation > 0 ? metrics(await evaluate(model, dataset, 'validation', EVAL_BATCH, { ledger })) : undefined;
-  return { result, test, validation };
+  return { result, test, validation, measured };
 }
 
 async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
@@ -173,7 +192,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
   const recipe = ctx.study.original;
   const model = recipe.checkpoint
     ? (await loadCheckpoint(recipe.checkpoint)).model
-    : make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: job.seed });
+    : make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('original-init', job.seed) });
   try {
     if (recipe.checkpoint) {
       // A user's own trained model: evaluate it and keep a copy beside the runs.
@@ -182,21 +201,24 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       const figures = cost(model);
       return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: measureLatency(model, info) };
     }
-    const steps = expandPerEpoch({ epochs: recipe.epochs, stepsPerEpoch: stepsPerEpoch(ctx, info) }, (epoch) => ({
+    const batching = studyBatching(ctx, info);
+    const steps = expandPerEpoch({ epochs: recipe.epochs, stepsPerEpoch: batching.stepsPerEpoch }, (epoch) => ({
       lr: originalLrAt(recipe, epoch),
       momentum: recipe.momentum,
     }));
-    const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger);
+    const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, seedFor('original-data', job.seed));
     ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
     const figures = cost(model);
     if (outcome.result.status !== 'completed') {
-      return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
+      return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length, batching };
     }
     await saveCheckpoint(ctx.store.modelDir(job.id), { model });
     return {
       status: 'finished' as const,
       ledger: ledger.toJSON(),
       plannedSteps: steps.length,
+      batching,
+      measured: outcome.measured,
       metrics: { test: outcome.test, validation: outcome.validation },
       cost: { before: figures, after: figures },
       latency: measureLatency(model, info),
@@ -215,15 +237,28 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   try {
     const before = cost(original);
     const pruner = make<Pruner>(ctx, 'pruner', job.pruner);
-    const result = await ledger.time('prune', () => pruner.prune(original, { dataset, seed: job.seed, ledger }));
+    // Data only for pruners that declare they need it, through a view that counts what it serves.
+    const view = pruner.requirements.needsData ? new MeteredDataset(dataset, seedFor('calibration', job.seed, job.pruneSeed)) : undefined;
+    const seed = seedFor('prune', job.seed, job.pruneSeed);
+    const { result, compute, optimizerSteps } = await measure(() => ledger.time('prune', () => pruner.prune(original, { dataset: view, seed, ledger })));
+    const measured: MeasuredCost = {
+      examplesServed: view?.examples ?? 0,
+      ...(view ? { served: view.served } : {}),
+      macs: compute.macs,
+      byKernel: compute.byKernel,
+      optimizerSteps,
+    };
     pruned = result.model;
     const after = cost(pruned, result.masks);
     const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
     await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
     if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
+    const mismatch = costMismatches(ledger.toJSON(), measured);
     return {
       status: 'finished' as const,
       ledger: ledger.toJSON(),
+      measured,
+      ...(mismatch.length ? { costMismatch: mismatch } : {}),
       metrics: { test },
       cost: { before, after },
       latency: measureLatency(pruned, info),
@@ -243,9 +278,16 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
     const schedule = make<Schedule>(ctx, 'schedule', job.schedule);
-    const budget = { epochs: job.budget, stepsPerEpoch: stepsPerEpoch(ctx, info) };
-    const steps = schedule.compute(ctx.study.original, budget);
-    const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger);
+    const batching = studyBatching(ctx, info);
+    const budget = { epochs: job.budget, stepsPerEpoch: batching.stepsPerEpoch };
+    const full = schedule.compute(ctx.study.original, budget);
+    // Budget accounting `total`: the optimizer steps the pruner took itself (as measured) come
+    // out of its retraining budget, the schedule squeezed into the steps left.
+    const mode = ctx.study.budgetAccounting;
+    const deductedSteps = mode === 'total' ? Math.min(full.length, pruneRecord?.measured?.optimizerSteps ?? 0) : 0;
+    const steps = compressSchedule(full, full.length - deductedSteps);
+    const accounting = { mode, epochs: job.budget, deductedSteps, expectedSteps: steps.length, expectedSamples: expectedSamples(steps.length, batching) };
+    const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger, seedFor('retrain-data', job.seed));
     ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
     ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, budget.stepsPerEpoch)));
     const completed = outcome.result.status === 'completed';
@@ -254,6 +296,9 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
       error: completed ? undefined : outcome.result.message,
       ledger: ledger.toJSON(),
       plannedSteps: steps.length,
+      batching,
+      budgetAccounting: accounting,
+      measured: outcome.measured,
       metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,

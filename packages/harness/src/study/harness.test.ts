@@ -14,17 +14,23 @@ import { emptyLedgerEntries } from '@prunebench/core';
 const study: StudyDefinition = {
   dataset: { id: 'synthetic', options: { size: 10 } },
   model: { id: 'tiny', options: {} },
-  original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false },
+  original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false, dropLast: true },
   pruners: [{ id: 'l1', options: { plan: 'uniform' } }, { id: 'random', options: {} }],
   schedules: [{ id: 'ft', options: {} }, { id: 'clr', options: {} }],
   budgets: [2, 4],
   seeds: [0, 1],
+  pruneSeeds: null,
+  budgetAccounting: 'retraining',
+  identity: { backend: true },
   backend: 'cpu',
   workers: 1,
   out: '/tmp/unused',
   configFile: null,
   plugins: [],
 };
+
+/** 80 examples in batches of 8: S = 10 steps per epoch. */
+const BATCHING = { trainSize: 80, batchSize: 8, dropLast: true, stepsPerEpoch: 10 };
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-harness-'));
 
@@ -40,7 +46,7 @@ function record(job: Job, overrides: Partial<RunRecord> = {}): RunRecord {
     startedAt: '',
     finishedAt: '',
   };
-  if (job.kind === 'prune') Object.assign(base, { pruner: job.prunerLabel });
+  if (job.kind === 'prune') Object.assign(base, { pruner: job.prunerLabel, measured: { examplesServed: 0, macs: 0, byKernel: {}, optimizerSteps: 0 } });
   if (job.kind === 'retrain') {
     Object.assign(base, {
       pruner: job.prunerLabel,
@@ -48,6 +54,9 @@ function record(job: Job, overrides: Partial<RunRecord> = {}): RunRecord {
       budget: job.budget,
       plannedSteps: job.budget * 10,
       ledger: { ...emptyLedgerEntries(), optimizerSteps: job.budget * 10, samples: job.budget * 80 },
+      batching: BATCHING,
+      budgetAccounting: { mode: 'retraining', epochs: job.budget, deductedSteps: 0, expectedSteps: job.budget * 10, expectedSamples: job.budget * 80 },
+      measured: { examplesServed: 0, macs: 1e6, byKernel: {}, optimizerSteps: job.budget * 10 },
       metrics: { test: { loss: 1, top1: 0.5 + job.seed / 10 } },
       cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
     });
@@ -102,6 +111,55 @@ describe('auditBudgets', () => {
     expect(() => auditBudgets(records)).toThrow(new RegExp(`at 2 epochs, ${records[odd].id} \\(.* × clr, seed \\d\\) took 20 steps on 12345 samples`));
   });
 
+  it('refuses runs that all agree but did not take E × S steps on E × S × B samples', () => {
+    // Equal to each other, so an audit that only compares runs would pass them.
+    const records = retrains.map((j) => {
+      const r = record(j);
+      return { ...r, plannedSteps: r.plannedSteps! - 1, ledger: { ...r.ledger!, optimizerSteps: r.ledger!.optimizerSteps - 1, samples: r.ledger!.samples - 8 } };
+    });
+    expect(() => auditBudgets(records)).toThrow(/planned 19 steps, but 2 epochs × 10 steps = 20/);
+    expect(() => auditBudgets(records)).toThrow(/took 19 steps on 152 samples, but its budget is 20 steps on 160 samples/);
+  });
+
+  it('refuses a study whose runs cut epochs into different numbers of steps', () => {
+    const records = retrains.map((j) => record(j));
+    records[3] = { ...records[3], batching: { ...BATCHING, batchSize: 16, stepsPerEpoch: 5 } };
+    expect(() => auditBudgets(records)).toThrow(/S must be one number per study/);
+  });
+
+  it('keeps the last partial batch: E × N samples, not E × S × B (dropLast false)', () => {
+    // 85 examples in batches of 8: S = 11 steps per epoch, the last of 5 examples.
+    const kept = { trainSize: 85, batchSize: 8, dropLast: false, stepsPerEpoch: 11 };
+    const records = retrains.map((j) => {
+      const r = record(j);
+      const steps = r.budget! * 11;
+      return { ...r, batching: kept, plannedSteps: steps, ledger: { ...r.ledger!, optimizerSteps: steps, samples: r.budget! * 85 } };
+    });
+    expect(() => auditBudgets(records)).not.toThrow();
+    records[0] = { ...records[0], ledger: { ...records[0].ledger!, samples: records[0].budget! * 88 } };
+    expect(() => auditBudgets(records)).toThrow(/took \d+ steps on \d+ samples, but its budget is \d+ steps on \d+ samples/);
+  });
+
+  it('budget accounting total: a pruner\'s own steps come out of its retraining, and the totals must agree', () => {
+    const records = retrains.map((j) => record(j));
+    const i = records.findIndex((r) => r.budget === 2);
+    const accounting = { ...records[i].budgetAccounting!, mode: 'total' as const, deductedSteps: 3, expectedSteps: 17, expectedSamples: 136 };
+    records[i] = { ...records[i], plannedSteps: 17, budgetAccounting: accounting, ledger: { ...records[i].ledger!, optimizerSteps: 17, samples: 136 } };
+    expect(() => auditBudgets(records)).not.toThrow();
+    // The same run retraining the full budget on top of its own steps is over budget.
+    records[i] = { ...records[i], plannedSteps: 20, ledger: { ...records[i].ledger!, optimizerSteps: 20, samples: 160 } };
+    expect(() => auditBudgets(records)).toThrow(/planned 20 steps, but 2 epochs × 10 steps − 3 of the pruner's own = 17/);
+    // What was deducted must be what the pruner was measured taking.
+    const all = expandStudy(study).map((j) => record(j));
+    const retrain = all.findIndex((r) => r.id === records[i].id);
+    all[retrain] = { ...records[i], plannedSteps: 17, ledger: { ...records[i].ledger!, optimizerSteps: 17, samples: 136 } };
+    const pruneIndex = all.findIndex((r) => r.id === all[retrain].definition.prune);
+    all[pruneIndex] = { ...all[pruneIndex], measured: { examplesServed: 0, macs: 0, byKernel: {}, optimizerSteps: 3 } };
+    expect(() => auditBudgets(all)).not.toThrow();
+    all[pruneIndex] = { ...all[pruneIndex], measured: { examplesServed: 0, macs: 0, byKernel: {}, optimizerSteps: 1 } };
+    expect(() => auditBudgets(all)).toThrow(/deducted 3 steps, but its pruner took 1 \(measured\)/);
+  });
+
   it('refuses a diverged run whose schedule planned a different number of steps', () => {
     const records = retrains.map((j) => record(j));
     const odd = records.findIndex((r) => r.budget === 4);
@@ -124,7 +182,7 @@ describe('summary', () => {
     expect(row.flopsReduction).toBeCloseTo(50, 10);
     expect(summary.original.top1.mean).toBeCloseTo(0.9, 10);
     const md = summaryMarkdown(summary);
-    expect(md).toMatch(/\| l1\/uniform \| clr \| 2 \| 55\.00 ± 7\.07 \| 2 \| 40\.0% \| 50\.0% \| none \| 20 \|/);
+    expect(md).toMatch(/\| l1\/uniform \| clr \| 2 \| 55\.00 ± 7\.07 \| 2 \| 40\.0% \| 50\.0% \| none \| none \| 20 \| 1\.00 M \|/);
     expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,2,/);
   });
 });

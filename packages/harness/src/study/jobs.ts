@@ -1,5 +1,6 @@
 import { definitionHash } from '../util/hash';
 import { componentLabel, type StudyDefinition } from './definition';
+import { providerCode } from './identity';
 import type { ComponentRef } from '@prunebench/core';
 
 export type JobKind = 'original' | 'prune' | 'retrain';
@@ -21,6 +22,8 @@ export interface OriginalJob extends JobBase {
 
 export interface PruneJob extends JobBase {
   kind: 'prune';
+  /** Which pruning of this original (the study's `pruneSeeds`; the seed itself when there are none). */
+  pruneSeed: number;
   pruner: ComponentRef;
   prunerLabel: string;
   originalId: string;
@@ -30,6 +33,7 @@ export interface RetrainJob extends JobBase {
   kind: 'retrain';
   pruner: ComponentRef;
   prunerLabel: string;
+  pruneSeed: number;
   schedule: ComponentRef;
   scheduleLabel: string;
   budget: number;
@@ -45,56 +49,80 @@ function componentDefinition(ref: ComponentRef) {
 
 /**
  * Expands a study into its jobs, in an order where every job comes after its dependencies:
- * one original per seed, one prune per pruner × seed, one retrain per pruner × schedule ×
- * budget × seed. Ids hash only what defines a job (not labels, workers or the backend), so an
- * unchanged job keeps its folder when the study around it grows.
+ * one original per seed, one prune per pruner × seed (× prune seed), one retrain per pruner ×
+ * schedule × budget × seed (× prune seed). Ids hash only what defines a job (not labels,
+ * workers), so an unchanged job keeps its folder when the study around it grows. With the
+ * study's `environment` (identity.ts), ids also cover the code, tfjs, backend, data and
+ * checkpoint: an original's, which every later job inherits through its dependency id, and the
+ * code of the plugin providing a pruner (its prunes) or a schedule (its retrains).
  */
 export function expandStudy(study: StudyDefinition): Job[] {
   const jobs: Job[] = [];
-  const { checkpoint, ...recipe } = study.original;
+  const { checkpoint, dropLast, ...recipe } = study.original;
+  const env = study.environment;
+  const code = (kind: 'pruner' | 'schedule' | 'dataset' | 'model', id: string) => (env ? providerCode(env, kind, id) : undefined);
   for (const seed of study.seeds) {
-    const originalDefinition = {
+    const originalDefinition: Record<string, unknown> = {
       dataset: componentDefinition(study.dataset),
       model: componentDefinition(study.model),
       original: recipe,
       checkpoint: checkpoint ?? null,
       seed,
+      dropLast,
     };
+    if (env) {
+      originalDefinition.environment = {
+        prunebench: env.prunebench,
+        tfjs: env.tfjs,
+        backend: env.backend,
+        data: env.data,
+        checkpoint: env.checkpoint?.digest ?? null,
+        datasetCode: code('dataset', study.dataset.id),
+        modelCode: code('model', study.model.id),
+      };
+    }
     const originalId = `original-${definitionHash(originalDefinition)}`;
     jobs.push({ id: originalId, kind: 'original', seed, deps: [], definition: originalDefinition });
     for (const pruner of study.pruners) {
-      const pruneDefinition = { original: originalId, pruner: componentDefinition(pruner), seed };
-      const pruneId = `prune-${definitionHash(pruneDefinition)}`;
-      const prunerLabel = componentLabel(pruner);
-      jobs.push({ id: pruneId, kind: 'prune', seed, deps: [originalId], definition: pruneDefinition, pruner, prunerLabel, originalId });
-      for (const schedule of study.schedules) {
-        for (const budget of study.budgets) {
-          const retrainDefinition = {
-            prune: pruneId,
-            schedule: componentDefinition(schedule),
-            budget,
-            // What retraining inherits from the recipe.
-            batchSize: recipe.batchSize,
-            momentum: recipe.momentum,
-            weightDecay: recipe.weightDecay,
-            nesterov: recipe.nesterov,
-            divergence: recipe.divergence,
-            seed,
-          };
-          jobs.push({
-            id: `retrain-${definitionHash(retrainDefinition)}`,
-            kind: 'retrain',
-            seed,
-            deps: [pruneId],
-            definition: retrainDefinition,
-            pruner,
-            prunerLabel,
-            schedule,
-            scheduleLabel: componentLabel(schedule),
-            budget,
-            pruneId,
-            originalId,
-          });
+      for (const pruneSeed of study.pruneSeeds ?? [seed]) {
+        const pruneDefinition: Record<string, unknown> = { original: originalId, pruner: componentDefinition(pruner), seed, pruneSeed };
+        if (env) pruneDefinition.code = code('pruner', pruner.id);
+        const pruneId = `prune-${definitionHash(pruneDefinition)}`;
+        const prunerLabel = componentLabel(pruner);
+        jobs.push({ id: pruneId, kind: 'prune', seed, pruneSeed, deps: [originalId], definition: pruneDefinition, pruner, prunerLabel, originalId });
+        for (const schedule of study.schedules) {
+          for (const budget of study.budgets) {
+            const retrainDefinition: Record<string, unknown> = {
+              prune: pruneId,
+              schedule: componentDefinition(schedule),
+              budget,
+              budgetAccounting: study.budgetAccounting,
+              // What retraining inherits from the recipe.
+              batchSize: recipe.batchSize,
+              momentum: recipe.momentum,
+              weightDecay: recipe.weightDecay,
+              nesterov: recipe.nesterov,
+              dropLast,
+              divergence: recipe.divergence,
+              seed,
+            };
+            if (env) retrainDefinition.code = code('schedule', schedule.id);
+            jobs.push({
+              id: `retrain-${definitionHash(retrainDefinition)}`,
+              kind: 'retrain',
+              seed,
+              pruneSeed,
+              deps: [pruneId],
+              definition: retrainDefinition,
+              pruner,
+              prunerLabel,
+              schedule,
+              scheduleLabel: componentLabel(schedule),
+              budget,
+              pruneId,
+              originalId,
+            });
+          }
         }
       }
     }
@@ -108,8 +136,8 @@ export function describeJob(job: Job): string {
     case 'original':
       return `train original, seed ${job.seed}`;
     case 'prune':
-      return `prune ${job.prunerLabel}, seed ${job.seed}`;
+      return `prune ${job.prunerLabel}, seed ${job.seed}${job.pruneSeed !== job.seed ? `, prune seed ${job.pruneSeed}` : ''}`;
     case 'retrain':
-      return `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}`;
+      return `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}${job.pruneSeed !== job.seed ? `, prune seed ${job.pruneSeed}` : ''}`;
   }
 }

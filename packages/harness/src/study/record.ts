@@ -1,5 +1,7 @@
 import type { LedgerEntries } from '@prunebench/core';
+import type { Batching } from './budget';
 import type { JobKind } from './jobs';
+import type { MeasuredCost } from './metering/measured-cost';
 
 export interface Metrics {
   loss: number;
@@ -29,13 +31,25 @@ export interface RunRecord {
   seed: number;
   pruner?: string;
   schedule?: string;
-  budget?: number;
   definition: Record<string, unknown>;
   configFile: string | null;
   versions: { prunebench: string; tfjs: string; backend: string };
   ledger?: LedgerEntries;
   /** Optimizer steps the schedule planned (equal for every retrain of one budget). */
   plannedSteps?: number;
+  /** Which pruning of the original (the study's prune seeds). */
+  pruneSeed?: number;
+  /** Each thing outside the config that is part of this run's identity, in words. */
+  identity?: Record<string, string>;
+  /** How epochs were cut into batches (originals and retrains). */
+  batching?: Batching;
+  /** Retrains: the budget and how it was accounted. */
+  budget?: number;
+  budgetAccounting?: { mode: 'retraining' | 'total'; epochs: number; deductedSteps: number; expectedSteps: number; expectedSamples: number };
+  /** What the harness measured this run's pruner (prunes) or its retraining (retrains) spending. */
+  measured?: MeasuredCost;
+  /** Prunes: where the pruner's own charges disagree with the measurement. */
+  costMismatch?: string[];
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
   /** Measured inference latency of the final model, milliseconds per batch. */

@@ -6,34 +6,55 @@ import { writeReport } from './report';
 import { ResultStore } from './store';
 import { emptyLedgerEntries } from '@prunebench/core';
 
-const definition = {};
-const base = { definition, versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '' };
+import { definitionHash } from '../util/hash';
 
+const base = { versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '' };
+const idOf = (kind: string, definition: object) => `${kind}-${definitionHash(definition)}`;
+const originalId = (seed: number) => idOf('original', { seed });
+const pruneId = (seed: number) => idOf('prune', { original: originalId(seed), seed });
+
+/**
+ * A results folder as `prunebench run` leaves it: records whose ids hash their definitions, the
+ * checkpoints finished originals and prunes write, and a study.json pinning exactly these jobs.
+ */
 function studyFolder(records: RunRecord[], configFile: string): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-report-'));
   const store = new ResultStore(out);
-  for (const r of records) store.write(r);
-  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ study: { configFile } }));
+  for (const r of records) {
+    if (r.status === 'finished' && r.kind !== 'retrain') {
+      store.writeFile(r.id, 'model/model.json', '{}');
+      store.writeFile(r.id, 'model/weights.bin', new Uint8Array(4));
+    }
+    store.write(r);
+  }
+  const jobs = records.map((r) => ({ id: r.id, kind: r.kind, deps: [] }));
+  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ format: 1, configFile, definitionHash: 'x', study: { configFile, original: { batchSize: 8, dropLast: true }, budgetAccounting: 'retraining', identity: { backend: true } }, jobs }));
   return out;
 }
 
 const original = (seed: number): RunRecord => ({
-  ...base, id: `original-${seed}`, kind: 'original', status: 'finished', seed, configFile: '/somewhere/abs/study.config.json',
-  metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } },
+  ...base, id: originalId(seed), kind: 'original', status: 'finished', seed, configFile: '/somewhere/abs/study.config.json', definition: { seed },
+  ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } },
 } as RunRecord);
 
 const prune = (seed: number): RunRecord => ({
-  ...base, id: `prune-${seed}`, kind: 'prune', status: 'finished', seed, pruner: 'taylor/uniform', configFile: '/somewhere/abs/study.config.json',
+  ...base, id: pruneId(seed), kind: 'prune', status: 'finished', seed, pruner: 'taylor/uniform', configFile: '/somewhere/abs/study.config.json',
+  definition: { original: originalId(seed), seed }, metrics: { test: { loss: 1, top1: 0.4 } },
+  cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
   ledger: { ...emptyLedgerEntries(), extraForwardSamples: 256, extraBackwardSamples: 128 },
 } as RunRecord);
 
-const retrain = (seed: number, status: RunRecord['status'] = 'finished'): RunRecord => ({
-  ...base, id: `retrain-${seed}`, kind: 'retrain', status, seed, pruner: 'taylor/uniform', schedule: 'clr', budget: 2, plannedSteps: 20,
-  configFile: '/somewhere/abs/study.config.json', definition: { prune: `prune-${seed}` },
-  ...(status === 'finished'
-    ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + seed / 10 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } } }
-    : { error: 'FusedConv2D only supports rank-1 bias but got rank 4.\n    at somewhere' }),
-} as RunRecord);
+const retrain = (seed: number, status: RunRecord['status'] = 'finished'): RunRecord => {
+  const definition = { prune: pruneId(seed), seed };
+  return {
+    ...base, id: idOf('retrain', definition), kind: 'retrain', status, seed, pruner: 'taylor/uniform', schedule: 'clr', budget: 2, plannedSteps: 20,
+    batching: { trainSize: 80, batchSize: 8, dropLast: true, stepsPerEpoch: 10 }, budgetAccounting: { mode: 'retraining', epochs: 2, deductedSteps: 0, expectedSteps: 20, expectedSamples: 160 },
+    configFile: '/somewhere/abs/study.config.json', definition,
+    ...(status === 'finished'
+      ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + seed / 10 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } } }
+      : { error: 'FusedConv2D only supports rank-1 bias but got rank 4.\n    at somewhere' }),
+  } as RunRecord;
+};
 
 describe('report.html', () => {
   it('has the columns of summary.md, and prints paths relative to the results folder', async () => {
@@ -41,7 +62,7 @@ describe('report.html', () => {
     const out = studyFolder([original(0), original(1), prune(0), prune(1), retrain(0), retrain(1)], configFile);
     const report = await writeReport(out);
     const html = fs.readFileSync(report.reportHtml, 'utf8');
-    for (const column of ['budget (epochs)', "pruner's extra passes", 'retraining steps']) expect(html).toContain(`<th>${column.replace("'", "'")}</th>`);
+    for (const column of ['budget (epochs)', "pruner's cost (measured)", "pruner's cost (declared)", 'retraining steps', 'total compute (MAC)']) expect(html).toContain(`<th>${column.replace("'", "'")}</th>`);
     expect(html).toContain('<td>256 fwd, 128 bwd</td>');
     expect(html).toContain('<td>20</td>');
     expect(html).not.toContain(out); // no absolute path of the results folder

@@ -5,7 +5,9 @@ import { lineChartSvg, scatterChartSvg, type LineSeries, type ScatterSeries } fr
 import { auditBudgets } from './audit';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
-import { readTrustedRecords, type Rejection } from './verify';
+import type { Rejection } from './verify';
+import { studyNotes } from './study-notes';
+import { studyRuns } from './study-folder';
 import { originalLine, relativeTo, resultsJsonl, summarize, summaryCsv, summaryMarkdown, summaryTable, type Summary } from './summary';
 
 export interface ReportFiles {
@@ -26,19 +28,22 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
   }
+  // Exactly the jobs study.json pins: runs of other definitions in the folder are never mixed in.
   // Records (or their files) that fail their checks are left out, and said so.
-  const { records, rejected } = readTrustedRecords(store);
+  const runs = studyRuns(outDir);
+  const { own: records, rejected } = runs;
   auditBudgets(records);
   const summary = summarize(records);
+  const notes = studyNotes(runs, outDir);
   const figures = await writeFigures(store, records, summary);
   const files: ReportFiles = {
     resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records, outDir)),
-    summaryMd: store.writeStudyFile('summary.md', summaryMarkdown(summary, title)),
+    summaryMd: store.writeStudyFile('summary.md', `${summaryMarkdown(summary, title)}${notes.map((n) => `\n${n}\n`).join('')}`),
     summaryCsv: store.writeStudyFile('summary.csv', summaryCsv(summary)),
     figures,
     reportHtml: '',
   };
-  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title, configFileOf(outDir)));
+  files.reportHtml = store.writeStudyFile('report.html', reportHtml(summary, figures, outDir, title, configFileOf(outDir), notes));
   return { ...files, summary, rejected };
 }
 
@@ -132,7 +137,7 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
  * One self-contained page: the summary.md table (same columns, same cells), the failed runs
  * with their errors, and the figures inline. Paths are relative to the results folder.
  */
-export function reportHtml(summary: Summary, figures: string[], outDir: string, title: string, configFile: string | null = null): string {
+export function reportHtml(summary: Summary, figures: string[], outDir: string, title: string, configFile: string | null = null, notes: string[] = []): string {
   const table = summaryTable(summary);
   const svgs = figures.map((f) => fs.readFileSync(f, 'utf8').replace(/^<\?xml[^>]*>\s*/, ''));
   const config = configFile ? ` Config: <code>${escape(relativeTo(outDir, configFile))}</code> (relative to this folder).` : '';
@@ -145,6 +150,7 @@ export function reportHtml(summary: Summary, figures: string[], outDir: string, 
 </head><body>
 <h1>${escape(title)}</h1>
 <p>${escape(originalLine(summary))} Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).${config}</p>
+${notes.map((n) => `<p>${escape(n)}</p>`).join('\n')}
 <table><thead><tr>${table.header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead>
 <tbody>${table.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 ${failed}

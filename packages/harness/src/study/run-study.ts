@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { CPU_TRAINING_WARNING, describeChoice, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
-import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, type StudySource } from './environment';
@@ -14,6 +13,8 @@ import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
 import { runJobs, type JobRunner } from './scheduler';
 import { ResultStore } from './store';
+import { studyIdentity } from './identity';
+import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
 /** A study finished, but some runs failed: exit code 1, after the report is written. */
@@ -41,8 +42,11 @@ export async function runStudy(
   const { study } = env;
   // Nothing is written before the data, the model and the results folder are known to work.
   // The backend is chosen here also when worker threads run the jobs: they choose the same way
-  // on the same machine, and the start line names the backend that runs, not "auto".
+  // on the same machine, and the start line names the backend that runs, not "auto". The
+  // backend is part of every run's identity, so it is selected before the job ids exist; worker
+  // threads then select the same concrete backend and check they got it.
   const selection = await prepareBackend(study);
+  study.environment = studyIdentity(study, env.registry, selection);
   await preflightStudy(env);
   fs.mkdirSync(study.out, { recursive: true });
   const lock = await lockStudyFolder(study.out);
@@ -66,7 +70,7 @@ async function runLockedStudy(
   // Nothing is trusted unchecked: a record or file that fails its checks is redone, with its dependents.
   const rejected = rejectUntrusted(jobs, store);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
-  writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
+  const repinned = pinStudy(study, jobs);
 
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
@@ -79,7 +83,8 @@ async function runLockedStudy(
   };
   let runners: JobRunner[];
   if (useWorkers) {
-    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, study, study.out));
+    const forWorkers = { ...study, backend: selection.name };
+    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, forWorkers, study.out));
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads; backend ${describeChoice(selection)}; results in ${study.out}` });
   } else {
     runners = [new InProcessRunner(env, selection, store)];
@@ -93,6 +98,7 @@ async function runLockedStudy(
   }
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   for (const rejection of rejected) onEvent({ type: 'phase', message: describeRejection(rejection) });
+  if (repinned) onEvent({ type: 'phase', message: repinned });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

