@@ -1,4 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { installFusedBatchNormTraining, uninstallFusedBatchNormTraining } from './batch-norm-layer';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTrainingConfigs, registerBatchNormTrainingGradient } from './batch-norm-training';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
@@ -14,13 +16,17 @@ export const STOCK_WASM_ENV = 'PRUNEBENCH_STOCK_WASM';
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast'] as const;
+export const ACCELERATED_WASM_KERNELS = [
+  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast',
+  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD,
+] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
  * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
  * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad; Identity
- * and same-dtype Cast that share data instead of copying it).
+ * and same-dtype Cast that share data instead of copying it; a fused BatchNorm training kernel
+ * pair, which tfjs-layers' BatchNormalization uses in training mode, see batch-norm-layer.ts).
  * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
@@ -41,6 +47,8 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockIdentity) configs.push(identityConfig(BACKEND, stockIdentity.kernelFunc));
   const stockCast = getKernel('Cast', BACKEND);
   if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
+  configs.push(...batchNormTrainingConfigs(BACKEND));
+  registerBatchNormTrainingGradient();
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);
@@ -48,12 +56,14 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
     if (stock) unregisterKernel(config.kernelName, BACKEND);
     registerKernel(config);
   }
+  installFusedBatchNormTraining();
   return true;
 }
 
 /** Restores the stock wasm kernels (no Conv2DBackpropFilter, the slow Conv2DBackpropInput). */
 export function unregisterAcceleratedWasmKernels(): void {
   if (!replaced) return;
+  uninstallFusedBatchNormTraining();
   for (const [name, stock] of replaced) {
     unregisterKernel(name, BACKEND);
     if (stock) registerKernel(stock);
