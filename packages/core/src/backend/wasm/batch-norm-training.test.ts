@@ -7,6 +7,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { fusedBatchNormTrainingInstalled } from './batch-norm-layer';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTraining } from './batch-norm-training';
 import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from './register';
+import { simdKernels } from './simd-kernels';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { compile, source } = require('../../../../../scripts/build-wat.js') as {
@@ -80,6 +81,8 @@ describe('fused BatchNorm training kernels on wasm match tfjs on cpu', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
     registerAcceleratedWasmKernels({ force: true });
+    // The SIMD cases below would silently test the JS loops without it.
+    expect(simdKernels(tf.backend())).not.toBeNull();
   });
   afterAll(() => unregisterAcceleratedWasmKernels());
 

@@ -7,6 +7,7 @@ import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { castConfig, identityConfig } from './shared-identity';
 import { tileConfig } from './tile';
+import { transposeConfig } from './transpose';
 
 const BACKEND = 'wasm';
 /** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
@@ -17,7 +18,7 @@ let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
 export const ACCELERATED_WASM_KERNELS = [
-  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast',
+  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast', 'Transpose',
   BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD,
 ] as const;
 
@@ -47,6 +48,8 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockIdentity) configs.push(identityConfig(BACKEND, stockIdentity.kernelFunc));
   const stockCast = getKernel('Cast', BACKEND);
   if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
+  const stockTranspose = getKernel('Transpose', BACKEND);
+  if (stockTranspose) configs.push(transposeConfig(BACKEND, stockTranspose.kernelFunc));
   configs.push(...batchNormTrainingConfigs(BACKEND));
   registerBatchNormTrainingGradient();
   replaced = new Map();

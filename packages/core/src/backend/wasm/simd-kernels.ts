@@ -7,6 +7,10 @@ export interface SimdKernels {
   bnApply(x: number, y: number, rows: number, channels: number, mean: number, multiplier: number, offset: number): void;
   bnGradSums(x: number, dy: number, rows: number, channels: number, mean: number, sumDy: number, sumDyCentred: number): void;
   bnGradApply(x: number, dy: number, dx: number, rows: number, channels: number, mean: number, a: number, b: number, k: number): void;
+  /** [a, b, c] -> [b, a, c], c a multiple of 4. */
+  swapLeading(src: number, dst: number, a: number, b: number, c: number): void;
+  /** [a, b, c] -> [c, b, a], a and c multiples of 4. */
+  reverse3(src: number, dst: number, a: number, b: number, c: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (an Emscripten module inside) these kernels use. */

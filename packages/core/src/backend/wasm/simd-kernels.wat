@@ -133,4 +133,76 @@
           (local.set $j (i32.add (local.get $j) (i32.const 16)))
           (br_if $col (i32.lt_u (local.get $j) (local.get $rowBytes))))
         (br $row))))
+  ;; Layout changes for the filter gradient (float32, sizes in elements).
+
+  ;; src [a, b, c] -> dst [b, a, c], c a multiple of 4: rows of c values copied 16 bytes at a time.
+  (func (export "swapLeading") (param $src i32) (param $dst i32) (param $a i32) (param $b i32) (param $c i32)
+    (local $rowBytes i32) (local $i i32) (local $j i32) (local $k i32) (local $out i32) (local $dstStride i32)
+    (local.set $rowBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $dstStride (i32.mul (local.get $a) (local.get $rowBytes)))
+    (block $doneA
+      (loop $overA
+        (br_if $doneA (i32.ge_u (local.get $i) (local.get $a)))
+        (local.set $out (i32.add (local.get $dst) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $j (i32.const 0))
+        (block $doneB
+          (loop $overB
+            (br_if $doneB (i32.ge_u (local.get $j) (local.get $b)))
+            (local.set $k (i32.const 0))
+            (loop $copy
+              (v128.store (i32.add (local.get $out) (local.get $k)) (v128.load (i32.add (local.get $src) (local.get $k))))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br_if $copy (i32.lt_u (local.get $k) (local.get $rowBytes))))
+            (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+            (local.set $out (i32.add (local.get $out) (local.get $dstStride)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $overB)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $overA))))
+
+  ;; src [a, b, c] -> dst [c, b, a], a and c multiples of 4: 4x4 tiles transposed in registers.
+  (func (export "reverse3") (param $src i32) (param $dst i32) (param $a i32) (param $b i32) (param $c i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $in i32) (local $out i32)
+    (local $srcRow i32) (local $dstRow i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; source stride between consecutive i: b * c floats; destination stride between consecutive k: b * a floats.
+    (local.set $srcRow (i32.shl (i32.mul (local.get $b) (local.get $c)) (i32.const 2)))
+    (local.set $dstRow (i32.shl (i32.mul (local.get $b) (local.get $a)) (i32.const 2)))
+    ;; i outer: the four source rows are read as sequential streams.
+    (loop $overI
+      (local.set $j (i32.const 0))
+      (loop $overJ
+          (local.set $k (i32.const 0))
+          (loop $overK
+            ;; in = src + ((i * b + j) * c + k) * 4
+            (local.set $in (i32.add (local.get $src) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $b)) (local.get $j)) (local.get $c)) (local.get $k))
+              (i32.const 2))))
+            (local.set $r0 (v128.load (local.get $in)))
+            (local.set $r1 (v128.load (i32.add (local.get $in) (local.get $srcRow))))
+            (local.set $r2 (v128.load (i32.add (local.get $in) (i32.shl (local.get $srcRow) (i32.const 1)))))
+            (local.set $r3 (v128.load (i32.add (local.get $in) (i32.mul (local.get $srcRow) (i32.const 3)))))
+            (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+            (local.set $t1 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+            (local.set $t2 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+            (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+            ;; out = dst + ((k * b + j) * a + i) * 4
+            (local.set $out (i32.add (local.get $dst) (i32.shl
+              (i32.add (i32.mul (i32.add (i32.mul (local.get $k) (local.get $b)) (local.get $j)) (local.get $a)) (local.get $i))
+              (i32.const 2))))
+            (v128.store (local.get $out)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t1)))
+            (v128.store (i32.add (local.get $out) (local.get $dstRow))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t1)))
+            (v128.store (i32.add (local.get $out) (i32.shl (local.get $dstRow) (i32.const 1)))
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t2) (local.get $t3)))
+            (v128.store (i32.add (local.get $out) (i32.mul (local.get $dstRow) (i32.const 3)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t2) (local.get $t3)))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br_if $overK (i32.lt_u (local.get $k) (local.get $c))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br_if $overJ (i32.lt_u (local.get $j) (local.get $b))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br_if $overI (i32.lt_u (local.get $i) (local.get $a)))))
 )
