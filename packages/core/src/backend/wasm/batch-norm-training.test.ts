@@ -118,7 +118,7 @@ describe('fused BatchNorm training kernels on wasm match tfjs on cpu', () => {
       const y = layer.apply(x, { training: true }) as tf.Tensor;
       const inference = layer.apply(x, { training: false }) as tf.Tensor;
       const [movingMean, movingVariance] = layer.getWeights().slice(2).map((w) => w.dataSync().slice());
-      const result = { y: y.dataSync().slice(), inference: inference.dataSync().slice(), movingMean, movingVariance, kernels: profile.kernelNames };
+      const result = { y: y.dataSync().slice(), inference: inference.dataSync().slice(), movingMean, movingVariance, kernels: [...profile.kernelNames] }; // copied: tf.profile reuses its result object
       tf.dispose([x, y, inference]);
       layer.dispose();
       return result;

@@ -15,7 +15,7 @@ async function transposed(backend: string, shape: number[], perm: number[]): Pro
   const profile = await tf.profile(() => {
     y = tf.keep(tf.transpose(x, perm));
   });
-  const result = { shape: y!.shape, data: y!.dataSync() as Float32Array, kernels: profile.kernelNames };
+  const result = { shape: y!.shape, data: y!.dataSync() as Float32Array, kernels: [...profile.kernelNames] }; // copied: tf.profile reuses its result object
   tf.dispose([x, y!]);
   return result;
 }
