@@ -11,6 +11,11 @@ export interface SimdKernels {
   swapLeading(src: number, dst: number, a: number, b: number, c: number): void;
   /** [a, b, c] -> [c, b, a], a and c multiples of 4. */
   reverse3(src: number, dst: number, a: number, b: number, c: number): void;
+  /** dw [kh, kw, ci, co] += the filter gradient of an NHWC conv (ci % 4 = 0, co % 8 = 0). */
+  convFilterGrad(
+    x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
+    kh: number, kw: number, stride: number, padTop: number, padLeft: number,
+  ): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (an Emscripten module inside) these kernels use. */
