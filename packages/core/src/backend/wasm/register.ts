@@ -6,6 +6,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { castConfig, identityConfig } from './shared-identity';
+import { installReluGradient, reluGradConfig, RELU_GRAD, uninstallReluGradient } from './relu-grad';
 import { tileConfig } from './tile';
 import { transposeConfig } from './transpose';
 
@@ -19,7 +20,7 @@ let replaced: Map<string, KernelConfig | undefined> | null = null;
 /** The kernels this module provides for the wasm backend. */
 export const ACCELERATED_WASM_KERNELS = [
   'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast', 'Transpose',
-  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD,
+  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD,
 ] as const;
 
 /**
@@ -27,7 +28,8 @@ export const ACCELERATED_WASM_KERNELS = [
  * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
  * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad; Identity
  * and same-dtype Cast that share data instead of copying it; a fused BatchNorm training kernel
- * pair, which tfjs-layers' BatchNormalization uses in training mode, see batch-norm-layer.ts).
+ * pair, which tfjs-layers' BatchNormalization uses in training mode, see batch-norm-layer.ts; a
+ * Transpose, a filter gradient and ReLU's gradient as SIMD loops, see simd-kernels.wat).
  * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
@@ -50,7 +52,7 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
   const stockTranspose = getKernel('Transpose', BACKEND);
   if (stockTranspose) configs.push(transposeConfig(BACKEND, stockTranspose.kernelFunc));
-  configs.push(...batchNormTrainingConfigs(BACKEND));
+  configs.push(...batchNormTrainingConfigs(BACKEND), reluGradConfig(BACKEND));
   registerBatchNormTrainingGradient();
   replaced = new Map();
   for (const config of configs) {
@@ -60,6 +62,7 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
     registerKernel(config);
   }
   installFusedBatchNormTraining();
+  installReluGradient();
   return true;
 }
 
@@ -67,6 +70,7 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
 export function unregisterAcceleratedWasmKernels(): void {
   if (!replaced) return;
   uninstallFusedBatchNormTraining();
+  uninstallReluGradient();
   for (const [name, stock] of replaced) {
     unregisterKernel(name, BACKEND);
     if (stock) registerKernel(stock);

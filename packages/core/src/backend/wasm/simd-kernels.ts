@@ -16,6 +16,8 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
     kh: number, kw: number, stride: number, padTop: number, padLeft: number,
   ): void;
+  /** dx = dy * step(x) over `count` floats (a multiple of 4). */
+  reluGrad(x: number, dy: number, dx: number, count: number): void;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (an Emscripten module inside) these kernels use. */

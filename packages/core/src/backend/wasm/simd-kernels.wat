@@ -323,4 +323,22 @@
         (br_if $overRows (i32.lt_u (local.get $r) (local.get $oh))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $overBatch (i32.lt_u (local.get $b) (local.get $n)))))
+  ;; ReLU's gradient, dx = dy * step(x) with tfjs's step: 1 for x > 0, NaN for NaN, else 0 (so a
+  ;; NaN or infinite dy still gives NaN where x <= 0, as dy * 0 does); count a multiple of 4.
+  (func (export "reluGrad") (param $x i32) (param $dy i32) (param $dx i32) (param $count i32)
+    (local $end i32) (local $v v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $dx)
+          (f32x4.mul (v128.load (local.get $dy))
+            (v128.or
+              (v128.and (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (v128.const f32x4 1 1 1 1))
+              (v128.and (f32x4.ne (local.get $v) (local.get $v)) (local.get $v)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $each))))
 )
