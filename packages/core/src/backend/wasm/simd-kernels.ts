@@ -16,6 +16,11 @@ export interface SimdKernels {
     x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
     kh: number, kw: number, stride: number, padTop: number, padLeft: number,
   ): void;
+  /** dx [n, h, w, ci] += the input gradient of an NHWC conv, wT [kh, kw, co, ci] (ci % 8 = 0). */
+  convInputGrad(
+    dy: number, wT: number, dx: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
+    kh: number, kw: number, stride: number, padTop: number, padLeft: number,
+  ): void;
   /** dx = dy * step(x) over `count` floats (a multiple of 4). */
   reluGrad(x: number, dy: number, dx: number, count: number): void;
 }
