@@ -1,8 +1,8 @@
 // Inference latency of built-in models before and after pruning, on wasm with prunebench's
 // kernels, BatchNorm folded into the convs (what evaluation runs): measured speed-up against
 // the FLOPs reduction, and the pruned widths that are not a multiple of 4 (wasm's SIMD width).
-// Original and pruned model are timed in alternating rounds in one process, so machine load
-// hits both alike; the median round counts.
+// Original and pruned model (and the original without BN folding) are timed in alternating
+// rounds in one process, so machine load hits all alike; the median round counts.
 // Usage: npx tsc -b benchmarks && node benchmarks/dist/pruned-latency.js [--batch 64] [--rounds 5] [--iterations 3] [--json]
 import 'reflect-metadata';
 import '@tensorflow/tfjs-backend-wasm';
@@ -81,9 +81,11 @@ async function main(): Promise<void> {
     const x = tf.randomUniform([batch, ...CIFAR.inputShape], 0, 1, 'float32', 5);
     const originalMs: number[] = [];
     const prunedMs: number[] = [];
+    const unfoldedMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       originalMs.push(await timeInference(foldedOriginal.model, x, iterations));
       prunedMs.push(await timeInference(foldedPruned.model, x, iterations));
+      unfoldedMs.push(await timeInference(original, x, iterations));
     }
     const flopsRatio = before.flops / after.flops;
     const speedup = median(originalMs) / median(prunedMs);
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
       batch,
       originalMs: median(originalMs),
       prunedMs: median(prunedMs),
+      /** The original without BatchNorm folding: what folding saves. */
+      originalUnfoldedMs: median(unfoldedMs),
       imagesPerSecondOriginal: (1000 * batch) / median(originalMs),
       imagesPerSecondPruned: (1000 * batch) / median(prunedMs),
       flopsBefore: before.flops,
@@ -119,7 +123,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${r.case}: ${r.originalMs.toFixed(1)} ms -> ${r.prunedMs.toFixed(1)} ms per batch ` +
       `(${r.imagesPerSecondOriginal.toFixed(0)} -> ${r.imagesPerSecondPruned.toFixed(0)} img/s); FLOPs ${(r.flopsBefore / 1e6).toFixed(1)}M -> ${(r.flopsAfter / 1e6).toFixed(1)}M ` +
       `(${r.flopsRatio.toFixed(2)}x fewer); measured speed-up ${r.speedup.toFixed(2)}x = ${r.speedupOverFlopsRatio.toFixed(2)} of the FLOPs ratio (target >= 0.8); ` +
-      `widths not a multiple of 4: ${r.unalignedWidths.length ? r.unalignedWidths.join(', ') : 'none'}\n`);
+      `widths not a multiple of 4: ${r.unalignedWidths.length ? r.unalignedWidths.join(', ') : 'none'}; ` +
+      `original without BN folding ${r.originalUnfoldedMs.toFixed(1)} ms (folding: ${(r.originalUnfoldedMs / r.originalMs).toFixed(2)}x)\n`);
   }
 }
 
