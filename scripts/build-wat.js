@@ -5,7 +5,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const DIR = path.join(__dirname, '..', 'packages', 'core', 'src', 'backend', 'wasm');
+// The wasm kernels' folder: today's place, or where the package split moves it.
+const CANDIDATES = [['packages', 'core', 'src', 'backend', 'wasm'], ['packages', 'backend-wasm', 'src']];
+const DIR = CANDIDATES.map((parts) => path.join(__dirname, '..', ...parts)).find((dir) => fs.existsSync(path.join(dir, 'simd-kernels.wat')));
 
 async function compile(watPath) {
   const wabt = await require('wabt')();
@@ -27,6 +29,7 @@ function source(bytes) {
 }
 
 async function main() {
+  if (!DIR) throw new Error(`simd-kernels.wat not found in ${CANDIDATES.map((c) => c.join('/')).join(' or ')}`);
   const bytes = await compile(path.join(DIR, 'simd-kernels.wat'));
   const target = path.join(DIR, 'simd-kernels-binary.ts');
   const text = source(bytes);

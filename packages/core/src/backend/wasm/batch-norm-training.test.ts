@@ -9,8 +9,16 @@ import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTraining } from
 import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from './register';
 import { simdKernels } from './simd-kernels';
 
+/** The repository's scripts/build-wat.js, found upward from here (so moving this folder needs no edit). */
+function buildWatScript(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'scripts', 'build-wat.js');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('scripts/build-wat.js not found above this folder');
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { compile, source } = require('../../../../../scripts/build-wat.js') as {
+const { compile, source } = require(buildWatScript()) as {
   compile(path: string): Promise<Buffer>;
   source(bytes: Buffer): string;
 };

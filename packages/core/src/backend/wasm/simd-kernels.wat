@@ -3,7 +3,7 @@
 ;; [rows, channels] float32 tensor with channels a multiple of 4; per-channel operands are
 ;; float32 arrays of `channels` values, per-channel accumulators float64 arrays (summed into,
 ;; so the caller zeroes them). Pointers are byte offsets into the memory.
-;; Regenerate simd-kernels-binary.ts after editing: node scripts/build-wat.js
+;; Regenerate simd-kernels-binary.ts after editing: npm run build:wat (node scripts/build-wat.js)
 (module
   (import "env" "memory" (memory 1))
 
