@@ -45,7 +45,7 @@ describe('training benchmark', () => {
     expect(report.forwardConvGflops.tensorflow).toBeNull();
     expect(report.ratios['reference-cnn'].speedups).toEqual({}); // nothing else ran
     expect(report.ratios['reference-cnn'].trainingOverForwardConv['wasm-accelerated']).toBeGreaterThan(0);
-    expect(formatTrainingBenchmark(report)).toMatch(/wasm\s+-\s+-\s+-\s+\d+\.\d\s+-\s+cannot run: the wasm backend has no Conv2DBackpropFilter/);
+    expect(formatTrainingBenchmark(report)).toMatch(/wasm\s+-\s+-\s+-\s+\d+\.\d+\s+-\s+cannot run: the wasm backend has no Conv2DBackpropFilter/);
     expect(acceleratedWasmKernelsRegistered()).toBe(false); // restored as found
     expect(tf.memory().numTensors).toBe(before);
   });
