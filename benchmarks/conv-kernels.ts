@@ -49,15 +49,22 @@ async function main(): Promise<void> {
     const forward = await gflops(flops, () => tf.conv2d(x, w, c.stride, c.pad), 5);
     const stockInput = await gflops(flops, input, 2, 1);
     registerAcceleratedWasmKernels({ force: true });
-    const fastInput = await gflops(flops, input, 10);
-    const fastFilter = await gflops(flops, filter, 10);
-    rows.push([c.label, forward.toFixed(1), stockInput.toFixed(1), fastInput.toFixed(1), 'none', fastFilter.toFixed(1)]);
+    // The forward-conv formulations, then the direct SIMD loops (the default where shapes allow).
+    process.env.PRUNEBENCH_SIMD_INPUT_GRADIENT = '0';
+    process.env.PRUNEBENCH_SIMD_FILTER_GRADIENT = '0';
+    const convInput = await gflops(flops, input, 10);
+    const convFilter = await gflops(flops, filter, 10);
+    delete process.env.PRUNEBENCH_SIMD_INPUT_GRADIENT;
+    delete process.env.PRUNEBENCH_SIMD_FILTER_GRADIENT;
+    const simdInput = await gflops(flops, input, 10);
+    const simdFilter = await gflops(flops, filter, 10);
+    rows.push([c.label, forward.toFixed(1), stockInput.toFixed(1), convInput.toFixed(1), simdInput.toFixed(1), 'none', convFilter.toFixed(1), simdFilter.toFixed(1)]);
     tf.dispose([x, w, y, dy]);
   }
-  const header = ['conv (batch 32)', 'forward', 'dx stock', 'dx accelerated', 'dW stock', 'dW accelerated'];
+  const header = ['conv (batch 32)', 'forward', 'dx stock', 'dx via conv', 'dx SIMD', 'dW stock', 'dW via conv', 'dW SIMD'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  process.stdout.write(`GFLOP/s on wasm (each kernel counted at the forward conv's 2 x MACs)\n${line(header)}\n${line(widths.map((n) => '-'.repeat(n)))}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(`GFLOP/s on wasm (each kernel counted at the forward conv's 2 x MACs); load average ${require('node:os').loadavg().map((l: number) => l.toFixed(1)).join(' ')}\n${line(header)}\n${line(widths.map((n) => '-'.repeat(n)))}\n${rows.map(line).join('\n')}\n`);
 }
 
 main().catch((error) => {

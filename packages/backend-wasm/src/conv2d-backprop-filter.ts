@@ -7,6 +7,10 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelCalls, cropForPadding } from './kernel-calls';
+import { heapOffset, simdKernels, type WasmBackendInternals } from './simd-kernels';
+
+/** Set to `0` to use the forward-conv formulation below for every shape (to compare them). */
+export const SIMD_FILTER_GRADIENT_ENV = 'PRUNEBENCH_SIMD_FILTER_GRADIENT';
 
 /**
  * The filter gradient of a conv as one forward conv: with the input's channels as the batch
@@ -25,6 +29,23 @@ export function makeConv2DBackpropFilter(backendName: string): KernelFunc {
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast',
     );
+    const [, , ci, co] = filterShape;
+    const simd =
+      x.dtype === 'float32' && ci % 4 === 0 && co % 8 === 0 && info.strideHeight === info.strideWidth && process.env[SIMD_FILTER_GRADIENT_ENV] !== '0'
+        ? simdKernels(backend)
+        : null;
+    if (simd) {
+      // A direct SIMD loop (simd-kernels.wat): no transposes, and dw stays in registers per tap.
+      const wasm = backend as unknown as WasmBackendInternals;
+      const dw = wasm.makeOutput([...filterShape], 'float32');
+      wasm.typedArrayFromHeap(dw).fill(0);
+      simd.convFilterGrad(
+        heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw),
+        info.batchSize, info.inHeight, info.inWidth, ci, info.outHeight, info.outWidth, co,
+        info.filterHeight, info.filterWidth, info.strideHeight, info.padInfo.top, info.padInfo.left,
+      );
+      return dw;
+    }
     const calls = new KernelCalls(backend as KernelBackend, backendName);
     try {
       const xT = calls.run('Transpose', { x }, { perm: [3, 1, 2, 0] });

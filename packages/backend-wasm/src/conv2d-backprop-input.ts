@@ -7,7 +7,11 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelCalls, cropForPadding } from './kernel-calls';
+import { heapOffset, simdKernels, type WasmBackendInternals } from './simd-kernels';
 import { stridedInputGradient } from './strided-input-gradient';
+
+/** Set to `0` to use the forward-conv formulation below for every shape (to compare them). */
+export const SIMD_INPUT_GRADIENT_ENV = 'PRUNEBENCH_SIMD_INPUT_GRADIENT';
 
 /**
  * Spreads `dy` [N, OH, OW, C] onto a grid `stride` times finer: dy[n, i, j] lands at
@@ -44,7 +48,26 @@ export function makeConv2DBackpropInput(backendName: string, stock: KernelFunc |
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast',
     );
     const calls = new KernelCalls(backend as KernelBackend, backendName);
+    const ci = info.inChannels;
+    const simd =
+      dy.dtype === 'float32' && filter.dtype === 'float32' && ci % 8 === 0 && info.strideHeight === info.strideWidth &&
+      process.env[SIMD_INPUT_GRADIENT_ENV] !== '0'
+        ? simdKernels(backend)
+        : null;
     try {
+      if (simd) {
+        // A direct SIMD loop (simd-kernels.wat) on the filter with in/out channels swapped.
+        const wT = calls.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+        const wasm = backend as unknown as WasmBackendInternals;
+        const dx = wasm.makeOutput([...inputShape], 'float32');
+        wasm.typedArrayFromHeap(dx).fill(0);
+        simd.convInputGrad(
+          heapOffset(backend, dy), heapOffset(backend, wT), heapOffset(backend, dx),
+          info.batchSize, info.inHeight, info.inWidth, ci, info.outHeight, info.outWidth, info.outChannels,
+          info.filterHeight, info.filterWidth, info.strideHeight, info.padInfo.top, info.padInfo.left,
+        );
+        return dx;
+      }
       // Strided float32 convs: one stride-1 conv per phase, no work on the dilation's zeros.
       if ((info.strideHeight > 1 || info.strideWidth > 1) && dy.dtype === 'float32' && filter.dtype === 'float32') {
         return stridedInputGradient(calls, backend as KernelBackend, dy, filter, info);

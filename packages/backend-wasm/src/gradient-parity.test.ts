@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-layers registers every gradient function (tfjs-core's node bundle does not).
 import '@tensorflow/tfjs-layers';
 import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from './register';
+import * as simd from './simd-kernels';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -76,6 +77,21 @@ cases.push(
   { batch: 2, size: [8, 8], inChannels: 2, outChannels: 3, kernel: 3, stride: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
   { batch: 2, size: [10, 10], inChannels: 2, outChannels: 3, kernel: 4, stride: 2, pad: 'same' }, // even kernel
 );
+/** Shapes of the direct SIMD filter gradient (ci a multiple of 4, co of 8): strides, paddings, crops. */
+const simdFilterCases: Case[] = [
+  { batch: 2, size: [8, 8], inChannels: 8, outChannels: 8, kernel: 3, stride: 1, pad: 'same' },
+  { batch: 2, size: [7, 9], inChannels: 8, outChannels: 16, kernel: 3, stride: 1, pad: 'valid' },
+  { batch: 2, size: [8, 8], inChannels: 8, outChannels: 8, kernel: 3, stride: 2, pad: 'same' },
+  { batch: 2, size: [9, 8], inChannels: 8, outChannels: 8, kernel: 3, stride: 2, pad: 1 },
+  { batch: 2, size: [7, 7], inChannels: 8, outChannels: 8, kernel: 3, stride: 2, pad: 'valid' },
+  { batch: 2, size: [8, 8], inChannels: 8, outChannels: 8, kernel: 3, stride: 1, pad: [[0, 0], [2, 0], [1, 2], [0, 0]] },
+  { batch: 2, size: [10, 10], inChannels: 8, outChannels: 8, kernel: 4, stride: 2, pad: 'same' },
+  { batch: 2, size: [16, 16], inChannels: 8, outChannels: 8, kernel: 7, stride: 2, pad: 'same' },
+  { batch: 3, size: [6, 6], inChannels: 12, outChannels: 24, kernel: 1, stride: 1, pad: 'valid' },
+  { batch: 2, size: [11, 9], inChannels: 16, outChannels: 5, kernel: 3, stride: 1, pad: 'same' }, // dx loop, odd co, leftover columns
+  { batch: 2, size: [9, 11], inChannels: 8, outChannels: 3, kernel: 3, stride: 2, pad: 'valid' },
+];
+cases.push(...simdFilterCases);
 
 describe('accelerated wasm conv2d gradients match the cpu backend', () => {
   beforeAll(async () => {
@@ -96,6 +112,29 @@ describe('accelerated wasm conv2d gradients match the cpu backend', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(relativeError(actual.dx, expected.dx)).toBeLessThan(1e-4);
     expect(relativeError(actual.dw, expected.dw)).toBeLessThan(1e-4);
+  });
+
+  it('the filter gradient takes its SIMD loop for ci % 4 = 0 and co % 8 = 0 only, the input gradient for ci % 8 = 0', async () => {
+    await tf.setBackend('wasm');
+    const real = simd.simdKernels(tf.backend())!;
+    let calls = 0;
+    let inputCalls = 0;
+    const counting = {
+      ...real,
+      convFilterGrad: (...args: Parameters<typeof real.convFilterGrad>) => ((calls += 1), real.convFilterGrad(...args)),
+      convInputGrad: (...args: Parameters<typeof real.convInputGrad>) => ((inputCalls += 1), real.convInputGrad(...args)),
+    };
+    const spy = jest.spyOn(simd, 'simdKernels').mockReturnValue(counting);
+    try {
+      convGradients(simdFilterCases[0]);
+      expect([calls, inputCalls]).toEqual([1, 1]);
+      convGradients({ batch: 2, size: [8, 8], inChannels: 3, outChannels: 8, kernel: 3, stride: 1, pad: 'same' });
+      expect([calls, inputCalls]).toEqual([1, 1]);
+      convGradients({ batch: 2, size: [8, 8], inChannels: 4, outChannels: 8, kernel: 3, stride: 1, pad: 'same' });
+      expect([calls, inputCalls]).toEqual([2, 1]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('only the wasm backend gets the kernels, and registering twice is harmless', () => {

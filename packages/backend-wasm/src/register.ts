@@ -1,11 +1,15 @@
 import { getKernel, ready, registerKernel, setBackend, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { installFusedBatchNormTraining, uninstallFusedBatchNormTraining } from './batch-norm-layer';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTrainingConfigs, registerBatchNormTrainingGradient } from './batch-norm-training';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { FUSED_BIAS_KERNELS, fusedBiasShapeConfig } from './fused-bias-shape';
 import { castConfig, identityConfig } from './shared-identity';
+import { installReluGradient, reluGradConfig, RELU_GRAD, uninstallReluGradient } from './relu-grad';
 import { tileConfig } from './tile';
+import { transposeConfig } from './transpose';
 
 const BACKEND = 'wasm';
 /** Set to `1` to keep the stock wasm kernels (e.g. to benchmark them). */
@@ -32,13 +36,18 @@ export function registerWasmCorrections(): void {
 let replaced: Map<string, KernelConfig | undefined> | null = null;
 
 /** The kernels this module provides for the wasm backend. */
-export const ACCELERATED_WASM_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast'] as const;
+export const ACCELERATED_WASM_KERNELS = [
+  'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast', 'Transpose',
+  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD,
+] as const;
 
 /**
  * Registers the accelerated training kernels for the `wasm` backend only (input and filter
  * gradients of conv2d expressed through wasm's fast forward Conv2D; a memory-speed Tile and
  * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad; Identity
- * and same-dtype Cast that share data instead of copying it).
+ * and same-dtype Cast that share data instead of copying it; a fused BatchNorm training kernel
+ * pair, which tfjs-layers' BatchNormalization uses in training mode, see batch-norm-layer.ts; a
+ * Transpose, a filter gradient and ReLU's gradient as SIMD loops, see simd-kernels.wat).
  * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
@@ -59,6 +68,10 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockIdentity) configs.push(identityConfig(BACKEND, stockIdentity.kernelFunc));
   const stockCast = getKernel('Cast', BACKEND);
   if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
+  const stockTranspose = getKernel('Transpose', BACKEND);
+  if (stockTranspose) configs.push(transposeConfig(BACKEND, stockTranspose.kernelFunc));
+  configs.push(...batchNormTrainingConfigs(BACKEND), reluGradConfig(BACKEND));
+  registerBatchNormTrainingGradient();
   replaced = new Map();
   for (const config of configs) {
     const stock = getKernel(config.kernelName, BACKEND);
@@ -66,12 +79,16 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
     if (stock) unregisterKernel(config.kernelName, BACKEND);
     registerKernel(config);
   }
+  installFusedBatchNormTraining();
+  installReluGradient();
   return true;
 }
 
 /** Restores the stock wasm kernels (no Conv2DBackpropFilter, the slow Conv2DBackpropInput). */
 export function unregisterAcceleratedWasmKernels(): void {
   if (!replaced) return;
+  uninstallFusedBatchNormTraining();
+  uninstallReluGradient();
   for (const [name, stock] of replaced) {
     unregisterKernel(name, BACKEND);
     if (stock) registerKernel(stock);

@@ -33,6 +33,7 @@ export {
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
 export { evaluate, type Evaluation, type EvaluateOptions } from './training/evaluate';
+export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';

@@ -23,7 +23,7 @@ export function formatTrainingBenchmark(report: TrainingBenchmarkReport): string
       fixed(f.imagesPerSecond, 1),
       fixed(f.stepMs, 0),
       fixed(f.gflops, 2),
-      fixed(report.forwardConvGflops[backend], 1),
+      fixed(f.forwardConvGflops ?? report.forwardConvGflops[backend], 1),
       report.ratios[model]?.trainingOverForwardConv[backend] !== undefined ? `${(report.ratios[model].trainingOverForwardConv[backend] * 100).toFixed(0)}%` : '-',
       f.status === 'ok' ? '' : `${f.status}: ${f.reason ?? ''}`,
     ]);
@@ -34,6 +34,6 @@ export function formatTrainingBenchmark(report: TrainingBenchmarkReport): string
     if (speedups.length) lines.push(`speed-ups: ${speedups.map(([k, v]) => `${k} = ${v.toFixed(1)}x`).join(', ')}`);
     lines.push('');
   }
-  lines.push(`Forward conv reference: ${s.forwardConv}.`);
+  lines.push(`Forward conv reference: ${s.forwardConv}, measured before and after each model's steps (the mean).`);
   return `${lines.join('\n')}\n`;
 }

@@ -65,4 +65,12 @@ describe('training benchmark', () => {
     expect(ratios.m.speedups).toEqual({ 'wasm-accelerated/cpu': 30 });
     expect(ratios.m.trainingOverForwardConv).toEqual({ cpu: 0.4, 'wasm-accelerated': 0.5 });
   });
+
+  it('divides by the forward conv measured around the model\'s own steps when there is one', () => {
+    const ratios = computeRatios({
+      models: { m: { 'wasm-accelerated': { status: 'ok' as const, imagesPerSecond: 60, gflops: 6, forwardConvGflops: 8 } } },
+      forwardConvGflops: { 'wasm-accelerated': 12 },
+    });
+    expect(ratios.m.trainingOverForwardConv).toEqual({ 'wasm-accelerated': 0.75 });
+  });
 });

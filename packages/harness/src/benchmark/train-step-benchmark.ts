@@ -63,6 +63,12 @@ export interface BackendFigures {
   stepMs?: number;
   steps?: number;
   batchSize?: number;
+  /**
+   * The backend's forward-conv GFLOP/s measured right before and right after this model's steps
+   * (their mean): what `trainingOverForwardConv` divides by, so load that changes during the
+   * run hits both sides of the ratio alike.
+   */
+  forwardConvGflops?: number;
   reason?: string;
 }
 
@@ -197,7 +203,7 @@ export function computeRatios(report: Pick<TrainingBenchmarkReport, 'models' | '
     }
     const trainingOverForwardConv: Record<string, number> = {};
     for (const [backend, figures] of Object.entries(row)) {
-      const conv = report.forwardConvGflops[backend];
+      const conv = figures.forwardConvGflops ?? report.forwardConvGflops[backend];
       if (figures.gflops && conv) trainingOverForwardConv[backend] = figures.gflops / conv;
     }
     ratios[model] = { speedups, trainingOverForwardConv };
@@ -258,11 +264,16 @@ export async function runTrainingBenchmark(options: TrainingBenchmarkOptions = {
         log(`${backend}: forward conv failed (${firstLine(error)})`);
       }
       log(`${backend}: forward conv ${report.forwardConvGflops[backend]?.toFixed(1)} GFLOP/s`);
-      for (const m of models) {
+      let lastForwardConv: number | null = null;
+      for (const [index, m] of models.entries()) {
         const figures = cpu
           ? await measureTraining(m, backend, cpuBatchSize, cpuWarmupSteps, cpuMeasuredSteps, measure)
           : await measureTraining(m, backend, batchSize, warmupSteps, measuredSteps, measure);
         figures.batchSize = cpu ? cpuBatchSize : batchSize;
+        // Bracket the model's steps with forward-conv measurements (the first is the backend's).
+        const before: number | null = index === 0 ? report.forwardConvGflops[backend] : lastForwardConv;
+        lastForwardConv = figures.status === 'ok' && before ? await measureForwardConv(backend, measure, cpu ? 1 : 5).catch(() => null) : null;
+        if (before && lastForwardConv) figures.forwardConvGflops = (before + lastForwardConv) / 2;
         report.models[m][backend] = figures;
         log(figures.status === 'ok'
           ? `${m} on ${backend}: ${figures.imagesPerSecond!.toFixed(1)} images/s, ${figures.gflops!.toFixed(2)} GFLOP/s`

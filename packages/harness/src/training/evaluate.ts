@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Batch, Dataset, SplitName, Ledger } from '@prunebench/core';
+import { foldBatchNorm, type FoldedModel } from './fold-batch-norm';
 import { countTopK, crossEntropyPerExample, outputsProbabilities } from './loss';
 
 export interface Evaluation {
@@ -21,11 +22,29 @@ export interface EvaluateOptions {
   /** Ledger phase name. Default `evaluate`. */
   phase?: string;
   signal?: AbortSignal;
+  /**
+   * Run a copy with every BatchNorm folded into its preceding conv/dense (see foldBatchNorm):
+   * the same outputs to float32 rounding, one kernel fewer per BN layer. Default true.
+   */
+  foldBatchNorm?: boolean;
+}
+
+/** The folded copy, or the model itself when folding is off or its config does not round-trip. */
+function inferenceModel(model: LayersModel, fold: boolean): FoldedModel {
+  if (fold) {
+    try {
+      return foldBatchNorm(model);
+    } catch {
+      // Folding is only a speed-up: a model whose config cannot be rebuilt is evaluated as it is.
+    }
+  }
+  return { model, folded: [], dispose: () => undefined };
 }
 
 /**
  * Loss, top-1 and (more than 5 classes) top-5 accuracy of `model` on a split, in inference
- * mode (BatchNorm uses its moving statistics), over every example (no batch dropped).
+ * mode (BatchNorm uses its moving statistics, folded into the preceding conv by default), over
+ * every example (no batch dropped).
  * `source` is a dataset (its `split` is read in order, unaugmented) or batches to consume.
  */
 export async function evaluate(
@@ -41,6 +60,14 @@ export async function evaluate(
       ? source.batches(split, { batchSize, seed: 0, epoch: 0, shuffle: false, augment: false, dropRemainder: false })
       : source;
   const run = async (): Promise<Evaluation> => {
+    const inference = inferenceModel(model, options.foldBatchNorm ?? true);
+    try {
+      return await evaluateModel(inference.model);
+    } finally {
+      inference.dispose();
+    }
+  };
+  const evaluateModel = async (model: LayersModel): Promise<Evaluation> => {
     let samples = 0;
     let lossSum = 0;
     let top1 = 0;

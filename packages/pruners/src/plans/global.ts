@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, UsageError, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
-import { candidateGroups, layersOptionSchema } from './plan-targets';
+import { candidateGroups, layersOptionSchema, roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 export interface GlobalPlanOptions {
   /** Fraction of all covered channels removed. */
@@ -16,6 +16,8 @@ export interface GlobalPlanOptions {
    * (Molchanov et al.'s layer normalisation).
    */
   normalize: 'none' | 'max' | 'l2';
+  /** Kept counts rounded up to a multiple of this after the ranking (default 1: unrounded). */
+  roundTo?: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export class GlobalPlan implements Plan {
       minRatio: { type: 'number', minimum: 0, maximum: 1, default: 0.1, description: 'smallest fraction a layer keeps' },
       layers: layersOptionSchema,
       normalize: { enum: ['none', 'max', 'l2'], default: 'none', description: 'per-layer score normalisation before ranking' },
+      roundTo: roundToOptionSchema,
     },
     required: ['ratio'],
     additionalProperties: false,
@@ -72,7 +75,7 @@ export class GlobalPlan implements Plan {
       keep.set(group, left - 1);
       toRemove--;
     }
-    return keep;
+    return roundKeptCounts(graph, keep, this.options.roundTo);
   }
 }
 

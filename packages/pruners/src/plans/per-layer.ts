@@ -1,13 +1,15 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, UsageError, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
 import { keepCount } from '../util/select';
-import { groupOfLayer, requirePrunable } from './plan-targets';
+import { groupOfLayer, requirePrunable, roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 export interface PerLayerPlanOptions {
   /** Layer (conv index, stem = 1, or layer name) → fraction of its channels removed. */
   ratios?: Record<string, number>;
   /** Layer → channels kept (an explicit width). */
   keep?: Record<string, number>;
+  /** Kept counts rounded up to a multiple of this (default 1: unrounded). */
+  roundTo?: number;
 }
 
 /** An explicit ratio or width per layer; layers not named keep all their channels. */
@@ -28,6 +30,7 @@ export class PerLayerPlan implements Plan {
         additionalProperties: { type: 'integer', minimum: 1 },
         description: 'layer → number of channels kept',
       },
+      roundTo: roundToOptionSchema,
     },
     anyOf: [{ required: ['ratios'] }, { required: ['keep'] }],
     additionalProperties: false,
@@ -57,6 +60,6 @@ export class PerLayerPlan implements Plan {
     };
     for (const [ref, ratio] of Object.entries(this.options.ratios ?? {})) assign(ref, (c) => keepCount(c, ratio));
     for (const [ref, keep] of Object.entries(this.options.keep ?? {})) assign(ref, () => keep);
-    return counts;
+    return roundKeptCounts(graph, counts, this.options.roundTo);
   }
 }

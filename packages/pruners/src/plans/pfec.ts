@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, UsageError, type ChannelGraph, type JsonSchema, type Plan, type PlanClass, type PlanInput } from '@prunebench/core';
 import { keepCount } from '../util/select';
+import { roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 /**
  * The plans of PFEC (Li et al. 2016) as the reference study uses them, from
@@ -101,8 +102,14 @@ function describeModel(graph: ChannelGraph): string {
 /** Shared by pfec-a … pfec-d. */
 abstract class PfecPlan implements Plan {
   protected abstract readonly letter: Letter;
+  abstract readonly options: PfecPlanOptions;
 
-  allocate({ graph }: PlanInput): Map<number, number> {
+  allocate(input: PlanInput): Map<number, number> {
+    return roundKeptCounts(input.graph, this.paperCounts(input), this.options?.roundTo);
+  }
+
+  /** The paper's widths. */
+  private paperCounts({ graph }: PlanInput): Map<number, number> {
     const id = `pfec-${this.letter}`;
     const vgg = VGG16_PLANS[this.letter];
     if (vgg && isCifarVgg16(graph)) {
@@ -142,7 +149,12 @@ abstract class PfecPlan implements Plan {
   }
 }
 
-const noOptions: JsonSchema = { type: 'object', properties: {}, additionalProperties: false };
+export interface PfecPlanOptions {
+  /** Kept counts rounded up to a multiple of this (default 1: the paper's widths exactly). */
+  roundTo?: number;
+}
+
+const pfecOptions: JsonSchema = { type: 'object', properties: { roundTo: roundToOptionSchema }, additionalProperties: false };
 
 /** The component class of one PFEC plan: only the letter differs between them. */
 function pfecPlan(letter: Letter, fits: string): PlanClass {
@@ -150,9 +162,9 @@ function pfecPlan(letter: Letter, fits: string): PlanClass {
   class PfecLetterPlan extends PfecPlan {
     static readonly id = `pfec-${letter}`;
     static readonly description = `PFEC plan ${letter.toUpperCase()}: ${fits} (Li et al. 2016)`;
-    static readonly optionsSchema = noOptions;
+    static readonly optionsSchema = pfecOptions;
     protected readonly letter = letter;
-    constructor(@inject(OPTIONS) readonly options: Record<string, never>) {
+    constructor(@inject(OPTIONS) readonly options: PfecPlanOptions) {
       super();
     }
   }

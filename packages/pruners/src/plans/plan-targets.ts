@@ -49,3 +49,25 @@ export const layersOptionSchema = {
   default: 'conv',
   description: 'groups the plan covers: those produced by convs (default), or dense layers too',
 };
+
+/** JSON schema of the `roundTo` option shared by every plan. */
+export const roundToOptionSchema = {
+  type: 'integer',
+  minimum: 1,
+  default: 1,
+  description:
+    "round every kept channel count up to a multiple of this (at most the layer's width), e.g. 4 for wasm's SIMD kernels; as Torch-Pruning's round_to",
+};
+
+/**
+ * Rounds each kept count up to a multiple of `roundTo` (Torch-Pruning's `round_to` also rounds
+ * the kept channels up, pruning fewer), never above the group's width: widths that are a
+ * multiple of 4 or 8 run at full speed in SIMD conv kernels. `roundTo` 1 changes nothing.
+ */
+export function roundKeptCounts(graph: ChannelGraph, counts: Map<number, number>, roundTo = 1): Map<number, number> {
+  if (!Number.isInteger(roundTo) || roundTo < 1) throw new UsageError(`plan option roundTo must be a positive integer, got ${roundTo}`);
+  if (roundTo === 1) return counts;
+  const rounded = new Map<number, number>();
+  for (const [group, keep] of counts) rounded.set(group, Math.min(graph.groups[group].channels, Math.ceil(keep / roundTo) * roundTo));
+  return rounded;
+}

@@ -3,7 +3,10 @@ import { useWasmBackend } from '@prunebench/core/testing';
 import { buildChannelGraph, createComponent, setupPlugins, UnknownComponentError, UsageError, type Pruner } from '@prunebench/core';
 import plugin from '../index';
 import { branchyNet, recordingLedger, tinyConvNet } from '../testing/fixtures';
+import { buildCifarVgg, VGG_WIDTHS } from '@prunebench/models';
+import type { Plan } from '@prunebench/core';
 import { GlobalPlan } from './global';
+import { PfecBPlan } from './pfec';
 import { PerLayerPlan } from './per-layer';
 import { UniformPlan } from './uniform';
 
@@ -51,6 +54,40 @@ describe('plans', () => {
     expect(floored.allocate({ graph, scores })).toEqual(new Map([[g1, 2], [g2, 3]]));
     expect(() => plan.allocate({ graph })).toThrow(/scores/);
     model.dispose();
+  });
+});
+
+describe('roundTo (kept counts rounded up to a multiple, as Torch-Pruning\'s round_to)', () => {
+  it('uniform, per-layer and global round each kept count up, never above the layer\'s width', () => {
+    const model = tinyConvNet(); // conv1: 4 channels, conv2: 6
+    const graph = buildChannelGraph(model);
+    const [g1, g2] = [graph.convs[0].outputGroup, graph.convs[1].outputGroup];
+    // ratio 0.5: 2 and 3 kept; rounded to 4: 4 (conv1's whole width) and 4.
+    expect(new UniformPlan({ ratio: 0.5, layers: 'conv', minChannels: 1, roundTo: 4 }).allocate({ graph })).toEqual(new Map([[g1, 4], [g2, 4]]));
+    expect(new UniformPlan({ ratio: 0.5, layers: 'conv', minChannels: 1 }).allocate({ graph })).toEqual(new Map([[g1, 2], [g2, 3]]));
+    // keep 5 of 6 rounded to 4 would be 8: capped at 6.
+    expect(new PerLayerPlan({ keep: { conv2: 5, conv1: 1 }, roundTo: 4 }).allocate({ graph })).toEqual(new Map([[g2, 6], [g1, 4]]));
+    expect(new PerLayerPlan({ keep: { conv2: 3 }, roundTo: 2 }).allocate({ graph })).toEqual(new Map([[g2, 4]]));
+    const scores = new Map([
+      [g1, Float32Array.from([0.1, 0.2, 5, 6])],
+      [g2, Float32Array.from([1, 2, 3, 4, 0.05, 7])],
+    ]);
+    const global = new GlobalPlan({ ratio: 0.5, minChannels: 1, minRatio: 0, layers: 'conv', normalize: 'none', roundTo: 2 });
+    expect(global.allocate({ graph, scores })).toEqual(new Map([[g1, 2], [g2, 4]]));
+    expect(() => new UniformPlan({ ratio: 0.5, layers: 'conv', minChannels: 1, roundTo: 0 }).allocate({ graph })).toThrow(UsageError);
+    model.dispose();
+  });
+
+  it('pfec-b on VGG-16 with roundTo 8: the paper\'s 196-wide layers become 200, the rest stay', () => {
+    const vgg = buildCifarVgg('vgg16', { inputShape: [32, 32, 3], numClasses: 10, seed: 1 }, VGG_WIDTHS.vgg16);
+    const graph = buildChannelGraph(vgg);
+    const widths = (plan: Plan) => {
+      const counts = plan.allocate({ graph });
+      return graph.convs.map((c) => counts.get(c.outputGroup) ?? graph.groups[c.outputGroup].channels);
+    };
+    expect(widths(new PfecBPlan({}))).toEqual([32, 64, 128, 128, 196, 196, 196, 196, 196, 256, 256, 256, 256]);
+    expect(widths(new PfecBPlan({ roundTo: 8 }))).toEqual([32, 64, 128, 128, 200, 200, 200, 200, 200, 256, 256, 256, 256]);
+    vgg.dispose();
   });
 });
 

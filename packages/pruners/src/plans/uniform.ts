@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
 import { keepCount } from '../util/select';
-import { candidateGroups, layersOptionSchema } from './plan-targets';
+import { candidateGroups, layersOptionSchema, roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 export interface UniformPlanOptions {
   /** Fraction of each group's channels removed: keep = floor(C × (1 − ratio)). */
@@ -9,6 +9,8 @@ export interface UniformPlanOptions {
   layers: 'conv' | 'all';
   /** Fewest channels a group keeps. */
   minChannels: number;
+  /** Kept counts rounded up to a multiple of this (default 1: unrounded). */
+  roundTo?: number;
 }
 
 /** One ratio for every prunable group (conv-produced by default). */
@@ -22,6 +24,7 @@ export class UniformPlan implements Plan {
       ratio: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'fraction of channels removed per layer' },
       layers: layersOptionSchema,
       minChannels: { type: 'integer', minimum: 1, default: 1, description: 'fewest channels a layer keeps' },
+      roundTo: roundToOptionSchema,
     },
     required: ['ratio'],
     additionalProperties: false,
@@ -30,7 +33,8 @@ export class UniformPlan implements Plan {
   constructor(@inject(OPTIONS) private readonly options: UniformPlanOptions) {}
 
   allocate({ graph }: PlanInput): Map<number, number> {
-    const { ratio, layers = 'conv', minChannels = 1 } = this.options;
-    return new Map(candidateGroups(graph, layers).map((g) => [g.id, keepCount(g.channels, ratio, Math.min(minChannels, g.channels))]));
+    const { ratio, layers = 'conv', minChannels = 1, roundTo = 1 } = this.options;
+    const counts = new Map(candidateGroups(graph, layers).map((g) => [g.id, keepCount(g.channels, ratio, Math.min(minChannels, g.channels))]));
+    return roundKeptCounts(graph, counts, roundTo);
   }
 }
