@@ -67,6 +67,10 @@ function copyOfReference(): { out: string; configFile: string } {
   fs.cpSync(reference.out, out, { recursive: true });
   const configFile = path.join(dir, 'prunebench.config.json');
   fs.writeFileSync(configFile, JSON.stringify(tinyStudyConfig(out)));
+  // The copy belongs to its own config file now (a folder is pinned to one config's study).
+  const studyFile = path.join(out, 'study.json');
+  const pinned = JSON.parse(fs.readFileSync(studyFile, 'utf8'));
+  fs.writeFileSync(studyFile, JSON.stringify({ ...pinned, configFile, study: { ...pinned.study, configFile, out } }));
   return { out, configFile };
 }
 
@@ -241,6 +245,7 @@ afterAll(() => {
     fs.rmSync(out, { recursive: true, force: true });
     expect(spawnSync('mount', ['-o', 'remount,size=2m', mountPoint]).status).toBe(0);
     fs.cpSync(path.join(reference.out, 'runs'), path.join(out, 'runs'), { recursive: true });
+    fs.copyFileSync(path.join(reference.out, 'study.json'), path.join(out, 'study.json'));
     // Fill the disk, then free 8 KiB: room for the small files, not for report.html (≈ 45 KB).
     const filler = path.join(mountPoint, 'filler');
     fs.writeFileSync(filler, '');
