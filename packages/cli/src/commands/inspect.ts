@@ -1,4 +1,4 @@
-import { UsageError, buildChannelGraph, countCost, createComponent, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
+import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
 import { selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
@@ -188,7 +188,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
         if (pruner.requirements.needsData) {
           throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
         }
-        const result: PruneResult = await pruner.prune(original, { seed: parseSeed(options.seed), ledger: new RunLedger() });
+        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed: parseSeed(options.seed), ledger: new RunLedger() }));
         return { model: result.model, groups: result.groups ?? [], plan, criterion };
       }
     });

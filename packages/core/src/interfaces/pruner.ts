@@ -3,6 +3,7 @@ import type { ComponentClass } from './component';
 import type { Dataset } from './dataset';
 import type { Ledger } from './ledger';
 import type { ChannelGraph, ChannelSelection } from '../graph/types';
+import type { PruneHelpers } from './prune-helpers';
 
 /** What a pruner needs, so the harness can check compatibility and charge the ledger. */
 export interface PrunerRequirements {
@@ -16,11 +17,14 @@ export interface PrunerRequirements {
   trainsItself: boolean;
 }
 
+/** What a pruner is given: make one with `createPruneContext` (the harness does). */
 export interface PruneContext {
-  /** Data for criteria that need it (the train split). */
+  /** Data for criteria that need it (the train split); read it through `helpers`. */
   dataset?: Dataset;
   seed: number;
   ledger: Ledger;
+  /** Calibration batches, activation taps and gradients over `dataset`, charged to `ledger`. */
+  helpers: PruneHelpers;
   /**
    * The plan of a structured pruner. Normally a pruner builds it from its own `plan` option
    * (`{ "use": "l1", "plan": "pfec-a" }`); a plan given here takes precedence.

@@ -1,13 +1,28 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ComponentKind } from '../interfaces/component';
-import { OPTIONS } from '../tokens';
-import { validateOptions } from '../config/validate';
+import { COMPONENTS, OPTIONS } from '../tokens';
+import { splitComponentRef, validateOptions } from '../config/validate';
+import { resolvePrunerEntry } from './compose';
 import type { Registry } from './registry';
+
+/** A component as a config entry names it: `"pfec-a"` or `{ "use": "uniform", "ratio": 0.5 }`. */
+export type ComponentEntryRef = string | { use: string; [key: string]: unknown };
+
+/**
+ * Makes nested components — a pruner's plan and criterion, a warm-up's inner schedule — in the
+ * container of the component asking, so they get the same run tokens. Inject it as
+ * `@inject(COMPONENTS) components: ComponentFactory`: the one way to create a nested component.
+ */
+export interface ComponentFactory {
+  create<T>(kind: ComponentKind, entry: ComponentEntryRef): T;
+}
 
 /**
  * Makes one instance of a registered component with the given options: validated against its
- * schema (defaults filled), then constructed in a child container where OPTIONS holds them, so
- * its other constructor parameters (RNG, LEDGER, ...) come from the surrounding container.
+ * schema (defaults filled), then constructed in a child container where OPTIONS holds them and
+ * COMPONENTS makes its nested components, so its other constructor parameters (RNG, LEDGER, ...)
+ * come from the surrounding container. A `pruner` id may name a criterion (or weight score):
+ * then the pruner composing that kind is made around it.
  */
 export function createComponent<T>(
   container: DependencyContainer,
@@ -16,9 +31,17 @@ export function createComponent<T>(
   id: string,
   options: Record<string, unknown> = {},
 ): T {
-  const { componentClass } = registry.get(kind, id);
-  const validated = validateOptions(componentClass.optionsSchema, options, '', `${kind} "${id}"`);
+  const target = kind === 'pruner' ? resolvePrunerEntry(registry, id, options).pruner : { id, options };
+  const { componentClass } = registry.get(kind, target.id);
+  const validated = validateOptions(componentClass.optionsSchema, target.options, '', `${kind} "${target.id}"`);
   const child = container.createChildContainer();
   child.register(OPTIONS, { useValue: validated });
+  const components: ComponentFactory = {
+    create: <C>(nestedKind: ComponentKind, entry: ComponentEntryRef) => {
+      const ref = splitComponentRef(entry);
+      return createComponent<C>(child, registry, nestedKind, ref.id, ref.options);
+    },
+  };
+  child.register(COMPONENTS, { useValue: components });
   return child.resolve(componentClass) as T;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, batchesPerEpoch, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost } from '@prunebench/core';
+import { type ComponentRef, batchesPerEpoch, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, createPruneContext, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost, LEDGER, RNG, Rng } from '@prunebench/core';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
@@ -42,8 +42,16 @@ function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: D
   return entry;
 }
 
-function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef): T {
-  return createComponent<T>(ctx.container, ctx.registry, kind, ref.id, ref.options);
+function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef, run?: { seed: number; ledger: RunLedger }): T {
+  return createComponent<T>(run ? runContainer(ctx, run) : ctx.container, ctx.registry, kind, ref.id, ref.options);
+}
+
+/** The run's own tokens (core's RNG and LEDGER), for the components one job makes. */
+function runContainer(ctx: ExecutionContext, run: { seed: number; ledger: RunLedger }): DependencyContainer {
+  const container = ctx.container.createChildContainer();
+  container.register(RNG, { useValue: new Rng(run.seed, 'run') });
+  container.register(LEDGER, { useValue: run.ledger });
+  return container;
 }
 
 /** Steps per epoch: every batch full, so every run of one budget sees the same samples. */
@@ -171,7 +179,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
   const recipe = ctx.study.original;
   const model = recipe.checkpoint
     ? (await loadCheckpoint(recipe.checkpoint)).model
-    : make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: job.seed });
+    : make<ModelFactory>(ctx, 'model', ctx.study.model, { seed: job.seed, ledger }).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: job.seed });
   try {
     if (recipe.checkpoint) {
       // A user's own trained model: evaluate it and keep a copy beside the runs.
@@ -211,8 +219,8 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   let pruned: LayersModel | undefined;
   try {
     const before = cost(original);
-    const pruner = make<Pruner>(ctx, 'pruner', job.pruner);
-    const result = await ledger.time('prune', () => pruner.prune(original, { dataset, seed: job.seed, ledger }));
+    const pruner = make<Pruner>(ctx, 'pruner', job.pruner, { seed: job.seed, ledger });
+    const result = await ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset, seed: job.seed, ledger })));
     pruned = result.model;
     const after = cost(pruned, result.masks);
     const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
@@ -238,7 +246,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
   const { model } = await loadCheckpoint(ctx.store.modelDir(job.pruneId));
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
-    const schedule = make<Schedule>(ctx, 'schedule', job.schedule);
+    const schedule = make<Schedule>(ctx, 'schedule', job.schedule, { seed: job.seed, ledger });
     const budget = { epochs: job.budget, stepsPerEpoch: stepsPerEpoch(ctx, info) };
     const steps = schedule.compute(ctx.study.original, budget);
     const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger);

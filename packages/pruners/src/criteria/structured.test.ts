@@ -1,25 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, type ChannelGraph, type ChannelSelection, type Plan } from '@prunebench/core';
-import { branchyNet, randomizeBatchNorms, recordingLedger, sgdStep, tinyConvNet } from '../testing/fixtures';
+import { buildChannelGraph, type ChannelGraph, type ChannelSelection, type Plan, type Pruner } from '@prunebench/core';
+import { branchyNet, makePruner, pruneContext, randomizeBatchNorms, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { cloneModel } from '../util/clone-model';
 import { selectTopK } from '../util/select';
 import { UniformPlan } from '../plans/uniform';
 import { PerLayerPlan } from '../plans/per-layer';
-import { BnScalePruner } from './bn-scale';
-import { FpgmPruner } from './fpgm';
 import { fpgmFilterScores, l1FilterScores, l2FilterScores } from './kernel-norms';
-import { L1Pruner } from './l1';
-import { L2Pruner } from './l2';
-import { RandomPruner } from './random';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 const uniform = (ratio: number): Plan => new UniformPlan({ ratio, layers: 'conv', minChannels: 1 });
-const context = (plan: Plan, seed = 0) => ({ seed, ledger: recordingLedger(), plan });
+const context = (plan: Plan, seed = 0) => pruneContext({ seed, plan });
 const selectionOf = (s: ChannelSelection | undefined) => new Map(s instanceof Map ? s : Object.entries(s ?? {}).map(([k, v]) => [Number(k), v]));
 
 /**
@@ -80,7 +75,7 @@ describe('structured pruners', () => {
     const model = tinyConvNet();
     randomizeBatchNorms(model);
     const before = tf.memory().numTensors;
-    const result = await new L1Pruner({}).prune(model, context(uniform(0.5)));
+    const result = await makePruner('l1').prune(model, context(uniform(0.5)));
     const graph = buildChannelGraph(model);
     const selection = selectionOf(result.selection);
     for (const name of ['conv1', 'conv2']) {
@@ -114,7 +109,7 @@ describe('structured pruners', () => {
     const model = branchyNet();
     randomizeBatchNorms(model, 3);
     const graph = buildChannelGraph(model);
-    const result = await new L1Pruner({}).prune(model, context(uniform(0.5)));
+    const result = await makePruner('l1').prune(model, context(uniform(0.5)));
     const selection = selectionOf(result.selection);
     const widths = convWidths(result.model);
     // a, b, c lose half; d and e share the residual group: pruned together or not at all.
@@ -144,7 +139,7 @@ describe('structured pruners', () => {
   it('random is reproducible for one seed and differs across seeds', async () => {
     const model = branchyNet();
     const run = async (seed: number) => {
-      const result = await new RandomPruner({}).prune(model, context(uniform(0.5), seed));
+      const result = await makePruner('random').prune(model, context(uniform(0.5), seed));
       result.model.dispose();
       return [...selectionOf(result.selection).entries()];
     };
@@ -163,10 +158,10 @@ describe('structured pruners', () => {
     const plan = new PerLayerPlan({ keep: { conv2: 2 } });
     const kernel = model.getLayer('conv2').getWeights()[0];
     const gamma = Float32Array.from(model.getLayer('bn2').getWeights()[0].dataSync(), Math.abs);
-    const cases: Array<[{ prune: L1Pruner['prune'] }, Float32Array]> = [
-      [new L2Pruner({}), l2FilterScores(kernel)],
-      [new FpgmPruner({}), fpgmFilterScores(kernel)],
-      [new BnScalePruner({}), gamma],
+    const cases: Array<[Pruner, Float32Array]> = [
+      [makePruner('l2'), l2FilterScores(kernel)],
+      [makePruner('fpgm'), fpgmFilterScores(kernel)],
+      [makePruner('bn-scale'), gamma],
     ];
     for (const [pruner, scores] of cases) {
       const result = await pruner.prune(model, context(plan));
@@ -179,7 +174,7 @@ describe('structured pruners', () => {
 
   it('a pruned model trains, saves and loads', async () => {
     const model = tinyConvNet();
-    const { model: pruned } = await new L1Pruner({}).prune(model, context(uniform(0.5)));
+    const { model: pruned } = await makePruner('l1').prune(model, context(uniform(0.5)));
     const x = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 2);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3);
     const before = pruned.getLayer('conv2').getWeights()[0].dataSync().slice();
@@ -200,8 +195,8 @@ describe('structured pruners', () => {
 
   it('asks for a plan when it has none, and refuses a plan that prunes an unprunable group', async () => {
     const model = tinyConvNet();
-    await expect(new L1Pruner({}).prune(model, { seed: 0, ledger: recordingLedger() })).rejects.toThrow(/needs a plan/);
-    await expect(new L1Pruner({}).prune(model, context(new PerLayerPlan({ keep: { fc: 2 } })))).rejects.toThrow(/cannot be pruned/);
+    await expect(makePruner('l1').prune(model, pruneContext())).rejects.toThrow(/needs a plan/);
+    await expect(makePruner('l1').prune(model, context(new PerLayerPlan({ keep: { fc: 2 } })))).rejects.toThrow(/cannot be pruned/);
     model.dispose();
   });
 });
