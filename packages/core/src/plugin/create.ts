@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { ComponentKind } from '../interfaces/component';
 import { COMPONENTS, OPTIONS } from '../tokens';
-import { splitComponentRef, validateOptions } from '../config/validate';
+import { resolveComponentRef, splitComponentRef, validateOptions } from '../config/validate';
 import { resolvePrunerEntry } from './compose';
 import type { Registry } from './registry';
 
@@ -14,7 +14,8 @@ export type ComponentEntryRef = string | { use: string; [key: string]: unknown }
  * `@inject(COMPONENTS) components: ComponentFactory`: the one way to create a nested component.
  */
 export interface ComponentFactory {
-  create<T>(kind: ComponentKind, entry: ComponentEntryRef): T;
+  /** `optionKey` (e.g. `"plan"`) names the option the entry came from, in error messages. */
+  create<T>(kind: ComponentKind, entry: ComponentEntryRef, optionKey?: string): T;
 }
 
 /**
@@ -37,8 +38,8 @@ export function createComponent<T>(
   const child = container.createChildContainer();
   child.register(OPTIONS, { useValue: validated });
   const components: ComponentFactory = {
-    create: <C>(nestedKind: ComponentKind, entry: ComponentEntryRef) => {
-      const ref = splitComponentRef(entry);
+    create: <C>(nestedKind: ComponentKind, entry: ComponentEntryRef, optionKey?: string) => {
+      const ref = optionKey ? resolveComponentRef(registry, nestedKind, entry, optionKey) : splitComponentRef(entry);
       return createComponent<C>(child, registry, nestedKind, ref.id, ref.options);
     },
   };

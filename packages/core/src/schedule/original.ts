@@ -134,16 +134,24 @@ export interface OriginalLrSummary {
   last: number;
   /** The largest LR of any epoch. CLR's `max_lr`. */
   largest: number;
+  /** The smallest LR of any epoch (after the last drop, unless a warm-up starts lower). An annealing schedule's floor. */
+  smallest: number;
 }
 
 export function originalLrSummary(original: OriginalSchedule): OriginalLrSummary {
   let largest = -Infinity;
-  for (let epoch = 0; epoch < original.epochs; epoch++) largest = Math.max(largest, originalLrAt(original, epoch));
+  let smallest = Infinity;
+  for (let epoch = 0; epoch < original.epochs; epoch++) {
+    const lr = originalLrAt(original, epoch);
+    largest = Math.max(largest, lr);
+    smallest = Math.min(smallest, lr);
+  }
   return {
     base: original.lr,
     first: originalLrAt(original, 0),
     last: originalLrAt(original, original.epochs - 1),
     largest,
+    smallest,
   };
 }
 

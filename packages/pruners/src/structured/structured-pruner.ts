@@ -67,8 +67,8 @@ export class StructuredPruner implements Pruner {
   constructor(@inject(OPTIONS) options: StructuredPrunerOptions, @inject(COMPONENTS) components: ComponentFactory) {
     this.criterionId = splitComponentRef(options.criterion).id;
     // Made now, so an unknown plan or bad options fail when the study is set up.
-    this.criterion = components.create<Criterion>('criterion', options.criterion);
-    if (options.plan !== undefined) this.plan = components.create<Plan>('plan', options.plan);
+    this.criterion = components.create<Criterion>('criterion', options.criterion, 'criterion');
+    if (options.plan !== undefined) this.plan = components.create<Plan>('plan', options.plan, 'plan');
     const needs = this.criterion.requirements ?? { needsData: false, needsGradients: false };
     this.requirements = { structured: true, needsData: needs.needsData || needs.needsGradients, needsGradients: needs.needsGradients, trainsItself: false };
   }

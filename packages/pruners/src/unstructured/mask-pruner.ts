@@ -58,7 +58,7 @@ export class MaskPruner implements Pruner {
 
   constructor(@inject(OPTIONS) private readonly options: MaskPrunerOptions, @inject(COMPONENTS) components: ComponentFactory) {
     this.scoreId = splitComponentRef(options.score).id;
-    this.weightScore = components.create<WeightScore>('weight-score', options.score);
+    this.weightScore = components.create<WeightScore>('weight-score', options.score, 'score');
     const needs = this.weightScore.requirements;
     this.requirements = { structured: false, needsData: needs.needsData || needs.needsGradients, needsGradients: needs.needsGradients, trainsItself: false };
   }
