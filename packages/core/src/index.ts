@@ -41,7 +41,7 @@ export type {
 } from './interfaces/pruner';
 export type { Criterion, CriterionClass, CriterionContext, CriterionRequirements } from './interfaces/criterion';
 export type { WeightScore, WeightScoreClass, WeightScoreContext } from './interfaces/weight-score';
-export type { PruneHelpers, ActivationTap, TapPoint, ForwardOptions, GradientOptions, ActivationGradients } from './interfaces/prune-helpers';
+export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type ActivationTap, type TapPoint, type ForwardOptions, type GradientOptions, type ActivationGradients } from './interfaces/prune-helpers';
 
 // Pruning: the context (with its helpers) and the one score check.
 export { createPruneContext } from './prune/context';

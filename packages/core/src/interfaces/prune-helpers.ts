@@ -59,3 +59,15 @@ export interface PruneHelpers {
   /** A random stream of the run's seed, independent per label (e.g. per group). */
   rng(...labels: Array<string | number>): Rng;
 }
+
+/** The options of a criterion that reads calibration batches. */
+export interface CalibrationOptions {
+  batches: number;
+  batchSize: number;
+}
+
+/** JSON-schema properties of `CalibrationOptions`, with defaults (4 batches of 32): spread them into an options schema. */
+export const CALIBRATION_OPTIONS = {
+  batches: { type: 'integer', minimum: 1, default: 4, description: 'calibration batches from the train split' },
+  batchSize: { type: 'integer', minimum: 1, default: 32, description: 'examples per calibration batch' },
+} as const;

@@ -58,8 +58,3 @@ export function groupStatistic(group: PruningGroup, context: CriterionContext, s
 export function spatialAxes(t: tf.Tensor): number[] {
   return Array.from({ length: t.rank - 2 }, (_, a) => a + 1);
 }
-
-export const calibrationSchema = {
-  batches: { type: 'integer', minimum: 1, default: 4, description: 'calibration batches from the train split' },
-  batchSize: { type: 'integer', minimum: 1, default: 32, description: 'examples per calibration batch' },
-} as const;

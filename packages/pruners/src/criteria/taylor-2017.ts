@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
-import { calibrationSchema, gradientStatistics, groupStatistic, spatialAxes, type TapStatistics } from './gradient-statistics';
-
-export interface CalibrationOptions {
-  batches: number;
-  batchSize: number;
-}
+import { CALIBRATION_OPTIONS, OPTIONS, type CalibrationOptions, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
+import { gradientStatistics, groupStatistic, spatialAxes, type TapStatistics } from './gradient-statistics';
 
 /**
  * First-order Taylor, per example (Molchanov et al., ICLR 2017): a channel's importance is
@@ -17,7 +12,7 @@ export interface CalibrationOptions {
 export class Taylor2017Criterion implements Criterion {
   static readonly id: string = 'taylor-2017';
   static readonly description: string = 'first-order Taylor |Σ activation × gradient| per example (Molchanov et al. 2017)';
-  static readonly optionsSchema = { type: 'object', properties: calibrationSchema, additionalProperties: false };
+  static readonly optionsSchema = { type: 'object', properties: CALIBRATION_OPTIONS, additionalProperties: false };
   readonly requirements = { needsData: true, needsGradients: true };
   private statistics?: TapStatistics;
 

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
-import { calibrationSchema, gradientStatistics, groupStatistic, spatialAxes } from './gradient-statistics';
+import { CALIBRATION_OPTIONS, OPTIONS, type CalibrationOptions, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
+import { gradientStatistics, groupStatistic, spatialAxes } from './gradient-statistics';
 
-export interface TaylorFo2019Options {
-  batches: number;
-  batchSize: number;
+export interface TaylorFo2019Options extends CalibrationOptions {
   momentum: number;
 }
 
@@ -23,7 +21,7 @@ export class TaylorFo2019Criterion implements Criterion {
   static readonly description = 'Taylor-FO on a gate after BN: squared batch gradients, momentum over iterations (Molchanov et al. 2019)';
   static readonly optionsSchema = {
     type: 'object',
-    properties: { ...calibrationSchema, momentum: { type: 'number', minimum: 0, maximum: 1, exclusiveMaximum: 1, default: 0.9, description: 'momentum over pruning iterations' } },
+    properties: { ...CALIBRATION_OPTIONS, momentum: { type: 'number', minimum: 0, maximum: 1, exclusiveMaximum: 1, default: 0.9, description: 'momentum over pruning iterations' } },
     additionalProperties: false,
   };
   readonly requirements = { needsData: true, needsGradients: true };
