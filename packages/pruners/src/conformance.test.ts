@@ -27,15 +27,17 @@ for (const componentClass of plugin.criteria) {
 const prunerOptions: Record<string, Record<string, unknown>> = {
   structured: { criterion: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
   mask: { score: 'magnitude', sparsity: 0.5 },
+  sfp: { plan: { use: 'uniform', ratio: 0.5 }, epochs: 2, batchSize: 16 },
 };
 const invalidPrunerOptions: Record<string, Array<Record<string, unknown>>> = {
   structured: [{ criterion: 'l1', plan: 'no-such-plan' }, { criterion: 'l1', plan: { use: 'uniform', ratio: 2 } }, { criterion: 'no-such-criterion' }],
   mask: [{ score: 'magnitude', sparsity: 1.5 }, { score: 'magnitude' }, { score: 'l1', sparsity: 0.5 }],
+  sfp: [{ plan: 'no-such-plan' }, { epochs: 0 }],
 };
 for (const componentClass of plugin.pruners) {
   describePrunerConformance({ componentClass, options: prunerOptions[componentClass.id], invalidOptions: invalidPrunerOptions[componentClass.id], plugins: [plugin] });
 }
 // The weight scores, as a config names them (the mask pruner around them).
 for (const score of plugin.weightScores) {
-  describePrunerConformance({ componentClass: plugin.pruners[1], options: { score: score.id, sparsity: 0.5 }, plugins: [plugin] });
+  describePrunerConformance({ componentClass: plugin.pruners.find((p) => p.id === 'mask')!, options: { score: score.id, sparsity: 0.5 }, plugins: [plugin] });
 }
