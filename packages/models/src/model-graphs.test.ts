@@ -71,7 +71,7 @@ describe('the channel graph of the built-in models', () => {
     const cost = countCost(model);
     expect(cost.params).toBe(11_689_512);
     // 1.81e9 multiply-accumulates of convs and fc (tools that also count BN, ReLU and pooling say 1.82e9).
-    expect(Number(cost.flops.toPrecision(3))).toBe(1.81e9);
+    expect(Number(cost.macs.toPrecision(3))).toBe(1.81e9);
     model.dispose();
   });
 

@@ -19,7 +19,7 @@ const rounded = (value: number, digits: number) => Number(value.toPrecision(digi
 
 function costs(model: tfl.LayersModel): { flops: number; params: number; paramsWithBatchNorm: number } {
   const withBn: ModelCost = countCost(model);
-  return { flops: withBn.flops, params: countCost(model, { includeBatchNorm: false }).params, paramsWithBatchNorm: withBn.params };
+  return { flops: withBn.macs, params: countCost(model, { includeBatchNorm: false }).params, paramsWithBatchNorm: withBn.params };
 }
 
 /** Block-first conv widths of a PFEC ResNet plan, found through the graph's conv numbering. */
