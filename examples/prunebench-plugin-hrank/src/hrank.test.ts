@@ -79,7 +79,7 @@ describe('HRank', () => {
     const result = await hrank({ plan: { use: 'uniform', ratio: 0.5 }, batches: 2, batchSize: 4 }).prune(model, context({ dataset: new KnownRankData(), ledger }));
     const group = buildChannelGraph(model).groups.find((g) => g.producers.includes('conv'))!;
     // Ranks 1, 6, 0, 6: the two full-rank filters stay.
-    expect((result.selection as Map<number, number[]>).get(group.id)).toEqual([1, 3]);
+    expect((result.keptChannels as Map<number, number[]>).get(group.id)).toEqual([1, 3]);
     expect(result.model.getLayer('conv').getWeights()[0].shape).toEqual([1, 1, 2, 2]);
     // Two batches of 4 were read for the ranks: charged as extra forward passes, nothing else.
     expect(ledger.entries.extraForwardSamples).toBe(8);
@@ -93,7 +93,7 @@ describe('HRank', () => {
     const result = await hrank({ plan: { use: 'global', ratio: 0.25, minRatio: 0.25 }, batches: 1, batchSize: 12 }).prune(model, context({ dataset: new KnownRankData() }));
     const group = buildChannelGraph(model).groups.find((g) => g.producers.includes('conv'))!;
     // Dropping one of four: the rank-0 filter goes first.
-    expect((result.selection as Map<number, number[]>).get(group.id)).toEqual([0, 1, 3]);
+    expect((result.keptChannels as Map<number, number[]>).get(group.id)).toEqual([0, 1, 3]);
     model.dispose();
     result.model.dispose();
   });

@@ -23,7 +23,7 @@ export { CORE_VERSION } from './version';
 
 // The component interfaces.
 export { COMPONENT_KINDS, type ComponentKind, type ComponentClass, type JsonSchema } from './interfaces/component';
-export type { Schedule, ScheduleClass, OriginalSchedule, Budget, StepHyperparameters } from './interfaces/schedule';
+export type { Schedule, ScheduleClass, OriginalRecipe, OriginalSchedule, Budget, StepHyperparameters } from './interfaces/schedule';
 export type { ModelFactory, ModelClass, ModelSpec } from './interfaces/model';
 export { batchesPerEpoch, type Dataset, type DatasetClass, type DatasetInfo, type Batch, type BatchOptions, type SplitName } from './interfaces/dataset';
 export type { Ledger, LedgerEntries } from './interfaces/ledger';
@@ -70,6 +70,7 @@ export type {
   ChannelGraph,
   ChannelLayout,
   ChannelSegment,
+  KeptChannels,
   ChannelSelection,
   ConvInfo,
   GroupMember,
@@ -79,7 +80,7 @@ export type {
   ResidualRole,
 } from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
-export { applyChannelSelection } from './graph/apply-selection';
+export { applyKeptChannels, applyChannelSelection } from './graph/apply-kept-channels';
 export {
   registerLayerRule,
   layerRuleFor,

@@ -24,7 +24,7 @@ export { MagnitudeScore, RandomWeightsScore };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
 export { applyWeightMasks, maskSparsity } from './util/masks';
-export { selectTopK, keepCount } from './util/select';
+export { topScoring, keepCount } from './util/ranking';
 export { cloneModel } from './util/clone-model';
 
 /** The built-in pruners, criteria, weight scores and plans, as a plugin like any third party's. */

@@ -6,7 +6,7 @@ import {
   withWarmup,
   type Budget,
   type ComponentFactory,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -65,7 +65,7 @@ export class WarmupSchedule implements Schedule {
     return warmupSteps(budget, this.options);
   }
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     return withWarmup(this.inner.compute(original, budget), budget, this.options);
   }
 }

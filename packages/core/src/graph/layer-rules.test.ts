@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph } from './build-graph';
-import { applyChannelSelection } from './apply-selection';
+import { applyKeptChannels } from './apply-kept-channels';
 import { layerRuleFor, opaqueLayerRule, registerLayerRule, UnknownLayerError, type LayerRule } from './layer-rules';
 import { Registry } from '../plugin/registry';
 import { PLUGIN_API_VERSION } from '../plugin/plugin';
@@ -68,7 +68,7 @@ describe('layer rules', () => {
     const group = graph.groups.find((g) => g.producers.join() === 'c1')!;
     expect(group.prunable).toBe(true);
     expect(group.members.map((m) => `${m.layer}:${m.role}`)).toEqual(['c1:producer', 'scale:batchnorm', 'c2:consumer']);
-    const pruned = applyChannelSelection(model, graph, new Map([[group.id, [0, 2]]]));
+    const pruned = applyKeptChannels(model, graph, new Map([[group.id, [0, 2]]]));
     expect(pruned.getLayer('scale').getWeights()[0].shape).toEqual([2]);
     expect(pruned.getLayer('c2').getWeights()[0].shape).toEqual([1, 1, 2, 3]);
     // The smaller model computes what the original does with channels 1 and 3 of c1 zeroed.

@@ -2,7 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ComponentClass } from './component';
 import type { Dataset } from './dataset';
 import type { Ledger } from './ledger';
-import type { ChannelGraph, ChannelSelection } from '../graph/types';
+import type { ChannelGraph, KeptChannels } from '../graph/types';
 import type { PruneHelpers } from './prune-helpers';
 
 /** What a pruner needs, so the harness can check compatibility and charge the ledger. */
@@ -56,7 +56,7 @@ export interface PruneResult {
   /** Unstructured pruners: masks the trainer re-applies after every optimizer step. */
   masks?: WeightMasks;
   /** Structured pruners: the channels each pruned group kept (groups not listed kept all). */
-  selection?: ChannelSelection;
+  keptChannels?: KeptChannels;
   /** Structured pruners: kept / total channels of every prunable group, in group order. */
   groups?: GroupPruning[];
 }

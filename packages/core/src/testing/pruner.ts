@@ -32,7 +32,7 @@ function defaultModel(): LayersModel {
 }
 
 function selectionEntries(result: PruneResult): Array<[number, readonly number[]]> {
-  const selection = result.selection;
+  const selection = result.keptChannels;
   if (!selection) return [];
   return selection instanceof Map ? [...selection.entries()] : Object.entries(selection).map(([k, v]) => [Number(k), v as readonly number[]]);
 }
@@ -226,7 +226,7 @@ export function prunerBehaviourChecks(options: Omit<PrunerConformanceOptions, 'c
           const classes = (model.outputs[0].shape as Array<number | null>)[1] as number;
           if (pruner.requirements.structured) {
             const graph = buildChannelGraph(model);
-            assert.ok(result.selection, 'a structured pruner must return its selection (kept channels per group)');
+            assert.ok(result.keptChannels, 'a structured pruner must return its selection (kept channels per group)');
             assert.ok(result.groups, 'a structured pruner must return groups (kept / total per prunable group)');
             const kept = new Map<number, number>();
             for (const [id, indices] of selectionEntries(result)) {

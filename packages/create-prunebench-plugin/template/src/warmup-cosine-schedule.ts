@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, cosineAnneal, expandPerStep, originalLrSummary, originalMomentum, withWarmup, type Budget, type OriginalSchedule, type Schedule } from '@prunebench/core';
+import { OPTIONS, cosineAnneal, expandPerStep, originalLrSummary, originalMomentum, withWarmup, type Budget, type OriginalRecipe, type Schedule } from '@prunebench/core';
 
 /** A linear warm-up over `warmupFraction` of the budget, then a cosine from the original's base LR to its smallest. */
 @injectable()
@@ -10,7 +10,7 @@ export class WarmupCosineSchedule implements Schedule {
 
   constructor(@inject(OPTIONS) private readonly options: { warmupFraction: number }) {}
 
-  compute(original: OriginalSchedule, budget: Budget) {
+  compute(original: OriginalRecipe, budget: Budget) {
     const { base, smallest } = originalLrSummary(original);
     const total = budget.epochs * budget.stepsPerEpoch;
     const steps = expandPerStep(budget, (t) => ({ lr: cosineAnneal(base, smallest, t / total), momentum: originalMomentum(original) }));

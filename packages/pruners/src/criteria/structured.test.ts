@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, type ChannelGraph, type ChannelSelection, type Plan, type Pruner } from '@prunebench/core';
+import { buildChannelGraph, type ChannelGraph, type KeptChannels, type Plan, type Pruner } from '@prunebench/core';
 import { branchyNet, makePruner, pruneContext, randomizeBatchNorms, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { cloneModel } from '../util/clone-model';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 import { UniformPlan } from '../plans/uniform';
 import { PerLayerPlan } from '../plans/per-layer';
 import { fpgmFilterScores, l1FilterScores, l2FilterScores } from './kernel-norms';
@@ -15,14 +15,14 @@ beforeAll(async () => {
 
 const uniform = (ratio: number): Plan => new UniformPlan({ ratio, layers: 'conv', minChannels: 1 });
 const context = (plan: Plan, seed = 0) => pruneContext({ seed, plan });
-const selectionOf = (s: ChannelSelection | undefined) => new Map(s instanceof Map ? s : Object.entries(s ?? {}).map(([k, v]) => [Number(k), v]));
+const selectionOf = (s: KeptChannels | undefined) => new Map(s instanceof Map ? s : Object.entries(s ?? {}).map(([k, v]) => [Number(k), v]));
 
 /**
  * The original model with the dropped channels of every pruned group forced to exactly 0 after
  * their BatchNorm (gamma and beta zeroed, and the producer's filters and bias too, so a group
  * without BN is 0 as well): what the physically smaller model must compute.
  */
-async function zeroDroppedChannels(model: tfl.LayersModel, graph: ChannelGraph, selection: ChannelSelection): Promise<tfl.LayersModel> {
+async function zeroDroppedChannels(model: tfl.LayersModel, graph: ChannelGraph, selection: KeptChannels): Promise<tfl.LayersModel> {
   const copy = await cloneModel(model);
   for (const [groupId, kept] of selectionOf(selection)) {
     const group = graph.groups[groupId];
@@ -77,12 +77,12 @@ describe('structured pruners', () => {
     const before = tf.memory().numTensors;
     const result = await makePruner('l1').prune(model, context(uniform(0.5)));
     const graph = buildChannelGraph(model);
-    const selection = selectionOf(result.selection);
+    const selection = selectionOf(result.keptChannels);
     for (const name of ['conv1', 'conv2']) {
       const group = graph.groups[graph.convs.find((c) => c.layer === name)!.outputGroup];
       const scores = l1FilterScores(model.getLayer(name).getWeights()[0]);
       const kept: readonly number[] = selection.get(group.id)!;
-      expect(kept).toEqual(selectTopK(scores, Math.floor(group.channels / 2)));
+      expect(kept).toEqual(topScoring(scores, Math.floor(group.channels / 2)));
       // Exactly the largest: every kept score ≥ every dropped score.
       const dropped = [...scores.keys()].filter((k) => !kept.includes(k));
       expect(Math.min(...kept.map((k) => scores[k]))).toBeGreaterThanOrEqual(Math.max(...dropped.map((k) => scores[k])));
@@ -92,7 +92,7 @@ describe('structured pruners', () => {
       [['conv1'], 2, 4],
       [['conv2'], 3, 6],
     ]);
-    const reference = await zeroDroppedChannels(model, graph, result.selection!);
+    const reference = await zeroDroppedChannels(model, graph, result.keptChannels!);
     const x = tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 5);
     expectSameOutputs(reference, result.model, x);
     expectDifferentOutputs(model, result.model, x);
@@ -110,7 +110,7 @@ describe('structured pruners', () => {
     randomizeBatchNorms(model, 3);
     const graph = buildChannelGraph(model);
     const result = await makePruner('l1').prune(model, context(uniform(0.5)));
-    const selection = selectionOf(result.selection);
+    const selection = selectionOf(result.keptChannels);
     const widths = convWidths(result.model);
     // a, b, c lose half; d and e share the residual group: pruned together or not at all.
     expect(widths.conv_a).toBe(3);
@@ -123,9 +123,9 @@ describe('structured pruners', () => {
       const summed = l1FilterScores(model.getLayer('conv_d').getWeights()[0]).map(
         (v, i) => v + l1FilterScores(model.getLayer('conv_e').getWeights()[0])[i],
       );
-      expect(selection.get(residual.id)).toEqual(selectTopK(summed, 3));
+      expect(selection.get(residual.id)).toEqual(topScoring(summed, 3));
     }
-    const reference = await zeroDroppedChannels(model, graph, result.selection!);
+    const reference = await zeroDroppedChannels(model, graph, result.keptChannels!);
     const x = tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 8);
     expectSameOutputs(reference, result.model, x);
     expectDifferentOutputs(model, result.model, x);
@@ -141,7 +141,7 @@ describe('structured pruners', () => {
     const run = async (seed: number) => {
       const result = await makePruner('random').prune(model, context(uniform(0.5), seed));
       result.model.dispose();
-      return [...selectionOf(result.selection).entries()];
+      return [...selectionOf(result.keptChannels).entries()];
     };
     const a = await run(1);
     expect(await run(1)).toEqual(a);
@@ -165,7 +165,7 @@ describe('structured pruners', () => {
     ];
     for (const [pruner, scores] of cases) {
       const result = await pruner.prune(model, context(plan));
-      expect(selectionOf(result.selection).get(conv2.id)).toEqual(selectTopK(scores, 2));
+      expect(selectionOf(result.keptChannels).get(conv2.id)).toEqual(topScoring(scores, 2));
       expect(convWidths(result.model)).toEqual({ conv1: 4, conv2: 2 });
       result.model.dispose();
     }

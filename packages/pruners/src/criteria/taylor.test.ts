@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type Batch, type BatchOptions, type Dataset, type DatasetInfo, type PruneContext } from '@prunebench/core';
 import { makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
 import { PerLayerPlan } from '../plans/per-layer';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
 beforeAll(async () => {
@@ -89,8 +89,8 @@ describe('taylor-2017 (alias taylor)', () => {
     got.forEach((v, k) => expect(v).toBeCloseTo(expected[k], 4));
     // And prune keeps the top-scored channels.
     const result = await makePruner('taylor', { batches: 2, batchSize: 8 }).prune(model, pruneContext({ dataset, plan: new PerLayerPlan({ keep: { '2': 3 } }) }));
-    const selection = result.selection as Map<number, number[]>;
-    expect(selection.get(conv2.id)).toEqual(selectTopK(expected, 3));
+    const selection = result.keptChannels as Map<number, number[]>;
+    expect(selection.get(conv2.id)).toEqual(topScoring(expected, 3));
     result.model.dispose();
     model.dispose();
   });

@@ -4,7 +4,7 @@ import { buildChannelGraph, RunLedger } from '@prunebench/core';
 import { TinyDataset } from '@prunebench/core/testing';
 import { makePruner, pruneContext, tinyConvNet } from '../testing/fixtures';
 import { l2FilterScores } from '../criteria/kernel-norms';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -32,7 +32,7 @@ describe('sfp (Soft Filter Pruning)', () => {
     expect(graph.groups.filter((g) => g.prunable)).toHaveLength(2);
     result.model.dispose();
     model.dispose();
-    expect(selectTopK([1, 3, 2], 2)).toEqual([1, 2]);
+    expect(topScoring([1, 3, 2], 2)).toEqual([1, 2]);
   });
 
   it('explains a missing plan or missing data', async () => {

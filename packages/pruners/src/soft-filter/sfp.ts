@@ -20,7 +20,7 @@ import { l2FilterScores } from '../criteria/kernel-norms';
 import { producerKernel, scoreProducerKernels } from '../criteria/group-kernels';
 import type { StructuredPruner } from '../structured/structured-pruner';
 import { cloneModel } from '../util/clone-model';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 
 export interface SoftFilterOptions {
   plan?: ComponentEntryRef;
@@ -75,7 +75,7 @@ export class SoftFilterPruner implements Pruner {
       const pruned = [...counts].filter(([id, keep]) => keep < graph.groups[id].channels).map(([id, keep]) => ({ group: graph.groups[id], keep }));
       for (let epoch = 0; epoch < this.options.epochs; epoch++) {
         await this.trainEpoch(soft, context, epoch);
-        for (const { group, keep } of pruned) zeroFilters(soft, group, selectTopK(l2(group), keep));
+        for (const { group, keep } of pruned) zeroFilters(soft, group, topScoring(l2(group), keep));
       }
       return await this.hardPrune.prune(soft, { ...context, plan });
     } finally {

@@ -5,7 +5,7 @@ import {
   OPTIONS,
   PrunebenchError,
   UsageError,
-  applyChannelSelection,
+  applyKeptChannels,
   buildChannelGraph,
   checkScores,
   splitComponentRef,
@@ -22,7 +22,7 @@ import {
   type PrunerRequirements,
   type PruningGroup,
 } from '@prunebench/core';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 
 export interface StructuredPrunerOptions {
   /** The criterion: an id (`"l1"`) or `{ "use": "taylor-2017", "batches": 4 }`. */
@@ -96,7 +96,7 @@ export class StructuredPruner implements Pruner {
       pruned.push(group);
     }
     scores ??= await this.score(pruned, scoring);
-    const selection = new Map(pruned.map((g) => [g.id, selectTopK(scores!.get(g.id)!, counts.get(g.id)!)]));
+    const selection = new Map(pruned.map((g) => [g.id, topScoring(scores!.get(g.id)!, counts.get(g.id)!)]));
     const groups: GroupPruning[] = prunable.map((g) => ({
       group: g.id,
       layers: g.producers,
@@ -104,7 +104,7 @@ export class StructuredPruner implements Pruner {
       kept: selection.get(g.id)?.length ?? g.channels,
       total: g.channels,
     }));
-    return { model: applyChannelSelection(model, graph, selection), selection, groups };
+    return { model: applyKeptChannels(model, graph, selection), keptChannels: selection, groups };
   }
 
   /** Every group's scores, through the one check (length, finite values). */

@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { PrunebenchError } from '../errors';
 import './builtin-rules';
 import { layerRuleFor, type WeightAxes } from './layer-rules';
-import type { ChannelGraph, ChannelLayout, ChannelSelection, LayerChannels } from './types';
+import type { ChannelGraph, ChannelLayout, KeptChannels, LayerChannels } from './types';
 
 /** From the layer's rule: which axes of a weight follow its input and output channels. */
 function weightAxes(className: string, weightName: string, rank: number): WeightAxes {
@@ -11,7 +11,7 @@ function weightAxes(className: string, weightName: string, rank: number): Weight
   return layerRuleFor(className)?.weightAxes?.(suffix, rank) ?? {};
 }
 
-function normalizeSelection(graph: ChannelGraph, selection: ChannelSelection): Map<number, number[]> {
+function normalizeSelection(graph: ChannelGraph, selection: KeptChannels): Map<number, number[]> {
   const entries: Array<[number, readonly number[]]> =
     selection instanceof Map ? [...selection.entries()] : Object.entries(selection).map(([k, v]) => [Number(k), v]);
   const keep = new Map<number, number[]>();
@@ -63,7 +63,7 @@ interface LayerConfigEntry {
  * The original model is left as it is (dispose it when done); the new one is not compiled.
  * Refuses an unprunable group, and indices that are unsorted, repeated or out of range.
  */
-export function applyChannelSelection(model: LayersModel, graph: ChannelGraph, keep: ChannelSelection): LayersModel {
+export function applyKeptChannels(model: LayersModel, graph: ChannelGraph, keep: KeptChannels): LayersModel {
   const selection = normalizeSelection(graph, keep);
   const kept = (group: number) => selection.get(group);
   const channelsOf = new Map<string, LayerChannels>(graph.layers.map((entry) => [entry.layer, entry]));
@@ -101,3 +101,6 @@ export function applyChannelSelection(model: LayersModel, graph: ChannelGraph, k
   }
   return pruned;
 }
+
+/** @deprecated the old name of `applyKeptChannels`; removed in the next plugin API. */
+export const applyChannelSelection = applyKeptChannels;
