@@ -20,6 +20,7 @@ import { l2FilterScores } from '../criteria/kernel-norms';
 import { producerKernel, scoreProducerKernels } from '../criteria/group-kernels';
 import type { StructuredPruner } from '../structured/structured-pruner';
 import { cloneModel } from '../util/clone-model';
+import { componentEntrySchema } from '../util/entry-schema';
 import { topScoring } from '../util/ranking';
 
 export interface SoftFilterOptions {
@@ -45,7 +46,7 @@ export class SoftFilterPruner implements Pruner {
   static readonly optionsSchema: JsonSchema = {
     type: 'object',
     properties: {
-      plan: { description: 'the plan: an id or { "use": id, ...options }', anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['use'] }] },
+      plan: componentEntrySchema('plan', '{ "use": "uniform", "ratio": 0.3 }'),
       epochs: { type: 'integer', minimum: 1, default: 1, description: 'epochs of soft pruning (train, then zero)' },
       batchSize: { type: 'integer', minimum: 1, default: 128, description: 'training batch size' },
       lr: { type: 'number', exclusiveMinimum: 0, default: 0.01, description: 'SGD learning rate during soft pruning' },

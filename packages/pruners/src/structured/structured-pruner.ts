@@ -22,6 +22,7 @@ import {
   type PrunerRequirements,
   type PruningGroup,
 } from '@prunebench/core';
+import { componentEntrySchema } from '../util/entry-schema';
 import { topScoring } from '../util/ranking';
 
 export interface StructuredPrunerOptions {
@@ -31,13 +32,6 @@ export interface StructuredPrunerOptions {
   plan?: ComponentEntryRef;
 }
 
-const entrySchema = (what: string, example: string): JsonSchema => ({
-  description: `the ${what}: an id or { "use": id, ...options }, e.g. ${example}`,
-  anyOf: [
-    { type: 'string', minLength: 1 },
-    { type: 'object', properties: { use: { type: 'string', minLength: 1 } }, required: ['use'] },
-  ],
-});
 
 /**
  * The one structured pruner: criterion × plan. The plan says how many channels each group of
@@ -52,8 +46,8 @@ export class StructuredPruner implements Pruner {
   static readonly optionsSchema: JsonSchema = {
     type: 'object',
     properties: {
-      criterion: entrySchema('criterion', '"l1"'),
-      plan: entrySchema('plan', '"pfec-a" or { "use": "uniform", "ratio": 0.5 }'),
+      criterion: componentEntrySchema('criterion', '"l1"'),
+      plan: componentEntrySchema('plan', '"pfec-a" or { "use": "uniform", "ratio": 0.5 }'),
     },
     required: ['criterion'],
     additionalProperties: false,

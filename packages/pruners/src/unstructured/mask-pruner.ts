@@ -17,6 +17,7 @@ import {
   type WeightScore,
 } from '@prunebench/core';
 import { cloneModel } from '../util/clone-model';
+import { componentEntrySchema } from '../util/entry-schema';
 import { kernelWeights } from '../util/layers';
 import { applyWeightMasks } from '../util/masks';
 
@@ -43,7 +44,7 @@ export class MaskPruner implements Pruner {
   static readonly optionsSchema: JsonSchema = {
     type: 'object',
     properties: {
-      score: { description: 'the weight score: an id or { "use": id, ...options }', anyOf: [{ type: 'string', minLength: 1 }, { type: 'object', required: ['use'] }] },
+      score: componentEntrySchema('weight score', '"magnitude"'),
       sparsity: { type: 'number', minimum: 0, maximum: 0.99, description: 'fraction of the covered weights pruned' },
       scope: { enum: ['global', 'layer'], default: 'global', description: 'one threshold over all layers, or per layer' },
       includeDense: { type: 'boolean', default: false, description: 'also prune dense kernels' },
