@@ -9,10 +9,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, countCost, RunLedger, type Plan } from '@prunebench/core';
+import { buildChannelGraph, countCost, createComponent, createPruneContext, RunLedger, setupPlugins, type Plan, type Pruner } from '@prunebench/core';
 import { foldBatchNorm, selectBackend } from '@prunebench/harness';
 import { buildCifarResNet, buildCifarVgg, VGG_WIDTHS } from '@prunebench/models';
-import { L1Pruner, PfecAPlan, UniformPlan } from '@prunebench/pruners';
+import pruners, { PfecAPlan, UniformPlan } from '@prunebench/pruners';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,10 +72,13 @@ async function main(): Promise<void> {
   const iterations = Number(option('iterations', '3'));
   const json = process.argv.includes('--json');
   const selection = await selectBackend('wasm');
+  const { registry, container } = await setupPlugins({ builtins: [{ plugin: pruners, source: { packageName: '@prunebench/pruners' } }] });
+  // The l1 criterion as a config names it; the case's plan is given in the prune context.
+  const l1 = createComponent<Pruner>(container, registry, 'pruner', 'l1', {});
   const rows = [];
   for (const c of CASES) {
     const original = c.build();
-    const pruned = (await new L1Pruner({}).prune(original, { seed: 0, ledger: new RunLedger(), plan: c.plan() })).model;
+    const pruned = (await l1.prune(original, createPruneContext({ seed: 0, ledger: new RunLedger(), plan: c.plan() }))).model;
     const [before, after] = [countCost(original), countCost(pruned)];
     const foldedOriginal = foldBatchNorm(original);
     const foldedPruned = foldBatchNorm(pruned);

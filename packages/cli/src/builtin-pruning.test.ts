@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelFactory, Pruner } from '@prunebench/core';
-import { conformanceEnvironment, expectNoLeakedTensors, TinyDataset, useWasmBackend } from '@prunebench/core/testing';
-import { RunLedger, UsageError } from '@prunebench/core';
+import { expectNoLeakedTensors, TinyDataset, useWasmBackend } from '@prunebench/core/testing';
+import { createComponent, createPruneContext, RunLedger, setupPlugins, UsageError } from '@prunebench/core';
 import models from '@prunebench/models';
 import pruners from '@prunebench/pruners';
 
@@ -16,8 +16,12 @@ const MODELS: Array<[string, number[]]> = [
   ['lenet5', [28, 28, 1]],
   ['vgg-small', [8, 8, 1]],
 ];
+const WEIGHT_LEVEL = new Set<string>((pruners.weightScores ?? []).map((s) => s.id));
+const DATA_DRIVEN = new Set(['taylor', 'taylor-2017', 'taylor-fo-2019']);
 const optionsOf = (id: string): Record<string, unknown> =>
-  id === 'magnitude' || id === 'random-weights' ? { sparsity: 0.5 } : { plan: { use: 'uniform', ratio: 0.5 }, ...(id === 'taylor' ? { batches: 1, batchSize: 4 } : {}) };
+  WEIGHT_LEVEL.has(id) ? { sparsity: 0.5 } : { plan: { use: 'uniform', ratio: 0.5 }, ...(DATA_DRIVEN.has(id) ? { batches: 1, batchSize: 4 } : {}) };
+// What a config's pruners list can name: every criterion (composed with a plan) and weight score.
+const ENTRY_IDS = [...(pruners.criteria ?? []), ...(pruners.weightScores ?? [])].map((c) => c.id);
 
 function build(id: string, inputShape: number[]): LayersModel {
   const modelClass = models.models!.find((m) => m.id === id)!;
@@ -25,11 +29,11 @@ function build(id: string, inputShape: number[]): LayersModel {
 }
 
 describe.each(MODELS)('built-in pruners on %s (wasm)', (modelId, inputShape) => {
-  it.each(pruners.pruners!.map((p) => p.id))('%s prunes it into a model that runs forward and trains', async (prunerId) => {
-    const componentClass = pruners.pruners!.find((p) => p.id === prunerId)!;
-    const pruner = conformanceEnvironment('pruner', { componentClass, plugins: [pruners], options: optionsOf(prunerId) }).create<Pruner>();
+  it.each(ENTRY_IDS)('%s prunes it into a model that runs forward and trains', async (prunerId) => {
+    const { registry, container } = await setupPlugins({ builtins: [{ plugin: pruners, source: { packageName: '@prunebench/pruners' } }] });
+    const pruner = createComponent<Pruner>(container, registry, 'pruner', prunerId, optionsOf(prunerId));
     const model = build(modelId, inputShape);
-    const context = { dataset: new TinyDataset(inputShape, 3, { train: 8, validation: 0, test: 0 }), seed: 0, ledger: new RunLedger() };
+    const context = createPruneContext({ dataset: new TinyDataset(inputShape, 3, { train: 8, validation: 0, test: 0 }), seed: 0, ledger: new RunLedger() });
     if (prunerId === 'bn-scale' && !model.layers.some((l) => l.getClassName() === 'BatchNormalization')) {
       // Nothing to rank by: refused with a message that names what to use instead.
       await expect(pruner.prune(model, context)).rejects.toThrow(UsageError);

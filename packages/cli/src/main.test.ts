@@ -54,7 +54,7 @@ describe('prunebench CLI', () => {
     const root = project({
       'node_modules/prunebench-plugin-snip/package.json': JSON.stringify({ name: 'prunebench-plugin-snip', version: '3.1.4' }),
       'node_modules/prunebench-plugin-snip/index.js':
-        "class Snip {}; Snip.id = 'snip'; Snip.description = 'SNIP'; module.exports = { default: { name: 'prunebench-plugin-snip', version: '3.1.4', apiVersion: 1, pruners: [Snip] } };",
+        "class Snip {}; Snip.id = 'snip'; Snip.description = 'SNIP'; module.exports = { default: { name: 'prunebench-plugin-snip', version: '3.1.4', apiVersion: 2, pruners: [Snip] } };",
       'prunebench.config.json': JSON.stringify({ plugins: ['snip'] }),
     });
     const { code, stdout } = await run(['plugins', '--json', '--config', path.join(root, 'prunebench.config.json')]);
@@ -87,12 +87,12 @@ describe('prunebench CLI', () => {
     const root = project({
       'node_modules/prunebench-plugin-future/package.json': JSON.stringify({ name: 'prunebench-plugin-future', version: '9.0.0' }),
       'node_modules/prunebench-plugin-future/index.js':
-        "class F {}; F.id = 'future'; module.exports = { default: { name: 'prunebench-plugin-future', version: '9.0.0', apiVersion: 2, pruners: [F] } };",
+        "class F {}; F.id = 'future'; module.exports = { default: { name: 'prunebench-plugin-future', version: '9.0.0', apiVersion: 3, pruners: [F] } };",
       'prunebench.config.json': JSON.stringify({ plugins: ['future'] }),
     });
     const { code, stderr } = await run(['plugins', '--config', path.join(root, 'prunebench.config.json')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/plugin "prunebench-plugin-future" was written for plugin API 2, but this prunebench speaks API 1/);
+    expect(stderr).toMatch(/plugin "prunebench-plugin-future" was written for plugin API 3, but this prunebench speaks API 2/);
   });
 
   it('exits 2 for a config naming an unknown component, with the closest id', async () => {

@@ -1,35 +1,67 @@
 // tsyringe needs the Reflect metadata API before any decorated class is defined; importing core
 // is enough for users and plugins.
 import 'reflect-metadata';
-// @prunebench/core: the public API. Plugins import only from here.
-export * from './tokens';
-export * from './errors';
+// @prunebench/core: the plugin contract. Everything here is listed in README.md ("Public API").
+
+// DI tokens and errors.
+export { PRUNER, CRITERION, WEIGHT_SCORE, PLAN, SCHEDULE, MODEL, DATASET, OPTIONS, REGISTRY, COMPONENTS, RNG, LEDGER, KIND_TOKENS } from './tokens';
+export {
+  PrunebenchError,
+  UsageError,
+  ConfigError,
+  ConfigErrors,
+  PluginNotFoundError,
+  InvalidPluginError,
+  PluginApiVersionError,
+  DuplicateComponentError,
+  UnknownComponentError,
+  OptionsError,
+  BackendError,
+  DatasetError,
+  UnsupportedLayerError,
+  PruneCheckError,
+} from './errors';
 export { CORE_VERSION } from './version';
 
-export * from './interfaces/component';
-export * from './interfaces/schedule';
-export * from './interfaces/model';
-export * from './interfaces/dataset';
-export * from './interfaces/ledger';
-export * from './interfaces/pruner';
+// The component interfaces.
+export { COMPONENT_KINDS, type ComponentKind, type ComponentClass, type JsonSchema } from './interfaces/component';
+export type { Schedule, ScheduleClass, OriginalRecipe, OriginalSchedule, Budget, StepHyperparameters } from './interfaces/schedule';
+export type { ModelFactory, ModelClass, ModelSpec } from './interfaces/model';
+export { batchesPerEpoch, type Dataset, type DatasetClass, type DatasetInfo, type Batch, type BatchOptions, type SplitName } from './interfaces/dataset';
+export type { Ledger, LedgerEntries } from './interfaces/ledger';
+export type {
+  Pruner,
+  PrunerClass,
+  PrunerRequirements,
+  PruneContext,
+  PruneResult,
+  WeightMasks,
+  GroupPruning,
+  Plan,
+  PlanClass,
+  PlanInput,
+} from './interfaces/pruner';
+export type { Criterion, CriterionClass, CriterionContext, CriterionRequirements } from './interfaces/criterion';
+export type { WeightScore, WeightScoreClass, WeightScoreContext } from './interfaces/weight-score';
+export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type ActivationTap, type TapPoint, type ForwardOptions, type GradientOptions, type ActivationGradients } from './interfaces/prune-helpers';
 
+// Pruning: the context (with its helpers) and the one score check.
+export { createPruneContext } from './prune/context';
+export { checkScores, InvalidScoresError } from './prune/scores';
+
+// Plugins: definition, registry, loading, making components.
 export { PLUGIN_API_VERSION, definePlugin, type PrunebenchPlugin } from './plugin/plugin';
 export { Registry, type PluginSource, type RegisteredComponent, type RegisteredPlugin } from './plugin/registry';
 export { normalizePluginName } from './plugin/names';
 export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin } from './plugin/loader';
-export { createComponent } from './plugin/create';
+export { createComponent, type ComponentFactory, type ComponentEntryRef } from './plugin/create';
+export { COMPOSING_PRUNERS, resolvePrunerEntry, type PrunerEntryTarget } from './plugin/compose';
 export { setupPlugins, type Setup } from './plugin/setup';
 
+// Config validation (loading files is the harness's job).
 export { configSchema, BACKEND_NAMES } from './config/schema';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/types';
-export {
-  validateConfigStructure,
-  configStructureErrors,
-  validateOptions,
-  resolveComponentRef,
-  splitComponentRef,
-  type ComponentRef,
-} from './config/validate';
+export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
 export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
 export { composeConfigSchema } from './config/compose-schema';
@@ -37,16 +69,37 @@ export { composeConfigSchema } from './config/compose-schema';
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.
 export { RunLedger, emptyLedgerEntries } from './ledger/run-ledger';
 
-export { closestName, didYouMean, editDistance } from './util/did-you-mean';
-
-// The channel dependency graph and cost counting (models and pruners build on them).
-export * from './graph/types';
+// The channel dependency graph, its layer rules, and cost counting.
+export type {
+  ChannelGraph,
+  ChannelLayout,
+  ChannelSegment,
+  KeptChannels,
+  ChannelSelection,
+  ConvInfo,
+  GroupMember,
+  GroupMemberRole,
+  LayerChannels,
+  PruningGroup,
+  ResidualRole,
+} from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
-export { applyChannelSelection } from './graph/apply-selection';
+export { applyKeptChannels, applyChannelSelection } from './graph/apply-kept-channels';
+export {
+  registerLayerRule,
+  layerRuleFor,
+  opaqueLayerRule,
+  passthroughLayerRule,
+  UnknownLayerError,
+  type LayerRule,
+  type LayerTrace,
+  type WeightAxes,
+} from './graph/layer-rules';
 export { zeroDroppedChannels } from './graph/zero-dropped-channels';
 export { findUnsupportedLayers, type UnsupportedLayer } from './graph/unsupported-layers';
-export { CHANNEL_ZERO_PAD_CLASS } from './graph/layer-kinds';
 export { countCost, type CostOptions, type LayerCost, type ModelCost } from './cost/count-cost';
 
+// Schedule helpers, seeded randomness, name suggestions.
 export * from './schedule';
 export { Rng, deriveSeed } from './util/rng';
+export { closestName, didYouMean, editDistance } from './util/did-you-mean';

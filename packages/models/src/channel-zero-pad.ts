@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CHANNEL_ZERO_PAD_CLASS } from '@prunebench/core';
+import { registerLayerRule } from '@prunebench/core';
+import { channelZeroPadRule } from './channel-zero-pad-rule';
 
 type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0];
 
@@ -14,10 +15,10 @@ export interface ChannelZeroPadArgs extends NonNullable<LayerArgs> {
 /**
  * Adds all-zero channels to a channels-last tensor: the parameter-free shortcut of the CIFAR
  * ResNets (after a 2×2 average pool), which tfjs has no layer for. Registered for serialization,
- * so models using it save and load; the channel graph recognises it by class name and config.
+ * so models using it save and load, and with the channel graph (its layer rule), so they prune.
  */
 export class ChannelZeroPad extends tfl.layers.Layer {
-  static readonly className = CHANNEL_ZERO_PAD_CLASS;
+  static readonly className = channelZeroPadRule.className;
   readonly before: number;
   readonly after: number;
 
@@ -48,3 +49,4 @@ export class ChannelZeroPad extends tfl.layers.Layer {
 }
 
 tf.serialization.registerClass(ChannelZeroPad);
+registerLayerRule(channelZeroPadRule);

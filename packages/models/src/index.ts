@@ -9,6 +9,8 @@ import { VggSmallModel } from './vgg-small';
 const { name, version } = require('../package.json') as { name: string; version: string };
 
 export { ChannelZeroPad, type ChannelZeroPadArgs } from './channel-zero-pad';
+export { channelZeroPadRule } from './channel-zero-pad-rule';
+import { channelZeroPadRule } from './channel-zero-pad-rule';
 export { SeededInitializers } from './init';
 export { Vgg16Model, Vgg19Model, buildCifarVgg, VGG_WIDTHS, type VggLayer, type VggOptions } from './vgg';
 export {
@@ -30,6 +32,7 @@ export const plugin = definePlugin({
   name,
   version,
   apiVersion: PLUGIN_API_VERSION,
+  layerRules: [channelZeroPadRule],
   models: [
     Vgg16Model,
     Vgg19Model,

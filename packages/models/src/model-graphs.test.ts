@@ -2,7 +2,13 @@ import { buildChannelGraph, countCost } from '@prunebench/core';
 import { buildCifarResNet } from './cifar-resnet';
 import { buildImageNetResNet } from './imagenet-resnet';
 import { buildCifarVgg, VGG_WIDTHS } from './vgg';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ChannelZeroPad } from './channel-zero-pad';
 import { useWasmBackend } from './test-helpers';
+import type { ChannelGraph, PruningGroup } from '@prunebench/core';
+
+const conv = (name: string, filters: number, kernelSize = 3) => tfl.layers.conv2d({ name, filters, kernelSize, padding: 'same', useBias: false });
+const groupOf = (graph: ChannelGraph, producer: string): PruningGroup => graph.groups.find((g) => g.producers.join() === producer)!;
 
 beforeAll(useWasmBackend);
 
@@ -65,7 +71,32 @@ describe('the channel graph of the built-in models', () => {
     const cost = countCost(model);
     expect(cost.params).toBe(11_689_512);
     // 1.81e9 multiply-accumulates of convs and fc (tools that also count BN, ReLU and pooling say 1.82e9).
-    expect(Number(cost.flops.toPrecision(3))).toBe(1.81e9);
+    expect(Number(cost.macs.toPrecision(3))).toBe(1.81e9);
+    model.dispose();
+  });
+
+  it('ChannelZeroPad (its layer rule): refuses an Add of differently laid out inputs (a zero-padded shortcut)', () => {
+    const input = tfl.input({ shape: [4, 4, 2] });
+    const stem = conv('stem', 2).apply(input) as tfl.SymbolicTensor;
+    const block = conv('b2', 4).apply(conv('b1', 4).apply(stem)) as tfl.SymbolicTensor;
+    const padded = new ChannelZeroPad({ name: 'pad', after: 2 }).apply(stem) as tfl.SymbolicTensor;
+    const sum = tfl.layers.add({ name: 'add' }).apply([block, padded]) as tfl.SymbolicTensor;
+    const out = tfl.layers.dense({ name: 'fc', units: 2 }).apply(tfl.layers.globalAveragePooling2d({}).apply(sum)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out });
+    const graph = buildChannelGraph(model);
+
+    const b2 = groupOf(graph, 'b2');
+    expect(b2.prunable).toBe(false);
+    expect(b2.reasons.join()).toMatch(/merged by "add".*zero-padded/);
+    expect(groupOf(graph, 'stem').prunable).toBe(false);
+    expect(groupOf(graph, 'b1').prunable).toBe(true);
+    const zeros = graph.groups.find((g) => g.reasons.some((r) => /zero channels added by "pad"/.test(r)));
+    expect(zeros).toMatchObject({ channels: 2, prunable: false });
+    const pad = graph.layers.find((l) => l.layer === 'pad')!;
+    expect(pad.output.segments.map((s) => [s.offset, s.size])).toEqual([
+      [0, 2],
+      [2, 2],
+    ]);
     model.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { applyChannelSelection, buildChannelGraph, countCost, type ModelCost } from '@prunebench/core';
+import { applyKeptChannels, buildChannelGraph, countCost, type ModelCost } from '@prunebench/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildCifarResNet } from './cifar-resnet';
 import { buildCifarVgg, VGG_WIDTHS, type VggLayer } from './vgg';
@@ -19,7 +19,7 @@ const rounded = (value: number, digits: number) => Number(value.toPrecision(digi
 
 function costs(model: tfl.LayersModel): { flops: number; params: number; paramsWithBatchNorm: number } {
   const withBn: ModelCost = countCost(model);
-  return { flops: withBn.flops, params: countCost(model, { includeBatchNorm: false }).params, paramsWithBatchNorm: withBn.params };
+  return { flops: withBn.macs, params: countCost(model, { includeBatchNorm: false }).params, paramsWithBatchNorm: withBn.params };
 }
 
 /** Block-first conv widths of a PFEC ResNet plan, found through the graph's conv numbering. */
@@ -80,7 +80,7 @@ describe('PFEC figures', () => {
     graph.convs
       .filter((c) => c.residual?.position === 'first')
       .forEach((conv, block) => keep.set(conv.outputGroup, Array.from({ length: widthsB[block] }, (_, k) => k)));
-    const viaGraph = applyChannelSelection(full, graph, keep);
+    const viaGraph = applyKeptChannels(full, graph, keep);
     expect(countCost(viaGraph)).toEqual(countCost(b));
     viaGraph.dispose();
     b.dispose();

@@ -1,27 +1,43 @@
-// Every built-in pruner against the conformance kit, exactly as a third-party pruner runs it:
-// plans come from the registry (this plugin's), pruning runs on the kit's small conv net with
-// a residual add, a flatten → dense link and calibration data from the kit's tiny dataset.
-import { describePrunerConformance } from '@prunebench/core/testing';
+// Every built-in criterion, weight score and pruner against the conformance kit, exactly as a
+// third-party one runs it: plans come from the registry (this plugin's), pruning runs on the
+// kit's small conv net with a residual add, a flatten → dense link and the kit's tiny dataset.
+import { describeCriterionConformance, describePrunerConformance } from '@prunebench/core/testing';
 import { plugin } from './index';
 
-const structured = { plan: { use: 'uniform', ratio: 0.5 } };
-const sampleOptions: Record<string, Record<string, unknown>> = {
-  taylor: { ...structured, batches: 2, batchSize: 8 },
-  magnitude: { sparsity: 0.5 },
-  'random-weights': { sparsity: 0.5 },
+const calibration = { batches: 2, batchSize: 8 };
+const criterionOptions: Record<string, Record<string, unknown>> = {
+  taylor: calibration,
+  'taylor-2017': calibration,
+  'taylor-fo-2019': calibration,
 };
-const invalidOptions: Record<string, Array<Record<string, unknown>>> = {
-  magnitude: [{ sparsity: 1.5 }, {}],
-  'random-weights': [{ sparsity: -0.1 }],
-  l1: [{ plan: 'no-such-plan' }, { plan: { use: 'uniform', ratio: 2 } }],
-  taylor: [{ ...structured, batches: 0 }],
+const invalidCriterionOptions: Record<string, Array<Record<string, unknown>>> = {
+  'taylor-2017': [{ batches: 0 }],
+  'taylor-fo-2019': [{ momentum: 1 }],
 };
 
-for (const componentClass of plugin.pruners) {
-  describePrunerConformance({
+for (const componentClass of plugin.criteria) {
+  describeCriterionConformance({
     componentClass,
-    options: sampleOptions[componentClass.id] ?? structured,
-    invalidOptions: invalidOptions[componentClass.id],
+    options: criterionOptions[componentClass.id] ?? {},
+    invalidOptions: invalidCriterionOptions[componentClass.id],
     plugins: [plugin],
   });
+}
+
+const prunerOptions: Record<string, Record<string, unknown>> = {
+  structured: { criterion: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
+  mask: { score: 'magnitude', sparsity: 0.5 },
+  sfp: { plan: { use: 'uniform', ratio: 0.5 }, epochs: 2, batchSize: 16 },
+};
+const invalidPrunerOptions: Record<string, Array<Record<string, unknown>>> = {
+  structured: [{ criterion: 'l1', plan: 'no-such-plan' }, { criterion: 'l1', plan: { use: 'uniform', ratio: 2 } }, { criterion: 'no-such-criterion' }],
+  mask: [{ score: 'magnitude', sparsity: 1.5 }, { score: 'magnitude' }, { score: 'l1', sparsity: 0.5 }],
+  sfp: [{ plan: 'no-such-plan' }, { epochs: 0 }],
+};
+for (const componentClass of plugin.pruners) {
+  describePrunerConformance({ componentClass, options: prunerOptions[componentClass.id], invalidOptions: invalidPrunerOptions[componentClass.id], plugins: [plugin] });
+}
+// The weight scores, as a config names them (the mask pruner around them).
+for (const score of plugin.weightScores) {
+  describePrunerConformance({ componentClass: plugin.pruners.find((p) => p.id === 'mask')!, options: { score: score.id, sparsity: 0.5 }, plugins: [plugin] });
 }

@@ -1,43 +1,40 @@
 import { definePlugin, PLUGIN_API_VERSION } from '@prunebench/core';
-import { BnScalePruner } from './criteria/bn-scale';
-import { FpgmPruner } from './criteria/fpgm';
-import { L1Pruner } from './criteria/l1';
-import { L2Pruner } from './criteria/l2';
-import { RandomPruner } from './criteria/random';
-import { TaylorPruner } from './criteria/taylor';
+import { BnScaleCriterion } from './criteria/bn-scale';
+import { FpgmCriterion, L1Criterion, L2Criterion } from './criteria/norms';
+import { RandomCriterion } from './criteria/random';
+import { Taylor2017Criterion, TaylorAliasCriterion } from './criteria/taylor-2017';
+import { TaylorFo2019Criterion } from './criteria/taylor-fo-2019';
 import { GlobalPlan } from './plans/global';
 import { PerLayerPlan } from './plans/per-layer';
 import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './plans/pfec';
 import { UniformPlan } from './plans/uniform';
-import { MagnitudePruner } from './unstructured/magnitude';
-import { RandomWeightsPruner } from './unstructured/random-weights';
+import { StructuredPruner } from './structured/structured-pruner';
+import { SoftFilterPruner } from './soft-filter/sfp';
+import { MaskPruner } from './unstructured/mask-pruner';
+import { MagnitudeScore, RandomWeightsScore } from './unstructured/weight-scores';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { name, version } = require('../package.json') as { name: string; version: string };
 
-export { BnScalePruner, FpgmPruner, L1Pruner, L2Pruner, RandomPruner, TaylorPruner };
-export { MagnitudePruner, RandomWeightsPruner };
+export { StructuredPruner, type StructuredPrunerOptions } from './structured/structured-pruner';
+export { MaskPruner, type MaskPrunerOptions } from './unstructured/mask-pruner';
+export { SoftFilterPruner, type SoftFilterOptions } from './soft-filter/sfp';
+export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion };
+export { MagnitudeScore, RandomWeightsScore };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
-export {
-  StructuredPruner,
-  createPlan,
-  planOptionSchema,
-  structuredOptionsSchema,
-  type PlanEntry,
-  type StructuredPrunerOptions,
-} from './criteria/structured-pruner';
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
-export { WeightLevelPruner, type WeightLevelOptions } from './unstructured/weight-level-pruner';
 export { applyWeightMasks, maskSparsity } from './util/masks';
-export { selectTopK, keepCount } from './util/select';
+export { topScoring, keepCount } from './util/ranking';
 export { cloneModel } from './util/clone-model';
 
-/** The built-in pruners and plans, as a plugin like any third party's. */
+/** The built-in pruners, criteria, weight scores and plans, as a plugin like any third party's. */
 export const plugin = definePlugin({
   name,
   version,
   apiVersion: PLUGIN_API_VERSION,
-  pruners: [L1Pruner, L2Pruner, RandomPruner, TaylorPruner, BnScalePruner, FpgmPruner, MagnitudePruner, RandomWeightsPruner],
+  pruners: [StructuredPruner, MaskPruner, SoftFilterPruner],
+  criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion],
+  weightScores: [MagnitudeScore, RandomWeightsScore],
   plans: [UniformPlan, PerLayerPlan, GlobalPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan],
 });
 

@@ -8,7 +8,7 @@ import {
   originalLrSummary,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -65,7 +65,7 @@ export class CyclicLrRestartingSchedule implements Schedule {
     return [(this.options.pctStart ?? 0.1) * total - 1, total - 1];
   }
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const o = this.options;
     const maxLr = o.maxLr ?? originalLrSummary(original).largest;
     const initialLr = maxLr / (o.divFactor ?? 100);

@@ -4,7 +4,7 @@ import {
   expandPerEpoch,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -26,7 +26,7 @@ export class ConstantSchedule implements Schedule {
 
   constructor(@inject(OPTIONS) readonly options: ConstantOptions) {}
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const lr = this.options.lr ?? original.lr;
     const momentum = originalMomentum(original);
     return expandPerEpoch(budget, () => ({ lr, momentum }));

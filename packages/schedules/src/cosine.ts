@@ -6,7 +6,7 @@ import {
   expandPerStep,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -39,7 +39,7 @@ export class CosineSchedule implements Schedule {
 
   constructor(@inject(OPTIONS) readonly options: CosineOptions) {}
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const lr = this.options.lr ?? original.lr;
     const minLr = this.options.minLr ?? 0;
     if (minLr > lr) throw new OptionsError(`schedule "cosine": minLr (${minLr}) must not exceed lr (${lr})`);

@@ -5,7 +5,7 @@ import {
   originalLrSummary,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -24,7 +24,7 @@ export class FineTuneSchedule implements Schedule {
 
   constructor(@inject(OPTIONS) readonly options: FineTuneOptions) {}
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const lr = originalLrSummary(original).last;
     const momentum = originalMomentum(original);
     return expandPerEpoch(budget, () => ({ lr, momentum }));

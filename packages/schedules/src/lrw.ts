@@ -5,7 +5,7 @@ import {
   originalLrAt,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -26,7 +26,7 @@ export class LrRewindingSchedule implements Schedule {
 
   constructor(@inject(OPTIONS) readonly options: LrRewindingOptions) {}
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const momentum = originalMomentum(original);
     const offset = original.epochs - budget.epochs;
     return expandPerEpoch(budget, (epoch) => ({ lr: originalLrAt(original, Math.max(0, epoch + offset)), momentum }));

@@ -1,4 +1,4 @@
-import { ConfigErrors, type OriginalSchedule } from '@prunebench/core';
+import { ConfigErrors, type OriginalRecipe } from '@prunebench/core';
 import plugin, { RETRAINING_SCHEDULE_IDS } from './index';
 import { cifar, imagenet, makeSchedule } from './test-support';
 
@@ -19,7 +19,7 @@ describe('every built-in schedule', () => {
   });
 
   it.each(ids)('%s takes exactly E*S steps and is pure (same input, same output, input untouched)', (id) => {
-    const frozen: OriginalSchedule = deepFreeze(structuredClone(cifar));
+    const frozen: OriginalRecipe = deepFreeze(structuredClone(cifar));
     for (const budget of [
       { epochs: 1, stepsPerEpoch: 1 },
       { epochs: 3, stepsPerEpoch: 7 },
@@ -43,7 +43,7 @@ describe('every built-in schedule', () => {
 
   it('derive the retraining schedules from the original: ImageNet differs from CIFAR where the recipes differ', () => {
     const budget = { epochs: 60, stepsPerEpoch: 1 };
-    const lr = (id: string, original: OriginalSchedule) => makeSchedule(id).compute(original, budget).map((s) => s.lr);
+    const lr = (id: string, original: OriginalRecipe) => makeSchedule(id).compute(original, budget).map((s) => s.lr);
     // Same last LR (0.001) and largest LR (0.1): FT and CLR agree.
     expect(lr('ft', imagenet)).toEqual(lr('ft', cifar));
     expect(lr('clr', imagenet)).toEqual(lr('clr', cifar));

@@ -5,7 +5,7 @@ import {
   originalLrSummary,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -42,7 +42,7 @@ export class ScaledLrRestartingSchedule implements Schedule {
   constructor(@inject(OPTIONS) readonly options: ScaledLrRestartingOptions) {}
 
   /** The milestones of a budget, in epochs counted from the end of the warm-up. */
-  milestones(original: OriginalSchedule, budget: Budget): number[] {
+  milestones(original: OriginalRecipe, budget: Budget): number[] {
     const { epochs } = budget;
     if (this.options.milestoneFractions) return this.options.milestoneFractions.map((f) => Math.floor(f * epochs));
     const scale = (1 - this.warmupFraction) * epochs / original.epochs;
@@ -55,7 +55,7 @@ export class ScaledLrRestartingSchedule implements Schedule {
     return Math.floor(this.warmupFraction * budget.epochs);
   }
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const { last: init, base: peak } = originalLrSummary(original);
     const momentum = originalMomentum(original);
     const warmup = this.warmupEpochs(budget);

@@ -5,7 +5,7 @@ import {
   expandPerEpoch,
   originalMomentum,
   type Budget,
-  type OriginalSchedule,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -47,11 +47,11 @@ export class StepSchedule implements Schedule {
   }
 
   /** The milestones used for a budget, in epochs. */
-  milestones(original: OriginalSchedule, budget: Budget): number[] {
+  milestones(original: OriginalRecipe, budget: Budget): number[] {
     return this.options.milestones ?? original.milestones.map((m) => Math.floor((m * budget.epochs) / original.epochs));
   }
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     const base = this.options.lr ?? original.lr;
     const gamma = this.options.gamma ?? original.gamma;
     const milestones = this.milestones(original, budget);

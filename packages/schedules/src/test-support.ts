@@ -1,6 +1,6 @@
 // Helpers for this package's tests: schedules made exactly as the harness makes them.
 import { container } from 'tsyringe';
-import { REGISTRY, Registry, createComponent, originalPreset, type OriginalSchedule, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { REGISTRY, Registry, createComponent, originalPreset, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
 import plugin from './index';
 
 /** A registry holding this package's plugin, and a container that knows it. */
@@ -18,8 +18,8 @@ export function makeSchedule(id: string, options: Record<string, unknown> = {}):
   return createComponent<Schedule>(scope, registry, 'schedule', id, options);
 }
 
-export const cifar: OriginalSchedule = originalPreset('cifar');
-export const imagenet: OriginalSchedule = originalPreset('imagenet');
+export const cifar: OriginalRecipe = originalPreset('cifar');
+export const imagenet: OriginalRecipe = originalPreset('imagenet');
 
 /** The LR of the first step of every epoch. */
 export function lrPerEpoch(steps: StepHyperparameters[], stepsPerEpoch: number): number[] {

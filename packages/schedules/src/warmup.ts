@@ -1,17 +1,12 @@
-import { container as rootContainer } from 'tsyringe';
 import { inject, injectable } from 'tsyringe';
 import {
+  COMPONENTS,
   OPTIONS,
-  OptionsError,
-  REGISTRY,
-  createComponent,
-  cosineAnneal,
-  linearAnneal,
-  resolveComponentRef,
-  validateBudget,
+  warmupSteps,
+  withWarmup,
   type Budget,
-  type OriginalSchedule,
-  type Registry,
+  type ComponentFactory,
+  type OriginalRecipe,
   type Schedule,
   type StepHyperparameters,
 } from '@prunebench/core';
@@ -59,40 +54,18 @@ export class WarmupSchedule implements Schedule {
   /** The wrapped schedule. */
   readonly inner: Schedule;
 
-  constructor(
-    @inject(OPTIONS) readonly options: WarmupOptions,
-    @inject(REGISTRY) registry: Registry,
-  ) {
-    if (options.epochs !== undefined && options.fraction !== undefined) {
-      throw new OptionsError('schedule "warmup": give the warm-up length as "epochs" or as "fraction", not both');
-    }
-    const { id, options: innerOptions } = resolveComponentRef(registry, 'schedule', options.schedule, 'schedule');
-    // Schedules are pure functions of their options, so a fresh container that knows the
-    // registry (for a warm-up inside a warm-up) is all the wrapped one needs.
-    const child = rootContainer.createChildContainer();
-    child.register(REGISTRY, { useValue: registry });
-    this.inner = createComponent<Schedule>(child, registry, 'schedule', id, innerOptions);
+  constructor(@inject(OPTIONS) readonly options: WarmupOptions, @inject(COMPONENTS) components: ComponentFactory) {
+    // Checked now, so both lengths at once fail when the study is set up.
+    if (options.epochs !== undefined && options.fraction !== undefined) warmupSteps({ epochs: 1, stepsPerEpoch: 1 }, options);
+    this.inner = components.create<Schedule>('schedule', options.schedule, 'schedule');
   }
 
   /** N, the warm-up length in optimizer steps. */
   warmupSteps(budget: Budget): number {
-    validateBudget(budget);
-    const total = budget.epochs * budget.stepsPerEpoch;
-    const steps =
-      this.options.epochs !== undefined
-        ? Math.round(this.options.epochs * budget.stepsPerEpoch)
-        : Math.round((this.options.fraction ?? 0.1) * total);
-    if (steps > total) {
-      throw new OptionsError(`schedule "warmup": a warm-up of ${this.options.epochs} epochs is longer than the budget of ${budget.epochs} epochs`);
-    }
-    return steps;
+    return warmupSteps(budget, this.options);
   }
 
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
-    const steps = this.inner.compute(original, budget);
-    const n = this.warmupSteps(budget);
-    const start = this.options.startFactor ?? 0.01;
-    const ramp = this.options.shape === 'cosine' ? cosineAnneal : linearAnneal;
-    return steps.map(({ lr, momentum }, t) => ({ lr: t < n ? lr * ramp(start, 1, t / n) : lr, momentum }));
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
+    return withWarmup(this.inner.compute(original, budget), budget, this.options);
   }
 }

@@ -15,8 +15,8 @@ describe('prunebench inspect --plan', () => {
     expect(doc.plan).toEqual({ use: 'uniform', ratio: 0.5 });
     expect(doc.criterion).toBe('l1');
     expect(doc.after.params).toBeLessThan(doc.before.params);
-    expect(doc.after.flops).toBeLessThan(doc.before.flops);
-    expect(doc.after.flopsReduction).toBeCloseTo((100 * (doc.before.flops - doc.after.flops)) / doc.before.flops, 2);
+    expect(doc.after.macs).toBeLessThan(doc.before.macs);
+    expect(doc.after.macsReduction).toBeCloseTo((100 * (doc.before.macs - doc.after.macs)) / doc.before.macs, 2);
     const pruned = doc.pruned.filter((g: { kept: number; total: number }) => g.kept < g.total);
     expect(pruned.length).toBeGreaterThan(0);
     for (const group of pruned) expect(group.kept).toBe(Math.floor(group.total * 0.5));
@@ -26,7 +26,7 @@ describe('prunebench inspect --plan', () => {
     const a = await run(['inspect', '--model', 'vgg-small', '--plan', '{"use":"uniform","ratio":0.25}', '--criterion', 'random', '--seed', '3']);
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/pruned with plan .* and criterion "random" \(seed 3\)/);
-    expect(a.stdout).toMatch(/after: .* params \(−\d+(\.\d+)?%\), .* FLOPs \(−\d+(\.\d+)?%\)/);
+    expect(a.stdout).toMatch(/after: .* params \(−\d+(\.\d+)?%\), .* MACs \(−\d+(\.\d+)?%\)/);
   });
 
   it('exits 2 for a plan that does not fit the model, an unknown criterion, or a data-hungry criterion', async () => {

@@ -20,7 +20,7 @@ describe('prunebench inspect', () => {
     const params = 9 * (16 + 256 + 512 + 1024 + 2048) + 2 * 224 + 576 * 64 + 64 + 64 * 5 + 5;
     expect(doc.before.params).toBe(params);
     const flops = 9 * 28 * 28 * (16 + 256) + 9 * 14 * 14 * (512 + 1024) + 9 * 7 * 7 * 2048 + 576 * 64 + 64 * 5;
-    expect(doc.before.flops).toBe(flops);
+    expect(doc.before.macs).toBe(flops);
     expect(doc.layers.find((l: { name: string }) => l.name === 'conv1')).toMatchObject({ outputShape: [28, 28, 16], params: 144 });
     const conv5 = doc.groups.find((g: { producers: string[] }) => g.producers.includes('conv5'));
     expect(conv5).toMatchObject({ channels: 64, prunable: true, convIndices: [5] });

@@ -1,4 +1,4 @@
-import { UsageError, buildChannelGraph, countCost, createComponent, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
+import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
 import { selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
@@ -68,12 +68,12 @@ const formatCount = (n: number) => n.toLocaleString('en-US');
 
 /**
  * `prunebench inspect --model NAME [--input 32x32x3] [--classes 10] [--json]`: a model's layers
- * (output shape, params, FLOPs, pruning group) and totals, and its pruning groups.
+ * (output shape, params, MACs, pruning group) and totals, and its pruning groups.
  */
 export function registerInspectCommand(program: Command, io: Io): void {
   program
     .command('inspect')
-    .description("show a model's layers, params, FLOPs (multiply-accumulates) and pruning groups")
+    .description("show a model's layers, params, MACs (multiply-accumulates) and pruning groups")
     .requiredOption('-m, --model <name>', 'model id, e.g. vgg16, resnet56, vgg-small')
     .option('--input <shape>', "input shape, e.g. 32x32x3 (default: the model's own)")
     .option('--classes <n>', "number of classes (default: the model's own, usually 10)")
@@ -103,16 +103,17 @@ export function registerInspectCommand(program: Command, io: Io): void {
       try {
         const cost = countCost(model);
         const graph = buildChannelGraph(model);
-        const layers = cost.layers.map((layer) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
+        // `flops` (the same number as `macs`) is left out of the output; --json consumers read `macs` (see CHANGELOG).
+        const layers = cost.layers.map(({ flops: _deprecated, ...layer }) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
         const groups = graph.groups.map(({ members, ...group }) => ({ ...group, members }));
         const pruning = options.plan === undefined ? undefined : await prune(model);
         const after = pruning && countCost(pruning.model);
         pruning?.model.dispose();
         const afterBlock = after && {
           params: after.params,
-          flops: after.flops,
+          macs: after.macs,
           paramsReduction: percent(cost.params, after.params),
-          flopsReduction: percent(cost.flops, after.flops),
+          macsReduction: percent(cost.macs, after.macs),
         };
         if (options.json) {
           printJson(io, {
@@ -120,7 +121,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
             input: inputShape,
             classes: numClasses,
             ...(pruning ? { plan: pruning.plan, criterion: pruning.criterion, seed: parseSeed(options.seed) } : {}),
-            before: { params: cost.params, flops: cost.flops },
+            before: { params: cost.params, macs: cost.macs },
             ...(afterBlock ? { after: afterBlock } : {}),
             layers,
             groups,
@@ -134,19 +135,19 @@ export function registerInspectCommand(program: Command, io: Io): void {
         io.out(`${options.model}: input ${inputShape.join('x')}, ${numClasses} classes\n\n`);
         io.out(
           formatTable(
-            ['layer', 'class', 'output', 'params', 'FLOPs', 'group'],
+            ['layer', 'class', 'output', 'params', 'MACs', 'group'],
             layers.map((l) => [
               l.name,
               l.className,
               l.outputShape.join('x'),
               l.params ? formatCount(l.params) : '',
-              l.flops ? formatCount(l.flops) : '',
+              l.macs ? formatCount(l.macs) : '',
               groupLabel(l.groups),
             ]),
             io.columns,
           ),
         );
-        io.out(`\ntotal: ${formatCount(cost.params)} params, ${formatCount(cost.flops)} FLOPs (${cost.flops.toExponential(2)})\n`);
+        io.out(`\ntotal: ${formatCount(cost.params)} params, ${formatCount(cost.macs)} MACs (${cost.macs.toExponential(2)})\n`);
         io.out(`\npruning groups (${prunable.size} of ${graph.groups.length} prunable; (gN) = not prunable)\n`);
         io.out(
           formatTable(
@@ -173,7 +174,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
           );
           io.out(
             `\nafter: ${formatCount(afterBlock.params)} params (−${afterBlock.paramsReduction}%), ` +
-              `${formatCount(afterBlock.flops)} FLOPs (−${afterBlock.flopsReduction}%)\n`,
+              `${formatCount(afterBlock.macs)} MACs (−${afterBlock.macsReduction}%)\n`,
           );
         }
       } finally {
@@ -191,7 +192,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
         if (pruner.requirements.needsData) {
           throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
         }
-        const result: PruneResult = await pruner.prune(original, { seed: parseSeed(options.seed), ledger: new RunLedger() });
+        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed: parseSeed(options.seed), ledger: new RunLedger() }));
         return { model: result.model, groups: result.groups ?? [], plan, criterion };
       }
     });

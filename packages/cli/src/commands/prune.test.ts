@@ -298,7 +298,7 @@ describe('prunebench prune', () => {
     }
     // A structured pruner that does not say which channels it kept cannot be checked: refused too.
     const silent = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(async function (this: StructuredPruner, model, context) {
-      const { selection: _selection, ...rest } = await real.call(this, model, context);
+      const { keptChannels: _keptChannels, ...rest } = await real.call(this, model, context);
       return rest;
     });
     try {

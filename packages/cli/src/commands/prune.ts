@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CORE_VERSION, ConfigErrors, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, findUnsupportedLayers, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
+import { CORE_VERSION, ConfigErrors, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
 import { componentLabel, createProgressPrinter, saveMasks, selectBackend, withPathsFrom, writeDirAtomic } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
@@ -194,12 +194,12 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
     const graph = buildChannelGraph(original);
 
     const result: PruneResult = await ledger.time('prune', () =>
-      pruner.prune(original, { dataset: data?.dataset, seed: request.seed, ledger }),
+      pruner.prune(original, createPruneContext({ dataset: pruner.requirements.needsData ? data?.dataset : undefined, seed: request.seed, ledger })),
     );
-    if (structured ? !result.selection : !result.masks) {
+    if (structured ? !result.keptChannels : !result.masks) {
       if (result.model !== original) result.model.dispose();
       throw new PruneCheckError(
-        `pruner "${prunerRef.id}" did not return ${structured ? 'the channels it kept (PruneResult.selection)' : 'its weight masks (PruneResult.masks)'}, ` +
+        `pruner "${prunerRef.id}" did not return ${structured ? 'the channels it kept (PruneResult.keptChannels)' : 'its weight masks (PruneResult.masks)'}, ` +
           'so its model cannot be checked against the original: nothing was saved. The pruner must report what it removed.',
       );
     }
@@ -211,7 +211,7 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
 
     const latency = await compareLatency(original, pruned, request.latency);
     const originalMetrics = data ? await evaluateSplits(original, data.dataset, data.info, ledger) : undefined;
-    zeroPrunedParts(original, graph, result.selection, result.masks);
+    zeroPrunedParts(original, graph, result.keptChannels, result.masks);
     const check = compareOutputs(original, pruned, { tolerance: request.tolerance, seed: request.seed });
     if (!check.passed) {
       throw new PruneCheckError(
@@ -221,7 +221,7 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
       );
     }
 
-    const selected = result.selection instanceof Map ? result.selection : new Map(Object.entries(result.selection ?? {}).map(([k, v]) => [Number(k), v]));
+    const selected = result.keptChannels instanceof Map ? result.keptChannels : new Map(Object.entries(result.keptChannels ?? {}).map(([k, v]) => [Number(k), v]));
     const report: PruningReport = {
       format: 1,
       source,

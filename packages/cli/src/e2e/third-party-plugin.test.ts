@@ -1,20 +1,21 @@
 /**
  * End to end, as a stranger does it (docs/writing-a-plugin.md follows these exact steps):
  *
- * 1. build the plugin package and `npm pack` it (its `prepack` script runs `tsc -b`);
- * 2. make a fresh project in a temp folder and `npm install` the tarball there;
- * 3. have prunebench installed next to it — here the repo's built packages, linked into the
- *    project's node_modules (they are not on the npm registry, and CI has only the registry:
- *    linking the workspace folders and the repo's own tfjs / tsyringe keeps the install
- *    offline, small and fast, and gives the plugin and the CLI one copy of core, one DI
- *    container and one tfjs engine, which is what its peerDependencies ask of a real install);
- * 4. write a config naming the plugin by its short name and run a tiny study with the
- *    `prunebench` CLI (the compiled bin), then check the result rows and the summary;
- * 5. the same with `prunebench.config.ts` passing the plugin object itself;
+ * 1. `npm pack` the prunebench packages a plugin builds against (core, pruners): the install
+ *    route before prunebench is on a registry;
+ * 2. generate a plugin with the template (`create-prunebench-plugin <folder> --tarballs <packs>`,
+ *    what `npm init prunebench-plugin` runs), `npm install` it — its own tsconfig and jest
+ *    config, the tarballs, nothing from this repo — and run its tests (the conformance kit);
+ * 3. `npm pack` the plugin (its `prepack` builds it) and check the tarball has no test file;
+ * 4. make a fresh project that installs the plugin tarball, with prunebench next to it — here the
+ *    repo's built CLI and packages, linked (they are not on a registry; linking keeps one copy of
+ *    core, one DI container and one tfjs engine, as a real install's peers give);
+ * 5. run a tiny study naming the plugin's criterion and schedule through the `prunebench` CLI,
+ *    from a JSON config and from a `prunebench.config.ts` that passes the plugin object;
  * 6. `prunebench plugins` lists the plugin with its package and version.
  *
- * The tarball has no dependencies of its own (only peers), so `npm install --offline
- * --legacy-peer-deps` needs no registry and no cache: nothing is downloaded, in CI or here.
+ * Installs use `--prefer-offline`: with the npm cache warm (CI ran `npm ci`) nothing is
+ * downloaded but package metadata the cache lacks, from the npm registry.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,12 +23,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const repo = path.resolve(__dirname, '../../../..');
-const example = path.join(repo, 'examples', 'prunebench-plugin-hrank');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PRUNEBENCH_PACKAGES = ['core', 'cli', 'schedules', 'pruners', 'models', 'datasets'];
-/** The plugin's peers (and what core needs at load), from the repo's node_modules. */
+const PRUNEBENCH_PACKAGES = ['core', 'harness', 'backend-wasm', 'cli', 'schedules', 'pruners', 'models', 'datasets'];
+/** What core and the CLI need at load, from the repo's node_modules (a real install brings them). */
 const PEERS = ['tsyringe', 'reflect-metadata', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
+const PLUGIN = 'prunebench-plugin-e2e';
+const INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
 
+let work: string;
 let project: string;
 let timings: Record<string, number> = {};
 
@@ -61,119 +64,110 @@ const study = {
   dataset: { use: 'synthetic', inputShape: [8, 8, 1], numClasses: 3, trainSize: 48, testSize: 24, noise: 0.3 },
   model: { use: 'vgg-small', widths: [4, 'M', 8, 'M'], hiddenUnits: 8 },
   original: { epochs: 1, batchSize: 16, lr: 0.05, milestones: [], gamma: 0.1, momentum: 0.9 },
-  pruners: [{ use: 'hrank', plan: { use: 'uniform', ratio: 0.5 }, batches: 2, batchSize: 8 }],
-  schedules: ['ft'],
+  pruners: [{ use: 'e2e-max-abs', plan: { use: 'uniform', ratio: 0.5 } }],
+  schedules: ['e2e-warmup-cosine'],
   budgets: [1],
   seeds: [0],
   backend: 'cpu',
   workers: 1,
 };
 
-function readRows(out: string): Array<Record<string, unknown>> {
-  return fs
-    .readFileSync(path.join(out, 'results.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
-
-function expectHRankRows(out: string): void {
-  const rows = readRows(out);
-  const prune = rows.find((r) => r.kind === 'prune' && String(r.pruner).startsWith('hrank'));
-  const retrain = rows.find((r) => r.kind === 'retrain' && String(r.pruner).startsWith('hrank'));
+function expectPluginRows(out: string): void {
+  const rows = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const prune = rows.find((r) => r.kind === 'prune' && String(r.pruner).startsWith('e2e-max-abs'));
+  const retrain = rows.find((r) => r.kind === 'retrain' && String(r.pruner).startsWith('e2e-max-abs'));
   expect(prune).toMatchObject({ status: 'finished' });
-  // HRank's calibration passes are on the ledger: 2 batches of 8.
-  expect((prune!.ledger as { extraForwardSamples: number }).extraForwardSamples).toBe(16);
-  // ... and the harness measured the same: 16 examples served, forward convolutions run, no mismatch.
-  expect(prune!.measured).toMatchObject({ examplesServed: 16, optimizerSteps: 0 });
-  expect((prune!.measured as { macs: number }).macs).toBeGreaterThan(0);
-  expect(prune!.costMismatch).toBeUndefined();
-  expect((prune!.identity as Record<string, string>)['pruner hrank']).toMatch(
-    /^prunebench-plugin-hrank@0\.1\.0 \((code sha256 [0-9a-f]{16}…|code not identified: a plugin object passed in the config)\)$/,
-  );
+  expect(prune.cost.after.params).toBeLessThan(prune.cost.before.params);
+  // The harness measured what the stranger's criterion cost: it needs no data, so none was served.
+  expect(prune.measured).toMatchObject({ examplesServed: 0, optimizerSteps: 0 });
+  expect(prune.costMismatch).toBeUndefined();
   expect(retrain).toMatchObject({ status: 'finished' });
-  expect((retrain!.metrics as { test: { top1: number } }).test.top1).toBeGreaterThanOrEqual(0);
-  expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/\| hrank\/uniform \| ft \| 1 \|/);
+  expect(String(retrain.schedule)).toMatch(/e2e-warmup-cosine/);
+  expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/\| e2e-max-abs\/uniform \| e2e-warmup-cosine \| 1 \|/);
 }
 
 beforeAll(() => {
   timings = {};
-  // 1. Build what the test runs (incremental: quick after `npm run build`) and pack the plugin.
-  timed('build', () => run(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/cli', 'examples/prunebench-plugin-hrank'], repo));
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-e2e-'));
-  const packed = timed('npm pack', () => JSON.parse(run(npm, ['pack', '--json', '--pack-destination', project], example)));
-  const tarball: string = packed[0].filename;
-  expect(packed[0].files.map((f: { path: string }) => f.path)).toContain('dist/index.js');
-  expect(packed[0].files.some((f: { path: string }) => /\.test\./.test(f.path))).toBe(false);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-e2e-'));
+  // 1. Build what the test runs (incremental: quick after `npm run build`) and pack core and pruners.
+  timed('build', () => run(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/cli', 'packages/create-prunebench-plugin'], repo));
+  const packs = path.join(work, 'packs');
+  fs.mkdirSync(packs);
+  timed('npm pack prunebench', () => run(npm, ['pack', '-w', 'packages/core', '-w', 'packages/pruners', '--pack-destination', packs, '--silent'], repo));
 
-  // 2. A fresh project that installs the tarball.
-  fs.writeFileSync(
-    path.join(project, 'package.json'),
-    JSON.stringify({ name: 'my-pruning-study', private: true, dependencies: { 'prunebench-plugin-hrank': `file:${tarball}` } }, null, 2),
-  );
-  timed('npm install', () => run(npm, ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund'], project));
+  // 2. The template's package, installed from the tarballs, tested.
+  const plugin = path.join(work, 'e2e');
+  const generator = path.join(repo, 'packages', 'create-prunebench-plugin', 'dist', 'bin.js');
+  run(process.execPath, [generator, plugin, '--tarballs', packs], work);
+  timed('npm install (plugin)', () => run(npm, INSTALL, plugin));
+  timed('npm test (plugin)', () => run(npm, ['test', '--silent'], plugin));
 
-  // 3. prunebench next to it: the built workspace packages and the peers, linked.
+  // 3. Its tarball.
+  const packed = timed('npm pack (plugin)', () => JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], plugin)));
+  const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
+  expect(files).toContain('dist/index.js');
+  expect(files.filter((f) => /\.test\.|(^|\/)src\//.test(f))).toEqual([]);
+
+  // 4. A fresh project that installs it; prunebench linked next to it.
+  project = path.join(work, 'my-pruning-study');
+  fs.mkdirSync(project);
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'my-pruning-study', private: true, dependencies: { [PLUGIN]: `file:${path.join(work, packed[0].filename)}` } }, null, 2));
+  timed('npm install (project)', () => run(npm, [...INSTALL, '--offline', '--legacy-peer-deps'], project));
   const modules = path.join(project, 'node_modules');
-  for (const name of PRUNEBENCH_PACKAGES) {
-    fs.mkdirSync(path.join(modules, '@prunebench'), { recursive: true });
-    fs.symlinkSync(path.join(repo, 'packages', name), path.join(modules, '@prunebench', name), 'junction');
-  }
+  fs.mkdirSync(path.join(modules, '@prunebench'), { recursive: true });
+  for (const name of PRUNEBENCH_PACKAGES) fs.symlinkSync(path.join(repo, 'packages', name), path.join(modules, '@prunebench', name), 'junction');
   for (const name of PEERS) {
     fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
     fs.symlinkSync(path.join(repo, 'node_modules', name), path.join(modules, name), 'junction');
   }
-}, 240_000);
+}, 300_000);
 
 afterAll(() => {
-  if (project) fs.rmSync(project, { recursive: true, force: true });
+  if (work) fs.rmSync(work, { recursive: true, force: true });
   // Seen in the test log, for the timings of the report.
   process.stderr.write(`third-party plugin e2e timings (ms): ${JSON.stringify(timings)}\n`);
 });
 
-describe('a third-party plugin, packed, installed and run through the CLI', () => {
+describe('a plugin made from the template, tested from packed tarballs, installed and run through the CLI', () => {
   it('installed the tarball as a package of its own (not a link into the repo)', () => {
-    const installed = path.join(project, 'node_modules', 'prunebench-plugin-hrank');
+    const installed = path.join(project, 'node_modules', PLUGIN);
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'))).toMatchObject({ name: 'prunebench-plugin-hrank', version: '0.1.0' });
+    expect(JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'))).toMatchObject({ name: PLUGIN, version: '0.1.0' });
   });
 
   it('`prunebench plugins` lists it with its package and version', () => {
-    fs.writeFileSync(path.join(project, 'prunebench.config.json'), JSON.stringify({ plugins: ['hrank'], ...study }, null, 2));
+    fs.writeFileSync(path.join(project, 'prunebench.config.json'), JSON.stringify({ plugins: ['e2e'], ...study }, null, 2));
     const result = prunebench(['plugins', '--config', 'prunebench.config.json', '--json']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const listed = JSON.parse(result.stdout);
-    const plugin = listed.plugins.find((p: { package: string }) => p.package === 'prunebench-plugin-hrank');
-    expect(plugin).toMatchObject({ name: 'prunebench-plugin-hrank', packageVersion: '0.1.0', apiVersion: 1 });
-    expect(fs.realpathSync(plugin.path)).toBe(fs.realpathSync(path.join(project, 'node_modules', 'prunebench-plugin-hrank', 'dist', 'index.js')));
-    expect(listed.components).toContainEqual(expect.objectContaining({ kind: 'pruner', id: 'hrank', package: 'prunebench-plugin-hrank', version: '0.1.0' }));
-    const table = prunebench(['plugins', '--config', 'prunebench.config.json']);
-    expect(table.stdout).toMatch(/prunebench-plugin-hrank\s+0\.1\.0\s+prunebench-plugin-hrank/);
+    const plugin = listed.plugins.find((p: { package: string }) => p.package === PLUGIN);
+    expect(plugin).toMatchObject({ name: PLUGIN, packageVersion: '0.1.0', apiVersion: 2 });
+    expect(fs.realpathSync(plugin.path)).toBe(fs.realpathSync(path.join(project, 'node_modules', PLUGIN, 'dist', 'index.js')));
+    expect(listed.components).toContainEqual(expect.objectContaining({ kind: 'criterion', id: 'e2e-max-abs', package: PLUGIN, version: '0.1.0' }));
+    expect(listed.components).toContainEqual(expect.objectContaining({ kind: 'schedule', id: 'e2e-warmup-cosine', package: PLUGIN }));
   });
 
   it('runs a study that names it by its short name in a JSON config', () => {
-    fs.writeFileSync(path.join(project, 'prunebench.config.json'), JSON.stringify({ plugins: ['hrank'], ...study }, null, 2));
+    fs.writeFileSync(path.join(project, 'prunebench.config.json'), JSON.stringify({ plugins: ['e2e'], ...study }, null, 2));
     const result = timed('run (JSON config)', () => prunebench(['run', '--config', 'prunebench.config.json', '--out', 'results-json']));
     expect(result.stderr + result.stdout).not.toMatch(/failed/i);
     expect(result.code).toBe(0);
-    expectHRankRows(path.join(project, 'results-json'));
+    expectPluginRows(path.join(project, 'results-json'));
   }, 180_000);
 
   it('runs a study whose prunebench.config.ts passes the plugin object itself', () => {
     const folder = path.join(project, 'ts-study');
     fs.mkdirSync(folder);
-    const { pruners, ...rest } = study;
     fs.writeFileSync(
       path.join(folder, 'prunebench.config.ts'),
       [
         `import { defineConfig } from '@prunebench/core';`,
-        `import hrank from 'prunebench-plugin-hrank';`,
+        `import e2e from '${PLUGIN}';`,
         ``,
         `export default defineConfig({`,
-        `  plugins: [hrank],`,
-        `  pruners: ${JSON.stringify(pruners)},`,
-        ...Object.entries(rest).map(([key, value]) => `  ${key}: ${JSON.stringify(value)},`),
+        `  plugins: [e2e],`,
+        ...Object.entries(study).map(([key, value]) => `  ${key}: ${JSON.stringify(value)},`),
         `});`,
         ``,
       ].join('\n'),
@@ -182,6 +176,6 @@ describe('a third-party plugin, packed, installed and run through the CLI', () =
     const result = timed('run (TS config)', () => prunebench(['run', '--out', 'results'], folder));
     expect(result.stderr).toMatch(/config .*prunebench\.config\.ts/);
     expect(result.code).toBe(0);
-    expectHRankRows(path.join(folder, 'results'));
+    expectPluginRows(path.join(folder, 'results'));
   }, 180_000);
 });

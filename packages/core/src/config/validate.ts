@@ -3,6 +3,7 @@ import type { ComponentKind, JsonSchema } from '../interfaces/component';
 import { ConfigError, ConfigErrors } from '../errors';
 import { didYouMean } from '../util/did-you-mean';
 import type { Registry } from '../plugin/registry';
+import { COMPOSED_KINDS, COMPOSING_PRUNERS, resolvePrunerEntry, type ComposedKind, type PrunerEntryTarget } from '../plugin/compose';
 import { configSchema } from './schema';
 import { expandPlanShorthand, planEntryErrors, takesPlan } from './plan-entry';
 
@@ -135,6 +136,10 @@ export function resolveComponentRef(
   file?: string,
 ): ComponentRef {
   const { id, options: given, label } = splitComponentRef(ref);
+  if (kind === 'pruner' && typeof id === 'string' && !registry.has('pruner', id)) {
+    const composed = COMPOSED_KINDS.find((k) => registry.has(k, id));
+    if (composed) return resolveComposedPrunerRef(registry, ref, path, file);
+  }
   if (typeof id !== 'string' || !registry.has(kind, id)) {
     throw new ConfigErrors([new ConfigError(typeof ref === 'string' ? path : `${path}.use`, registry.unknownMessage(kind, id), file)]);
   }
@@ -152,6 +157,41 @@ export function resolveComponentRef(
   if (takesPlan(componentClass.optionsSchema)) errors.push(...planEntryErrors(registry, options.plan, path, file));
   if (errors.length) throw new ConfigErrors(errors);
   return label === undefined ? { id, options: validated } : { id, options: validated, label };
+}
+
+/** A criterion named in a pruners list: its own options and the composing pruner's, each checked against its schema. */
+function resolveComposedPrunerRef(registry: Registry, ref: string | { use: string; [key: string]: unknown }, path: string, file?: string): ComponentRef {
+  const { id, options, label } = splitComponentRef(ref);
+  let target: PrunerEntryTarget;
+  try {
+    target = resolvePrunerEntry(registry, id, options);
+  } catch (error) {
+    throw new ConfigErrors([new ConfigError(typeof ref === 'string' ? path : `${path}.use`, (error as Error).message, file)]);
+  }
+  const criterion = target.criterion!;
+  const criterionClass = registry.get(target.kind, id).componentClass;
+  const prunerClass = registry.get('pruner', target.pruner.id).componentClass;
+  const { option } = COMPOSING_PRUNERS[target.kind as ComposedKind];
+  // One round: the criterion's options, the pruner's, and the plan's, all reported together.
+  const errors: ConfigError[] = [];
+  const checked = (work: () => Record<string, unknown>): Record<string, unknown> => {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof ConfigErrors)) throw error;
+      errors.push(...error.errors);
+      return {};
+    }
+  };
+  const ownOptions = checked(() => validateOptions(criterionClass.optionsSchema, criterion.options, path, `${target.kind} "${id}"`, file));
+  const prunerOptions = checked(() =>
+    validateOptions(prunerClass.optionsSchema, { ...target.pruner.options, [option]: id }, path, `pruner "${target.pruner.id}" around ${target.kind} "${id}"`, file),
+  );
+  if (takesPlan(prunerClass.optionsSchema)) errors.push(...planEntryErrors(registry, target.pruner.options.plan, path, file));
+  if (errors.length) throw new ConfigErrors(errors);
+  delete prunerOptions[option];
+  const merged = { ...ownOptions, ...prunerOptions };
+  return label === undefined ? { id, options: merged } : { id, options: merged, label };
 }
 
 /**

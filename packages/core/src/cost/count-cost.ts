@@ -12,6 +12,8 @@ export interface LayerCost {
   /** Trainable parameters not removed by a mask (equal to `params` without masks). */
   nonZeroParams: number;
   /** Multiply-accumulates of one example (conv and dense layers; 0 for the others). */
+  macs: number;
+  /** @deprecated the same number as `macs` (multiply-accumulates, not FLOPs); removed in the next plugin API. */
   flops: number;
 }
 
@@ -19,6 +21,9 @@ export interface LayerCost {
 export interface ModelCost {
   params: number;
   nonZeroParams: number;
+  /** Multiply-accumulates of one example, all layers. */
+  macs: number;
+  /** @deprecated the same number as `macs`; removed in the next plugin API. */
   flops: number;
   layers: LayerCost[];
 }
@@ -54,11 +59,11 @@ function countOnes(mask: Float32Array): number {
 }
 
 /**
- * Counts a model's parameters and FLOPs, per layer and in total, from its weights' shapes (no
- * forward pass). FLOPs are multiply-accumulates of one example, as the PFEC paper counts them:
+ * Counts a model's parameters and MACs, per layer and in total, from its weights' shapes (no
+ * forward pass). MACs are multiply-accumulates of one example (what the PFEC paper calls FLOPs):
  * for a conv or dense layer, the size of each kernel times the number of output positions it is
  * applied at (`kh·kw·in·out·oh·ow` for a conv, `in·out` for a dense layer); `Conv2DTranspose`
- * is counted at its input positions. Other layers (BatchNorm, pooling, adds) count no FLOPs.
+ * is counted at its input positions. Other layers (BatchNorm, pooling, adds) count no MACs.
  */
 export function countCost(model: LayersModel, options: CostOptions = {}): ModelCost {
   const includeBatchNorm = options.includeBatchNorm ?? true;
@@ -75,19 +80,20 @@ export function countCost(model: LayersModel, options: CostOptions = {}): ModelC
         nonZeroParams += mask ? countOnes(mask) : size;
       }
     }
-    let flops = 0;
+    let macs = 0;
     for (const weight of layer.weights) {
       const suffix = weight.originalName.slice(weight.originalName.lastIndexOf('/') + 1);
       if (!KERNEL_WEIGHTS.has(suffix)) continue;
       if (KERNEL_FLOP_CLASSES.has(className)) {
-        flops += product(weight.shape) * product(outputShape.slice(0, -1));
+        macs += product(weight.shape) * product(outputShape.slice(0, -1));
       } else if (className === 'Conv2DTranspose') {
         const inbound = (layer as unknown as { inboundNodes: Array<{ inputShapes: unknown }> }).inboundNodes[0];
-        flops += product(weight.shape) * product(shapeWithoutBatch(inbound?.inputShapes).slice(0, -1));
+        macs += product(weight.shape) * product(shapeWithoutBatch(inbound?.inputShapes).slice(0, -1));
       }
     }
-    return { name: layer.name, className, outputShape, params, nonZeroParams, flops };
+    return { name: layer.name, className, outputShape, params, nonZeroParams, macs, flops: macs };
   });
-  const sum = (key: 'params' | 'nonZeroParams' | 'flops') => layers.reduce((acc, l) => acc + l[key], 0);
-  return { params: sum('params'), nonZeroParams: sum('nonZeroParams'), flops: sum('flops'), layers };
+  const sum = (key: 'params' | 'nonZeroParams' | 'macs') => layers.reduce((acc, l) => acc + l[key], 0);
+  const macs = sum('macs');
+  return { params: sum('params'), nonZeroParams: sum('nonZeroParams'), macs, flops: macs, layers };
 }

@@ -1,5 +1,4 @@
-import type { TopologyLayer } from './build-graph';
-import { CONV_CLASSES } from './layer-kinds';
+import type { TopologyLayer } from './topology';
 import type { ConvInfo, ResidualRole } from './types';
 
 /**
@@ -35,7 +34,6 @@ export function assignResidualRoles(layers: TopologyLayer[], convByLayer: Map<st
     block++;
     const convsOf = branches.map((b) =>
       b.path
-        .filter((l) => CONV_CLASSES.has(l.getClassName()))
         .reverse()
         .map((l) => convByLayer.get(l.name))
         .filter((c): c is ConvInfo => c !== undefined),

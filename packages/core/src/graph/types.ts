@@ -138,4 +138,7 @@ export interface ChannelGraph {
  * Channels to keep, per group id: sorted, distinct indices `< group.channels`, at least one.
  * Groups not listed keep all their channels.
  */
-export type ChannelSelection = ReadonlyMap<number, readonly number[]> | Readonly<Record<number, readonly number[]>>;
+export type KeptChannels = ReadonlyMap<number, readonly number[]> | Readonly<Record<number, readonly number[]>>;
+
+/** @deprecated the old name of `KeptChannels` ("select" now means only choosing a backend); removed in the next plugin API. */
+export type ChannelSelection = KeptChannels;

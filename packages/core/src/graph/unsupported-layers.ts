@@ -1,27 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { topologyLayers } from './build-graph';
-import {
-  CHANNEL_ZERO_PAD_CLASS,
-  CONV_CLASSES,
-  MERGE_CLASSES,
-  PASSTHROUGH_CLASSES,
-  PRODUCER_CLASSES,
-} from './layer-kinds';
+import { layerRuleFor } from './layer-rules';
+import { topologyLayers } from './topology';
 
-/** Classes the graph traces by name (the branches of `buildChannelGraph`). */
-const TRACED_CLASSES = new Set<string>([
-  'InputLayer',
-  'BatchNormalization',
-  'Flatten',
-  'Concatenate',
-  CHANNEL_ZERO_PAD_CLASS,
-  ...CONV_CLASSES,
-  ...PRODUCER_CLASSES,
-  ...PASSTHROUGH_CLASSES,
-  ...MERGE_CLASSES,
-]);
-
-/** A layer whose class the channel graph has no rule for. */
+/** A layer whose class the channel graph cannot trace channels through. */
 export interface UnsupportedLayer {
   /** The layer's name (`model.getLayer(name)`). */
   layer: string;
@@ -30,13 +11,13 @@ export interface UnsupportedLayer {
 }
 
 /**
- * The layers of `model` whose class the channel graph does not know (nested models included:
- * they are not traced). The graph leaves every group touching such a layer whole, so pruning
- * still gives a valid model, but one pruned less than asked for; callers that prune a model for
- * deployment refuse it instead, naming these layers.
+ * The layers of `model` the channel graph cannot trace: classes with no layer rule, classes whose
+ * rule is opaque (`opaqueLayerRule`), and nested models. The graph leaves every group touching an
+ * opaque layer whole, so a study still gets a valid model, pruned less than asked for; callers
+ * that prune a model for deployment refuse it instead, naming these layers.
  */
 export function findUnsupportedLayers(model: LayersModel): UnsupportedLayer[] {
   return topologyLayers(model)
-    .filter((layer) => layer.layers !== undefined || !TRACED_CLASSES.has(layer.getClassName()))
+    .filter((layer) => layer.layers !== undefined || (layerRuleFor(layer.getClassName())?.opaque ?? true))
     .map((layer) => ({ layer: layer.name, className: layer.getClassName() }));
 }

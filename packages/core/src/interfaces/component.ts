@@ -1,5 +1,5 @@
 /** The kinds of component a plugin can contribute. */
-export const COMPONENT_KINDS = ['pruner', 'plan', 'schedule', 'model', 'dataset'] as const;
+export const COMPONENT_KINDS = ['pruner', 'criterion', 'weight-score', 'plan', 'schedule', 'model', 'dataset'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset that ajv understands). */
@@ -8,7 +8,7 @@ export type JsonSchema = Record<string, unknown>;
 /**
  * A component class: `@injectable()`, a static `id` (the name configs use) and an options
  * schema. Its constructor takes `@inject(OPTIONS)` for its validated options, plus whatever
- * else it needs by token (RNG, LEDGER, LOGGER, ...).
+ * else it needs by token (REGISTRY, COMPONENTS, RNG, LEDGER).
  */
 export interface ComponentClass<T = unknown> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ComponentClass } from './component';
 import type { Dataset } from './dataset';
 import type { Ledger } from './ledger';
-import type { ChannelGraph, ChannelSelection } from '../graph/types';
+import type { ChannelGraph, KeptChannels } from '../graph/types';
+import type { PruneHelpers } from './prune-helpers';
 
 /** What a pruner needs, so the harness can check compatibility and charge the ledger. */
 export interface PrunerRequirements {
@@ -16,11 +17,14 @@ export interface PrunerRequirements {
   trainsItself: boolean;
 }
 
+/** What a pruner is given: make one with `createPruneContext` (the harness does). */
 export interface PruneContext {
-  /** Data for criteria that need it (the train split). */
+  /** Data for criteria that need it (the train split); read it through `helpers`. */
   dataset?: Dataset;
   seed: number;
   ledger: Ledger;
+  /** Calibration batches, activation taps and gradients over `dataset`, charged to `ledger`. */
+  helpers: PruneHelpers;
   /**
    * The plan of a structured pruner. Normally a pruner builds it from its own `plan` option
    * (`{ "use": "l1", "plan": "pfec-a" }`); a plan given here takes precedence.
@@ -52,7 +56,7 @@ export interface PruneResult {
   /** Unstructured pruners: masks the trainer re-applies after every optimizer step. */
   masks?: WeightMasks;
   /** Structured pruners: the channels each pruned group kept (groups not listed kept all). */
-  selection?: ChannelSelection;
+  keptChannels?: KeptChannels;
   /** Structured pruners: kept / total channels of every prunable group, in group order. */
   groups?: GroupPruning[];
 }

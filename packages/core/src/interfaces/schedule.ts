@@ -1,10 +1,10 @@
 import type { ComponentClass } from './component';
 
 /**
- * How the unpruned network was trained: the retraining schedules are derived from it
- * (docs/spec/schedules.md), never hard-coded to one recipe.
+ * The original recipe: how the unpruned network was trained. Retraining schedules (`Schedule`)
+ * are derived from it (docs/spec/schedules.md), never hard-coded to one recipe.
  */
-export interface OriginalSchedule {
+export interface OriginalRecipe {
   /** Length of the original training, in epochs. */
   epochs: number;
   /** Base (first) learning rate. */
@@ -42,7 +42,10 @@ export interface StepHyperparameters {
  */
 export interface Schedule {
   /** LR and momentum for every optimizer step `0 .. E*S-1` (exactly E*S entries). */
-  compute(original: OriginalSchedule, budget: Budget): StepHyperparameters[];
+  compute(original: OriginalRecipe, budget: Budget): StepHyperparameters[];
 }
 
 export type ScheduleClass = ComponentClass<Schedule>;
+
+/** @deprecated the old name of `OriginalRecipe`; removed in the next plugin API. */
+export type OriginalSchedule = OriginalRecipe;

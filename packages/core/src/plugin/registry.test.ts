@@ -31,7 +31,7 @@ describe('Registry', () => {
     const registry = new Registry();
     expect(() => registry.add(fakePlugin({ apiVersion: 99 }), source)).toThrow(PluginApiVersionError);
     expect(() => registry.add(fakePlugin({ apiVersion: 99 }), source)).toThrow(
-      /plugin "prunebench-plugin-fake" was written for plugin API 99, but this prunebench speaks API 1/,
+      /plugin "prunebench-plugin-fake" was written for plugin API 99, but this prunebench speaks API 2/,
     );
   });
 

@@ -3,6 +3,7 @@ import { COMPONENT_KINDS } from '../interfaces/component';
 import { DuplicateComponentError, InvalidPluginError, PluginApiVersionError, UnknownComponentError } from '../errors';
 import { didYouMean } from '../util/did-you-mean';
 import { PLUGIN_API_VERSION, PLUGIN_FIELDS, type PrunebenchPlugin } from './plugin';
+import { registerLayerRule, validateLayerRule } from '../graph/layer-rules';
 
 /** Where a plugin came from, for messages and `prunebench plugins`. */
 export interface PluginSource {
@@ -26,6 +27,7 @@ export interface RegisteredComponent {
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const PRUNER_NAMESPACE: ComponentKind[] = ['pruner', 'criterion', 'weight-score'];
 
 /**
  * Every component of every loaded plugin, by kind and id. Refuses a plugin for another API
@@ -48,6 +50,7 @@ export class Registry {
       );
     }
     const entry: RegisteredPlugin = { plugin, source };
+    for (const rule of plugin.layerRules ?? []) validateLayerRule(rule, label);
     // Check every id before adding any, so a refused plugin leaves the registry unchanged.
     const additions: RegisteredComponent[] = [];
     for (const kind of COMPONENT_KINDS) {
@@ -66,7 +69,17 @@ export class Registry {
         additions.push({ kind, id, componentClass, plugin: entry });
       }
     }
+    // Pruners, criteria and weight scores share one namespace: a config's pruners list names all three.
+    for (const addition of additions.filter((a) => PRUNER_NAMESPACE.includes(a.kind))) {
+      const clash = PRUNER_NAMESPACE.filter((k) => k !== addition.kind).find((k) => this.components.get(k)!.has(addition.id) || additions.some((a) => a.kind === k && a.id === addition.id));
+      if (clash) {
+        throw new DuplicateComponentError(
+          `${addition.kind} id "${addition.id}" is also a ${clash} id: a config's "pruners" list names pruners, criteria and weight scores alike, so their ids must differ. Rename one of them.`,
+        );
+      }
+    }
     for (const addition of additions) this.components.get(addition.kind)!.set(addition.id, addition);
+    for (const rule of plugin.layerRules ?? []) registerLayerRule(rule);
     this.plugins.push(entry);
     return entry;
   }
@@ -84,9 +97,12 @@ export class Registry {
 
   /** `unknown schedule "clrr" — did you mean "clr"? (known: ...)`, for config messages too. */
   unknownMessage(kind: ComponentKind, id: string): string {
-    const known = this.ids(kind);
+    // A pruners-list entry may name a criterion or weight score too: list them with the pruners.
+    const kinds: ComponentKind[] = kind === 'pruner' ? PRUNER_NAMESPACE : [kind];
+    const known = kinds.flatMap((k) => this.ids(k)).sort();
     const suggestion = didYouMean(id, known);
-    const list = known.length ? `known ${kind}s: ${known.join(', ')}` : `no ${kind}s are registered`;
+    const what = kind === 'pruner' ? 'pruners and criteria' : `${kind}s`;
+    const list = known.length ? `known ${what}: ${known.join(', ')}` : `no ${what} are registered`;
     return `unknown ${kind} "${id}"${suggestion} (${list}; plugins add more)`;
   }
 

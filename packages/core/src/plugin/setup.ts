@@ -4,9 +4,7 @@ import { componentsOf, Registry, type PluginSource } from './registry';
 import type { PrunebenchPlugin } from './plugin';
 import { loadPlugins } from './loader';
 import { COMPONENT_KINDS } from '../interfaces/component';
-import { DATASET, MODEL, PLAN, PRUNER, REGISTRY, SCHEDULE } from '../tokens';
-
-const KIND_TOKENS = { pruner: PRUNER, plan: PLAN, schedule: SCHEDULE, model: MODEL, dataset: DATASET } as const;
+import { KIND_TOKENS, REGISTRY } from '../tokens';
 
 export interface Setup {
   registry: Registry;

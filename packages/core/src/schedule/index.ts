@@ -1,3 +1,4 @@
 // The original (unpruned) training schedule and helpers for writing retraining schedules.
 export * from './original';
 export * from './budget';
+export * from './warmup';

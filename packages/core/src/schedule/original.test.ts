@@ -44,8 +44,9 @@ describe('originalLrAt and the summary', () => {
     expect(() => originalLrAt(cifar, -1)).toThrow(RangeError);
   });
 
-  it('gives first, last and largest LR', () => {
+  it('gives first, last, largest and smallest LR', () => {
     const summary = originalLrSummary(cifar);
+    expect(summary.smallest).toBeCloseTo(0.001, 15);
     expect(summary.first).toBe(0.1);
     expect(summary.base).toBe(0.1);
     expect(summary.largest).toBe(0.1);
@@ -61,6 +62,8 @@ describe('originalLrAt and the summary', () => {
     const summary = originalLrSummary(warm);
     expect(summary.first).toBeCloseTo(0.02, 15);
     expect(summary.largest).toBe(0.1);
+    // imagenet drops to 0.001 at the end; the warm-up starts higher, so the smallest is still the last.
+    expect(summary.smallest).toBeCloseTo(Math.min(0.02, summary.last), 15);
     expect(summary.last).toBeCloseTo(0.001, 15);
   });
 });

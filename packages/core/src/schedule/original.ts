@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import type { OriginalSchedule } from '../interfaces/schedule';
+import type { OriginalRecipe } from '../interfaces/schedule';
 import { ConfigError, ConfigErrors, UsageError } from '../errors';
 import { schemaErrors } from '../config/validate';
 import { closestName } from '../util/did-you-mean';
@@ -15,7 +15,7 @@ export { ORIGINAL_PRESETS, ORIGINAL_PRESET_NAMES, type OriginalPresetName } from
 export { originalScheduleSchema } from './original-schema';
 
 /** An original schedule as a config or JSON file writes it: a preset and/or explicit fields. */
-export type OriginalScheduleInput = Partial<OriginalSchedule> & {
+export type OriginalScheduleInput = Partial<OriginalRecipe> & {
   preset?: string;
   /** Config-only key (a trained model to start from); not part of the schedule, ignored here. */
   checkpoint?: string;
@@ -30,7 +30,7 @@ const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateShape = ajv.compile(originalScheduleSchema);
 
 /** A copy of a preset (mutable, so callers can override fields). */
-export function originalPreset(name: string): OriginalSchedule {
+export function originalPreset(name: string): OriginalRecipe {
   if (!(name in ORIGINAL_PRESETS)) {
     throw new UsageError(`unknown original-schedule preset "${name}"${suggest(name)} (presets: ${ORIGINAL_PRESET_NAMES.join(', ')})`);
   }
@@ -40,21 +40,21 @@ export function originalPreset(name: string): OriginalSchedule {
 
 /**
  * Turns a description (a preset name, or `{ preset?, ...fields }` where fields override the
- * preset) into a checked OriginalSchedule. Without a preset, `epochs`, `lr`, `milestones`
+ * preset) into a checked OriginalRecipe. Without a preset, `epochs`, `lr`, `milestones`
  * and `gamma` are required. Throws ConfigErrors naming each bad key as `keyPath.key`.
  */
 export function resolveOriginalSchedule(
   input: string | OriginalScheduleInput,
   keyPath = 'original',
   file?: string,
-): OriginalSchedule {
+): OriginalRecipe {
   if (typeof input === 'string') return validateOriginalSchedule(originalPreset(input), keyPath, file);
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigErrors([new ConfigError(keyPath, `must be a preset name (${ORIGINAL_PRESET_NAMES.join(', ')}) or an object`, file)]);
   }
   if (!validateShape(input)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], input, keyPath, file));
   const { preset, checkpoint: _checkpoint, divergence: _divergence, dropLast: _dropLast, ...fields } = input;
-  const base: Partial<OriginalSchedule> = preset ? originalPreset(preset) : {};
+  const base: Partial<OriginalRecipe> = preset ? originalPreset(preset) : {};
   return validateOriginalSchedule({ ...base, ...fields }, keyPath, file);
 }
 
@@ -63,7 +63,7 @@ export function resolveOriginalSchedule(
  * increasing and inside the training (0 < m < epochs), and the warm-up ends before the
  * first milestone. Returns a normalised copy; throws ConfigErrors listing every problem.
  */
-export function validateOriginalSchedule(value: Partial<OriginalSchedule>, keyPath = 'original', file?: string): OriginalSchedule {
+export function validateOriginalSchedule(value: Partial<OriginalRecipe>, keyPath = 'original', file?: string): OriginalRecipe {
   if (!validateShape(value)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], value, keyPath, file));
   const problems: ConfigError[] = [];
   const at = (key: string) => (keyPath ? `${keyPath}.${key}` : key);
@@ -73,7 +73,7 @@ export function validateOriginalSchedule(value: Partial<OriginalSchedule>, keyPa
     }
   }
   if (problems.length) throw new ConfigErrors(problems);
-  const original = value as OriginalSchedule;
+  const original = value as OriginalRecipe;
   original.milestones.forEach((m, i) => {
     if (m >= original.epochs) {
       problems.push(new ConfigError(`${at('milestones')}[${i}]`, `${m} is not inside the ${original.epochs}-epoch training (milestones must be < epochs)`, file));
@@ -95,7 +95,7 @@ export function validateOriginalSchedule(value: Partial<OriginalSchedule>, keyPa
  * Reads an original schedule from a preset name (`cifar`, `imagenet`) or a JSON file holding
  * `{ preset?, epochs, lr, milestones, gamma, ... }` (a relative path is taken from `cwd`).
  */
-export function readOriginalSchedule(presetOrFile: string, cwd = process.cwd()): OriginalSchedule {
+export function readOriginalSchedule(presetOrFile: string, cwd = process.cwd()): OriginalRecipe {
   if (presetOrFile in ORIGINAL_PRESETS) return resolveOriginalSchedule(presetOrFile);
   const file = path.resolve(cwd, presetOrFile);
   if (!fs.existsSync(file)) {
@@ -119,7 +119,7 @@ export function readOriginalSchedule(presetOrFile: string, cwd = process.cwd()):
  * Then lr·gamma^k, k = the number of milestones m with m <= epoch. Past the end it keeps the
  * last LR.
  */
-export function originalLrAt(original: OriginalSchedule, epoch: number): number {
+export function originalLrAt(original: OriginalRecipe, epoch: number): number {
   if (!(epoch >= 0)) throw new RangeError(`originalLrAt: epoch must be >= 0 (got ${epoch})`);
   const warmup = original.warmupEpochs ?? 0;
   if (epoch < warmup) return (original.lr * (epoch + 1)) / (warmup + 1);
@@ -138,26 +138,34 @@ export interface OriginalLrSummary {
   last: number;
   /** The largest LR of any epoch. CLR's `max_lr`. */
   largest: number;
+  /** The smallest LR of any epoch (after the last drop, unless a warm-up starts lower). An annealing schedule's floor. */
+  smallest: number;
 }
 
-export function originalLrSummary(original: OriginalSchedule): OriginalLrSummary {
+export function originalLrSummary(original: OriginalRecipe): OriginalLrSummary {
   let largest = -Infinity;
-  for (let epoch = 0; epoch < original.epochs; epoch++) largest = Math.max(largest, originalLrAt(original, epoch));
+  let smallest = Infinity;
+  for (let epoch = 0; epoch < original.epochs; epoch++) {
+    const lr = originalLrAt(original, epoch);
+    largest = Math.max(largest, lr);
+    smallest = Math.min(smallest, lr);
+  }
   return {
     base: original.lr,
     first: originalLrAt(original, 0),
     last: originalLrAt(original, original.epochs - 1),
     largest,
+    smallest,
   };
 }
 
 /** The original schedule's momentum, or 0.9 when it states none. */
-export function originalMomentum(original: OriginalSchedule): number {
+export function originalMomentum(original: OriginalRecipe): number {
   return original.momentum ?? DEFAULT_MOMENTUM;
 }
 
 /** One line, e.g. `160 epochs, lr 0.1, ×0.1 at 80, 120, momentum 0.9`. */
-export function describeOriginalSchedule(original: OriginalSchedule): string {
+export function describeOriginalSchedule(original: OriginalRecipe): string {
   const drops = original.milestones.length ? `, ×${original.gamma} at ${original.milestones.join(', ')}` : '';
   const warmup = original.warmupEpochs ? `, ${original.warmupEpochs}-epoch warm-up` : '';
   return `${original.epochs} epochs, lr ${original.lr}${drops}${warmup}, momentum ${originalMomentum(original)}`;

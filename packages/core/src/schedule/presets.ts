@@ -1,4 +1,4 @@
-import type { OriginalSchedule } from '../interfaces/schedule';
+import type { OriginalRecipe } from '../interfaces/schedule';
 
 /**
  * The reference recipes of docs/spec/schedules.md. CIFAR: 160 epochs, LR 0.1 ×0.1 at 80 and 120,
@@ -25,7 +25,7 @@ export const ORIGINAL_PRESETS = {
     batchSize: 256,
     nesterov: false,
   }),
-} as const satisfies Record<string, OriginalSchedule>;
+} as const satisfies Record<string, OriginalRecipe>;
 
 export type OriginalPresetName = keyof typeof ORIGINAL_PRESETS;
 export const ORIGINAL_PRESET_NAMES = Object.keys(ORIGINAL_PRESETS) as OriginalPresetName[];

@@ -5,12 +5,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS } from '../tokens';
-import type { Budget, OriginalSchedule, Schedule, StepHyperparameters } from '../interfaces/schedule';
+import type { Budget, OriginalRecipe, Schedule, StepHyperparameters } from '../interfaces/schedule';
 import type { ModelFactory, ModelSpec } from '../interfaces/model';
 import type { Batch, BatchOptions, Dataset, SplitName } from '../interfaces/dataset';
 import type { Pruner, PruneContext, PruneResult } from '../interfaces/pruner';
 import { buildChannelGraph } from '../graph/build-graph';
-import { applyChannelSelection } from '../graph/apply-selection';
+import { applyKeptChannels } from '../graph/apply-kept-channels';
 import type { ConformanceCheck } from './component-checks';
 import { useCpuBackend } from './environment';
 import { scheduleConformanceChecks } from './schedule';
@@ -42,7 +42,7 @@ class GoodSchedule implements Schedule {
   static readonly description = 'constant LR';
   static readonly optionsSchema = { type: 'object', properties: { lr: { type: 'number', exclusiveMinimum: 0, default: 0.1 } } };
   constructor(@inject(OPTIONS) private readonly options: { lr: number }) {}
-  compute(_original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(_original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     return Array.from({ length: budget.epochs * budget.stepsPerEpoch }, () => ({ lr: this.options.lr, momentum: 0.9 }));
   }
 }
@@ -50,7 +50,7 @@ class GoodSchedule implements Schedule {
 @injectable()
 class OffByOneSchedule extends GoodSchedule {
   static override readonly id = 'off-by-one';
-  override compute(original: OriginalSchedule, budget: Budget) {
+  override compute(original: OriginalRecipe, budget: Budget) {
     return super.compute(original, budget).slice(1);
   }
 }
@@ -59,7 +59,7 @@ class OffByOneSchedule extends GoodSchedule {
 class StatefulSchedule extends GoodSchedule {
   static override readonly id = 'stateful';
   private calls = 0;
-  override compute(original: OriginalSchedule, budget: Budget) {
+  override compute(original: OriginalRecipe, budget: Budget) {
     this.calls++;
     return super.compute(original, budget).map((s) => ({ ...s, lr: s.lr * this.calls }));
   }
@@ -70,7 +70,7 @@ class LaxSchedule implements Schedule {
   static readonly id = 'lax';
   static readonly description = 'declares an options schema that lets anything through';
   static readonly optionsSchema = { type: 'object', additionalProperties: true };
-  compute(_original: OriginalSchedule, budget: Budget): StepHyperparameters[] {
+  compute(_original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
     return Array.from({ length: budget.epochs * budget.stepsPerEpoch }, () => ({ lr: 0.1, momentum: 0.9 }));
   }
 }
@@ -188,8 +188,8 @@ class HalfPruner implements Pruner {
     const graph = buildChannelGraph(model);
     const selection = new Map(graph.groups.filter((g) => g.prunable).map((g) => [g.id, Array.from({ length: Math.ceil(g.channels / 2) }, (_, k) => k)]));
     return {
-      model: applyChannelSelection(model, graph, selection),
-      selection,
+      model: applyKeptChannels(model, graph, selection),
+      keptChannels: selection,
       groups: graph.groups.filter((g) => g.prunable).map((g) => ({ group: g.id, layers: g.producers, convIndices: g.convIndices, kept: selection.get(g.id)!.length, total: g.channels })),
     };
   }
@@ -223,7 +223,7 @@ class RandomMaskPruner implements Pruner {
   static readonly description = 'unseeded masks that are not applied';
   readonly requirements = { structured: false, needsData: false, needsGradients: false, trainsItself: false };
   async prune(model: tfl.LayersModel): Promise<PruneResult> {
-    const copy = applyChannelSelection(model, buildChannelGraph(model), new Map()); // a copy; the masks are not applied to it
+    const copy = applyKeptChannels(model, buildChannelGraph(model), new Map()); // a copy; the masks are not applied to it
     const kernel = model.getLayer('conv1').getWeights()[0];
     const mask = Float32Array.from({ length: kernel.size }, () => (Math.random() < 0.5 ? 0 : 1));
     return { model: copy, masks: new Map([['conv1/kernel', mask]]) };

@@ -4,7 +4,9 @@ import type { ComponentClass, ComponentKind } from '../interfaces/component';
 import { PLUGIN_API_VERSION, PLUGIN_FIELDS, type PrunebenchPlugin } from '../plugin/plugin';
 import { componentsOf, Registry } from '../plugin/registry';
 import { createComponent } from '../plugin/create';
-import { DATASET, MODEL, PLAN, PRUNER, REGISTRY, SCHEDULE } from '../tokens';
+import { KIND_TOKENS, LEDGER, REGISTRY, RNG } from '../tokens';
+import { RunLedger } from '../ledger/run-ledger';
+import { Rng } from '../util/rng';
 
 /** What every `describe…Conformance` takes besides its kind's own arguments. */
 export interface ConformanceSubject<C extends ComponentClass = ComponentClass> {
@@ -27,7 +29,6 @@ export interface ConformanceSubject<C extends ComponentClass = ComponentClass> {
   plugins?: PrunebenchPlugin[];
 }
 
-const KIND_TOKENS = { pruner: PRUNER, plan: PLAN, schedule: SCHEDULE, model: MODEL, dataset: DATASET } as const;
 
 /** A registry and container holding the subject (and the plugins it needs), as the CLI sets them up. */
 export interface ConformanceEnvironment {
@@ -54,6 +55,9 @@ export function conformanceEnvironment(kind: ComponentKind, subject: Conformance
   }
   const container = rootContainer.createChildContainer();
   container.register(REGISTRY, { useValue: registry });
+  // The run tokens the harness provides, so a component that injects them constructs here too.
+  container.register(RNG, { useFactory: () => new Rng(0, 'conformance') });
+  container.register(LEDGER, { useFactory: () => new RunLedger() });
   for (const { plugin } of registry.listPlugins()) {
     for (const k of Object.keys(KIND_TOKENS) as ComponentKind[]) {
       for (const c of componentsOf(plugin, k)) container.register(KIND_TOKENS[k], { useValue: c });

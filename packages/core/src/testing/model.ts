@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelClass, ModelFactory, ModelSpec } from '../interfaces/model';
-import { applyChannelSelection } from '../graph/apply-selection';
+import { applyKeptChannels } from '../graph/apply-kept-channels';
 import { buildChannelGraph } from '../graph/build-graph';
 import { componentChecks, type ConformanceCheck } from './component-checks';
 import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
@@ -95,7 +95,7 @@ export function modelConformanceChecks(options: ModelConformanceOptions): Confor
                 const prunable = graph.groups.filter((g) => g.prunable && g.channels > 1);
                 assert.ok(prunable.length > 0, 'the channel graph finds no prunable group: structured pruners cannot prune this model');
                 const selection = new Map(prunable.map((g) => [g.id, Array.from({ length: Math.ceil(g.channels / 2) }, (_, k) => k)]));
-                const smaller = applyChannelSelection(model, graph, selection);
+                const smaller = applyKeptChannels(model, graph, selection);
                 try {
                   assert.ok(smaller.countParams() < model.countParams(), 'pruning half the channels did not make the model smaller');
                   tf.tidy(() => {

@@ -6,6 +6,7 @@ import type { Dataset } from '../interfaces/dataset';
 import { buildChannelGraph } from '../graph/build-graph';
 import type { ChannelGraph } from '../graph/types';
 import { RunLedger } from '../ledger/run-ledger';
+import { createPruneContext } from '../prune/context';
 import { componentChecks, type ConformanceCheck } from './component-checks';
 import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
 import { registerSuite } from './suite';
@@ -31,7 +32,7 @@ function defaultModel(): LayersModel {
 }
 
 function selectionEntries(result: PruneResult): Array<[number, readonly number[]]> {
-  const selection = result.selection;
+  const selection = result.keptChannels;
   if (!selection) return [];
   return selection instanceof Map ? [...selection.entries()] : Object.entries(selection).map(([k, v]) => [Number(k), v as readonly number[]]);
 }
@@ -103,6 +104,11 @@ function checkRuns(model: LayersModel, classes: number): void {
 
 /** The checks of `describePrunerConformance`, to run with any test runner. */
 export function prunerConformanceChecks(options: PrunerConformanceOptions): ConformanceCheck[] {
+  return [...componentChecks('pruner', options), ...prunerBehaviourChecks(options, () => conformanceEnvironment('pruner', options).create<Pruner>())];
+}
+
+/** What a pruner must do once made (`create` makes a fresh one): shared with the criterion kit. */
+export function prunerBehaviourChecks(options: Omit<PrunerConformanceOptions, 'componentClass'>, create: () => Pruner): ConformanceCheck[] {
   const makeModel = options.model ?? defaultModel;
   const seed = options.seed ?? 0;
   const makeDataset = (model: LayersModel): Dataset => {
@@ -111,16 +117,15 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
     const classes = (model.outputs[0].shape as Array<number | null>)[1] as number;
     return new TinyDataset(shape, classes);
   };
-  const environment = () => conformanceEnvironment('pruner', options);
 
   /** Prunes a fresh model; returns the result and what was spent, leaving no tensors of its own. */
   const pruneOnce = async (pruneSeed = seed) => {
     const model = makeModel();
     const dataset = makeDataset(model);
     const ledger = new RunLedger();
-    const pruner = environment().create<Pruner>();
+    const pruner = create();
     const before = model.weights.map((w) => Array.from(w.read().dataSync()));
-    const result = await pruner.prune(model, { dataset, seed: pruneSeed, ledger });
+    const result = await pruner.prune(model, createPruneContext({ dataset, seed: pruneSeed, ledger }));
     const after = model.weights.map((w) => Array.from(w.read().dataSync()));
     return { model, dataset, ledger, pruner, result, originalChanged: JSON.stringify(before) !== JSON.stringify(after) };
   };
@@ -134,11 +139,10 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
     });
 
   const checks: ConformanceCheck[] = [
-    ...componentChecks('pruner', options),
     {
       name: 'declares its requirements',
       run: async () => {
-        const pruner = environment().create<Pruner>();
+        const pruner = create();
         const r = pruner.requirements;
         assert.ok(r && typeof r === 'object', 'a pruner needs a `requirements` object');
         for (const key of ['structured', 'needsData', 'needsGradients', 'trainsItself'] as const) {
@@ -222,7 +226,7 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
           const classes = (model.outputs[0].shape as Array<number | null>)[1] as number;
           if (pruner.requirements.structured) {
             const graph = buildChannelGraph(model);
-            assert.ok(result.selection, 'a structured pruner must return its selection (kept channels per group)');
+            assert.ok(result.keptChannels, 'a structured pruner must return its selection (kept channels per group)');
             assert.ok(result.groups, 'a structured pruner must return groups (kept / total per prunable group)');
             const kept = new Map<number, number>();
             for (const [id, indices] of selectionEntries(result)) {

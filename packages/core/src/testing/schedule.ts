@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import type { Budget, OriginalSchedule, Schedule, ScheduleClass } from '../interfaces/schedule';
+import type { Budget, OriginalRecipe, Schedule, ScheduleClass } from '../interfaces/schedule';
 import { componentChecks, type ConformanceCheck } from './component-checks';
 import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
 import { registerSuite } from './suite';
 
 export interface ScheduleConformanceOptions extends ConformanceSubject<ScheduleClass> {
   /** Original schedules to compute from (default: a short CIFAR-like step schedule, and one with warm-up). */
-  originals?: OriginalSchedule[];
+  originals?: OriginalRecipe[];
   /** Budgets to check (default: 1×1, 1×5, 3×4, 7×3 epochs × steps). */
   budgets?: Budget[];
 }
 
-const DEFAULT_ORIGINALS: OriginalSchedule[] = [
+const DEFAULT_ORIGINALS: OriginalRecipe[] = [
   { epochs: 8, lr: 0.1, milestones: [4, 6], gamma: 0.1, momentum: 0.9, batchSize: 64 },
   { epochs: 5, lr: 0.05, milestones: [3], gamma: 0.2, warmupEpochs: 1, momentum: 0.9 },
 ];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost } from '@prunebench/core';
+import { type ComponentRef, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, createPruneContext, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost, LEDGER, RNG, Rng } from '@prunebench/core';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
@@ -48,8 +48,16 @@ function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: D
   return entry;
 }
 
-function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef): T {
-  return createComponent<T>(ctx.container, ctx.registry, kind, ref.id, ref.options);
+function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef, run?: { seed: number; ledger: RunLedger }): T {
+  return createComponent<T>(run ? runContainer(ctx, run) : ctx.container, ctx.registry, kind, ref.id, ref.options);
+}
+
+/** The run's own tokens (core's RNG and LEDGER), for the components one job makes. */
+function runContainer(ctx: ExecutionContext, run: { seed: number; ledger: RunLedger }): DependencyContainer {
+  const container = ctx.container.createChildContainer();
+  container.register(RNG, { useValue: new Rng(run.seed, 'run') });
+  container.register(LEDGER, { useValue: run.ledger });
+  return container;
 }
 
 /** How every epoch of the study is cut into batches (S fixed by the train split, batch size and dropLast). */
@@ -192,7 +200,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
   const recipe = ctx.study.original;
   const model = recipe.checkpoint
     ? (await loadCheckpoint(recipe.checkpoint)).model
-    : make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('original-init', job.seed) });
+    : make<ModelFactory>(ctx, 'model', ctx.study.model, { seed: job.seed, ledger }).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('original-init', job.seed) });
   try {
     if (recipe.checkpoint) {
       // A user's own trained model: evaluate it and keep a copy beside the runs.
@@ -236,11 +244,11 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   let pruned: LayersModel | undefined;
   try {
     const before = cost(original);
-    const pruner = make<Pruner>(ctx, 'pruner', job.pruner);
+    const pruner = make<Pruner>(ctx, 'pruner', job.pruner, { seed: seedFor('prune', job.seed, job.pruneSeed), ledger });
     // Data only for pruners that declare they need it, through a view that counts what it serves.
     const view = pruner.requirements.needsData ? new MeteredDataset(dataset, seedFor('calibration', job.seed, job.pruneSeed)) : undefined;
     const seed = seedFor('prune', job.seed, job.pruneSeed);
-    const { result, compute, optimizerSteps } = await measure(() => ledger.time('prune', () => pruner.prune(original, { dataset: view, seed, ledger })));
+    const { result, compute, optimizerSteps } = await measure(() => ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger }))));
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
       ...(view ? { served: view.served } : {}),
@@ -277,7 +285,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
   const { model } = await loadCheckpoint(ctx.store.modelDir(job.pruneId));
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
-    const schedule = make<Schedule>(ctx, 'schedule', job.schedule);
+    const schedule = make<Schedule>(ctx, 'schedule', job.schedule, { seed: job.seed, ledger });
     const batching = studyBatching(ctx, info);
     const budget = { epochs: job.budget, stepsPerEpoch: batching.stepsPerEpoch };
     const full = schedule.compute(ctx.study.original, budget);

@@ -1,32 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '@prunebench/core/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, type ChannelGraph, type ChannelSelection, type Plan } from '@prunebench/core';
-import { branchyNet, randomizeBatchNorms, recordingLedger, sgdStep, tinyConvNet } from '../testing/fixtures';
+import { buildChannelGraph, type ChannelGraph, type KeptChannels, type Plan, type Pruner } from '@prunebench/core';
+import { branchyNet, makePruner, pruneContext, randomizeBatchNorms, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { cloneModel } from '../util/clone-model';
-import { selectTopK } from '../util/select';
+import { topScoring } from '../util/ranking';
 import { UniformPlan } from '../plans/uniform';
 import { PerLayerPlan } from '../plans/per-layer';
-import { BnScalePruner } from './bn-scale';
-import { FpgmPruner } from './fpgm';
 import { fpgmFilterScores, l1FilterScores, l2FilterScores } from './kernel-norms';
-import { L1Pruner } from './l1';
-import { L2Pruner } from './l2';
-import { RandomPruner } from './random';
 
 // On the backend users get: wasm with prunebench's kernels.
 beforeAll(useWasmBackend);
 
 const uniform = (ratio: number): Plan => new UniformPlan({ ratio, layers: 'conv', minChannels: 1 });
-const context = (plan: Plan, seed = 0) => ({ seed, ledger: recordingLedger(), plan });
-const selectionOf = (s: ChannelSelection | undefined) => new Map(s instanceof Map ? s : Object.entries(s ?? {}).map(([k, v]) => [Number(k), v]));
+const context = (plan: Plan, seed = 0) => pruneContext({ seed, plan });
+const selectionOf = (s: KeptChannels | undefined) => new Map(s instanceof Map ? s : Object.entries(s ?? {}).map(([k, v]) => [Number(k), v]));
 
 /**
  * The original model with the dropped channels of every pruned group forced to exactly 0 after
  * their BatchNorm (gamma and beta zeroed, and the producer's filters and bias too, so a group
  * without BN is 0 as well): what the physically smaller model must compute.
  */
-async function zeroDroppedChannels(model: tfl.LayersModel, graph: ChannelGraph, selection: ChannelSelection): Promise<tfl.LayersModel> {
+async function zeroDroppedChannels(model: tfl.LayersModel, graph: ChannelGraph, selection: KeptChannels): Promise<tfl.LayersModel> {
   const copy = await cloneModel(model);
   for (const [groupId, kept] of selectionOf(selection)) {
     const group = graph.groups[groupId];
@@ -79,14 +74,14 @@ describe('structured pruners', () => {
     const model = tinyConvNet();
     randomizeBatchNorms(model);
     const before = tf.memory().numTensors;
-    const result = await new L1Pruner({}).prune(model, context(uniform(0.5)));
+    const result = await makePruner('l1').prune(model, context(uniform(0.5)));
     const graph = buildChannelGraph(model);
-    const selection = selectionOf(result.selection);
+    const selection = selectionOf(result.keptChannels);
     for (const name of ['conv1', 'conv2']) {
       const group = graph.groups[graph.convs.find((c) => c.layer === name)!.outputGroup];
       const scores = l1FilterScores(model.getLayer(name).getWeights()[0]);
       const kept: readonly number[] = selection.get(group.id)!;
-      expect(kept).toEqual(selectTopK(scores, Math.floor(group.channels / 2)));
+      expect(kept).toEqual(topScoring(scores, Math.floor(group.channels / 2)));
       // Exactly the largest: every kept score ≥ every dropped score.
       const dropped = [...scores.keys()].filter((k) => !kept.includes(k));
       expect(Math.min(...kept.map((k) => scores[k]))).toBeGreaterThanOrEqual(Math.max(...dropped.map((k) => scores[k])));
@@ -96,7 +91,7 @@ describe('structured pruners', () => {
       [['conv1'], 2, 4],
       [['conv2'], 3, 6],
     ]);
-    const reference = await zeroDroppedChannels(model, graph, result.selection!);
+    const reference = await zeroDroppedChannels(model, graph, result.keptChannels!);
     const x = tf.randomNormal([3, 6, 6, 2], 0, 1, 'float32', 5);
     expectSameOutputs(reference, result.model, x);
     expectDifferentOutputs(model, result.model, x);
@@ -113,8 +108,8 @@ describe('structured pruners', () => {
     const model = branchyNet();
     randomizeBatchNorms(model, 3);
     const graph = buildChannelGraph(model);
-    const result = await new L1Pruner({}).prune(model, context(uniform(0.5)));
-    const selection = selectionOf(result.selection);
+    const result = await makePruner('l1').prune(model, context(uniform(0.5)));
+    const selection = selectionOf(result.keptChannels);
     const widths = convWidths(result.model);
     // a, b, c lose half; d and e share the residual group: pruned together or not at all.
     expect(widths.conv_a).toBe(3);
@@ -127,9 +122,9 @@ describe('structured pruners', () => {
       const summed = l1FilterScores(model.getLayer('conv_d').getWeights()[0]).map(
         (v, i) => v + l1FilterScores(model.getLayer('conv_e').getWeights()[0])[i],
       );
-      expect(selection.get(residual.id)).toEqual(selectTopK(summed, 3));
+      expect(selection.get(residual.id)).toEqual(topScoring(summed, 3));
     }
-    const reference = await zeroDroppedChannels(model, graph, result.selection!);
+    const reference = await zeroDroppedChannels(model, graph, result.keptChannels!);
     const x = tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 8);
     expectSameOutputs(reference, result.model, x);
     expectDifferentOutputs(model, result.model, x);
@@ -143,9 +138,9 @@ describe('structured pruners', () => {
   it('random is reproducible for one seed and differs across seeds', async () => {
     const model = branchyNet();
     const run = async (seed: number) => {
-      const result = await new RandomPruner({}).prune(model, context(uniform(0.5), seed));
+      const result = await makePruner('random').prune(model, context(uniform(0.5), seed));
       result.model.dispose();
-      return [...selectionOf(result.selection).entries()];
+      return [...selectionOf(result.keptChannels).entries()];
     };
     const a = await run(1);
     expect(await run(1)).toEqual(a);
@@ -162,14 +157,14 @@ describe('structured pruners', () => {
     const plan = new PerLayerPlan({ keep: { conv2: 2 } });
     const kernel = model.getLayer('conv2').getWeights()[0];
     const gamma = Float32Array.from(model.getLayer('bn2').getWeights()[0].dataSync(), Math.abs);
-    const cases: Array<[{ prune: L1Pruner['prune'] }, Float32Array]> = [
-      [new L2Pruner({}), l2FilterScores(kernel)],
-      [new FpgmPruner({}), fpgmFilterScores(kernel)],
-      [new BnScalePruner({}), gamma],
+    const cases: Array<[Pruner, Float32Array]> = [
+      [makePruner('l2'), l2FilterScores(kernel)],
+      [makePruner('fpgm'), fpgmFilterScores(kernel)],
+      [makePruner('bn-scale'), gamma],
     ];
     for (const [pruner, scores] of cases) {
       const result = await pruner.prune(model, context(plan));
-      expect(selectionOf(result.selection).get(conv2.id)).toEqual(selectTopK(scores, 2));
+      expect(selectionOf(result.keptChannels).get(conv2.id)).toEqual(topScoring(scores, 2));
       expect(convWidths(result.model)).toEqual({ conv1: 4, conv2: 2 });
       result.model.dispose();
     }
@@ -178,7 +173,7 @@ describe('structured pruners', () => {
 
   it('a pruned model trains, saves and loads', async () => {
     const model = tinyConvNet();
-    const { model: pruned } = await new L1Pruner({}).prune(model, context(uniform(0.5)));
+    const { model: pruned } = await makePruner('l1').prune(model, context(uniform(0.5)));
     const x = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 2);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3);
     const before = pruned.getLayer('conv2').getWeights()[0].dataSync().slice();
@@ -199,8 +194,8 @@ describe('structured pruners', () => {
 
   it('asks for a plan when it has none, and refuses a plan that prunes an unprunable group', async () => {
     const model = tinyConvNet();
-    await expect(new L1Pruner({}).prune(model, { seed: 0, ledger: recordingLedger() })).rejects.toThrow(/needs a plan/);
-    await expect(new L1Pruner({}).prune(model, context(new PerLayerPlan({ keep: { fc: 2 } })))).rejects.toThrow(/cannot be pruned/);
+    await expect(makePruner('l1').prune(model, pruneContext())).rejects.toThrow(/needs a plan/);
+    await expect(makePruner('l1').prune(model, context(new PerLayerPlan({ keep: { fc: 2 } })))).rejects.toThrow(/cannot be pruned/);
     model.dispose();
   });
 });

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, UsageError, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
-import { keepCount } from '../util/select';
+import { keepCount } from '../util/ranking';
 import { groupOfLayer, requirePrunable, roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 export interface PerLayerPlanOptions {

@@ -3,8 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, countCost, UsageError, type Plan } from '@prunebench/core';
 import { buildCifarResNet, buildCifarVgg, VGG_WIDTHS } from '@prunebench/models';
-import { recordingLedger } from '../testing/fixtures';
-import { L1Pruner } from '../criteria/l1';
+import { makePruner, pruneContext } from '../testing/fixtures';
 import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './pfec';
 
 beforeAll(async () => {
@@ -24,7 +23,7 @@ function plannedWidths(model: LayersModel, letter: string): number[] {
 
 /** Prunes with l1; widths of the smaller model and its cost before / after (spec rule and the paper's, without BN). */
 async function prunePfec(model: LayersModel, letter: string) {
-  const result = await new L1Pruner({}).prune(model, { seed: 0, ledger: recordingLedger(), plan: plans[letter] });
+  const result = await makePruner('l1').prune(model, pruneContext({ plan: plans[letter] }));
   const widths = buildChannelGraph(result.model).convs.map((c) => (result.model.getLayer(c.layer).getConfig() as { filters: number }).filters);
   const spec = [countCost(model), countCost(result.model)];
   const paper = [countCost(model, { includeBatchNorm: false }), countCost(result.model, { includeBatchNorm: false })];

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, UsageError, type ChannelGraph, type JsonSchema, type Plan, type PlanClass, type PlanInput } from '@prunebench/core';
-import { keepCount } from '../util/select';
+import { keepCount } from '../util/ranking';
 import { roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 /**

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '@prunebench/core/testing';
 import { buildChannelGraph, createComponent, setupPlugins, UnknownComponentError, UsageError, type Pruner } from '@prunebench/core';
 import plugin from '../index';
-import { branchyNet, recordingLedger, tinyConvNet } from '../testing/fixtures';
+import { branchyNet, pruneContext, tinyConvNet } from '../testing/fixtures';
 import { buildCifarVgg, VGG_WIDTHS } from '@prunebench/models';
 import type { Plan } from '@prunebench/core';
 import { GlobalPlan } from './global';
@@ -97,16 +97,16 @@ describe('pruners made from config entries', () => {
     const pruner = createComponent<Pruner>(container, registry, 'pruner', 'random', { plan: { use: 'uniform', ratio: 0.5 } });
     expect(pruner.requirements.structured).toBe(true);
     const model = tinyConvNet();
-    const result = await pruner.prune(model, { seed: 1, ledger: recordingLedger() });
+    const result = await pruner.prune(model, pruneContext({ seed: 1 }));
     expect(result.groups?.map((g) => [g.kept, g.total])).toEqual([[2, 4], [3, 6]]);
     result.model.dispose();
     // Unknown plans and bad plan options fail when the pruner is made, not mid-run.
-    expect(() => createComponent(container, registry, 'pruner', 'l1', { plan: 'pfec-z' })).toThrow(UnknownComponentError);
+    expect(() => createComponent(container, registry, 'pruner', 'l1', { plan: 'pfec-z' })).toThrow(/plan: unknown plan "pfec-z"/);
     expect(() => createComponent(container, registry, 'pruner', 'l1', { plan: { use: 'uniform', ratio: 2 } })).toThrow(UsageError);
     expect(() => createComponent(container, registry, 'pruner', 'l1', { plan: 'pfec-a', ratio: 0.5 })).toThrow(/unknown key "ratio"/);
     // A fitting-model check happens at prune time.
     const pfec = createComponent<Pruner>(container, registry, 'pruner', 'l1', { plan: 'pfec-a' });
-    await expect(pfec.prune(model, { seed: 0, ledger: recordingLedger() })).rejects.toThrow(/pfec-a" is defined for/);
+    await expect(pfec.prune(model, pruneContext())).rejects.toThrow(/pfec-a" is defined for/);
     model.dispose();
   });
 });

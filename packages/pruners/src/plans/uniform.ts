@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { OPTIONS, type JsonSchema, type Plan, type PlanInput } from '@prunebench/core';
-import { keepCount } from '../util/select';
+import { keepCount } from '../util/ranking';
 import { candidateGroups, layersOptionSchema, roundKeptCounts, roundToOptionSchema } from './plan-targets';
 
 export interface UniformPlanOptions {

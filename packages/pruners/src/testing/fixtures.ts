@@ -1,10 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { RunLedger, type Ledger } from '@prunebench/core';
+import { container } from 'tsyringe';
+import { Registry, RunLedger, createComponent, createPruneContext, type Dataset, type Ledger, type Plan, type PruneContext, type Pruner } from '@prunebench/core';
+import plugin from '../index';
 
 /** A fresh ledger for tests (the harness passes the run's own). */
 export function recordingLedger(): Ledger {
   return new RunLedger();
+}
+
+/** A pruner as a config entry makes it: `makePruner('l1')`, `makePruner('magnitude', { sparsity: 0.5 })`. */
+export function makePruner(id: string, options: Record<string, unknown> = {}): Pruner {
+  const registry = new Registry();
+  registry.add(plugin, { packageName: '@prunebench/pruners' });
+  return createComponent<Pruner>(container.createChildContainer(), registry, 'pruner', id, options);
+}
+
+/** A prune context as the harness makes it (helpers included), with a plan given directly when asked. */
+export function pruneContext(options: { seed?: number; plan?: Plan; dataset?: Dataset; ledger?: Ledger } = {}): PruneContext {
+  return createPruneContext({ seed: options.seed ?? 0, ledger: options.ledger ?? recordingLedger(), dataset: options.dataset, plan: options.plan });
 }
 
 /** conv(4) → BN → relu → conv(6) → BN → relu → maxpool → flatten → dense(3): tiny, with a flatten → dense link. */

@@ -1,15 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '@prunebench/core/testing';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { recordingLedger, sgdStep, tinyConvNet } from '../testing/fixtures';
+import { makePruner, pruneContext, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { applyWeightMasks, maskSparsity } from '../util/masks';
-import { MagnitudePruner } from './magnitude';
-import { RandomWeightsPruner } from './random-weights';
 
 // On the backend users get: wasm with prunebench's kernels.
 beforeAll(useWasmBackend);
 
-const context = (seed = 0) => ({ seed, ledger: recordingLedger() });
+const context = (seed = 0) => pruneContext({ seed });
 
 function weightValues(model: LayersModel, key: string): Float32Array {
   const variable = model.weights.find((w) => w.originalName === key)!;
@@ -20,7 +18,7 @@ describe('weight-level pruners', () => {
   it('magnitude prunes exactly the smallest conv weights under one global threshold, dense untouched', async () => {
     const model = tinyConvNet();
     const before = tf.memory().numTensors;
-    const { model: pruned, masks } = await new MagnitudePruner({ sparsity: 0.6, scope: 'global', includeDense: false }).prune(model, context());
+    const { model: pruned, masks } = await makePruner('magnitude', { sparsity: 0.6, scope: 'global', includeDense: false }).prune(model, context());
     expect([...masks!.keys()]).toEqual(['conv1/kernel', 'conv2/kernel']);
     const { pruned: zeros, total } = maskSparsity(masks!);
     expect(total).toBe(3 * 3 * 2 * 4 + 3 * 3 * 4 * 6);
@@ -53,7 +51,7 @@ describe('weight-level pruners', () => {
 
   it('layer scope prunes the same fraction in every layer; includeDense covers dense kernels', async () => {
     const model = tinyConvNet();
-    const { model: pruned, masks } = await new MagnitudePruner({ sparsity: 0.5, scope: 'layer', includeDense: true }).prune(model, context());
+    const { model: pruned, masks } = await makePruner('magnitude', { sparsity: 0.5, scope: 'layer', includeDense: true }).prune(model, context());
     expect([...masks!.keys()]).toEqual(['conv1/kernel', 'conv2/kernel', 'fc/kernel']);
     for (const mask of masks!.values()) {
       expect(mask.filter((m) => m === 0).length).toBe(Math.floor(0.5 * mask.length));
@@ -64,7 +62,7 @@ describe('weight-level pruners', () => {
 
   it('random-weights is reproducible for one seed and differs across seeds', async () => {
     const model = tinyConvNet();
-    const pruner = new RandomWeightsPruner({ sparsity: 0.7, scope: 'global', includeDense: false });
+    const pruner = makePruner('random-weights', { sparsity: 0.7, scope: 'global', includeDense: false });
     const a = await pruner.prune(model, context(3));
     const b = await pruner.prune(model, context(3));
     const c = await pruner.prune(model, context(4));
@@ -78,7 +76,7 @@ describe('weight-level pruners', () => {
 
   it('masked weights stay exact zeros through SGD steps when the masks are re-applied', async () => {
     const model = tinyConvNet();
-    const { model: pruned, masks } = await new MagnitudePruner({ sparsity: 0.8, scope: 'global', includeDense: false }).prune(model, context());
+    const { model: pruned, masks } = await makePruner('magnitude', { sparsity: 0.8, scope: 'global', includeDense: false }).prune(model, context());
     const x = tf.randomNormal([4, 6, 6, 2], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
     const start = weightValues(pruned, 'conv2/kernel');

@@ -2,10 +2,10 @@
  * The indices of the `keep` highest scores, in ascending index order. Ties go to the lower
  * index (PFEC's rule), so the same scores always give the same channels.
  */
-export function selectTopK(scores: ArrayLike<number>, keep: number): number[] {
+export function topScoring(scores: ArrayLike<number>, keep: number): number[] {
   const n = scores.length;
   if (!Number.isInteger(keep) || keep < 0 || keep > n) {
-    throw new RangeError(`selectTopK: keep must be an integer in [0, ${n}], got ${keep}`);
+    throw new RangeError(`topScoring: keep must be an integer in [0, ${n}], got ${keep}`);
   }
   const order = Array.from({ length: n }, (_, i) => i);
   // NaN scores rank last, so a broken criterion never keeps garbage ahead of real channels.

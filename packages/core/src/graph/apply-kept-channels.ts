@@ -1,42 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { PrunebenchError } from '../errors';
-import { PRODUCER_CLASSES, widthKey } from './layer-kinds';
-import type { ChannelGraph, ChannelLayout, ChannelSelection, LayerChannels } from './types';
+import './builtin-rules';
+import { layerRuleFor, type WeightAxes } from './layer-rules';
+import type { ChannelGraph, ChannelLayout, KeptChannels, LayerChannels } from './types';
 
-/** Which axis of a weight follows the layer's input channels, which its output channels. */
-interface WeightAxes {
-  input?: number;
-  output?: number;
-}
-
+/** From the layer's rule: which axes of a weight follow its input and output channels. */
 function weightAxes(className: string, weightName: string, rank: number): WeightAxes {
   const suffix = weightName.slice(weightName.lastIndexOf('/') + 1).replace(/_\d+$/, '');
-  switch (className) {
-    case 'Conv1D':
-    case 'Conv2D':
-    case 'Conv3D':
-    case 'Dense':
-      if (suffix === 'kernel') return { input: rank - 2, output: rank - 1 };
-      if (suffix === 'bias') return { output: 0 };
-      return {};
-    case 'SeparableConv2D':
-      if (suffix === 'depthwise_kernel') return { input: 2 };
-      if (suffix === 'pointwise_kernel') return { input: 2, output: 3 };
-      if (suffix === 'bias') return { output: 0 };
-      return {};
-    case 'DepthwiseConv2D':
-      if (suffix === 'depthwise_kernel') return { input: 2 };
-      if (suffix === 'bias') return { input: 0 };
-      return {};
-    case 'BatchNormalization':
-      return { input: 0 };
-    default:
-      return {};
-  }
+  return layerRuleFor(className)?.weightAxes?.(suffix, rank) ?? {};
 }
 
-function normalizeSelection(graph: ChannelGraph, selection: ChannelSelection): Map<number, number[]> {
+function normalizeSelection(graph: ChannelGraph, selection: KeptChannels): Map<number, number[]> {
   const entries: Array<[number, readonly number[]]> =
     selection instanceof Map ? [...selection.entries()] : Object.entries(selection).map(([k, v]) => [Number(k), v]);
   const keep = new Map<number, number[]>();
@@ -88,17 +63,18 @@ interface LayerConfigEntry {
  * The original model is left as it is (dispose it when done); the new one is not compiled.
  * Refuses an unprunable group, and indices that are unsorted, repeated or out of range.
  */
-export function applyChannelSelection(model: LayersModel, graph: ChannelGraph, keep: ChannelSelection): LayersModel {
+export function applyKeptChannels(model: LayersModel, graph: ChannelGraph, keep: KeptChannels): LayersModel {
   const selection = normalizeSelection(graph, keep);
   const kept = (group: number) => selection.get(group);
   const channelsOf = new Map<string, LayerChannels>(graph.layers.map((entry) => [entry.layer, entry]));
 
   const config = JSON.parse(JSON.stringify(model.getConfig())) as { layers: LayerConfigEntry[] };
   for (const entry of config.layers) {
-    if (!PRODUCER_CLASSES.has(entry.className)) continue;
+    const widthKey = layerRuleFor(entry.className)?.widthKey;
+    if (!widthKey) continue;
     const output = channelsOf.get(entry.config.name)?.output;
     const channels = output && output.segments.length === 1 ? kept(output.segments[0].group) : undefined;
-    if (channels) entry.config[widthKey(entry.className)] = channels.length;
+    if (channels) entry.config[widthKey] = channels.length;
   }
   const modelClass = model.constructor as unknown as {
     fromConfig(cls: unknown, config: unknown): LayersModel;
@@ -125,3 +101,6 @@ export function applyChannelSelection(model: LayersModel, graph: ChannelGraph, k
   }
   return pruned;
 }
+
+/** @deprecated the old name of `applyKeptChannels`; removed in the next plugin API. */
+export const applyChannelSelection = applyKeptChannels;

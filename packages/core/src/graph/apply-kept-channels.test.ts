@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useWasmBackend } from '../testing/environment';
-import { applyChannelSelection } from './apply-selection';
+import { applyKeptChannels } from './apply-kept-channels';
 import { buildChannelGraph } from './build-graph';
 import { zeroDroppedChannels } from './zero-dropped-channels';
 
@@ -43,7 +43,7 @@ function randomizeBatchNorm(model: tfl.LayersModel): void {
   }
 }
 
-describe('applyChannelSelection', () => {
+describe('applyKeptChannels', () => {
   it('builds a smaller model whose outputs equal the original with those channels zeroed', () => {
     const model = buildNet();
     randomizeBatchNorm(model);
@@ -59,7 +59,7 @@ describe('applyChannelSelection', () => {
     expect([...keep.keys()].every((id) => graph.groups[id].prunable)).toBe(true);
 
     const before = tf.memory().numTensors;
-    const pruned = applyChannelSelection(model, graph, keep);
+    const pruned = applyKeptChannels(model, graph, keep);
     expect(tf.memory().numTensors).toBe(before + pruned.weights.length);
 
     const shapes = Object.fromEntries(pruned.layers.flatMap((l) => l.weights.map((w) => [w.originalName, w.shape])));
@@ -98,7 +98,7 @@ describe('applyChannelSelection', () => {
     const graph = buildChannelGraph(model);
     const s1 = graph.groups.find((g) => g.producers.includes('s1'))!;
     const keep = new Map([[s1.id, [1, 4]]]);
-    const pruned = applyChannelSelection(model, graph, keep);
+    const pruned = applyKeptChannels(model, graph, keep);
     expect(pruned.getLayer('s2').getWeights()[0].shape).toEqual([32, 2]);
     zeroDroppedChannels(model, graph, keep);
     const x = tf.randomNormal([1, 4, 4, 2], 0, 1, 'float32', 3);
@@ -114,10 +114,10 @@ describe('applyChannelSelection', () => {
     const graph = buildChannelGraph(model);
     const output = graph.groups.find((g) => g.producers.includes('fc2'))!;
     const conv1 = graph.groups.find((g) => g.producers.includes('conv1'))!;
-    expect(() => applyChannelSelection(model, graph, { [output.id]: [0, 1] })).toThrow(/cannot be pruned: reaches the model output/);
-    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [2, 1] })).toThrow(/sorted, distinct/);
-    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [6] })).toThrow(/0\.\.5/);
-    expect(() => applyChannelSelection(model, graph, { [conv1.id]: [] })).toThrow(/at least one/);
+    expect(() => applyKeptChannels(model, graph, { [output.id]: [0, 1] })).toThrow(/cannot be pruned: reaches the model output/);
+    expect(() => applyKeptChannels(model, graph, { [conv1.id]: [2, 1] })).toThrow(/sorted, distinct/);
+    expect(() => applyKeptChannels(model, graph, { [conv1.id]: [6] })).toThrow(/0\.\.5/);
+    expect(() => applyKeptChannels(model, graph, { [conv1.id]: [] })).toThrow(/at least one/);
     model.dispose();
   });
 });

@@ -1,12 +1,12 @@
-import { keepCount, selectTopK } from './select';
+import { keepCount, topScoring } from './ranking';
 
-describe('selectTopK', () => {
+describe('topScoring', () => {
   it('keeps the largest scores, ties to the lower index, indices ascending', () => {
-    expect(selectTopK([0.5, 3, 1, 3, 2], 3)).toEqual([1, 3, 4]);
-    expect(selectTopK([1, 1, 1, 1], 2)).toEqual([0, 1]);
-    expect(selectTopK([2, 1], 0)).toEqual([]);
-    expect(selectTopK([NaN, 0], 1)).toEqual([1]);
-    expect(() => selectTopK([1], 2)).toThrow(RangeError);
+    expect(topScoring([0.5, 3, 1, 3, 2], 3)).toEqual([1, 3, 4]);
+    expect(topScoring([1, 1, 1, 1], 2)).toEqual([0, 1]);
+    expect(topScoring([2, 1], 0)).toEqual([]);
+    expect(topScoring([NaN, 0], 1)).toEqual([1]);
+    expect(() => topScoring([1], 2)).toThrow(RangeError);
   });
 
   it('counts keep = floor(C × (1 − ratio)), never below the minimum', () => {

@@ -2,18 +2,18 @@ import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { container } from 'tsyringe';
-import { REGISTRY, Registry, RunLedger, UsageError, buildChannelGraph, createComponent, type Batch, type BatchOptions, type Dataset, type Plan } from '@prunebench/core';
-import { conformanceConvNet, describePrunerConformance, useCpuBackend } from '@prunebench/core/testing';
-// Only the tests use the built-in plans directly; at run time plans come from the registry.
+import { Registry, RunLedger, UsageError, buildChannelGraph, createComponent, createPruneContext, type Batch, type BatchOptions, type Dataset, type Plan, type Pruner } from '@prunebench/core';
+import { conformanceConvNet, describeCriterionConformance, useCpuBackend } from '@prunebench/core/testing';
+// The structured pruner and the plans come from the built-in pruners plugin, as in a study.
 import prunersPlugin from '@prunebench/pruners';
-import plugin, { HRankPruner } from './index';
+import plugin, { HRankCriterion } from './index';
 import { featureMapTaps } from './feature-maps';
 
-// The kit: what every pruner must do (plans come from the built-in pruners plugin, as in a study).
-describePrunerConformance({
-  componentClass: HRankPruner,
-  options: { plan: { use: 'uniform', ratio: 0.5 }, batches: 2, batchSize: 8 },
-  invalidOptions: [{ plan: 'no-such-plan' }, { plan: { use: 'uniform', ratio: 2 } }, { batches: 0 }, { tolerance: 0 }],
+// The kit: what every criterion must do, alone and composed with a plan as a config names it.
+describeCriterionConformance({
+  componentClass: HRankCriterion,
+  options: { batches: 2, batchSize: 8 },
+  invalidOptions: [{ batches: 0 }, { tolerance: 0 }],
   plugins: [prunersPlugin],
 });
 
@@ -65,22 +65,21 @@ function registry(): Registry {
   return r;
 }
 
-/** Made as a study makes it: REGISTRY in the container, so the plan option is looked up there. */
-function hrank(options: Record<string, unknown>): HRankPruner {
-  const plugins = registry();
-  const child = container.createChildContainer();
-  child.register(REGISTRY, { useValue: plugins });
-  return createComponent<HRankPruner>(child, plugins, 'pruner', 'hrank', options);
+/** Made as a study makes it from `{ "use": "hrank", ...options }`: the structured pruner around the criterion. */
+function hrank(options: Record<string, unknown>): Pruner {
+  return createComponent<Pruner>(container.createChildContainer(), registry(), 'pruner', 'hrank', options);
 }
+
+const context = (options: { dataset?: Dataset; plan?: Plan; ledger?: RunLedger } = {}) => createPruneContext({ ...options, seed: 0, ledger: options.ledger ?? new RunLedger() });
 
 describe('HRank', () => {
   it('keeps the filters whose feature maps have the highest rank', async () => {
     const model = knownRankModel();
     const ledger = new RunLedger();
-    const result = await hrank({ plan: { use: 'uniform', ratio: 0.5 }, batches: 2, batchSize: 4 }).prune(model, { dataset: new KnownRankData(), seed: 0, ledger });
+    const result = await hrank({ plan: { use: 'uniform', ratio: 0.5 }, batches: 2, batchSize: 4 }).prune(model, context({ dataset: new KnownRankData(), ledger }));
     const group = buildChannelGraph(model).groups.find((g) => g.producers.includes('conv'))!;
     // Ranks 1, 6, 0, 6: the two full-rank filters stay.
-    expect((result.selection as Map<number, number[]>).get(group.id)).toEqual([1, 3]);
+    expect((result.keptChannels as Map<number, number[]>).get(group.id)).toEqual([1, 3]);
     expect(result.model.getLayer('conv').getWeights()[0].shape).toEqual([1, 1, 2, 2]);
     // Two batches of 4 were read for the ranks: charged as extra forward passes, nothing else.
     expect(ledger.entries.extraForwardSamples).toBe(8);
@@ -91,10 +90,10 @@ describe('HRank', () => {
 
   it('ranks with a plan that needs scores for every group (global) too', async () => {
     const model = knownRankModel();
-    const result = await hrank({ plan: { use: 'global', ratio: 0.25, minRatio: 0.25 }, batches: 1, batchSize: 12 }).prune(model, { dataset: new KnownRankData(), seed: 0, ledger: new RunLedger() });
+    const result = await hrank({ plan: { use: 'global', ratio: 0.25, minRatio: 0.25 }, batches: 1, batchSize: 12 }).prune(model, context({ dataset: new KnownRankData() }));
     const group = buildChannelGraph(model).groups.find((g) => g.producers.includes('conv'))!;
     // Dropping one of four: the rank-0 filter goes first.
-    expect((result.selection as Map<number, number[]>).get(group.id)).toEqual([0, 1, 3]);
+    expect((result.keptChannels as Map<number, number[]>).get(group.id)).toEqual([0, 1, 3]);
     model.dispose();
     result.model.dispose();
   });
@@ -113,16 +112,16 @@ describe('HRank', () => {
     const model = knownRankModel();
     const plan = createComponent<Plan>(container, registry(), 'plan', 'uniform', { ratio: 0.5 });
     const pruner = hrank({ batches: 1, batchSize: 4 });
-    await expect(pruner.prune(model, { dataset: new KnownRankData(), seed: 0, ledger: new RunLedger() })).rejects.toThrow(UsageError);
-    await expect(pruner.prune(model, { seed: 0, ledger: new RunLedger(), plan })).rejects.toThrow(/needs calibration data/);
-    const result = await pruner.prune(model, { dataset: new KnownRankData(), seed: 0, ledger: new RunLedger(), plan });
+    await expect(pruner.prune(model, context({ dataset: new KnownRankData() }))).rejects.toThrow(UsageError);
+    await expect(pruner.prune(model, context({ plan }))).rejects.toThrow(/needs calibration data/);
+    const result = await pruner.prune(model, context({ dataset: new KnownRankData(), plan }));
     expect(result.groups!.find((g) => g.layers.includes('conv'))).toMatchObject({ kept: 2, total: 4 });
     model.dispose();
     result.model.dispose();
   });
 
   it('is a plugin object for this plugin API', () => {
-    expect(plugin).toMatchObject({ name: 'prunebench-plugin-hrank', pruners: [HRankPruner] });
+    expect(plugin).toMatchObject({ name: 'prunebench-plugin-hrank', criteria: [HRankCriterion] });
     expect(() => registry()).not.toThrow();
   });
 });
