@@ -20,8 +20,8 @@ export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin 
 export { createComponent } from './plugin/create';
 export { setupPlugins, type Setup } from './plugin/setup';
 
-export { configSchema, BACKEND_NAMES } from './config/schema';
-export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/types';
+export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export {
   validateConfigStructure,
   validateOptions,

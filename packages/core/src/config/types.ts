@@ -22,13 +22,24 @@ export interface PrunebenchConfig {
     nesterov?: boolean;
     checkpoint?: string;
   };
+  /** Each may carry `iterative` (see IterativePruning). */
   pruners?: ComponentEntry[];
+  baselines?: Array<'random' | 'pruned' | 'scratch-e' | 'scratch-b'>;
+  referenceSchedule?: string;
   schedules?: ComponentEntry[];
   budgets?: number[];
   seeds?: number[];
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   workers?: number;
   out?: string;
+}
+
+/** A pruner entry's `iterative` key: prune in steps with retraining (and rewinding) between. */
+export interface IterativePruning {
+  steps: number;
+  retrainEpochs?: number;
+  schedule?: ComponentEntry;
+  rewindEpoch?: number;
 }
 
 export interface LoadedConfig {
