@@ -3,6 +3,8 @@ import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig } from '../config/load';
 import { type PrunebenchConfig, resolveConfigComponents, validateConfigStructure, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins } from '@prunebench/core';
 import { defineStudy, type StudyDefinition, type StudyOverrides } from './definition';
+import { addRandomCounterparts } from './baselines';
+import { extractIterative } from './iterative';
 
 /**
  * Everything needed to rebuild a study's environment in another thread: worker threads get
@@ -50,7 +52,11 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
     loaded = { config, filepath: '', dir: source.dir };
   }
   const { registry, container } = await setupPlugins({ builtins, config: loaded.config.plugins?.length ? loaded : null });
-  const components = resolveConfigComponents(config, registry, source.configFile ?? undefined);
+  // A pruner entry's `iterative` key is the harness's; the rest are the pruner's options.
+  const { config: prunerOptionsOnly, iterative } = extractIterative(config, registry, source.configFile ?? undefined);
+  const components = resolveConfigComponents(prunerOptionsOnly, registry, source.configFile ?? undefined);
+  components.pruners = components.pruners.map((p, i) => (iterative[i] ? { ...p, iterative: iterative[i] } : p));
+  if (config.baselines?.includes('random')) components.pruners = addRandomCounterparts(components.pruners, registry, source.configFile ?? undefined);
   const study = defineStudy(config, components, { file: source.configFile, dir: loaded.dir }, source.overrides);
   checkComponentsConstruct(study, container, registry, source.configFile ?? undefined);
   return { study, container, registry };

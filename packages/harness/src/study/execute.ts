@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
@@ -15,6 +16,9 @@ import { train, type TrainResult } from '../training/train';
 import { evaluate, type Evaluation } from '../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { loadMasks, saveMasks } from './masks';
+import { curveDigest } from './curve-digest';
+import { pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord } from './iterative';
+import { runScratch } from './scratch';
 
 export interface ExecutionContext {
   study: StudyDefinition;
@@ -28,7 +32,7 @@ export interface ExecutionContext {
 /** Datasets are loaded once per thread and shared by its jobs (they are read-only). */
 const datasets = new Map<string, Promise<{ dataset: Dataset; info: DatasetInfo }>>();
 
-function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: DatasetInfo }> {
+export function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: DatasetInfo }> {
   const key = definitionHash(ctx.study.dataset);
   let entry = datasets.get(key);
   if (!entry) {
@@ -42,12 +46,12 @@ function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: D
   return entry;
 }
 
-function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef): T {
+export function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef): T {
   return createComponent<T>(ctx.container, ctx.registry, kind, ref.id, ref.options);
 }
 
 /** Steps per epoch: every batch full, so every run of one budget sees the same samples. */
-function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number {
+export function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number {
   const steps = batchesPerEpoch(info.sizes.train, ctx.study.original.batchSize, true);
   if (steps < 1) {
     throw new Error(`the train split (${info.sizes.train} examples) is smaller than one batch (${ctx.study.original.batchSize})`);
@@ -82,6 +86,9 @@ export async function executeJob(job: Job, ctx: ExecutionContext): Promise<RunRe
         break;
       case 'retrain':
         result = await runRetrain(job, ctx);
+        break;
+      case 'scratch':
+        result = await runScratch(job, ctx);
         break;
     }
   } catch (error) {
@@ -124,26 +131,27 @@ function progressSink(ctx: ExecutionContext, jobId: string, totalSteps: number) 
   };
 }
 
-const EVAL_BATCH = 256;
+export const EVAL_BATCH = 256;
 
-function metrics(evaluation: Evaluation): Metrics {
+export function metrics(evaluation: Evaluation): Metrics {
   return evaluation.top5 === undefined
-    ? { loss: evaluation.loss, top1: evaluation.top1 }
-    : { loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5 };
+    ? { loss: evaluation.loss, top1: evaluation.top1, examples: evaluation.samples }
+    : { loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5, examples: evaluation.samples };
 }
 
-function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
+export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
   const { params, flops, nonZeroParams } = countCost(model, { masks });
   return masks ? { params, flops, nonZeroParams } : { params, flops };
 }
 
-async function trainAndEvaluate(
+export async function trainAndEvaluate(
   ctx: ExecutionContext,
   job: Job,
   model: LayersModel,
   steps: StepHyperparameters[],
   masks: WeightMasks | undefined,
   ledger: RunLedger,
+  onEpoch?: (record: TrainResult['history'][number]) => void,
 ): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics }> {
   const { dataset, info } = await openDataset(ctx);
   const recipe = ctx.study.original;
@@ -158,6 +166,7 @@ async function trainAndEvaluate(
     seed: job.seed,
     ledger,
     onStep: progressSink(ctx, job.id, steps.length),
+    onEpoch,
   });
   if (result.status !== 'completed') return { result };
   const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
@@ -184,21 +193,38 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       lr: originalLrAt(recipe, epoch),
       momentum: recipe.momentum,
     }));
-    const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger);
-    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
-    const figures = cost(model);
-    if (outcome.result.status !== 'completed') {
-      return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
-    }
-    await saveCheckpoint(ctx.store.modelDir(job.id), { model });
-    return {
-      status: 'finished' as const,
-      ledger: ledger.toJSON(),
-      plannedSteps: steps.length,
-      metrics: { test: outcome.test, validation: outcome.validation },
-      cost: { before: figures, after: figures },
-      latency: measureLatency(model, info),
+    // Weight rewinding: the weights after epoch k (k = 0: the initialisation) are kept.
+    const rewindAt = (job.definition.rewindEpochs as number[] | undefined) ?? [];
+    const kept = new Map<number, tf.Tensor[]>();
+    if (rewindAt.includes(0)) kept.set(0, model.getWeights().map((w) => w.clone()));
+    const onEpoch = (e: { epoch: number }) => {
+      if (rewindAt.includes(e.epoch + 1)) kept.set(e.epoch + 1, model.getWeights().map((w) => w.clone()));
     };
+    try {
+      const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, onEpoch);
+      ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+      const figures = cost(model);
+      if (outcome.result.status !== 'completed') {
+        return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
+      }
+      await saveCheckpoint(ctx.store.modelDir(job.id), { model });
+      const latency = measureLatency(model, info);
+      for (const [epoch, weights] of kept) {
+        model.setWeights(weights);
+        await saveCheckpoint(path.join(ctx.store.runDir(job.id), rewindCheckpointName(epoch)), { model });
+      }
+      return {
+        status: 'finished' as const,
+        ledger: ledger.toJSON(),
+        plannedSteps: steps.length,
+        scheduleDigest: curveDigest(steps),
+        metrics: { test: outcome.test, validation: outcome.validation },
+        cost: { before: figures, after: figures },
+        latency,
+      };
+    } finally {
+      for (const weights of kept.values()) for (const w of weights) w.dispose();
+    }
   } finally {
     model.dispose();
   }
@@ -212,14 +238,41 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   try {
     const before = cost(original);
     const pruner = make<Pruner>(ctx, 'pruner', job.pruner);
-    const result = await ledger.time('prune', () => pruner.prune(original, { dataset, seed: job.seed, ledger }));
+    let result: { model: LayersModel; masks?: WeightMasks; selections: Array<Array<[number, number[]]>> };
+    let iterative: IterativeRecord | undefined;
+    if (job.pruner.iterative) {
+      const spec = job.pruner.iterative;
+      const rewindTo = spec.rewindEpoch === undefined ? undefined : (await loadCheckpoint(path.join(ctx.store.runDir(job.originalId), rewindCheckpointName(spec.rewindEpoch)))).model;
+      try {
+        const outcome = await ledger.time('prune', () =>
+          pruneIteratively({
+            original, spec, pruner, dataset, seed: job.seed, ledger, rewindTo, curveDigest,
+            prunerOptions: job.pruner.options,
+            makePruner: (options) => make<Pruner>(ctx, 'pruner', { ...job.pruner, options }),
+            makeSchedule: (ref) => make<Schedule>(ctx, 'schedule', ref),
+            recipe: ctx.study.original,
+            stepsPerEpoch: stepsPerEpoch(ctx, info),
+          }),
+        );
+        result = outcome;
+        iterative = outcome.record;
+      } finally {
+        rewindTo?.dispose();
+      }
+    } else {
+      const once = await ledger.time('prune', () => pruner.prune(original, { dataset, seed: job.seed, ledger }));
+      result = { ...once, selections: once.selection ? [selectionEntries(once.selection)] : [] };
+    }
     pruned = result.model;
     const after = cost(pruned, result.masks);
     const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
     await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
     if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
+    // The channels kept at each step: a scratch baseline rebuilds the architecture from them.
+    ctx.store.writeFile(job.id, 'selections.json', JSON.stringify(result.selections));
     return {
       status: 'finished' as const,
+      ...(iterative ? { iterative } : {}),
       ledger: ledger.toJSON(),
       metrics: { test },
       cost: { before, after },
@@ -250,6 +303,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
       error: completed ? undefined : outcome.result.message,
       ledger: ledger.toJSON(),
       plannedSteps: steps.length,
+      scheduleDigest: curveDigest(steps),
       metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,
@@ -261,18 +315,18 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
 }
 
 /** The LR (and momentum) per epoch start, for the report's LR figure. */
-function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: number) {
+export function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: number) {
   const every = Math.max(1, Math.floor(steps.length / 400));
   return steps.flatMap((s, i) => (i % every === 0 || i === steps.length - 1 ? [{ epoch: i / stepsPerEpoch, lr: s.lr, momentum: s.momentum }] : []));
 }
 
-function historyCsv(history: TrainResult['history']): string {
+export function historyCsv(history: TrainResult['history']): string {
   const keys = Object.keys(history[0] ?? { epoch: 0 });
   return [keys.join(','), ...history.map((row) => keys.map((k) => String((row as unknown as Record<string, unknown>)[k] ?? '')).join(','))].join('\n') + '\n';
 }
 
 /** Median wall time of a forward pass at batch 1 and at 64, after a warm-up. */
-function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
+export function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
   return [1, 64].map((batchSize) => {
     const x = tf.zeros([batchSize, ...info.inputShape]);
     const times: number[] = [];

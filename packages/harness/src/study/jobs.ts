@@ -1,8 +1,10 @@
 import { definitionHash } from '../util/hash';
 import { componentLabel, type StudyDefinition } from './definition';
 import type { ComponentRef } from '@prunebench/core';
+import { SCRATCH_VARIANTS, type ScratchVariant } from './baselines';
+import { rewindEpochs, type PrunerEntry } from './iterative';
 
-export type JobKind = 'original' | 'prune' | 'retrain';
+export type JobKind = 'original' | 'prune' | 'retrain' | 'scratch';
 
 interface JobBase {
   /** `<kind>-<hash of what defines it>`: also the run's folder name, so resume finds it. */
@@ -21,7 +23,7 @@ export interface OriginalJob extends JobBase {
 
 export interface PruneJob extends JobBase {
   kind: 'prune';
-  pruner: ComponentRef;
+  pruner: PrunerEntry;
   prunerLabel: string;
   originalId: string;
 }
@@ -37,7 +39,17 @@ export interface RetrainJob extends JobBase {
   originalId: string;
 }
 
-export type Job = OriginalJob | PruneJob | RetrainJob;
+/** A baseline: the pruned architecture trained from a fresh initialisation (Scratch-E / B). */
+export interface ScratchJob extends JobBase {
+  kind: 'scratch';
+  variant: ScratchVariant;
+  pruner: PrunerEntry;
+  prunerLabel: string;
+  pruneId: string;
+  originalId: string;
+}
+
+export type Job = OriginalJob | PruneJob | RetrainJob | ScratchJob;
 
 function componentDefinition(ref: ComponentRef) {
   return { id: ref.id, options: ref.options };
@@ -52,6 +64,9 @@ function componentDefinition(ref: ComponentRef) {
 export function expandStudy(study: StudyDefinition): Job[] {
   const jobs: Job[] = [];
   const { checkpoint, ...recipe } = study.original;
+  // Weight rewinding needs the originals' epoch-k weights: part of what an original is then.
+  const rewind = rewindEpochs(study.pruners);
+  const scratch = SCRATCH_VARIANTS.filter((v) => study.baselines?.includes(v));
   for (const seed of study.seeds) {
     const originalDefinition = {
       dataset: componentDefinition(study.dataset),
@@ -59,14 +74,27 @@ export function expandStudy(study: StudyDefinition): Job[] {
       original: recipe,
       checkpoint: checkpoint ?? null,
       seed,
+      ...(rewind.length ? { rewindEpochs: rewind } : {}),
     };
     const originalId = `original-${definitionHash(originalDefinition)}`;
     jobs.push({ id: originalId, kind: 'original', seed, deps: [], definition: originalDefinition });
     for (const pruner of study.pruners) {
-      const pruneDefinition = { original: originalId, pruner: componentDefinition(pruner), seed };
+      const iterative = pruner.iterative && {
+        ...pruner.iterative,
+        schedule: componentDefinition(pruner.iterative.schedule),
+        batchSize: recipe.batchSize,
+        momentum: recipe.momentum,
+        weightDecay: recipe.weightDecay,
+        nesterov: recipe.nesterov,
+      };
+      const pruneDefinition = { original: originalId, pruner: componentDefinition(pruner), seed, ...(iterative ? { iterative } : {}) };
       const pruneId = `prune-${definitionHash(pruneDefinition)}`;
       const prunerLabel = componentLabel(pruner);
       jobs.push({ id: pruneId, kind: 'prune', seed, deps: [originalId], definition: pruneDefinition, pruner, prunerLabel, originalId });
+      for (const variant of scratch) {
+        const definition = { prune: pruneId, baseline: variant, original: recipe, seed };
+        jobs.push({ id: `scratch-${definitionHash(definition)}`, kind: 'scratch', variant, seed, deps: [pruneId], definition, pruner, prunerLabel, pruneId, originalId });
+      }
       for (const schedule of study.schedules) {
         for (const budget of study.budgets) {
           const retrainDefinition = {
@@ -110,5 +138,7 @@ export function describeJob(job: Job): string {
       return `prune ${job.prunerLabel}, seed ${job.seed}`;
     case 'retrain':
       return `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}`;
+    case 'scratch':
+      return `${job.variant} of ${job.prunerLabel} (from scratch), seed ${job.seed}`;
   }
 }

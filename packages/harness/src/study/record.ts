@@ -1,10 +1,14 @@
 import type { LedgerEntries } from '@prunebench/core';
 import type { JobKind } from './jobs';
+import type { IterativeRecord } from './iterative';
+import type { ScratchVariant } from './baselines';
 
 export interface Metrics {
   loss: number;
   top1: number;
   top5?: number;
+  /** Examples evaluated (the test set's size: its binomial sampling error). */
+  examples?: number;
 }
 
 export interface CostFigures {
@@ -37,6 +41,12 @@ export interface RunRecord {
   plannedSteps?: number;
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
+  /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
+  scheduleDigest?: string;
+  /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
+  iterative?: IterativeRecord;
+  /** A scratch baseline: which, and the epochs it trained (B: scaled by the FLOPs factor). */
+  scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[] };
   /** Measured inference latency of the final model, milliseconds per batch. */
   latency?: { batchSize: number; msPerBatch: number }[];
   startedAt: string;
