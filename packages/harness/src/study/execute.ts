@@ -221,6 +221,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
         metrics: { test: outcome.test, validation: outcome.validation },
         cost: { before: figures, after: figures },
         latency,
+        datasetSizes: info.sizes,
       };
     } finally {
       for (const weights of kept.values()) for (const w of weights) w.dispose();

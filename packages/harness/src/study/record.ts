@@ -41,6 +41,8 @@ export interface RunRecord {
   plannedSteps?: number;
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
+  /** An original: the dataset's split sizes (for the report's set-up). */
+  datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
   scheduleDigest?: string;
   /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
