@@ -94,6 +94,9 @@ export interface Analysis {
   failures: Failure[];
 }
 
+/** Pairing units sort by seed number (then prune seed), not as text. */
+export const compareUnits = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
 const seedKey = (r: RunRecord) => {
   const pruneSeed = (r.definition as { pruneSeed?: unknown }).pruneSeed;
   return pruneSeed === undefined ? String(r.seed) : `${r.seed}/${String(pruneSeed)}`;
@@ -110,7 +113,7 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
     const fraction = typeof ref.options.warmupFraction === 'number' ? ref.options.warmupFraction : 0.1;
     const empty = budgets.filter((e) => Math.floor(fraction * e) === 0);
     return empty.length
-      ? [`${componentLabel(ref)} at ${empty.join(', ')} epochs: its warm-up is empty (W = floor(${fraction} × E) = 0), so it starts at the original's base LR without warming up.`]
+      ? [`${componentLabel(ref)} at ${empty.join(', ')} epochs: its warm-up is empty (W = floor(${fraction} × E) = 0), so SLR runs without a warm-up at ${empty.length > 1 ? 'these budgets' : 'this budget'} (its reference warm-up needs E ≥ ${Math.ceil(1 / fraction)}).`]
       : [];
   });
 }

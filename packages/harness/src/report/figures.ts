@@ -43,8 +43,15 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
   if (Number.isFinite(analysis.original.top1.mean)) {
     for (const pruner of style.pruners) values.push({ kind: 'original', pruner, top1: 100 * analysis.original.top1.mean });
   }
+  // Scratch baselines have no retraining budget: a dotted level per panel.
+  for (const s of analysis.scratch) if (s.top1.n > 0) values.push({ kind: 'scratch', pruner: s.pruner, schedule: s.variant, top1: 100 * s.top1.mean });
+  // The y range covers the runs, not the CI (with two seeds a 95% t interval is ±12.7 std): bands are clipped.
+  const shown = values.flatMap((v) => [v.mean, v.top1]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const pad = Math.max(0.5, 0.1 * (Math.max(...shown) - Math.min(...shown)));
+  const domain = shown.length ? [Math.max(0, Math.min(...shown) - pad), Math.min(100, Math.max(...shown) + pad)] : undefined;
   const x = { field: 'budget', type: 'quantitative', title: 'retraining budget (epochs)', scale: { zero: false, nice: false, padding: 12 }, axis: { values: analysis.budgets, format: 'd' } } as const;
-  const y = (field: string) => ({ field, type: 'quantitative', title: 'test top-1 (%)', scale: { zero: false } }) as const;
+  const y = (field: string) => ({ field, type: 'quantitative', title: 'test top-1 (%)', scale: domain ? { domain, zero: false } : { zero: false } }) as const;
+  const lineColour = { ...colour(style), legend: { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   return {
     $schema: SCHEMA,
     title: 'Test accuracy vs retraining budget (mean, 95% CI, each seed)',
@@ -55,12 +62,13 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
       width: 260,
       height: 220,
       layer: [
-        { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'area', opacity: 0.15 }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: colour(style) } },
-        { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: colour(style) } },
-        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: y('mean'), color: colour(style) } },
-        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1 }, encoding: { x, y: y('mean'), color: colour(style), shape: shape(style, false) } },
-        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 16, opacity: 0.55 }, encoding: { x, y: y('top1'), color: colour(style), shape: shape(style, false) } },
-        { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'rule', strokeDash: [4, 4], color: '#333' }, encoding: { y: y('top1') } },
+        { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'area', opacity: 0.07, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y: y('mean'), color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1, clip: true }, encoding: { x, y: y('mean'), color: lineColour, shape: shape(style, false) } },
+        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 16, opacity: 0.55, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, false) } },
+        { transform: [{ filter: "datum.kind === 'scratch'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'rule', strokeDash: [4, 4], color: '#333', clip: true }, encoding: { y: y('top1') } },
       ],
     },
   } as TopLevelSpec;

@@ -14,6 +14,7 @@ export function formatSample(s: SampleSummary): string {
 /** `+0.52 [−0.10, +1.14], 3/3 ↑` (percentage points, 95% CI, seeds where the sign holds). */
 export function formatDifference(d: PairedDifference): string {
   if (d.n === 0) return '–';
+  if (d.ties === d.n) return `±0.00, ${d.n}/${d.n} equal`;
   const sign = d.mean >= 0 ? d.positive : d.negative;
   const ci = d.n >= 2 ? ` [${signed(d.mean - d.ci95)}, ${signed(d.mean + d.ci95)}]` : '';
   return `${signed(d.mean)}${ci}, ${sign}/${d.n} ${d.mean >= 0 ? '↑' : '↓'}`;

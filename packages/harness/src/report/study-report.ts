@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
-import type { Analysis, Cell } from './analysis';
+import { compareUnits, type Analysis, type Cell } from './analysis';
 import type { Block } from './document';
 import { count, formatDifference, formatSample, pct } from './format';
 
@@ -76,7 +76,7 @@ function budgetTables(analysis: Analysis): Block[] {
     if (gainRows.length) {
       blocks.push({
         kind: 'table',
-        caption: `Gain over \`${analysis.reference}\` at ${budget} epochs, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
         header: ['pruner', ...others],
         rows: gainRows,
       });
@@ -101,7 +101,7 @@ function liftSection(analysis: Analysis): Block[] {
       const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
       return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatDifference(l.difference) : ''))]] : [];
     });
-    if (rows.length) blocks.push({ kind: 'table', caption: `${budget} epochs.`, header: ['criterion', ...analysis.schedules], rows });
+    if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
   if (analysis.withoutRandom.length) blocks.push({ kind: 'paragraph', text: `No random counterpart for: ${analysis.withoutRandom.join(', ')}.` });
   return blocks;
@@ -115,7 +115,7 @@ function baselineSections(analysis: Analysis): Block[] {
       kind: 'table',
       caption: 'Test top-1 (%) right after pruning, before any retraining (iterative pruners: after their last step).',
       header: ['pruner', 'top-1 (%)', 'per seed'],
-      rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
+      rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
     });
   }
   if (analysis.scratch.length) {

@@ -112,7 +112,7 @@ export interface PairedDifference extends SampleSummary {
 
 /** Pairs `a` and `b` by key; keys present in only one are left out. */
 export function pairedDifference(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): PairedDifference {
-  const units = [...a.keys()].filter((k) => b.has(k) && Number.isFinite(a.get(k)) && Number.isFinite(b.get(k))).sort();
+  const units = [...a.keys()].filter((k) => b.has(k) && Number.isFinite(a.get(k)) && Number.isFinite(b.get(k))).sort((x, y) => x.localeCompare(y, 'en', { numeric: true }));
   const diffs = units.map((k) => a.get(k)! - b.get(k)!);
   return {
     ...summarizeSample(diffs),
