@@ -90,7 +90,7 @@ maybe('report.html in a real browser', () => {
       await page.goto(`file://${reportHtml}`);
       const svgs = await page.$$eval('figure svg', (nodes) =>
         nodes.map((svg) => {
-          const box = (svg as SVGSVGElement).getBoundingClientRect();
+          const box = svg.getBoundingClientRect();
           return { width: box.width, height: box.height, marks: svg.querySelectorAll('path, line, rect, text').length };
         }),
       );
