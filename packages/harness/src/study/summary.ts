@@ -114,7 +114,7 @@ export function summaryMarkdown(summary: Summary, title = 'prunebench study'): s
     `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
       `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).`,
     '',
-    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run of one budget took the same optimizer steps on the same samples (audited).',
+    `Test top-1 accuracy (%), ${summary.rows.some((r) => r.top1.n >= 2) ? 'mean ± std over seeds' : 'one seed per row (no spread to show)'}. Every retraining run of one budget took the same optimizer steps on the same samples (audited).`,
     '',
     '| pruner | schedule | budget (epochs) | top-1 (%) | seeds | params ↓ | FLOPs ↓ | pruner\'s extra passes | retraining steps |',
     '|---|---|---:|---:|---:|---:|---:|---|---:|',
