@@ -9,7 +9,7 @@ describe('the built-in quick study', () => {
 
   it('trains on no more samples than the one-seed study timed at 5 min 51 s (benchmarks/README.md), so it stays within 10 minutes', () => {
     // Training samples: originals (E_orig epochs per seed) + retraining (pruners × schedules × budgets per seed).
-    const train = (QUICK_STUDY.dataset as { trainSize: number }).trainSize;
+    const train = (QUICK_STUDY.dataset as unknown as { trainSize: number }).trainSize;
     const perSeed = train * (QUICK_STUDY.original!.epochs! + QUICK_STUDY.pruners!.length * QUICK_STUDY.schedules!.length * QUICK_STUDY.budgets!.reduce((a, b) => a + b, 0));
     const timedOneSeed = 6400 * (8 + 2 * 4 * 3); // 204,800 samples in 5 min 51 s
     const samples = perSeed * QUICK_STUDY.seeds!.length;
