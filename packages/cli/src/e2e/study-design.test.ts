@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyChannelSelection, buildChannelGraph } from '@prunebench/core';
-import { loadCheckpoint } from '@prunebench/harness';
+import { loadCheckpoint, openStudy } from '@prunebench/harness';
+import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
 
@@ -141,5 +142,18 @@ describe('a study using every part of the design', () => {
     expect(await main(['report', out], io)).toBe(1);
     expect(io.stderr()).toMatch(new RegExp(`${prune.id} .* took 3 steps of retraining between prunings but planned 4`));
     fs.writeFileSync(file, saved);
+  });
+});
+
+describe('docs/study-design.md', () => {
+  it('has a config example that loads, resolves and constructs with the built-in plugins', async () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'docs', 'study-design.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const config of blocks) {
+      const env = await openStudy({ configFile: null, inlineConfig: config, dir: os.tmpdir(), builtinModules: [...BUILTIN_PLUGIN_MODULES], overrides: {} });
+      expect(env.study.pruners.map((p) => p.id)).toEqual(['l1', 'l1', 'random', 'random']);
+      expect(env.study.pruners[1].iterative).toEqual({ steps: 3, retrainEpochs: 1, schedule: { id: 'lrw', options: {} }, rewindEpoch: 1 });
+    }
   });
 });
