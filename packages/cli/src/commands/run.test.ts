@@ -39,6 +39,9 @@ describe('prunebench run / report', () => {
     const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
     expect(summary).toMatch(/\| l1\/uniform \| clr \| 1 \|/);
     expect(summary).toMatch(/\| random\/uniform \| ft \| 1 \|/);
+    // No "baselines" in this config: the pruned-not-retrained section is left out; one seed: no spread promised.
+    expect(summary).not.toContain('## Pruned, not retrained');
+    expect(summary).toMatch(/of a single seed: no spread can be shown/);
     expect(io.stdout()).toMatch(/Summary: .*summary\.md/);
 
     // Again: everything is found finished and kept as it was.

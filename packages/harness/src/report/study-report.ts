@@ -107,9 +107,11 @@ function liftSection(analysis: Analysis): Block[] {
   return blocks;
 }
 
-function baselineSections(analysis: Analysis): Block[] {
+function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
   const blocks: Block[] = [];
-  if (analysis.pruned.length) {
+  // Shown when the study asks for it (or when the folder has no definition to ask).
+  const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
+  if (wantsPruned && analysis.pruned.length) {
     blocks.push({ kind: 'heading', level: 2, text: 'Pruned, not retrained' });
     blocks.push({
       kind: 'table',
@@ -212,7 +214,7 @@ export function studyReportBlocks(options: {
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
     ...liftSection(analysis),
-    ...baselineSections(analysis),
+    ...baselineSections(analysis, study),
     ...costSection(analysis, records),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },
