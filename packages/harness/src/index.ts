@@ -67,6 +67,13 @@ export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export type { StudyEvent, ProgressSink } from './study/progress';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
+// The study's design: baselines, iterative pruning, statistics and the generated report.
+export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
+export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity } from './study/iterative';
+export { curveDigest } from './study/curve-digest';
+export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
+export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
+export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';
 export { meanStd } from './util/stats';
