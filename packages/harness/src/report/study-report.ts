@@ -175,7 +175,7 @@ function noiseSection(analysis: Analysis): Block[] {
 }
 
 function failureSection(analysis: Analysis): Block[] {
-  if (!analysis.failures.length) return [{ kind: 'heading', level: 2, text: 'Failed or diverged runs' }, { kind: 'paragraph', text: 'None.' }];
+  if (!analysis.failures.length) return []; // the opening paragraph says every run finished
   return [
     { kind: 'heading', level: 2, text: 'Failed or diverged runs' },
     {
@@ -209,7 +209,7 @@ export function studyReportBlocks(options: {
     { kind: 'heading', level: 1, text: options.title },
     {
       kind: 'paragraph',
-      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited).`,
+      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${analysis.failures.length ? `**${analysis.failures.length} of ${records.length} runs did not finish**: see the last sections.` : `All ${records.length} runs finished.`}`,
     },
     ...setup(records, analysis, study),
     ...budgetTables(analysis),

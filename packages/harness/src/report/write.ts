@@ -25,11 +25,14 @@ function allRowsBlock(summary: Summary): Block {
   return {
     kind: 'table',
     caption: 'Every pruner × schedule × budget (test top-1 %, mean ± std where there are several seeds).',
-    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'diverged/failed', 'retraining steps'],
-    rows: summary.rows.map((r) => [
-      r.pruner, r.schedule, String(r.budget), formatStat(r.top1).replace(/ ± 0\.00$/, ''), String(r.seeds.length),
-      `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, `${r.diverged}/${r.failed}`, count(r.optimizerSteps),
-    ]),
+    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', 'retraining steps'],
+    rows: summary.rows.map((r) => {
+      const notes = [r.diverged ? `${r.diverged} diverged` : '', r.failed ? `${r.failed} failed` : ''].filter(Boolean).join(', ');
+      return [
+        r.pruner, r.schedule, String(r.budget), `${formatStat(r.top1)}${notes ? ` (${notes})` : ''}`, String(r.seeds.length),
+        `${r.paramsReduction.toFixed(1)}%`, `${r.flopsReduction.toFixed(1)}%`, count(r.optimizerSteps),
+      ];
+    }),
   };
 }
 
