@@ -20,10 +20,15 @@ export async function freshPrunedArchitecture(ctx: ExecutionContext, job: Scratc
   if (!fs.existsSync(file)) throw new Error(`${job.pruneId} has no selections.json: re-run it (delete its folder under runs/) to rebuild its architecture from scratch`);
   const selections = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Array<[number, number[]]>>;
   let model = make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: deriveSeed(job.seed, 'scratch-init') });
-  for (const selection of selections) {
-    const next = applyChannelSelection(model, buildChannelGraph(model), new Map(selection));
+  try {
+    for (const selection of selections) {
+      const next = applyChannelSelection(model, buildChannelGraph(model), new Map(selection));
+      model.dispose();
+      model = next;
+    }
+  } catch (error) {
     model.dispose();
-    model = next;
+    throw error;
   }
   return model;
 }
