@@ -228,7 +228,12 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
 
   const originals = records.filter((r) => r.kind === 'original' && r.status === 'finished');
   const originalTop1 = summarizeSample(originals.map((r) => top1(r) ?? NaN));
-  const examples = records.map((r) => r.metrics?.test?.examples).find((n): n is number => typeof n === 'number' && n > 0);
+  // Records before test sizes were recorded: the original's split sizes, else the dataset's testSize option.
+  const testSizeOption = study?.dataset.options.testSize;
+  const examples =
+    records.map((r) => r.metrics?.test?.examples).find((n): n is number => typeof n === 'number' && n > 0) ??
+    originals.map((r) => r.datasetSizes?.test).find((n): n is number => typeof n === 'number' && n > 0) ??
+    (typeof testSizeOption === 'number' && testSizeOption > 0 ? testSizeOption : undefined);
   const failures: Failure[] = records
     .filter((r): r is RunRecord & { status: 'failed' | 'diverged' } => r.status === 'failed' || r.status === 'diverged')
     .map((r) => ({
