@@ -33,7 +33,8 @@ describe('reference study configs (benchmarks/studies)', () => {
     const env = await openStudy({ configFile: path.join(__dirname, name), dir: __dirname, builtinModules: BUILTIN_PLUGIN_MODULES, overrides: {} });
     const jobs = expandStudy(env.study);
     const { seeds, pruners, schedules, budgets } = env.study;
-    expect(jobs).toHaveLength(seeds.length * (1 + pruners.length * (1 + schedules.length * budgets.length)));
+    const scratch = (env.study.baselines ?? []).filter((b) => b.startsWith('scratch-')).length;
+    expect(jobs).toHaveLength(seeds.length * (1 + pruners.length * (1 + scratch + schedules.length * budgets.length)));
     expect(schedules.map((s) => s.id)).toEqual(['ft', 'lrw', 'slr', 'clr']);
     expect(seeds).toHaveLength(3);
     expect(budgets.length).toBeGreaterThanOrEqual(2);

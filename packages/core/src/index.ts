@@ -59,8 +59,8 @@ export { COMPOSING_PRUNERS, resolvePrunerEntry, type PrunerEntryTarget } from '.
 export { setupPlugins, type Setup } from './plugin/setup';
 
 // Config validation (loading files is the harness's job).
-export { configSchema, BACKEND_NAMES } from './config/schema';
-export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry } from './config/types';
+export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
 export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';

@@ -79,5 +79,12 @@ export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
+// The study's design: baselines, iterative pruning, statistics and the generated report.
+export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
+export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity } from './study/iterative';
+export { curveDigest } from './study/curve-digest';
+export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
+export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
+export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';
 export { meanStd } from './util/stats';

@@ -32,6 +32,26 @@ export interface CyclicLrRestartingOptions {
   anneal?: 'cos' | 'linear';
 }
 
+/** Defaults a one-cycle variant changes (the rest are the spec's CLR defaults). */
+export type OneCycleDefaults = Partial<Pick<CyclicLrRestartingOptions, 'divFactor' | 'finalDivFactor' | 'pctStart' | 'cycleMomentum'>>;
+
+/** The options schema of CLR and its variants: the same keys, a variant's own defaults. */
+export function oneCycleOptionsSchema(defaults: OneCycleDefaults) {
+  return {
+    type: 'object',
+    properties: {
+      maxLr: { type: 'number', exclusiveMinimum: 0 },
+      divFactor: { type: 'number', exclusiveMinimum: 0, default: defaults.divFactor ?? 100 },
+      finalDivFactor: { type: 'number', exclusiveMinimum: 0, default: defaults.finalDivFactor ?? 100 },
+      pctStart: { type: 'number', minimum: 0, maximum: 1, default: defaults.pctStart ?? 0.1 },
+      cycleMomentum: { type: 'boolean', default: defaults.cycleMomentum ?? true },
+      baseMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.85 },
+      maxMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.95 },
+      anneal: { enum: ['cos', 'linear'], default: 'cos' },
+    },
+  };
+}
+
 /**
  * CLR, cyclic learning-rate restarting (docs/spec/schedules.md): PyTorch's OneCycleLR, two phases,
  * stepped every optimizer step over T = E*S steps. Phase ends `pctStart * T - 1` (a float) and
@@ -41,21 +61,9 @@ export interface CyclicLrRestartingOptions {
  */
 @injectable()
 export class CyclicLrRestartingSchedule implements Schedule {
-  static readonly id = 'clr';
-  static readonly description = "cyclic LR restarting: one cycle (PyTorch's OneCycleLR) up to the original's largest LR";
-  static readonly optionsSchema = {
-    type: 'object',
-    properties: {
-      maxLr: { type: 'number', exclusiveMinimum: 0 },
-      divFactor: { type: 'number', exclusiveMinimum: 0, default: 100 },
-      finalDivFactor: { type: 'number', exclusiveMinimum: 0, default: 100 },
-      pctStart: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
-      cycleMomentum: { type: 'boolean', default: true },
-      baseMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.85 },
-      maxMomentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.95 },
-      anneal: { enum: ['cos', 'linear'], default: 'cos' },
-    },
-  };
+  static readonly id: string = 'clr';
+  static readonly description: string = "cyclic LR restarting: one cycle (PyTorch's OneCycleLR) up to the original's largest LR";
+  static readonly optionsSchema = oneCycleOptionsSchema({});
 
   constructor(@inject(OPTIONS) readonly options: CyclicLrRestartingOptions) {}
 

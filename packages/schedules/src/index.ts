@@ -3,6 +3,7 @@ import { FineTuneSchedule } from './ft';
 import { LrRewindingSchedule } from './lrw';
 import { ScaledLrRestartingSchedule } from './slr';
 import { CyclicLrRestartingSchedule } from './clr';
+import { OneCycleDiv10Schedule, OneCycleNoMomentumSchedule } from './clr-variants';
 import { ConstantSchedule } from './constant';
 import { StepSchedule } from './step';
 import { CosineSchedule } from './cosine';
@@ -14,7 +15,8 @@ const { name, version } = require('../package.json') as { name: string; version:
 export { FineTuneSchedule, type FineTuneOptions } from './ft';
 export { LrRewindingSchedule, type LrRewindingOptions } from './lrw';
 export { ScaledLrRestartingSchedule, type ScaledLrRestartingOptions } from './slr';
-export { CyclicLrRestartingSchedule, type CyclicLrRestartingOptions } from './clr';
+export { CyclicLrRestartingSchedule, type CyclicLrRestartingOptions, oneCycleOptionsSchema } from './clr';
+export { OneCycleNoMomentumSchedule, OneCycleDiv10Schedule } from './clr-variants';
 export { ConstantSchedule, type ConstantOptions } from './constant';
 export { StepSchedule, type StepOptions } from './step';
 export { CosineSchedule, type CosineOptions } from './cosine';
@@ -33,6 +35,8 @@ export const plugin = definePlugin({
     LrRewindingSchedule,
     ScaledLrRestartingSchedule,
     CyclicLrRestartingSchedule,
+    OneCycleNoMomentumSchedule,
+    OneCycleDiv10Schedule,
     ConstantSchedule,
     StepSchedule,
     CosineSchedule,

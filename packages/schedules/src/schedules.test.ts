@@ -13,7 +13,7 @@ describe('every built-in schedule', () => {
   const ids = plugin.schedules.map((s) => s.id);
 
   it('is listed in the plugin, with the four retraining schedules of the study', () => {
-    expect(ids).toEqual(['ft', 'lrw', 'slr', 'clr', 'constant', 'step', 'cosine', 'warmup']);
+    expect(ids).toEqual(['ft', 'lrw', 'slr', 'clr', 'clr-nomom', 'clr-div10', 'constant', 'step', 'cosine', 'warmup']);
     expect(RETRAINING_SCHEDULE_IDS.every((id) => ids.includes(id))).toBe(true);
     for (const s of plugin.schedules) expect(s.description).toEqual(expect.any(String));
   });

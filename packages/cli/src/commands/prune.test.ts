@@ -304,7 +304,7 @@ describe('prunebench prune', () => {
     try {
       const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, ...FAST]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/did not return the channels it kept \(PruneResult\.selection\)/);
+      expect(result.stderr).toMatch(/did not return the channels it kept \(PruneResult\.keptChannels\)/);
       expect(fs.existsSync(out)).toBe(false);
     } finally {
       silent.mockRestore();

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CORE_VERSION, ConfigErrors, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
+import { CORE_VERSION, ConfigErrors, resolvePrunerEntry, type PrunerEntryTarget, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
 import { componentLabel, createProgressPrinter, saveMasks, selectBackend, withPathsFrom, writeDirAtomic } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
@@ -120,9 +120,17 @@ function flagError(flag: string, error: unknown): unknown {
 function makePruner(request: PruneRequest, context: CommandContext) {
   const { registry, container } = context;
   const { use: id, ...given } = request.pruner;
-  if (!registry.has('pruner', id)) throw new UsageError(`--criterion: ${registry.unknownMessage('pruner', id)}`);
-  const schema = registry.get('pruner', id).componentClass.optionsSchema as { properties?: Record<string, unknown>; required?: string[] } | undefined;
-  const takes = (key: string) => Boolean(schema?.properties && key in schema.properties);
+  // A pruner by id, or a criterion / weight score inside the pruner that composes it (as configs name them).
+  let target: PrunerEntryTarget;
+  try {
+    target = resolvePrunerEntry(registry, id, {});
+  } catch {
+    throw new UsageError(`--criterion: ${registry.unknownMessage('pruner', id)}`);
+  }
+  type Schema = { properties?: Record<string, unknown>; required?: string[] } | undefined;
+  const schema = registry.get('pruner', target.pruner.id).componentClass.optionsSchema as Schema;
+  const own = target.criterion ? (registry.get(target.kind, id).componentClass.optionsSchema as Schema) : undefined;
+  const takes = (key: string) => Boolean((schema?.properties && key in schema.properties) || (own?.properties && key in own.properties));
   if (given.plan !== undefined && !takes('plan')) {
     throw new UsageError(`--criterion ${id} takes no plan${takes('sparsity') ? ' (it prunes single weights): give --sparsity S, e.g. --sparsity 0.9' : ''}`);
   }

@@ -17,9 +17,12 @@ describe('prunebench run / report', () => {
     const code = await main(['run', '--config', configFile], io);
     expect(io.stderr()).not.toMatch(/Error/);
     expect(code).toBe(0);
-    for (const file of ['summary.md', 'summary.csv', 'results.jsonl', 'report.html', 'study.json', 'figures/learning-rates.svg', 'figures/accuracy-vs-flops.svg']) {
+    for (const file of ['summary.md', 'summary.csv', 'runs.csv', 'results.jsonl', 'report.html', 'study.json', 'figures/learning-rates.svg', 'figures/accuracy-vs-budget.svg']) {
       expect(fs.existsSync(path.join(out, file))).toBe(true);
     }
+    // Both pruners remove the same FLOPs: no Pareto chart, and the report says why.
+    expect(fs.existsSync(path.join(out, 'figures/accuracy-vs-flops.svg'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/No accuracy-vs-FLOPs chart: every pruner of this study removes the same FLOPs/);
     const records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.filter((r) => r.kind === 'retrain')).toHaveLength(4);
     for (const record of records) {
@@ -41,6 +44,9 @@ describe('prunebench run / report', () => {
     const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
     expect(summary).toMatch(/\| l1\/uniform \| clr \| 1 \|/);
     expect(summary).toMatch(/\| random\/uniform \| ft \| 1 \|/);
+    // No "baselines" in this config: the pruned-not-retrained section is left out; one seed: no spread promised.
+    expect(summary).not.toContain('## Pruned, not retrained');
+    expect(summary).toMatch(/of a single seed: no spread can be shown/);
     expect(io.stdout()).toMatch(/Summary: .*summary\.md/);
     expect(io.stdout()).toMatch(/backend wasm with prunebench's training kernels \(as configured\)/);
     expect(io.stdout()).not.toMatch(/cpu backend is ~500× slower/);

@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command, io: Io): void {
       try {
         const outcome = await runStudy(source, { write: io.out, isTTY: io.isTTY, signal: controller.signal });
         const relative = (file: string) => path.relative(process.cwd(), file) || '.';
-        io.out(`\nSummary: ${relative(outcome.report.summaryMd)}\nReport:  ${relative(outcome.report.reportHtml)}\n`);
+        io.out(`\nSummary: ${relative(outcome.report.summaryMd)}\nReport:  ${relative(outcome.report.reportHtml)}\nRuns:    ${relative(outcome.report.runsCsv)}\n`);
         io.out(`\n${fs.readFileSync(outcome.report.summaryMd, 'utf8')}`);
         if (controller.signal.aborted) throw new RunsFailedError('stopped before every run finished: run the same command again to resume');
         if (outcome.failed) {

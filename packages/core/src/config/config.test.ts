@@ -57,6 +57,26 @@ describe('config structure', () => {
     );
   });
 
+  it('validates baselines and a pruner entry\'s iterative key with key paths and "did you mean"', () => {
+    expect(() =>
+      validateConfigStructure({
+        pruners: [{ use: 'l1', plan: 'uniform', iterative: { steps: 3, retrainEpochs: 2, schedule: 'lrw', rewindEpoch: 1 } }],
+        baselines: ['random', 'pruned', 'scratch-e', 'scratch-b'],
+        referenceSchedule: 'ft',
+      }),
+    ).not.toThrow();
+    const found = messages(() =>
+      validateConfigStructure({ pruners: [{ use: 'l1', iterative: { step: 3 } }, { use: 'l2', iterative: { steps: 0 } }], baselines: ['scratch-c'] }),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pruners\[0\]\.iterative\.step: unknown key "step" — did you mean "steps"\?/),
+        expect.stringMatching(/^pruners\[1\]\.iterative\.steps: must be >= 1/),
+        expect.stringMatching(/^baselines\[0\]: "scratch-c" is not one of .* — did you mean "scratch-e"\?/),
+      ]),
+    );
+  });
+
   it('checks component names and options against the registry', () => {
     const registry = new Registry();
     registry.add(fakePlugin(), { packageName: 'prunebench-plugin-fake' });

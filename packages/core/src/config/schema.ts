@@ -22,6 +22,28 @@ const componentRef: JsonSchema = {
   },
 };
 
+/** How a pruner entry prunes in steps (the harness runs it; see docs/study-design.md). */
+const iterativeSchema: JsonSchema = {
+  description: 'Prune in `steps` steps, retraining `retrainEpochs` epochs under `schedule` between them; `rewindEpoch` rewinds the kept weights to the original at that epoch after every step.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['steps'],
+  properties: {
+    steps: { type: 'integer', minimum: 1, description: 'Pruning steps; the final sparsity is reached at the last.' },
+    retrainEpochs: { type: 'integer', minimum: 1, description: 'Epochs of retraining between two steps (default 1).' },
+    schedule: { ...componentRef, description: 'Schedule of the retraining between steps (default "lrw").' },
+    rewindEpoch: { type: 'integer', minimum: 0, description: "Weight rewinding: reset the kept weights to the original's at this epoch after each step." },
+  },
+};
+
+const prunerRef: JsonSchema = {
+  ...componentRef,
+  then: { ...(componentRef.then as object), properties: { ...((componentRef.then as { properties: object }).properties), iterative: iterativeSchema } },
+};
+
+/** Baselines a study can add (docs/study-design.md). */
+export const BASELINE_NAMES = ['random', 'pruned', 'scratch-e', 'scratch-b'] as const;
+
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const configSchema: JsonSchema = {
@@ -40,9 +62,16 @@ export const configSchema: JsonSchema = {
     dataset: { ...componentRef, description: 'The dataset, e.g. "fashion-mnist" or { "use": "cifar10", "path": "./data" }.' },
     model: { ...componentRef, description: 'The model, e.g. "vgg-small" or { "use": "resnet56" }.' },
     original: originalScheduleSchema,
-    pruners: { type: 'array', minItems: 1, items: componentRef, description: 'Pruning methods: criterion and plan each.' },
+    pruners: { type: 'array', minItems: 1, items: prunerRef, description: 'Pruning methods: criterion and plan each.' },
     schedules: { type: 'array', minItems: 1, items: componentRef, description: 'Retraining schedules, e.g. ["ft", "lrw", "slr", "clr"].' },
     budgets: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 }, description: 'Retraining budgets, in epochs.' },
+    baselines: {
+      type: 'array',
+      uniqueItems: true,
+      items: { enum: [...BASELINE_NAMES] },
+      description: 'random: a random pruner under every plan used; pruned: accuracy before retraining; scratch-e / scratch-b: the pruned architecture trained from scratch for the original\'s epochs / compute.',
+    },
+    referenceSchedule: { type: 'string', minLength: 1, description: 'The schedule paired gains are measured against (default "ft" when run, else the first).' },
     seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 } },
     pruneSeeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 }, description: 'Repeat pruning of each original with these seeds (e.g. several random prunings of one network).' },
     budgetAccounting: { enum: ['retraining', 'total'], description: '"retraining" (default): every method retrains the full budget; "total": a pruner\'s own optimizer steps are deducted from its retraining budget.' },

@@ -25,7 +25,10 @@ export interface PrunebenchConfig {
     divergence?: number;
     dropLast?: boolean;
   };
+  /** Each may carry `iterative` (see IterativePruning). */
   pruners?: ComponentEntry[];
+  baselines?: Array<'random' | 'pruned' | 'scratch-e' | 'scratch-b'>;
+  referenceSchedule?: string;
   schedules?: ComponentEntry[];
   budgets?: number[];
   seeds?: number[];
@@ -35,6 +38,14 @@ export interface PrunebenchConfig {
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   workers?: number;
   out?: string;
+}
+
+/** A pruner entry's `iterative` key: prune in steps with retraining (and rewinding) between. */
+export interface IterativePruning {
+  steps: number;
+  retrainEpochs?: number;
+  schedule?: ComponentEntry;
+  rewindEpoch?: number;
 }
 
 export interface LoadedConfig {

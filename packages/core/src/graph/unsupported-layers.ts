@@ -1,4 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import './builtin-rules';
 import { layerRuleFor } from './layer-rules';
 import { topologyLayers } from './topology';
 
@@ -18,6 +19,11 @@ export interface UnsupportedLayer {
  */
 export function findUnsupportedLayers(model: LayersModel): UnsupportedLayer[] {
   return topologyLayers(model)
-    .filter((layer) => layer.layers !== undefined || (layerRuleFor(layer.getClassName())?.opaque ?? true))
+    .filter((layer) => {
+      const rule = layerRuleFor(layer.getClassName());
+      // Inputs are handled by the graph itself (they start the channel flow), not by a rule.
+      if (layer.getClassName() === 'InputLayer') return false;
+      return layer.layers !== undefined || !rule || rule.opaque === true;
+    })
     .map((layer) => ({ layer: layer.name, className: layer.getClassName() }));
 }

@@ -2,7 +2,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
 import type { StudyIdentity } from './identity';
-import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule } from '@prunebench/core';
+import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
+import type { BaselineName } from './baselines';
+import { checkIterative, iterativeLabelSuffix, type PrunerEntry } from './iterative';
 
 /** How the original network is trained (and what retraining inherits: batch, momentum, wd). */
 export interface OriginalRecipe extends OriginalSchedule {
@@ -29,9 +31,14 @@ export interface StudyDefinition {
   dataset: ComponentRef;
   model: ComponentRef;
   original: OriginalRecipe;
-  pruners: ComponentRef[];
+  /** Pruners, with how each prunes when not in one shot. */
+  pruners: PrunerEntry[];
   schedules: ComponentRef[];
   budgets: number[];
+  /** Baselines to run and report (none when absent). */
+  baselines?: BaselineName[];
+  /** The schedule label paired gains are measured against. */
+  referenceSchedule?: string;
   seeds: number[];
   /** Seeds of repeated prunings of each original (e.g. several random prunings); null: one, the original's seed. */
   pruneSeeds: number[] | null;
@@ -123,6 +130,14 @@ export function defineStudy(
   const seeds = config.seeds?.length ? [...config.seeds] : [0];
   checkSeedsDistinct(seeds, 'seeds', source.file ?? undefined);
   if (config.pruneSeeds?.length) checkSeedsDistinct(config.pruneSeeds, 'pruneSeeds', source.file ?? undefined);
+  checkIterative(components.pruners, original, source.file ?? undefined);
+  const scheduleLabels = components.schedules.map(componentLabel);
+  const referenceSchedule = config.referenceSchedule ?? (scheduleLabels.includes('ft') ? 'ft' : scheduleLabels[0]);
+  if (!scheduleLabels.includes(referenceSchedule)) {
+    throw new ConfigErrors([
+      new ConfigError('referenceSchedule', `"${referenceSchedule}" is not one of the study's schedules (${scheduleLabels.join(', ')})${didYouMean(referenceSchedule, scheduleLabels)}`, source.file ?? undefined),
+    ]);
+  }
   return {
     dataset: withPathsFrom(source.dir, components.dataset!),
     model: components.model!,
@@ -130,6 +145,8 @@ export function defineStudy(
     pruners: components.pruners,
     schedules: components.schedules,
     budgets: [...config.budgets!],
+    ...(config.baselines?.length ? { baselines: [...config.baselines] } : {}),
+    referenceSchedule,
     seeds,
     pruneSeeds: config.pruneSeeds?.length ? [...config.pruneSeeds] : null,
     budgetAccounting: config.budgetAccounting ?? 'retraining',
@@ -180,8 +197,10 @@ export function withPathsFrom(dir: string, ref: ComponentRef): ComponentRef {
 }
 
 /** The name a component entry has in reports: its label, or its id and the options that differ. */
-export function componentLabel(ref: ComponentRef): string {
+export function componentLabel(ref: ComponentRef | PrunerEntry): string {
   if (ref.label) return ref.label;
+  const suffix = iterativeLabelSuffix((ref as PrunerEntry).iterative);
+  if (suffix) return `${componentLabel({ id: ref.id, options: ref.options })}${suffix}`;
   const plan = ref.options.plan;
   if (typeof plan === 'string') return `${ref.id}/${plan}`;
   if (plan && typeof plan === 'object' && typeof (plan as { use?: unknown }).use === 'string') {

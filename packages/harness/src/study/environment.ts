@@ -5,6 +5,8 @@ import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig } from '../config/load';
 import { type PrunebenchConfig, resolveConfigComponents, type ResolvedComponents, configStructureErrors, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
 import { defineStudy, missingStudyKeys, type PluginLoad, type StudyDefinition, type StudyOverrides } from './definition';
+import { addRandomCounterparts } from './baselines';
+import { extractIterative } from './iterative';
 
 /**
  * Everything needed to rebuild a study's environment in another thread: worker threads get
@@ -75,17 +77,23 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
   }
   const { registry, container } = await setupPlugins({ builtins, config: loaded.config.plugins?.length ? loaded : null });
   // One round: structure, components and what a study needs, all reported together.
+  // A pruner entry's `iterative` key is the harness's; the rest are the pruner's options.
   const file = source.configFile ?? undefined;
   let components: ResolvedComponents | undefined;
   const errors: ConfigError[] = [];
+  let iterative: ReturnType<typeof extractIterative>['iterative'] = [];
   try {
-    components = resolveConfigComponents(config, registry, file);
+    const extracted = extractIterative(config, registry, file);
+    iterative = extracted.iterative;
+    components = resolveConfigComponents(extracted.config, registry, file);
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
     errors.push(...error.errors);
   }
   errors.push(...missingStudyKeys(config, file).filter((m) => !errors.some((e) => e.keyPath === m.keyPath)));
   if (errors.length || !components) throw new ConfigErrors(errors);
+  components.pruners = components.pruners.map((p, i) => (iterative[i] ? { ...p, iterative: iterative[i] } : p));
+  if (config.baselines?.includes('random')) components.pruners = addRandomCounterparts(components.pruners, registry, file);
   const study = defineStudy(config, components, { file: source.configFile, dir: loaded.dir }, source.overrides);
   study.plugins = pluginLoads(registry);
   checkComponentsConstruct(study, container, registry, source.configFile ?? undefined);

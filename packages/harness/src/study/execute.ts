@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
@@ -21,6 +22,9 @@ import { describeIdentity } from './identity';
 import { MeteredDataset } from './metering/metered-dataset';
 import { costMismatches, measure, type MeasuredCost } from './metering/measured-cost';
 import { seedFor } from './seed-streams';
+import { curveDigest } from './curve-digest';
+import { pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord } from './iterative';
+import { runScratch } from './scratch';
 
 export interface ExecutionContext {
   study: StudyDefinition;
@@ -34,7 +38,7 @@ export interface ExecutionContext {
 /** Datasets are loaded once per thread and shared by its jobs (they are read-only). */
 const datasets = new Map<string, Promise<{ dataset: Dataset; info: DatasetInfo }>>();
 
-function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: DatasetInfo }> {
+export function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: DatasetInfo }> {
   const key = definitionHash(ctx.study.dataset);
   let entry = datasets.get(key);
   if (!entry) {
@@ -48,7 +52,7 @@ function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; info: D
   return entry;
 }
 
-function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef, run?: { seed: number; ledger: RunLedger }): T {
+export function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef, run?: { seed: number; ledger: RunLedger }): T {
   return createComponent<T>(run ? runContainer(ctx, run) : ctx.container, ctx.registry, kind, ref.id, ref.options);
 }
 
@@ -74,6 +78,15 @@ function identityParts(job: Job, study: StudyDefinition) {
   if (job.kind !== 'original') parts.push({ kind: 'pruner', id: job.pruner.id });
   if (job.kind === 'retrain') parts.push({ kind: 'schedule', id: job.schedule.id });
   return parts;
+}
+
+/** Steps per epoch of the study (S): fixed by the train split, the batch size and dropLast. */
+export function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number {
+  const steps = studyBatching(ctx, info).stepsPerEpoch;
+  if (steps < 1) {
+    throw new Error(`the train split (${info.sizes.train} examples) is smaller than one batch (${ctx.study.original.batchSize})`);
+  }
+  return steps;
 }
 
 /** Runs one job of a study and returns its record (the caller writes it). */
@@ -105,6 +118,9 @@ export async function executeJob(job: Job, ctx: ExecutionContext): Promise<RunRe
         break;
       case 'retrain':
         result = await runRetrain(job, ctx);
+        break;
+      case 'scratch':
+        result = await runScratch(job, ctx);
         break;
     }
   } catch (error) {
@@ -147,20 +163,20 @@ function progressSink(ctx: ExecutionContext, jobId: string, totalSteps: number) 
   };
 }
 
-const EVAL_BATCH = 256;
+export const EVAL_BATCH = 256;
 
-function metrics(evaluation: Evaluation): Metrics {
+export function metrics(evaluation: Evaluation): Metrics {
   return evaluation.top5 === undefined
-    ? { loss: evaluation.loss, top1: evaluation.top1 }
-    : { loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5 };
+    ? { loss: evaluation.loss, top1: evaluation.top1, examples: evaluation.samples }
+    : { loss: evaluation.loss, top1: evaluation.top1, top5: evaluation.top5, examples: evaluation.samples };
 }
 
-function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
+export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
   const { params, flops, nonZeroParams } = countCost(model, { masks });
   return masks ? { params, flops, nonZeroParams } : { params, flops };
 }
 
-async function trainAndEvaluate(
+export async function trainAndEvaluate(
   ctx: ExecutionContext,
   job: Job,
   model: LayersModel,
@@ -168,6 +184,7 @@ async function trainAndEvaluate(
   masks: WeightMasks | undefined,
   ledger: RunLedger,
   dataSeed: number,
+  onEpoch?: (record: TrainResult['history'][number]) => void,
 ): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics; measured: MeasuredCost }> {
   const { dataset, info } = await openDataset(ctx);
   const recipe = ctx.study.original;
@@ -184,6 +201,7 @@ async function trainAndEvaluate(
       seed: dataSeed,
       ledger,
       onStep: progressSink(ctx, job.id, steps.length),
+      onEpoch,
     }),
   );
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
@@ -214,23 +232,39 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       lr: originalLrAt(recipe, epoch),
       momentum: recipe.momentum,
     }));
-    const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, seedFor('original-data', job.seed));
-    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
-    const figures = cost(model);
-    if (outcome.result.status !== 'completed') {
-      return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length, batching };
-    }
-    await saveCheckpoint(ctx.store.modelDir(job.id), { model });
-    return {
-      status: 'finished' as const,
-      ledger: ledger.toJSON(),
-      plannedSteps: steps.length,
-      batching,
-      measured: outcome.measured,
-      metrics: { test: outcome.test, validation: outcome.validation },
-      cost: { before: figures, after: figures },
-      latency: measureLatency(model, info),
+    // Weight rewinding: the weights after epoch k (k = 0: the initialisation) are kept.
+    const rewindAt = (job.definition.rewindEpochs as number[] | undefined) ?? [];
+    const kept = new Map<number, tf.Tensor[]>();
+    if (rewindAt.includes(0)) kept.set(0, model.getWeights().map((w) => w.clone()));
+    const onEpoch = (e: { epoch: number }) => {
+      if (rewindAt.includes(e.epoch + 1)) kept.set(e.epoch + 1, model.getWeights().map((w) => w.clone()));
     };
+    try {
+      const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, seedFor('original-data', job.seed), onEpoch);
+      ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+      const figures = cost(model);
+      if (outcome.result.status !== 'completed') {
+        return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
+      }
+      await saveCheckpoint(ctx.store.modelDir(job.id), { model });
+      const latency = measureLatency(model, info);
+      for (const [epoch, weights] of kept) {
+        model.setWeights(weights);
+        await saveCheckpoint(path.join(ctx.store.runDir(job.id), rewindCheckpointName(epoch)), { model });
+      }
+      return {
+        status: 'finished' as const,
+        ledger: ledger.toJSON(),
+        plannedSteps: steps.length,
+        scheduleDigest: curveDigest(steps),
+        metrics: { test: outcome.test, validation: outcome.validation },
+        cost: { before: figures, after: figures },
+        latency,
+        datasetSizes: info.sizes,
+      };
+    } finally {
+      for (const weights of kept.values()) for (const w of weights) w.dispose();
+    }
   } finally {
     model.dispose();
   }
@@ -245,16 +279,44 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   try {
     const before = cost(original);
     const pruner = make<Pruner>(ctx, 'pruner', job.pruner, { seed: seedFor('prune', job.seed, job.pruneSeed), ledger });
-    // Data only for pruners that declare they need it, through a view that counts what it serves.
-    const view = pruner.requirements.needsData ? new MeteredDataset(dataset, seedFor('calibration', job.seed, job.pruneSeed)) : undefined;
+    // Data only for pruners that declare they need it (and iterative ones, which retrain), through
+    // a view that counts what it serves.
+    const view = pruner.requirements.needsData || job.pruner.iterative ? new MeteredDataset(dataset, seedFor('calibration', job.seed, job.pruneSeed)) : undefined;
     const seed = seedFor('prune', job.seed, job.pruneSeed);
-    const { result, compute, optimizerSteps } = await measure(() => ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger }))));
+    let result!: { model: LayersModel; masks?: WeightMasks; selections: Array<Array<[number, number[]]>> };
+    let iterative: IterativeRecord | undefined;
+    const metered = await measure(async () => {
+      if (job.pruner.iterative) {
+        const spec = job.pruner.iterative;
+        const rewindTo = spec.rewindEpoch === undefined ? undefined : (await loadCheckpoint(path.join(ctx.store.runDir(job.originalId), rewindCheckpointName(spec.rewindEpoch)))).model;
+        try {
+          const outcome = await ledger.time('prune', () =>
+            pruneIteratively({
+              original, spec, pruner, dataset: view!, seed, ledger, rewindTo, curveDigest,
+              prunerOptions: job.pruner.options,
+              makePruner: (options) => make<Pruner>(ctx, 'pruner', { ...job.pruner, options }, { seed, ledger }),
+              makeSchedule: (ref) => make<Schedule>(ctx, 'schedule', ref),
+              recipe: ctx.study.original,
+              stepsPerEpoch: stepsPerEpoch(ctx, info),
+            }),
+          );
+          result = outcome;
+          iterative = outcome.record;
+        } finally {
+          rewindTo?.dispose();
+        }
+      } else {
+        const once = await ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger })));
+        result = { ...once, selections: once.keptChannels ? [selectionEntries(once.keptChannels)] : [] };
+      }
+    });
+    const { compute, optimizerSteps } = metered;
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
       ...(view ? { served: view.served } : {}),
       macs: compute.macs,
       byKernel: compute.byKernel,
-      optimizerSteps,
+      optimizerSteps: optimizerSteps + (iterative?.optimizerSteps ?? 0),
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
@@ -262,8 +324,11 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
     await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
     if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
     const mismatch = costMismatches(ledger.toJSON(), measured);
+    // The channels kept at each step: a scratch baseline rebuilds the architecture from them.
+    ctx.store.writeFile(job.id, 'selections.json', JSON.stringify(result.selections));
     return {
       status: 'finished' as const,
+      ...(iterative ? { iterative } : {}),
       ledger: ledger.toJSON(),
       measured,
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
@@ -307,6 +372,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
       batching,
       budgetAccounting: accounting,
       measured: outcome.measured,
+      scheduleDigest: curveDigest(steps),
       metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,
@@ -318,18 +384,18 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
 }
 
 /** The LR (and momentum) per epoch start, for the report's LR figure. */
-function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: number) {
+export function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: number) {
   const every = Math.max(1, Math.floor(steps.length / 400));
   return steps.flatMap((s, i) => (i % every === 0 || i === steps.length - 1 ? [{ epoch: i / stepsPerEpoch, lr: s.lr, momentum: s.momentum }] : []));
 }
 
-function historyCsv(history: TrainResult['history']): string {
+export function historyCsv(history: TrainResult['history']): string {
   const keys = Object.keys(history[0] ?? { epoch: 0 });
   return [keys.join(','), ...history.map((row) => keys.map((k) => String((row as unknown as Record<string, unknown>)[k] ?? '')).join(','))].join('\n') + '\n';
 }
 
 /** Median wall time of a forward pass at batch 1 and at 64, after a warm-up. */
-function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
+export function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
   return [1, 64].map((batchSize) => {
     const x = tf.zeros([batchSize, ...info.inputShape]);
     const times: number[] = [];

@@ -184,6 +184,11 @@ describe('summary', () => {
     const md = summaryMarkdown(summary);
     expect(md).toMatch(/\| l1\/uniform \| clr \| 2 \| 55\.00 ± 7\.07 \| 2 \| 40\.0% \| 50\.0% \| none \| none \| 20 \| 1\.00 M \|/);
     expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,2,/);
+    expect(md).toMatch(/mean ± std over seeds/);
+    // One seed: the header promises no std.
+    const single = summaryMarkdown(summarize(expandStudy({ ...study, seeds: [0] }).map((j) => record(j))));
+    expect(single).not.toMatch(/± std/);
+    expect(single).toMatch(/one seed per row \(no spread to show\)/);
   });
 });
 

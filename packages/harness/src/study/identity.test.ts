@@ -83,7 +83,7 @@ describe('run identity: what outside the config can change a result', () => {
     expect(first).toEqual(expect.objectContaining({ package: 'prunebench-plugin-fake', version: '1.0.0' }));
     expect(second.digest).not.toBe(first.digest);
 
-    const pruners = base.providers['pruner:l1'];
+    const pruners = base.providers['criterion:l1'];
     const changed = { ...base, plugins: { ...base.plugins, [pruners]: second } };
     const before = ids(env.study, base);
     const after = ids(env.study, changed);

@@ -151,7 +151,9 @@ export function studyIdentity(study: StudyDefinition, registry: Registry, select
 
 /** The code of the plugin that provides a component (null when unknown, e.g. in hand-made studies). */
 export function providerCode(identity: StudyIdentity, kind: ComponentKind, id: string): CodeIdentity | null {
-  const name = identity.providers[`${kind}:${id}`];
+  // A pruners-list entry may name a criterion or weight score (composed into a pruner): its plugin is the provider.
+  const kinds: ComponentKind[] = kind === 'pruner' ? ['pruner', 'criterion', 'weight-score'] : [kind];
+  const name = kinds.map((k) => identity.providers[`${k}:${id}`]).find(Boolean);
   return name ? (identity.plugins[name] ?? null) : null;
 }
 

@@ -2,8 +2,10 @@ import { definitionHash } from '../util/hash';
 import { componentLabel, type StudyDefinition } from './definition';
 import { providerCode } from './identity';
 import type { ComponentRef } from '@prunebench/core';
+import { SCRATCH_VARIANTS, type ScratchVariant } from './baselines';
+import { rewindEpochs, type PrunerEntry } from './iterative';
 
-export type JobKind = 'original' | 'prune' | 'retrain';
+export type JobKind = 'original' | 'prune' | 'retrain' | 'scratch';
 
 interface JobBase {
   /** `<kind>-<hash of what defines it>`: also the run's folder name, so resume finds it. */
@@ -24,7 +26,7 @@ export interface PruneJob extends JobBase {
   kind: 'prune';
   /** Which pruning of this original (the study's `pruneSeeds`; the seed itself when there are none). */
   pruneSeed: number;
-  pruner: ComponentRef;
+  pruner: PrunerEntry;
   prunerLabel: string;
   originalId: string;
 }
@@ -41,7 +43,19 @@ export interface RetrainJob extends JobBase {
   originalId: string;
 }
 
-export type Job = OriginalJob | PruneJob | RetrainJob;
+/** A baseline: the pruned architecture trained from a fresh initialisation (Scratch-E / B). */
+export interface ScratchJob extends JobBase {
+  kind: 'scratch';
+  variant: ScratchVariant;
+  /** The pruning of the original whose architecture is trained from scratch. */
+  pruneSeed: number;
+  pruner: PrunerEntry;
+  prunerLabel: string;
+  pruneId: string;
+  originalId: string;
+}
+
+export type Job = OriginalJob | PruneJob | RetrainJob | ScratchJob;
 
 function componentDefinition(ref: ComponentRef) {
   return { id: ref.id, options: ref.options };
@@ -61,6 +75,9 @@ export function expandStudy(study: StudyDefinition): Job[] {
   const { checkpoint, dropLast, ...recipe } = study.original;
   const env = study.environment;
   const code = (kind: 'pruner' | 'schedule' | 'dataset' | 'model', id: string) => (env ? providerCode(env, kind, id) : undefined);
+  // Weight rewinding needs the originals' epoch-k weights: part of what an original is then.
+  const rewind = rewindEpochs(study.pruners);
+  const scratch = SCRATCH_VARIANTS.filter((v) => study.baselines?.includes(v));
   for (const seed of study.seeds) {
     const originalDefinition: Record<string, unknown> = {
       dataset: componentDefinition(study.dataset),
@@ -69,6 +86,7 @@ export function expandStudy(study: StudyDefinition): Job[] {
       checkpoint: checkpoint ?? null,
       seed,
       dropLast,
+      ...(rewind.length ? { rewindEpochs: rewind } : {}),
     };
     if (env) {
       originalDefinition.environment = {
@@ -84,12 +102,24 @@ export function expandStudy(study: StudyDefinition): Job[] {
     const originalId = `original-${definitionHash(originalDefinition)}`;
     jobs.push({ id: originalId, kind: 'original', seed, deps: [], definition: originalDefinition });
     for (const pruner of study.pruners) {
+      const iterative = pruner.iterative && {
+        ...pruner.iterative,
+        schedule: componentDefinition(pruner.iterative.schedule),
+        batchSize: recipe.batchSize,
+        momentum: recipe.momentum,
+        weightDecay: recipe.weightDecay,
+        nesterov: recipe.nesterov,
+      };
       for (const pruneSeed of study.pruneSeeds ?? [seed]) {
-        const pruneDefinition: Record<string, unknown> = { original: originalId, pruner: componentDefinition(pruner), seed, pruneSeed };
+        const pruneDefinition: Record<string, unknown> = { original: originalId, pruner: componentDefinition(pruner), seed, pruneSeed, ...(iterative ? { iterative } : {}) };
         if (env) pruneDefinition.code = code('pruner', pruner.id);
         const pruneId = `prune-${definitionHash(pruneDefinition)}`;
         const prunerLabel = componentLabel(pruner);
         jobs.push({ id: pruneId, kind: 'prune', seed, pruneSeed, deps: [originalId], definition: pruneDefinition, pruner, prunerLabel, originalId });
+        for (const variant of scratch) {
+          const definition = { prune: pruneId, baseline: variant, original: { ...recipe, dropLast }, seed };
+          jobs.push({ id: `scratch-${definitionHash(definition)}`, kind: 'scratch', variant, seed, pruneSeed, deps: [pruneId], definition, pruner, prunerLabel, pruneId, originalId });
+        }
         for (const schedule of study.schedules) {
           for (const budget of study.budgets) {
             const retrainDefinition: Record<string, unknown> = {
@@ -139,5 +169,7 @@ export function describeJob(job: Job): string {
       return `prune ${job.prunerLabel}, seed ${job.seed}${job.pruneSeed !== job.seed ? `, prune seed ${job.pruneSeed}` : ''}`;
     case 'retrain':
       return `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}${job.pruneSeed !== job.seed ? `, prune seed ${job.pruneSeed}` : ''}`;
+    case 'scratch':
+      return `${job.variant} of ${job.prunerLabel} (from scratch), seed ${job.seed}${job.pruneSeed !== job.seed ? `, prune seed ${job.pruneSeed}` : ''}`;
   }
 }

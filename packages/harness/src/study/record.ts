@@ -2,11 +2,15 @@ import type { LedgerEntries } from '@prunebench/core';
 import type { Batching } from './budget';
 import type { JobKind } from './jobs';
 import type { MeasuredCost } from './metering/measured-cost';
+import type { IterativeRecord } from './iterative';
+import type { ScratchVariant } from './baselines';
 
 export interface Metrics {
   loss: number;
   top1: number;
   top5?: number;
+  /** Examples evaluated (the test set's size: its binomial sampling error). */
+  examples?: number;
 }
 
 export interface CostFigures {
@@ -52,6 +56,14 @@ export interface RunRecord {
   costMismatch?: string[];
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
+  /** An original: the dataset's split sizes (for the report's set-up). */
+  datasetSizes?: { train: number; validation: number; test: number };
+  /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
+  scheduleDigest?: string;
+  /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
+  iterative?: IterativeRecord;
+  /** A scratch baseline: which, and the epochs it trained (B: scaled by the FLOPs factor). */
+  scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[] };
   /** Measured inference latency of the final model, milliseconds per batch. */
   latency?: { batchSize: number; msPerBatch: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */

@@ -28,7 +28,7 @@ function studyFolder(records: RunRecord[], configFile: string): string {
     store.write(r);
   }
   const jobs = records.map((r) => ({ id: r.id, kind: r.kind, deps: [] }));
-  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ format: 1, configFile, definitionHash: 'x', study: { configFile, original: { batchSize: 8, dropLast: true }, budgetAccounting: 'retraining', identity: { backend: true } }, jobs }));
+  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ format: 1, configFile, definitionHash: 'x', study: { configFile, dataset: { id: 'synthetic', options: {} }, model: { id: 'tiny', options: {} }, pruners: [{ id: 'taylor', options: { plan: 'uniform' } }], schedules: [{ id: 'clr', options: {} }], budgets: [2], seeds: [0, 1], original: { epochs: 2, lr: 0.1, milestones: [1], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 0, nesterov: false, dropLast: true }, budgetAccounting: 'retraining', identity: { backend: true } }, jobs }));
   return out;
 }
 
@@ -79,7 +79,7 @@ describe('report.html', () => {
     const html = fs.readFileSync(report.reportHtml, 'utf8');
     expect(html).not.toMatch(/NaN/);
     expect(html).toMatch(/<td>–<\/td><td>–<\/td>/); // params ↓ and FLOPs ↓ unknown
-    expect(html).toContain('<h2>Failed runs</h2>');
+    expect(html).toContain('<h2>Failed or diverged runs</h2>');
     expect(html).toContain('FusedConv2D only supports rank-1 bias but got rank 4.');
     expect(fs.readFileSync(report.summaryMd, 'utf8')).not.toMatch(/NaN/);
     fs.rmSync(out, { recursive: true, force: true });

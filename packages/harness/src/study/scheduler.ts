@@ -105,5 +105,6 @@ function failedRecord(job: Job, error: string, base: Pick<RunRecord, 'configFile
 export function labels(job: Job): Pick<RunRecord, 'pruner' | 'schedule' | 'budget'> {
   if (job.kind === 'prune') return { pruner: job.prunerLabel };
   if (job.kind === 'retrain') return { pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget };
+  if (job.kind === 'scratch') return { pruner: job.prunerLabel, schedule: job.variant };
   return {};
 }

@@ -179,7 +179,7 @@ export function summaryMarkdown(summary: Summary, title = 'prunebench study'): s
     '',
     originalLine(summary),
     '',
-    'Test top-1 accuracy (%), mean ± std over seeds. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).',
+    `Test top-1 accuracy (%), ${summary.rows.some((r) => r.top1.n >= 2) ? 'mean ± std over seeds' : 'one seed per row (no spread to show)'}. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).`,
     'The pruner\'s cost is measured by the harness (examples served, multiply-accumulates the engine ran, optimizer steps); what the pruner charged itself is shown beside it. Total compute = retraining + pruning, in multiply-accumulates.',
     '',
     `| ${table.header.join(' | ')} |`,

@@ -30,8 +30,8 @@ export const runRecordSchema = {
   type: 'object',
   required: ['id', 'kind', 'status', 'seed', 'definition', 'configFile', 'versions', 'startedAt', 'finishedAt'],
   properties: {
-    id: { type: 'string', pattern: '^(original|prune|retrain)-[0-9a-f]+$' },
-    kind: { enum: ['original', 'prune', 'retrain'] },
+    id: { type: 'string', pattern: '^(original|prune|retrain|scratch)-[0-9a-f]+$' },
+    kind: { enum: ['original', 'prune', 'retrain', 'scratch'] },
     status: { enum: ['finished', 'diverged', 'failed', 'not-run'] },
     error: { type: 'string' },
     seed: { type: 'integer', minimum: 0 },
@@ -66,6 +66,7 @@ const REQUIRED_ARTIFACTS: Record<RunRecord['kind'], string[]> = {
   original: ['model/model.json', 'model/weights.bin'],
   prune: ['model/model.json', 'model/weights.bin'],
   retrain: [],
+  scratch: [],
 };
 
 /** What a run folder holds besides run.json (and temp files of an interrupted write). */

@@ -133,6 +133,16 @@ function applyMasks(masks: Map<LayerVariable, tf.Tensor>): void {
   for (const [variable, mask] of masks) tf.tidy(() => void variable.write(tf.mul(variable.read(), mask)));
 }
 
+/** Multiplies a model's weights by masks once (the trainer does it before and after every step). */
+export function applyWeightMasks(model: LayersModel, masks: WeightMasks): void {
+  const resolved = maskTensors(model.trainableWeights as LayerVariable[], masks);
+  try {
+    applyMasks(resolved);
+  } finally {
+    for (const t of resolved.values()) t.dispose();
+  }
+}
+
 class EpochAccumulator {
   steps = 0;
   samples = 0;

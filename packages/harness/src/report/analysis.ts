@@ -1,0 +1,269 @@
+import { componentLabel, type StudyDefinition } from '../study/definition';
+import { randomCounterpart } from '../study/baselines';
+import type { RunRecord } from '../study/record';
+import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
+
+/**
+ * What a study's report says, computed from its run records (and its definition, when the
+ * results folder has one): cells of pruner × schedule × budget with their statistics, paired
+ * gains over the reference schedule and over random, the baselines, the noise floor and every
+ * failure. Everything the report shows comes from here, so a test can recompute its claims.
+ */
+export interface Cell {
+  pruner: string;
+  schedule: string;
+  budget: number;
+  top1: SampleSummary;
+  /** Test top-1 by pairing unit (seed), finished runs only. */
+  bySeed: Map<string, number>;
+  diverged: number;
+  failed: number;
+  flopsAfter: number;
+  paramsAfter: number;
+  /** This cell is the best of its budget (highest mean). */
+  best: boolean;
+}
+
+export interface Comparison {
+  pruner: string;
+  schedule: string;
+  budget: number;
+  /** What the cell is compared with: the reference schedule, or the random pruner. */
+  against: string;
+  difference: PairedDifference;
+}
+
+export interface PrunedBaseline {
+  pruner: string;
+  top1: SampleSummary;
+  bySeed: Map<string, number>;
+}
+
+export interface ScratchBaseline {
+  pruner: string;
+  variant: string;
+  top1: SampleSummary;
+  epochs: number[];
+  factor: number;
+  /** Best retraining schedule of the largest budget minus scratch, paired by seed. */
+  prunedMinusScratch?: Comparison;
+}
+
+export interface PrunerCost {
+  pruner: string;
+  /** The pruner's extra passes (mean over seeds), in samples / steps. */
+  extraForwardSamples: number;
+  extraBackwardSamples: number;
+  extraOptimizerSteps: number;
+  /** Retraining between iterative steps (pre-retraining cost), optimizer steps and samples. */
+  iterativeSteps: number;
+  iterativeSamples: number;
+  /** Measured figures another part of the harness may add to prune records, shown as found. */
+  /** The harness's own metering of the prune (mean per seed); undefined for records without it. */
+  measured?: { examplesServed: number; macs: number; optimizerSteps: number };
+  /** Whether any prune's own charges differed from the measurement. */
+  costMismatch: boolean;
+}
+
+export interface Failure {
+  id: string;
+  kind: string;
+  label: string;
+  status: 'failed' | 'diverged';
+  error: string;
+}
+
+export interface Analysis {
+  reference: string;
+  budgets: number[];
+  pruners: string[];
+  schedules: string[];
+  seeds: number[];
+  original: { top1: SampleSummary; params: number; flops: number };
+  cells: Cell[];
+  gains: Comparison[];
+  lifts: Comparison[];
+  /** Pruners with no random counterpart in the study (so no lift is shown). */
+  withoutRandom: string[];
+  pruned: PrunedBaseline[];
+  scratch: ScratchBaseline[];
+  costs: PrunerCost[];
+  /** The test set's size and the binomial standard error at the original's accuracy. */
+  noise: { testExamples: number; stdError: number } | null;
+  /** Notes about schedules at particular budgets (e.g. SLR with an empty warm-up). */
+  scheduleNotes: string[];
+  /** Distinct pruned FLOPs: a Pareto chart needs several. */
+  distinctFlops: number;
+  failures: Failure[];
+}
+
+/** Pairing units sort by seed number (then prune seed), not as text. */
+export const compareUnits = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
+const seedKey = (r: RunRecord) => {
+  const pruneSeed = (r.definition as { pruneSeed?: unknown }).pruneSeed;
+  return pruneSeed === undefined ? String(r.seed) : `${r.seed}/${String(pruneSeed)}`;
+};
+const top1 = (r: RunRecord) => r.metrics?.test?.top1;
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
+const unique = <T>(values: T[]) => [...new Set(values)];
+
+/** SLR's warm-up is floor(warmupFraction × E) epochs: empty for E < 1 / warmupFraction. */
+function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string[] {
+  if (!study) return [];
+  return study.schedules.flatMap((ref) => {
+    if (ref.id !== 'slr') return [];
+    const fraction = typeof ref.options.warmupFraction === 'number' ? ref.options.warmupFraction : 0.1;
+    const empty = budgets.filter((e) => Math.floor(fraction * e) === 0);
+    return empty.length
+      ? [`${componentLabel(ref)} at ${empty.join(', ')} epochs: its warm-up is empty (W = floor(${fraction} × E) = 0), so SLR runs without a warm-up at ${empty.length > 1 ? 'these budgets' : 'this budget'} (its reference warm-up needs E ≥ ${Math.ceil(1 / fraction)}).`]
+      : [];
+  });
+}
+
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition): Analysis {
+  const retrains = records.filter((r) => r.kind === 'retrain');
+  const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
+  const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
+  const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
+  const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
+
+  const cells: Cell[] = [];
+  for (const budget of budgets) {
+    for (const pruner of pruners) {
+      for (const schedule of schedules) {
+        const runs = retrains.filter((r) => r.budget === budget && r.pruner === pruner && r.schedule === schedule);
+        if (!runs.length) continue;
+        const finished = runs.filter((r) => r.status === 'finished' && top1(r) !== undefined);
+        const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+        cells.push({
+          pruner,
+          schedule,
+          budget,
+          top1: summarizeSample([...bySeed.values()]),
+          bySeed,
+          diverged: runs.filter((r) => r.status === 'diverged').length,
+          failed: runs.filter((r) => r.status === 'failed').length,
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
+          best: false,
+        });
+      }
+    }
+    const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0);
+    const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
+    if (best) best.best = true;
+  }
+  const cell = (pruner: string, schedule: string, budget: number) => cells.find((c) => c.pruner === pruner && c.schedule === schedule && c.budget === budget);
+
+  const gains: Comparison[] = [];
+  for (const c of cells) {
+    if (c.schedule === reference) continue;
+    const ref = cell(c.pruner, reference, c.budget);
+    if (ref) gains.push({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, against: reference, difference: pairedDifference(c.bySeed, ref.bySeed) });
+  }
+
+  const lifts: Comparison[] = [];
+  const withoutRandom: string[] = [];
+  if (study) {
+    for (const entry of study.pruners) {
+      const counterpart = randomCounterpart(entry, study.pruners);
+      const label = componentLabel(entry);
+      if (!counterpart) {
+        if (entry.id !== 'random' && entry.id !== 'random-weights') withoutRandom.push(label);
+        continue;
+      }
+      const randomLabel = componentLabel(counterpart);
+      for (const c of cells.filter((x) => x.pruner === label)) {
+        const r = cell(randomLabel, c.schedule, c.budget);
+        if (r) lifts.push({ pruner: label, schedule: c.schedule, budget: c.budget, against: randomLabel, difference: pairedDifference(c.bySeed, r.bySeed) });
+      }
+    }
+  }
+
+  const prunes = records.filter((r) => r.kind === 'prune');
+  const pruned: PrunedBaseline[] = pruners.flatMap((pruner) => {
+    const finished = prunes.filter((r) => r.pruner === pruner && r.status === 'finished' && top1(r) !== undefined);
+    if (!finished.length) return [];
+    const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+    return [{ pruner, top1: summarizeSample([...bySeed.values()]), bySeed }];
+  });
+
+  const largest = budgets[budgets.length - 1];
+  const scratchRecords = records.filter((r) => r.kind === 'scratch');
+  const scratch: ScratchBaseline[] = [];
+  for (const pruner of pruners) {
+    for (const variant of unique(scratchRecords.filter((r) => r.pruner === pruner).map((r) => r.schedule!)).sort()) {
+      const runs = scratchRecords.filter((r) => r.pruner === pruner && r.schedule === variant && r.status === 'finished' && top1(r) !== undefined);
+      const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
+      const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
+      scratch.push({
+        pruner,
+        variant,
+        top1: summarizeSample([...bySeed.values()]),
+        epochs: unique(runs.map((r) => r.scratch?.epochs ?? NaN)).sort((a, b) => a - b),
+        factor: mean(runs.map((r) => r.scratch?.factor ?? NaN)),
+        ...(bestCell && runs.length
+          ? { prunedMinusScratch: { pruner, schedule: bestCell.schedule, budget: largest, against: variant, difference: pairedDifference(bestCell.bySeed, bySeed) } }
+          : {}),
+      });
+    }
+  }
+
+  const costs: PrunerCost[] = pruners.flatMap((pruner) => {
+    const finished = prunes.filter((r) => r.pruner === pruner && r.status === 'finished');
+    if (!finished.length) return [];
+    const metered = finished.flatMap((r) => (r.measured ? [r.measured] : []));
+    const measured = metered.length
+      ? { examplesServed: mean(metered.map((m) => m.examplesServed)), macs: mean(metered.map((m) => m.macs)), optimizerSteps: mean(metered.map((m) => m.optimizerSteps)) }
+      : undefined;
+    return [{
+      pruner,
+      extraForwardSamples: mean(finished.map((r) => r.ledger?.extraForwardSamples ?? 0)),
+      extraBackwardSamples: mean(finished.map((r) => r.ledger?.extraBackwardSamples ?? 0)),
+      extraOptimizerSteps: mean(finished.map((r) => r.ledger?.extraOptimizerSteps ?? 0)),
+      iterativeSteps: mean(finished.map((r) => r.iterative?.optimizerSteps ?? 0)),
+      iterativeSamples: mean(finished.map((r) => r.iterative?.samples ?? 0)),
+      ...(measured ? { measured } : {}),
+      costMismatch: finished.some((r) => Boolean(r.costMismatch?.length)),
+    }];
+  });
+
+  const originals = records.filter((r) => r.kind === 'original' && r.status === 'finished');
+  const originalTop1 = summarizeSample(originals.map((r) => top1(r) ?? NaN));
+  // Records before test sizes were recorded: the original's split sizes, else the dataset's testSize option.
+  const testSizeOption = study?.dataset.options.testSize;
+  const examples =
+    records.map((r) => r.metrics?.test?.examples).find((n): n is number => typeof n === 'number' && n > 0) ??
+    originals.map((r) => r.datasetSizes?.test).find((n): n is number => typeof n === 'number' && n > 0) ??
+    (typeof testSizeOption === 'number' && testSizeOption > 0 ? testSizeOption : undefined);
+  const failures: Failure[] = records
+    .filter((r): r is RunRecord & { status: 'failed' | 'diverged' } => r.status === 'failed' || r.status === 'diverged')
+    .map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      label: [r.pruner, r.schedule, r.budget !== undefined ? `${r.budget} ep` : undefined, `seed ${r.seed}`].filter(Boolean).join(' × '),
+      status: r.status,
+      error: r.error ?? '',
+    }));
+
+  return {
+    reference,
+    budgets,
+    pruners,
+    schedules,
+    seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    cells,
+    gains,
+    lifts,
+    withoutRandom,
+    pruned,
+    scratch,
+    costs,
+    noise: examples && Number.isFinite(originalTop1.mean) ? { testExamples: examples, stdError: binomialStdError(originalTop1.mean, examples) } : null,
+    scheduleNotes: slrNotes(study, budgets),
+    distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
+    failures,
+  };
+}

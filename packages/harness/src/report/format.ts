@@ -1,0 +1,24 @@
+import type { PairedDifference, SampleSummary } from '../study/statistics';
+
+/** Accuracy (a fraction) in percent, 2 decimals. */
+export const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : '–');
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}` : '–');
+
+/** `91.23 ± 0.45 [90.1, 92.4]` (mean ± std, 95% CI) or just the mean for one seed. */
+export function formatSample(s: SampleSummary): string {
+  if (s.n === 0) return '–';
+  if (s.n < 2) return pct(s.mean);
+  return `${pct(s.mean)} ± ${pct(s.std)} [${pct(s.mean - s.ci95)}, ${pct(s.mean + s.ci95)}]`;
+}
+
+/** `+0.52 [−0.10, +1.14], 3/3 ↑` (percentage points, 95% CI, seeds where the sign holds). */
+export function formatDifference(d: PairedDifference): string {
+  if (d.n === 0) return '–';
+  if (d.ties === d.n) return `±0.00, ${d.n}/${d.n} equal`;
+  const sign = d.mean >= 0 ? d.positive : d.negative;
+  const ci = d.n >= 2 ? ` [${signed(d.mean - d.ci95)}, ${signed(d.mean + d.ci95)}]` : '';
+  return `${signed(d.mean)}${ci}, ${sign}/${d.n} ${d.mean >= 0 ? '↑' : '↓'}`;
+}
+
+export const count = (v: number) =>
+  Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)}G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–';

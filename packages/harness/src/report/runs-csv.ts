@@ -1,0 +1,61 @@
+import type { RunRecord } from '../study/record';
+
+function csvCell(value: unknown): string {
+  const text = value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value)) ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The columns of runs.csv, in order (accuracies as fractions, counts as integers). */
+export const RUNS_CSV_COLUMNS = [
+  'id', 'kind', 'status', 'pruner', 'schedule', 'budget_epochs', 'seed', 'prune_seed',
+  'test_top1', 'test_top5', 'test_loss', 'test_examples', 'validation_top1',
+  'params_before', 'params_after', 'nonzero_params_after', 'flops_before', 'flops_after',
+  'optimizer_steps', 'planned_steps', 'samples',
+  'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps',
+  'iterative_steps', 'iterative_optimizer_steps', 'iterative_samples', 'rewind_epoch',
+  'scratch_epochs', 'scratch_factor', 'schedule_digest', 'backend', 'error',
+] as const;
+
+/** runs.csv: one line per run record, flat, for anyone's own analysis. */
+export function runsCsv(records: readonly RunRecord[]): string {
+  const rows = records.map((r) => {
+    const test = r.metrics?.test;
+    const values: Record<(typeof RUNS_CSV_COLUMNS)[number], unknown> = {
+      id: r.id,
+      kind: r.kind,
+      status: r.status,
+      pruner: r.pruner,
+      schedule: r.schedule,
+      budget_epochs: r.budget,
+      seed: r.seed,
+      prune_seed: (r.definition as { pruneSeed?: unknown }).pruneSeed,
+      test_top1: test?.top1,
+      test_top5: test?.top5,
+      test_loss: test?.loss,
+      test_examples: test?.examples,
+      validation_top1: r.metrics?.validation?.top1,
+      params_before: r.cost?.before.params,
+      params_after: r.cost?.after.params,
+      nonzero_params_after: r.cost?.after.nonZeroParams,
+      flops_before: r.cost?.before.flops,
+      flops_after: r.cost?.after.flops,
+      optimizer_steps: r.ledger?.optimizerSteps,
+      planned_steps: r.plannedSteps,
+      samples: r.ledger?.samples,
+      extra_forward_samples: r.ledger?.extraForwardSamples,
+      extra_backward_samples: r.ledger?.extraBackwardSamples,
+      extra_optimizer_steps: r.ledger?.extraOptimizerSteps,
+      iterative_steps: r.iterative?.steps,
+      iterative_optimizer_steps: r.iterative?.optimizerSteps,
+      iterative_samples: r.iterative?.samples,
+      rewind_epoch: r.iterative?.rewindEpoch,
+      scratch_epochs: r.scratch?.epochs,
+      scratch_factor: r.scratch?.factor,
+      schedule_digest: r.scheduleDigest,
+      backend: r.versions?.backend,
+      error: r.error?.split('\n')[0],
+    };
+    return RUNS_CSV_COLUMNS.map((c) => csvCell(values[c])).join(',');
+  });
+  return [RUNS_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}

@@ -1,0 +1,232 @@
+import * as path from 'node:path';
+import { componentLabel, type StudyDefinition } from '../study/definition';
+import type { RunRecord } from '../study/record';
+import { compareUnits, type Analysis, type Cell } from './analysis';
+import type { Block } from './document';
+import { count, formatDifference, formatSample, pct } from './format';
+
+/** Options that name files on the machine that ran the study: the report shows only their base name. */
+const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
+
+function describeOptions(options: Record<string, unknown>): string {
+  const parts = Object.entries(options).map(([k, v]) => `${k}: ${PATH_OPTIONS.has(k) && typeof v === 'string' ? `…/${path.basename(v)}` : JSON.stringify(v)}`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/** The set-up section: what was run, on what, with which code; no machine paths. */
+function setup(records: readonly RunRecord[], analysis: Analysis, study?: StudyDefinition): Block[] {
+  const original = records.find((r) => r.kind === 'original' && r.datasetSizes);
+  const sizes = original?.datasetSizes;
+  const versions = records.find((r) => r.versions)?.versions;
+  const finished = records.map((r) => r.finishedAt).filter(Boolean).sort();
+  const backends = [...new Set(records.map((r) => r.versions?.backend).filter(Boolean))];
+  const items: string[] = [];
+  if (study) {
+    items.push(`Dataset: \`${study.dataset.id}\`${describeOptions(study.dataset.options)}${sizes ? `: ${sizes.train} train, ${sizes.validation} validation, ${sizes.test} test examples` : ''}.`);
+    items.push(`Model: \`${study.model.id}\`${describeOptions(study.model.options)}; ${count(analysis.original.params)} params, ${count(analysis.original.flops)} FLOPs (multiply-accumulates).`);
+    const o = study.original;
+    items.push(
+      o.checkpoint
+        ? `Original: a given checkpoint (…/${path.basename(o.checkpoint)}), evaluated as is.`
+        : `Original recipe: ${o.epochs} epochs, batch ${o.batchSize}, LR ${o.lr} × ${o.gamma} at epochs [${o.milestones.join(', ')}]${o.warmupEpochs ? `, ${o.warmupEpochs} warm-up epochs` : ''}, SGD momentum ${o.momentum}${o.nesterov ? ' (Nesterov)' : ''}, weight decay ${o.weightDecay}.`,
+    );
+    items.push(`Pruners: ${study.pruners.map((p) => `\`${componentLabel(p)}\`${describeOptions(p.options)}`).join('; ')}.`);
+    items.push(`Retraining schedules: ${study.schedules.map((s) => `\`${componentLabel(s)}\``).join(', ')}; gains are measured against \`${analysis.reference}\`.`);
+    items.push(`Budgets: ${study.budgets.join(', ')} epochs. Seeds: ${study.seeds.join(', ')}.`);
+    if (study.baselines?.length) items.push(`Baselines: ${study.baselines.join(', ')}.`);
+  } else {
+    items.push(`Pruners: ${analysis.pruners.join(', ')}. Schedules: ${analysis.schedules.join(', ')}. Budgets: ${analysis.budgets.join(', ')} epochs. Seeds: ${analysis.seeds.join(', ')}.`);
+  }
+  items.push(`Backend: ${backends.join(', ') || 'unknown'}; prunebench ${versions?.prunebench ?? '?'}, tfjs ${versions?.tfjs ?? '?'}.`);
+  if (finished.length) items.push(`Date: ${finished[finished.length - 1].slice(0, 10)} (last run finished ${finished[finished.length - 1]}).`);
+  return [{ kind: 'heading', level: 2, text: 'Set-up' }, { kind: 'list', items }];
+}
+
+function spreadNote(analysis: Analysis): string {
+  const ns = analysis.cells.map((c) => c.top1.n);
+  const most = ns.length ? Math.max(...ns) : 0;
+  return most >= 2
+    ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds.'
+    : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+}
+
+function cellText(c: Cell | undefined): string {
+  if (!c) return '';
+  const notes = [c.diverged ? `${c.diverged} diverged` : '', c.failed ? `${c.failed} failed` : ''].filter(Boolean).join(', ');
+  const text = `${formatSample(c.top1)}${notes ? ` (${notes})` : ''}`;
+  return c.best ? `**${text} ★**` : text;
+}
+
+/** Per budget: the pruner × schedule table (best cell marked) and the gains over the reference. */
+function budgetTables(analysis: Analysis): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Which schedule, at equal budget' }, { kind: 'paragraph', text: spreadNote(analysis) }];
+  for (const budget of analysis.budgets) {
+    const find = (p: string, s: string) => analysis.cells.find((c) => c.pruner === p && c.schedule === s && c.budget === budget);
+    blocks.push({
+      kind: 'table',
+      caption: `${budget}-epoch retraining budget (★ = best mean of the budget).`,
+      header: ['pruner', ...analysis.schedules],
+      rows: analysis.pruners.filter((p) => analysis.schedules.some((s) => find(p, s))).map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
+    });
+    const others = analysis.schedules.filter((s) => s !== analysis.reference);
+    const gainRows = analysis.pruners.flatMap((p) => {
+      const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatDifference(g.difference) : ''))]] : [];
+    });
+    if (gainRows.length) {
+      blocks.push({
+        kind: 'table',
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
+        header: ['pruner', ...others],
+        rows: gainRows,
+      });
+    }
+  }
+  return blocks;
+}
+
+function liftSection(analysis: Analysis): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Lift over random' }];
+  if (!analysis.lifts.length) {
+    blocks.push({ kind: 'paragraph', text: 'No criterion has a random pruner under the same plan in this study: add `"baselines": ["random"]` to measure what choosing channels by the criterion is worth.' });
+    return blocks;
+  }
+  blocks.push({
+    kind: 'paragraph',
+    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
+  });
+  const pruners = [...new Set(analysis.lifts.map((l) => l.pruner))];
+  for (const budget of analysis.budgets) {
+    const rows = pruners.flatMap((p) => {
+      const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
+      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatDifference(l.difference) : ''))]] : [];
+    });
+    if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
+  }
+  if (analysis.withoutRandom.length) blocks.push({ kind: 'paragraph', text: `No random counterpart for: ${analysis.withoutRandom.join(', ')}.` });
+  return blocks;
+}
+
+function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
+  const blocks: Block[] = [];
+  // Shown when the study asks for it (or when the folder has no definition to ask).
+  const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
+  if (wantsPruned && analysis.pruned.length) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Pruned, not retrained' });
+    blocks.push({
+      kind: 'table',
+      caption: 'Test top-1 (%) right after pruning, before any retraining (iterative pruners: after their last step).',
+      header: ['pruner', 'top-1 (%)', 'per seed'],
+      rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
+    });
+  }
+  if (analysis.scratch.length) {
+    blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
+    blocks.push({
+      kind: 'table',
+      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
+      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
+      rows: analysis.scratch.map((s) => [
+        s.pruner,
+        s.variant,
+        `${s.epochs.join(', ')}${s.factor > 1 ? ` (×${s.factor.toFixed(2)})` : ''}`,
+        formatSample(s.top1),
+        s.prunedMinusScratch ? `${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep: ${formatDifference(s.prunedMinusScratch.difference)}` : '–',
+      ]),
+    });
+  }
+  return blocks;
+}
+
+function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[] {
+  if (!analysis.costs.length) return [];
+  const retrainSamples = new Map<number, number>();
+  for (const r of records) if (r.kind === 'retrain' && r.status === 'finished' && r.ledger && !retrainSamples.has(r.budget!)) retrainSamples.set(r.budget!, r.ledger.samples);
+  const largest = analysis.budgets[analysis.budgets.length - 1];
+  const measuredText = (c: Analysis['costs'][number]) =>
+    c.measured
+      ? `${count(c.measured.examplesServed)} examples, ${count(c.measured.macs)} MAC, ${count(c.measured.optimizerSteps)} optimizer steps${c.costMismatch ? ' ⚠ differs from what the pruner charged' : ''}`
+      : 'not recorded';
+  return [
+    { kind: 'heading', level: 2, text: 'What pruning cost' },
+    {
+      kind: 'table',
+      caption: `Extra passes each pruner made (mean per seed, in samples), its iterative retraining (pre-retraining cost, in optimizer steps and samples), and the total training samples with the ${largest}-epoch retraining. "measured" is the harness's own metering while the pruner ran (examples its dataset view served, multiply-accumulates the tfjs engine executed, optimizer steps; docs/fairness.md); the other columns are what the pruner charged itself.`,
+      header: ['pruner', 'extra forward', 'extra backward', 'extra optimizer steps', 'iterative retraining', `total training samples (${largest} ep)`, 'measured'],
+      rows: analysis.costs.map((c) => [
+        c.pruner,
+        count(c.extraForwardSamples),
+        count(c.extraBackwardSamples),
+        count(c.extraOptimizerSteps),
+        c.iterativeSteps ? `${count(c.iterativeSteps)} steps, ${count(c.iterativeSamples)} samples` : 'none',
+        count((retrainSamples.get(largest) ?? NaN) + c.iterativeSamples),
+        measuredText(c),
+      ]),
+    },
+  ];
+}
+
+function noiseSection(analysis: Analysis): Block[] {
+  const items: string[] = [];
+  if (analysis.noise) {
+    const se = analysis.noise.stdError;
+    items.push(`The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) its binomial standard error is ${(100 * se).toFixed(2)} pp (95%: ±${(196 * se).toFixed(2)} pp). Differences smaller than this cannot be told apart on this test set, whatever the seeds.`);
+  }
+  items.push(...analysis.scheduleNotes);
+  return items.length ? [{ kind: 'heading', level: 2, text: 'Noise floor and notes' }, { kind: 'list', items }] : [];
+}
+
+function failureSection(analysis: Analysis): Block[] {
+  if (!analysis.failures.length) return []; // the opening paragraph says every run finished
+  return [
+    { kind: 'heading', level: 2, text: 'Failed or diverged runs' },
+    {
+      kind: 'table',
+      header: ['run', 'what', 'status', 'error'],
+      rows: analysis.failures.map((f) => [`\`${f.id}\``, `${f.kind}: ${f.label}`, f.status, f.error.split('\n')[0]]),
+    },
+  ];
+}
+
+export interface ReportFigure {
+  file: string;
+  svg: string;
+  caption: string;
+}
+
+/** Every block of a study's report, in reading order. */
+export function studyReportBlocks(options: {
+  title: string;
+  records: readonly RunRecord[];
+  analysis: Analysis;
+  study?: StudyDefinition;
+  figures: ReportFigure[];
+  /** Notes on figures left out (e.g. no Pareto chart with one pruning ratio). */
+  figureNotes: string[];
+  /** The table of every row (summary.ts), appended as is. */
+  allRows: Block;
+  /** How the study was measured (budget accounting, batching, identity, runs not part of it). */
+  notes?: string[];
+}): Block[] {
+  const { analysis, records, study } = options;
+  return [
+    { kind: 'heading', level: 1, text: options.title },
+    {
+      kind: 'paragraph',
+      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${analysis.failures.length ? `**${analysis.failures.length} of ${records.length} runs did not finish**: see the last sections.` : `All ${records.length} runs finished.`}`,
+    },
+    ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
+    ...setup(records, analysis, study),
+    ...budgetTables(analysis),
+    ...liftSection(analysis),
+    ...baselineSections(analysis, study),
+    ...costSection(analysis, records),
+    ...noiseSection(analysis),
+    { kind: 'heading', level: 2, text: 'Figures' },
+    ...options.figures.map((f): Block => ({ kind: 'figure', ...f })),
+    ...(options.figureNotes.length ? [{ kind: 'list', items: options.figureNotes } as Block] : []),
+    ...failureSection(analysis),
+    { kind: 'heading', level: 2, text: 'Every row' },
+    options.allRows,
+  ];
+}

@@ -1,0 +1,89 @@
+import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, BASELINE_NAMES } from '@prunebench/core';
+import { stableStringify } from '../util/hash';
+import type { PrunerEntry } from './iterative';
+
+/**
+ * The baselines a study can add (`"baselines": [...]` in a config):
+ * - `random`: for every pruner, a random pruner under the same plan (structured) or sparsity
+ *   (weight-level), unless the study has one, so every criterion has a lift over random;
+ * - `pruned`: the accuracy right after pruning, before any retraining (per pruner × seed);
+ * - `scratch-e` / `scratch-b` (Liu et al., ICLR 2019): the pruned architecture, freshly
+ *   initialised, trained under the original recipe for the original's epochs (E), or for the
+ *   original's compute (B: epochs and milestones scaled by original FLOPs / pruned FLOPs).
+ */
+export type BaselineName = (typeof BASELINE_NAMES)[number];
+
+export type ScratchVariant = 'scratch-e' | 'scratch-b';
+export const SCRATCH_VARIANTS: readonly ScratchVariant[] = ['scratch-e', 'scratch-b'];
+
+/** The ids of the random pruners of the built-in plugin, by kind of pruning. */
+const RANDOM_STRUCTURED = 'random';
+const RANDOM_WEIGHTS = 'random-weights';
+
+/** What a pruner's random counterpart must share with it: its plan, or its sparsity settings. */
+function pairingKey(ref: PrunerEntry): string | null {
+  const o = ref.options;
+  const iterative = ref.iterative ?? null;
+  if (o.plan !== undefined) return stableStringify({ structured: true, plan: o.plan, iterative });
+  if (typeof o.sparsity === 'number') {
+    return stableStringify({ structured: false, sparsity: o.sparsity, scope: o.scope ?? null, includeDense: o.includeDense ?? null, iterative });
+  }
+  return null;
+}
+
+export function isRandomPruner(ref: ComponentRef): boolean {
+  return ref.id === RANDOM_STRUCTURED || ref.id === RANDOM_WEIGHTS;
+}
+
+/**
+ * The random pruner a criterion's lift is measured against: the study's random pruner with the
+ * same plan (or sparsity) and the same iterative schedule; undefined when there is none.
+ */
+export function randomCounterpart(ref: PrunerEntry, pruners: readonly PrunerEntry[]): PrunerEntry | undefined {
+  if (isRandomPruner(ref)) return undefined;
+  const key = pairingKey(ref);
+  if (key === null) return undefined;
+  return pruners.find((p) => isRandomPruner(p) && pairingKey(p) === key);
+}
+
+/**
+ * Adds, for the `random` baseline, a random pruner for every pruner that lacks its counterpart,
+ * checked against the registry like a config entry (so its options get their defaults).
+ */
+export function addRandomCounterparts(pruners: PrunerEntry[], registry: Registry, file?: string): PrunerEntry[] {
+  const out = [...pruners];
+  const errors: ConfigError[] = [];
+  for (const ref of pruners) {
+    if (isRandomPruner(ref) || randomCounterpart(ref, out)) continue;
+    const o = ref.options;
+    const entry =
+      o.plan !== undefined
+        ? { use: RANDOM_STRUCTURED, plan: o.plan }
+        : typeof o.sparsity === 'number'
+          ? { use: RANDOM_WEIGHTS, sparsity: o.sparsity, ...(o.scope ? { scope: o.scope } : {}), ...(o.includeDense !== undefined ? { includeDense: o.includeDense } : {}) }
+          : null;
+    if (!entry) continue; // a third-party pruner without a plan or sparsity: no counterpart to build
+    try {
+      const resolved: PrunerEntry = resolveComponentRef(registry, 'pruner', entry as { use: string }, 'baselines', file);
+      if (ref.iterative) resolved.iterative = ref.iterative;
+      out.push(resolved);
+    } catch (error) {
+      if (error instanceof ConfigErrors) {
+        errors.push(...error.errors.map((e) => new ConfigError('baselines', `"random" needs the pruner "${entry.use}", which cannot be made: ${e.problem}`, file)));
+      } else throw error;
+    }
+  }
+  if (errors.length) throw new ConfigErrors(errors);
+  return out;
+}
+
+/**
+ * Scratch-B's recipe factor: original FLOPs / pruned FLOPs (≥ 1). The epochs become
+ * `round(E × factor)` and every milestone `round(m × factor)`, so the LR shape is the
+ * original's stretched over the longer run.
+ */
+export function scratchEpochs(variant: ScratchVariant, originalEpochs: number, flopsBefore: number, flopsAfter: number): { epochs: number; factor: number } {
+  if (variant === 'scratch-e') return { epochs: originalEpochs, factor: 1 };
+  const factor = flopsAfter > 0 && Number.isFinite(flopsBefore / flopsAfter) ? Math.max(1, flopsBefore / flopsAfter) : 1;
+  return { epochs: Math.max(1, Math.round(originalEpochs * factor)), factor };
+}

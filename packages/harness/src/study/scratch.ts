@@ -1,0 +1,74 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, deriveSeed, expandPerEpoch, originalLrAt } from '@prunebench/core';
+import { scratchEpochs } from './baselines';
+import { seedFor } from './seed-streams';
+import { curveDigest } from './curve-digest';
+import { type ExecutionContext, cost, historyCsv, make, measureLatency, openDataset, sampleSchedule, stepsPerEpoch, trainAndEvaluate } from './execute';
+import type { ScratchJob } from './jobs';
+import { loadMasks } from './masks';
+
+/**
+ * Builds the pruned architecture with fresh weights: a new original from the model factory
+ * (its own seed stream), then the prune's channel selections replayed on it, so any model a
+ * pruner can prune can be rebuilt. Fresh weights are drawn from the original's initialisers
+ * (for the original's widths; with BatchNorm after every conv the scale is normalised away).
+ */
+export async function freshPrunedArchitecture(ctx: ExecutionContext, job: ScratchJob): Promise<LayersModel> {
+  const { info } = await openDataset(ctx);
+  const file = path.join(ctx.store.runDir(job.pruneId), 'selections.json');
+  if (!fs.existsSync(file)) throw new Error(`${job.pruneId} has no selections.json: re-run it (delete its folder under runs/) to rebuild its architecture from scratch`);
+  const selections = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Array<[number, number[]]>>;
+  let model = make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: deriveSeed(job.seed, 'scratch-init') });
+  try {
+    for (const selection of selections) {
+      const next = applyKeptChannels(model, buildChannelGraph(model), new Map(selection));
+      model.dispose();
+      model = next;
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return model;
+}
+
+/** Runs a Scratch-E or Scratch-B baseline: the original recipe on the fresh pruned architecture. */
+export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
+  const { info } = await openDataset(ctx);
+  const pruneRecord = ctx.store.read(job.pruneId);
+  if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
+  const recipe = ctx.study.original;
+  const { epochs, factor } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops);
+  const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
+  const model = await freshPrunedArchitecture(ctx, job);
+  try {
+    const masks = loadMasks(ctx.store.runDir(job.pruneId));
+    const built = cost(model, masks);
+    const expected = pruneRecord.cost.after;
+    if (built.params !== expected.params || built.flops !== expected.flops) {
+      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.flops} FLOPs, the pruned model ${expected.params} / ${expected.flops}: its channel selections do not replay`);
+    }
+    const S = stepsPerEpoch(ctx, info);
+    const steps = expandPerEpoch({ epochs, stepsPerEpoch: S }, (epoch) => ({ lr: originalLrAt(stretched, epoch), momentum: recipe.momentum }));
+    const ledger = new RunLedger();
+    const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger, seedFor('original-data', job.seed));
+    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+    ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, S)));
+    const completed = outcome.result.status === 'completed';
+    return {
+      status: completed ? ('finished' as const) : ('diverged' as const),
+      error: completed ? undefined : outcome.result.message,
+      ledger: ledger.toJSON(),
+      plannedSteps: steps.length,
+      scheduleDigest: curveDigest(steps),
+      scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones },
+      metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
+      cost: pruneRecord.cost,
+      latency: completed ? measureLatency(model, info) : undefined,
+    };
+  } finally {
+    model.dispose();
+  }
+}
