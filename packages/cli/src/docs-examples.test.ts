@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveConfigComponents, setupPlugins } from '@prunebench/core';
-import { loadConfig } from '@prunebench/harness';
+import { extractIterative, loadConfig } from '@prunebench/harness';
 import { docConfigExamples as examples, INSTALLED_BY, parse, STUDY_KEYS } from './test-docs';
 import { builtinPlugins } from './builtins';
 
@@ -36,7 +36,8 @@ describe('config examples in README.md and docs/', () => {
     const loaded = await loadConfig({ file, deferStructureCheck: true });
     const builtins = [...builtinPlugins(), ...named.map((name) => INSTALLED_BY[name].plugin()).map((plugin) => ({ plugin, source: { packageName: plugin.name! } }))];
     const { registry } = await setupPlugins({ builtins, config: loaded });
-    expect(() => resolveConfigComponents(loaded!.config, registry, file)).not.toThrow();
+    // A pruner entry's `iterative` key is the harness's: taken off as `prunebench run` does.
+    expect(() => resolveConfigComponents(extractIterative(loaded!.config, registry, file).config, registry, file)).not.toThrow();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -11,7 +11,25 @@ const hrank = () => (require(path.join(ROOT, 'examples', 'prunebench-plugin-hran
 /** Plugins a doc's walk-through installs before its config example, by the name the config gives them. */
 export const INSTALLED_BY: Record<string, { docs: string[]; plugin: () => PrunebenchPlugin }> = {
   hrank: { docs: ['docs/writing-a-plugin.md', 'examples/prunebench-plugin-hrank/README.md'], plugin: hrank },
+  // The plugin guide's walk-through: the package `npm init prunebench-plugin my-method` generates.
+  'my-method': { docs: ['docs/writing-a-plugin.md'], plugin: () => templatePlugin('my-method') },
 };
+
+/**
+ * The template's generated package, from its TypeScript sources (jest compiles them). Generated
+ * inside the repository (ignored by git), so its imports resolve to the workspace's packages.
+ */
+function templatePlugin(name: string): PrunebenchPlugin {
+  const dir = path.join(ROOT, 'packages', 'cli', '.generated', `prunebench-plugin-${name}`);
+  if (!fs.existsSync(path.join(dir, 'src', 'index.ts'))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { generatePlugin } = require(path.join(ROOT, 'packages', 'create-prunebench-plugin', 'src', 'generate.ts')) as { generatePlugin(options: { directory: string }): string[] };
+    generatePlugin({ directory: dir });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(dir, 'src', 'index.ts')) as { default: PrunebenchPlugin }).default;
+}
 const CONFIG_KEYS = new Set(Object.keys(configSchema.properties as object));
 export const STUDY_KEYS = ['dataset', 'model', 'pruners', 'schedules', 'budgets'];
 

@@ -81,7 +81,7 @@ export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
 // The study's design: baselines, iterative pruning, statistics and the generated report.
 export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
-export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity } from './study/iterative';
+export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';

@@ -1,5 +1,6 @@
 import type { ComponentKind, JsonSchema } from '../interfaces/component';
 import type { Registry } from '../plugin/registry';
+import { COMPOSED_KINDS, COMPOSING_PRUNERS } from '../plugin/compose';
 import { takesPlan } from './plan-entry';
 import { configSchema } from './schema';
 
@@ -30,6 +31,14 @@ export function composeConfigSchema(registry: Registry): JsonSchema {
   });
 }
 
+/** The `iterative` key of a pruners-list entry, as the base config schema describes it. */
+function prunerIterativeSchema(): JsonSchema | undefined {
+  const items = (configSchema.properties as Record<string, JsonSchema>).pruners?.items as JsonSchema | undefined;
+  const then = items?.then as JsonSchema | undefined;
+  const iterative = (then?.properties as Record<string, JsonSchema> | undefined)?.iterative;
+  return iterative ? strictClean(structuredClone(iterative)) : undefined;
+}
+
 /** Where the composed schema keeps the schema of a pruner's `plan` option (once, not per pruner). */
 const PLAN_REF = '#/definitions/plan';
 
@@ -49,11 +58,37 @@ interface Known {
 }
 
 function componentsOf(registry: Registry, kind: ComponentKind): Known[] {
-  return registry.list(kind).map((c) => ({
+  const own = registry.list(kind).map((c) => ({
     id: c.id,
     description: c.componentClass.description,
     schema: strictClean(structuredClone(c.componentClass.optionsSchema ?? { type: 'object', properties: {} })),
   }));
+  return kind === 'pruner' ? [...own, ...composedComponents(registry)] : own;
+}
+
+/**
+ * Criteria and weight scores as a pruners list names them (`{ "use": "l1", "plan": ... }`): their
+ * own options and their composing pruner's (without the option that holds the criterion).
+ */
+function composedComponents(registry: Registry): Known[] {
+  return COMPOSED_KINDS.flatMap((kind) => {
+    const { pruner, option } = COMPOSING_PRUNERS[kind];
+    if (!registry.has('pruner', pruner)) return [];
+    const prunerSchema = (registry.get('pruner', pruner).componentClass.optionsSchema ?? {}) as JsonSchema;
+    const prunerProperties = { ...propertiesOf(prunerSchema) };
+    delete prunerProperties[option];
+    const prunerRequired = requiredOf(prunerSchema).filter((key) => key !== option);
+    return registry.list(kind).map((c) => {
+      const schema = (c.componentClass.optionsSchema ?? { type: 'object', properties: {} }) as JsonSchema;
+      const merged: JsonSchema = {
+        ...schema,
+        type: 'object',
+        properties: { ...prunerProperties, ...propertiesOf(schema) },
+        required: [...new Set([...prunerRequired, ...requiredOf(schema)])],
+      };
+      return { id: c.id, description: c.componentClass.description, schema: strictClean(structuredClone(merged)) };
+    });
+  });
 }
 
 const KEYWORDS_OF_TYPE: Record<string, string[]> = {
@@ -129,10 +164,13 @@ function optionKeywords(schema: JsonSchema): JsonSchema {
 function componentEntrySchema(registry: Registry, kind: ComponentKind, description: string): JsonSchema {
   const components = componentsOf(registry, kind);
   const plans = componentsOf(registry, 'plan');
-  const entryKeys = {
+  const entryKeys: Record<string, JsonSchema> = {
     use: idSchema(components, kind),
     label: { type: 'string', minLength: 1, description: 'A name for this entry in reports.' },
   };
+  // A pruner entry's `iterative` key is the harness's (prune in steps), beside the pruner's options.
+  const iterative = kind === 'pruner' ? prunerIterativeSchema() : undefined;
+  if (iterative) entryKeys.iterative = iterative;
   const perId = components.map((c) => {
     const withPlan = takesPlan(c.schema) && plans.length > 0;
     const properties: Record<string, JsonSchema> = { ...entryKeys, ...propertiesOf(c.schema) };

@@ -10,7 +10,7 @@ import { ResultStore } from './store';
 import type { Rejection } from './verify';
 import { studyNotes } from './study-notes';
 import { studyRuns } from './study-folder';
-import { relativeTo, resultsJsonl, summarize, summaryCsv, type Summary } from './summary';
+import { originalsDiverged, relativeTo, resultsJsonl, summarize, summaryCsv, type Summary } from './summary';
 
 export interface ReportFiles {
   summaryMd: string;
@@ -45,6 +45,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   const configFile = runs.study.configFile;
   const notes = [
     ...(configFile ? [`Config file: \`${relativeTo(outDir, configFile)}\` (relative to this results folder).`] : []),
+    ...(summary.original.diverged ? [originalsDiverged(summary)] : []),
     ...studyNotes(runs, outDir),
   ];
   const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes);
