@@ -45,6 +45,8 @@ export function generatePlugin(options: GenerateOptions): string[] {
     __SHORT__: base,
     __PRUNEBENCH_VERSION__: version,
     __CORE__: prunebench('@prunebench/core'),
+    // The conformance kit tests on the backend users get: wasm with prunebench's training kernels.
+    __BACKEND_WASM__: prunebench('@prunebench/backend-wasm'),
     __PRUNERS__: prunebench('@prunebench/pruners'),
   };
   const written: string[] = [];

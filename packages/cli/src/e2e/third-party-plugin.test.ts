@@ -1,7 +1,7 @@
 /**
  * End to end, as a stranger does it (docs/writing-a-plugin.md follows these exact steps):
  *
- * 1. `npm pack` the prunebench packages a plugin builds against (core, pruners): the install
+ * 1. `npm pack` the prunebench packages a plugin builds against (core, backend-wasm, pruners): the install
  *    route before prunebench is on a registry;
  * 2. generate a plugin with the template (`create-prunebench-plugin <folder> --tarballs <packs>`,
  *    what `npm init prunebench-plugin` runs), `npm install` it — its own tsconfig and jest
@@ -93,7 +93,7 @@ beforeAll(() => {
   timed('build', () => run(process.execPath, [path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/cli', 'packages/create-prunebench-plugin'], repo));
   const packs = path.join(work, 'packs');
   fs.mkdirSync(packs);
-  timed('npm pack prunebench', () => run(npm, ['pack', '-w', 'packages/core', '-w', 'packages/pruners', '--pack-destination', packs, '--silent'], repo));
+  timed('npm pack prunebench', () => run(npm, ['pack', '-w', 'packages/core', '-w', 'packages/backend-wasm', '-w', 'packages/pruners', '--pack-destination', packs, '--silent'], repo));
 
   // 2. The template's package, installed from the tarballs, tested.
   const plugin = path.join(work, 'e2e');
