@@ -361,26 +361,44 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
     const steps = compressSchedule(full, full.length - deductedSteps);
     const accounting = { mode, epochs: job.budget, deductedSteps, expectedSteps: steps.length, expectedSamples: expectedSamples(steps.length, batching) };
     const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger, seedFor('retrain-data', job.seed));
-    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
-    ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, budget.stepsPerEpoch)));
-    const completed = outcome.result.status === 'completed';
+    const trained = trainedRun(ctx, job, steps, budget.stepsPerEpoch, outcome, ledger);
     return {
-      status: completed ? ('finished' as const) : ('diverged' as const),
-      error: completed ? undefined : outcome.result.message,
-      ledger: ledger.toJSON(),
-      plannedSteps: steps.length,
+      ...trained,
       batching,
       budgetAccounting: accounting,
       measured: outcome.measured,
-      scheduleDigest: curveDigest(steps),
-      metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,
-      latency: completed ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
     };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * What every run that trains a pruned model for a whole schedule records (retraining, scratch
+ * baselines), and the files beside it: its history and its LR curve as run.
+ */
+export function trainedRun(
+  ctx: ExecutionContext,
+  job: Job,
+  steps: StepHyperparameters[],
+  stepsPerEpoch: number,
+  outcome: { result: TrainResult; test?: Metrics; validation?: Metrics },
+  ledger: RunLedger,
+) {
+  ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
+  ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, stepsPerEpoch)));
+  const completed = outcome.result.status === 'completed';
+  return {
+    status: completed ? ('finished' as const) : ('diverged' as const),
+    error: completed ? undefined : outcome.result.message,
+    ledger: ledger.toJSON(),
+    plannedSteps: steps.length,
+    scheduleDigest: curveDigest(steps),
+    metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
+  };
 }
 
 /** The LR (and momentum) per epoch start, for the report's LR figure. */

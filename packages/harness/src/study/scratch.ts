@@ -4,8 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, deriveSeed, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import { scratchEpochs } from './baselines';
 import { seedFor } from './seed-streams';
-import { curveDigest } from './curve-digest';
-import { type ExecutionContext, cost, historyCsv, make, measureLatency, openDataset, sampleSchedule, stepsPerEpoch, trainAndEvaluate } from './execute';
+import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from './execute';
 import type { ScratchJob } from './jobs';
 import { loadMasks } from './masks';
 
@@ -54,19 +53,12 @@ export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
     const steps = expandPerEpoch({ epochs, stepsPerEpoch: S }, (epoch) => ({ lr: originalLrAt(stretched, epoch), momentum: recipe.momentum }));
     const ledger = new RunLedger();
     const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger, seedFor('original-data', job.seed));
-    ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
-    ctx.store.writeFile(job.id, 'schedule.json', JSON.stringify(sampleSchedule(steps, S)));
-    const completed = outcome.result.status === 'completed';
+    const trained = trainedRun(ctx, job, steps, S, outcome, ledger);
     return {
-      status: completed ? ('finished' as const) : ('diverged' as const),
-      error: completed ? undefined : outcome.result.message,
-      ledger: ledger.toJSON(),
-      plannedSteps: steps.length,
-      scheduleDigest: curveDigest(steps),
+      ...trained,
       scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones },
-      metrics: completed ? { test: outcome.test, validation: outcome.validation } : undefined,
       cost: pruneRecord.cost,
-      latency: completed ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
     };
   } finally {
     model.dispose();
