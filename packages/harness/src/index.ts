@@ -70,3 +70,10 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic } from './util/atomic';
 export { definitionHash, stableStringify } from './util/hash';
 export { meanStd } from './util/stats';
+
+// Studies across machines: a BullMQ queue on Redis (coordinator, workers, status).
+export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueConnection } from './queue/connection';
+export { runStudyOnQueue, DetachedError, type QueueRunOptions } from './queue/coordinator';
+export { startQueueWorker, type QueueWorkerOptions, type QueueWorkerHandle } from './queue/queue-worker';
+export { queueStatus, type StudyQueueStatus } from './queue/status';
+export { QUEUE_NAME, studyKey, queueJobId } from './queue/queued-job';

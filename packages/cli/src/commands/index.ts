@@ -6,6 +6,8 @@ import { registerPluginsCommand } from './plugins';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
+import { registerStatusCommand } from './status';
+import { registerWorkerCommand } from './worker';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerWorkerCommand, registerStatusCommand];

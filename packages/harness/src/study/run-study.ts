@@ -4,7 +4,8 @@ import { writeJsonAtomic } from '../util/atomic';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { openStudy, prepareBackend, unloadablePlugins, type StudySource } from './environment';
-import { expandStudy } from './jobs';
+import { expandStudy, type Job } from './jobs';
+import type { StudyDefinition } from './definition';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
@@ -23,6 +24,11 @@ export interface StudyOutcome {
   resumed: number;
 }
 
+/** `study.json` in the results folder: the resolved definition and its jobs (also written by the queue coordinator). */
+export function writeStudyManifest(study: StudyDefinition, jobs: readonly Job[]): void {
+  writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
+}
+
 /**
  * Runs a study end to end: train the originals, prune, retrain every pruner × schedule ×
  * budget × seed, then audit the budgets and write the summary, figures and report.
@@ -38,7 +44,7 @@ export async function runStudy(
   const jobs = expandStudy(study);
   const store = new ResultStore(study.out);
   const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
-  writeJsonAtomic(path.join(study.out, 'study.json'), { study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) });
+  writeStudyManifest(study, jobs);
 
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
