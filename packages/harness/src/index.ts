@@ -76,4 +76,4 @@ export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueC
 export { runStudyOnQueue, DetachedError, type QueueRunOptions } from './queue/coordinator';
 export { startQueueWorker, type QueueWorkerOptions, type QueueWorkerHandle } from './queue/queue-worker';
 export { queueStatus, type StudyQueueStatus } from './queue/status';
-export { QUEUE_NAME, studyKey, queueJobId } from './queue/queued-job';
+export { QUEUE_NAME, studyKey, queueJobId, queueEntry, type QueuedJobData, type StudyTag } from './queue/queued-job';

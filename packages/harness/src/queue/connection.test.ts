@@ -17,7 +17,7 @@ describe('queue URLs', () => {
   });
 
   it('keeps reconnecting, backing off to 2 s', () => {
-    const retry = parseQueueUrl('redis://localhost:7000').options.retryStrategy as (times: number) => number;
+    const { retryStrategy: retry } = parseQueueUrl('redis://localhost:7000').options as { retryStrategy: (times: number) => number };
     expect([1, 5, 50].map(retry)).toEqual([200, 1000, 2000]);
   });
 

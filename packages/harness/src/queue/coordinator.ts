@@ -52,6 +52,13 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   const connection = parseQueueUrl(options.url);
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: connection.options });
   let events: QueueEvents | undefined;
+  // ioredis repeats a connection error on every reconnect attempt: say each once.
+  let lastError = '';
+  const onError = (error: Error) => {
+    if (error.message !== lastError) options.write(`queue ${connection.display}: ${error.message} (reconnecting)\n`);
+    lastError = error.message;
+  };
+  queue.on('error', onError);
   try {
     const jobs = expandStudy(study);
     const store = new ResultStore(study.out);
@@ -70,6 +77,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
 
     const state = new Map<string, RunState>();
+    const announced = new Set<string>();
     const baseRecord: Pick<RunRecord, 'configFile' | 'versions'> = {
       configFile: study.configFile,
       versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: study.backend },
@@ -105,15 +113,23 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
       const event = data as unknown as StudyEvent;
       if (event.type === 'job-end' && event.status === 'failed') {
         onEvent({ type: 'phase', message: `attempt failed: ${event.label} — ${event.summary}` });
-      } else if (event.type === 'job-start' || event.type === 'job-progress' || event.type === 'job-end') {
+      } else if (event.type === 'job-end') {
+        // Once per run, however many workers attempted it.
+        if (!announced.has(job.id)) onEvent(event);
+        announced.add(job.id);
+      } else if (event.type === 'job-start' || event.type === 'job-progress') {
         onEvent(event);
       }
     });
     const onCompleted = (jobId: string, returnvalue: unknown) => {
       const job = byQueueId.get(jobId);
       if (!job || state.get(job.id) === 'ended') return;
-      if ((returnvalue as { alreadyComplete?: boolean } | undefined)?.alreadyComplete) {
-        onEvent({ type: 'job-end', jobId: job.id, label: describeJob(job), status: store.read(job.id)?.status ?? 'finished', summary: 'finished before its worker stopped', seconds: 0 });
+      if (!announced.has(job.id)) {
+        // It ended while this coordinator was not listening, or its worker's report was lost.
+        announced.add(job.id);
+        const record = store.read(job.id);
+        const top1 = record?.metrics?.test?.top1;
+        onEvent({ type: 'job-end', jobId: job.id, label: describeJob(job), status: record?.status ?? 'finished', summary: top1 === undefined ? '' : `test top-1 ${(100 * top1).toFixed(2)}%`, seconds: 0 });
       }
       runEnded(job);
       checkDone();
@@ -123,6 +139,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
       if (!job || state.get(job.id) === 'ended') return;
       // A run that never started (a missing plugin, a dead worker twice) has no record yet.
       if (store.read(job.id)?.status !== 'failed') store.write(failedRecord(job, failedReason, baseRecord));
+      announced.add(job.id);
       onEvent({ type: 'job-end', jobId: job.id, label: describeJob(job), status: 'failed', summary: failedReason.split('\n')[0], seconds: 0 });
       runEnded(job);
       checkDone();
@@ -133,9 +150,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
       const job = byQueueId.get(jobId);
       if (job) onEvent({ type: 'phase', message: `${describeJob(job)}: its worker stopped answering; back in the queue for another worker` });
     });
-    events.on('error', () => {
-      // ioredis reconnects by itself; the queue's own connection reports the outage.
-    });
+    events.on('error', onError);
     await events.waitUntilReady();
 
     const toAdd = await attach(queue, jobs, store, state, tag, study, onEvent);

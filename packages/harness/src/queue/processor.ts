@@ -18,7 +18,11 @@ const { queueUrl, backend } = workerData as ProcessorThreadData;
 let queue: Queue | undefined;
 
 export default async function processRun(job: SandboxedJob<QueuedJobData, QueuedJobResult>): Promise<QueuedJobResult> {
-  queue ??= new Queue(QUEUE_NAME, { connection: parseQueueUrl(queueUrl).options });
+  if (!queue) {
+    queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(queueUrl).options });
+    // The worker's main thread reports the connection's state; ioredis reconnects this one too.
+    queue.on('error', () => {});
+  }
   const sent: Promise<unknown>[] = [];
   try {
     return await processQueuedRun(job.data, {

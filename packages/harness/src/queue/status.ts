@@ -1,3 +1,4 @@
+import { PrunebenchError } from '@prunebench/core';
 import { Queue, type JobType } from 'bullmq';
 import { parseQueueUrl } from './connection';
 import { QUEUE_NAME, type QueuedJobData } from './queued-job';
@@ -25,7 +26,11 @@ const STATES: Record<'queued' | 'running' | 'done' | 'failed', JobType[]> = {
 
 /** Per study: how many of its runs are queued, running, done and failed (`prunebench status`). */
 export async function queueStatus(url: string): Promise<StudyQueueStatus[]> {
-  const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: { ...parseQueueUrl(url).options, maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  const { options, display } = parseQueueUrl(url);
+  // A status is a one-off look: fail fast rather than wait for Redis to come back.
+  const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: { ...options, maxRetriesPerRequest: 1, retryStrategy: () => null } });
+  let failure: Error | undefined;
+  queue.on('error', (error) => (failure ??= error));
   try {
     const studies = new Map<string, StudyQueueStatus>();
     for (const [column, types] of Object.entries(STATES) as [keyof typeof STATES, JobType[]][]) {
@@ -42,7 +47,9 @@ export async function queueStatus(url: string): Promise<StudyQueueStatus[]> {
       }
     }
     return [...studies.values()].sort((a, b) => a.out.localeCompare(b.out));
+  } catch (error) {
+    throw new PrunebenchError(`cannot read the queue at ${display}: ${(failure ?? (error as Error)).message}. Is Redis running there?`, { cause: error });
   } finally {
-    await queue.close();
+    await queue.close().catch(() => {});
   }
 }
