@@ -202,6 +202,36 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(await only.exited).toBe(0);
   }, 240_000);
 
+  it('a stopped worker finishes its run (first signal) or hands it back at once (second)', async () => {
+    const out = path.join(root, 'stopping');
+    fs.writeFileSync(path.join(root, 'stopping.json'), JSON.stringify(tinyStudyConfig(out)));
+    const finishing = spawnTracked(worker(redis));
+    const coordinator = spawnTracked(cli(['run', '--queue', redis.url, '--config', path.join(root, 'stopping.json')]));
+    await waitFor('the original to start', () => /running train original/.test(finishing.output()));
+    finishing.child.kill('SIGTERM');
+    expect(await finishing.exited).toBe(0);
+    expect(finishing.output()).toMatch(/running train original[\s\S]*finished: train original[\s\S]*stopped/);
+    expect(starts(finishing.output()).size).toBe(1);
+
+    const handing = spawnTracked(worker(redis));
+    await waitFor('a prune to start', () => /running prune/.test(handing.output()));
+    handing.child.kill('SIGINT');
+    await waitFor('the first signal to be heard', () => /SIGINT: finishing/.test(handing.output()));
+    handing.child.kill('SIGINT');
+    expect(await handing.exited).toBe(0);
+    expect(handing.output()).toMatch(/handed back: prune/);
+    // A worker with BullMQ's default 30 s stall timeout takes the handed-back run now, not after the timeout.
+    const next = spawnTracked(cli(['worker', '--backend', 'wasm'], { PRUNEBENCH_REDIS_URL: redis.url }));
+    const handedBack = handing.output().match(/handed back: .*? \((prune-[0-9a-f]+)\)/)![1];
+    const started = Date.now();
+    await waitFor('the next worker to take the handed-back run', () => next.output().includes(`(${handedBack})`), 20_000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await coordinator.exited).toBe(0);
+    expect([...records(out).values()].filter((r) => r.status === 'finished')).toHaveLength(7);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  }, 240_000);
+
   it('goes on when Redis restarts: workers and the coordinator reconnect', async () => {
     const persistent = await startTestRedis({ persistent: true });
     try {
