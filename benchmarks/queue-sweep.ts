@@ -1,8 +1,10 @@
 // Speed-up of a study sweep on the Redis queue: the same retraining runs with 1 and with 2
 // `prunebench worker` processes.
 //
-//   npm run build && node benchmarks/dist/queue-sweep.js [--runs 8] [--json]
+//   npm run build && node benchmarks/dist/queue-sweep.js [--runs 8] [--rounds 1] [--json]
 //
+// Each round times 1 worker, 2 workers, 2 workers, 1 worker (ABBA, so a load that drifts during
+// the measurement weighs on both alike); the speed-up is total 1-worker time / total 2-worker time.
 // As parallel-sweep.ts: the shared original and prune run once, their run folders are copied
 // into two fresh results folders, and only the retraining sweep is timed — here as a
 // `prunebench run --queue` coordinator, from its start to its exit (report included), with the
@@ -123,22 +125,29 @@ async function main(): Promise<void> {
       fs.cpSync(path.join(prefix, 'runs', name), path.join(out, 'runs', name), { recursive: true });
     }
   };
-  const one = path.join(root, 'one');
-  const two = path.join(root, 'two');
-  seed(one);
-  seed(two);
+  const rounds = option('--rounds', 1);
   const redis = await startRedis();
   const loadBefore = os.loadavg()[0];
-  let seconds1: number;
-  let seconds2: number;
+  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
   try {
-    seconds1 = await timedSweep(redis.url, configFile, one, 1);
-    seconds2 = await timedSweep(redis.url, configFile, two, 2);
+    let sweep = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (const workers of [1, 2, 2, 1] as const) {
+        const out = path.join(root, `sweep-${sweep++}`);
+        seed(out);
+        times[workers].push(await timedSweep(redis.url, configFile, out, workers));
+      }
+    }
   } finally {
     await redis.stop();
   }
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const seconds1 = sum(times[1]) / times[1].length;
+  const seconds2 = sum(times[2]) / times[2].length;
   const result = {
     retrainRuns,
+    rounds,
+    sweeps: { oneWorker: times[1].map((t) => Number(t.toFixed(1))), twoWorkers: times[2].map((t) => Number(t.toFixed(1))) },
     cores: os.availableParallelism(),
     loadAverage1mBefore: Number(loadBefore.toFixed(2)),
     loadAverage1mAfter: Number(os.loadavg()[0].toFixed(2)),
@@ -153,7 +162,8 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(
       `queue sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 4096 images × 3 epochs each), ${result.cores} cores\n` +
-        `  1 worker process:   ${result.secondsWith1Worker} s\n  2 worker processes: ${result.secondsWith2Workers} s\n` +
+        `  1 worker process:   ${result.secondsWith1Worker} s (mean of ${result.sweeps.oneWorker.join(', ')})\n` +
+        `  2 worker processes: ${result.secondsWith2Workers} s (mean of ${result.sweeps.twoWorkers.join(', ')})\n` +
         `  speed-up:           ${result.speedup}× (target ≥ ${result.target}×)\n` +
         `  load average (1 min) before ${result.loadAverage1mBefore}, after ${result.loadAverage1mAfter}\n`,
     );

@@ -5,11 +5,14 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 
 export interface TestRedis {
   port: number;
-  /** redis://:PASSWORD@127.0.0.1:PORT */
+  /** redis://:PASSWORD@127.0.0.1:PORT, or rediss://:PASSWORD@localhost:PORT with TLS */
   url: string;
+  /** With TLS: the self-signed certificate clients must trust (NODE_EXTRA_CA_CERTS). */
+  caFile?: string;
   password: string;
   /** Stops the server process (SIGTERM: it writes its append-only file first), keeping its data. */
   shutdown(): Promise<void>;
@@ -41,17 +44,17 @@ async function freePort(): Promise<number> {
 }
 
 /** Waits until the server answers a PING (with NOAUTH when it wants a password). */
-async function answers(port: number, timeoutMs = 10_000): Promise<void> {
+async function answers(port: number, ca: string | undefined, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
+      const socket = ca ? tls.connect({ port, host: 'localhost', ca: fs.readFileSync(ca) }) : net.connect(port, '127.0.0.1');
       socket.once('error', () => resolve(false));
       socket.once('data', (data) => {
         socket.destroy();
         resolve(/PONG|NOAUTH/.test(String(data)));
       });
-      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once(ca ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer in ${timeoutMs} ms`);
@@ -59,19 +62,37 @@ async function answers(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+/** A self-signed certificate for `localhost` (openssl), for a TLS-only server. */
+function selfSignedCertificate(dir: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'localhost.crt');
+  const key = path.join(dir, 'localhost.key');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  if (made.status !== 0) throw new Error('openssl could not make a test certificate');
+  return { cert, key };
+}
+
 /**
  * Starts redis-server with a password on a free port. `persistent` keeps an append-only file
- * (in a temp folder), so the queue survives a restart of the server, as a real deployment's does.
+ * (in a temp folder), so the queue survives a restart of the server, as a real deployment's does;
+ * `tls` serves TLS only, with a self-signed certificate for localhost.
  */
-export async function startTestRedis(options: { persistent?: boolean } = {}): Promise<TestRedis> {
+export async function startTestRedis(options: { persistent?: boolean; tls?: boolean } = {}): Promise<TestRedis> {
   const port = await freePort();
   const password = `pb-${Math.random().toString(36).slice(2)}-secret`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--dir', dir, '--appendonly', options.persistent ? 'yes' : 'no'];
+  const args = ['--bind', '127.0.0.1', '--requirepass', password, '--save', '', '--dir', dir, '--appendonly', options.persistent ? 'yes' : 'no'];
+  let caFile: string | undefined;
+  if (options.tls) {
+    const { cert, key } = selfSignedCertificate(dir);
+    caFile = cert;
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', cert, '--tls-key-file', key, '--tls-ca-cert-file', cert, '--tls-auth-clients', 'no');
+  } else {
+    args.push('--port', String(port));
+  }
   let child: ChildProcess | null = null;
   const start = async () => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
-    await answers(port);
+    await answers(port, caFile);
   };
   const shutdown = async () => {
     const running = child;
@@ -85,7 +106,8 @@ export async function startTestRedis(options: { persistent?: boolean } = {}): Pr
   return {
     port,
     password,
-    url: `redis://:${password}@127.0.0.1:${port}`,
+    url: options.tls ? `rediss://:${password}@localhost:${port}` : `redis://:${password}@127.0.0.1:${port}`,
+    caFile,
     start,
     shutdown,
     async stop() {

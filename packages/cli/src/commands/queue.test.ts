@@ -232,6 +232,26 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(await next.exited).toBe(0);
   }, 240_000);
 
+  it('talks TLS to a rediss:// server', async () => {
+    const secure = await startTestRedis({ tls: true });
+    try {
+      const out = path.join(root, 'tls');
+      fs.writeFileSync(path.join(root, 'tls.json'), JSON.stringify(tinyStudyConfig(out, { schedules: ['ft'], pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }] })));
+      // The test's self-signed certificate is trusted the way an operator would trust a private CA.
+      const trust = { NODE_EXTRA_CA_CERTS: secure.caFile!, PRUNEBENCH_REDIS_URL: secure.url };
+      const only = spawnTracked(cli(['worker', '--backend', 'wasm'], trust));
+      const coordinator = spawnTracked(cli(['run', '--config', path.join(root, 'tls.json')], trust));
+      expect(await coordinator.exited).toBe(0);
+      expect(coordinator.output()).toMatch(/Queue rediss:\/\/:\*\*\*@localhost:\d+: 3 of 3 runs to do/);
+      expect([...records(out).values()].filter((r) => r.status === 'finished')).toHaveLength(3);
+      only.child.kill('SIGTERM');
+      expect(await only.exited).toBe(0);
+      for (const log of [only.output(), coordinator.output()]) expect(log).not.toContain(secure.password);
+    } finally {
+      await secure.stop();
+    }
+  }, 120_000);
+
   it('goes on when Redis restarts: workers and the coordinator reconnect', async () => {
     const persistent = await startTestRedis({ persistent: true });
     try {
