@@ -87,7 +87,10 @@ async function timedSweep(url: string, config: string, out: string, workerCount:
   const workers = await startWorkers(url, workerCount);
   try {
     const start = performance.now();
-    execFileSync(process.execPath, [bin, 'run', '--queue', url, '--config', config, '--out', out], { stdio: 'ignore' });
+    // Not execFileSync: this process must keep reading the workers' logs meanwhile.
+    const coordinator = spawn(process.execPath, [bin, 'run', '--queue', url, '--config', config, '--out', out], { stdio: 'ignore' });
+    const code = await new Promise((resolve) => coordinator.once('exit', resolve));
+    if (code !== 0) throw new Error(`the coordinator exited with code ${code}`);
     return (performance.now() - start) / 1000;
   } finally {
     await stopWorkers(workers);
