@@ -232,18 +232,26 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(await next.exited).toBe(0);
   }, 240_000);
 
-  it('talks TLS to a rediss:// server', async () => {
+  it('talks TLS to a rediss:// server; one worker runs two runs at once with --concurrency 2', async () => {
     const secure = await startTestRedis({ tls: true });
     try {
       const out = path.join(root, 'tls');
-      fs.writeFileSync(path.join(root, 'tls.json'), JSON.stringify(tinyStudyConfig(out, { schedules: ['ft'], pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }] })));
+      fs.writeFileSync(path.join(root, 'tls.json'), JSON.stringify(tinyStudyConfig(out, { schedules: ['ft', 'clr'] })));
       // The test's self-signed certificate is trusted the way an operator would trust a private CA.
       const trust = { NODE_EXTRA_CA_CERTS: secure.caFile!, PRUNEBENCH_REDIS_URL: secure.url };
-      const only = spawnTracked(cli(['worker', '--backend', 'wasm'], trust));
+      const only = spawnTracked(cli(['worker', '--backend', 'wasm', '--concurrency', '2'], trust));
       const coordinator = spawnTracked(cli(['run', '--config', path.join(root, 'tls.json')], trust));
       expect(await coordinator.exited).toBe(0);
-      expect(coordinator.output()).toMatch(/Queue rediss:\/\/:\*\*\*@localhost:\d+: 3 of 3 runs to do/);
-      expect([...records(out).values()].filter((r) => r.status === 'finished')).toHaveLength(3);
+      expect(coordinator.output()).toMatch(/Queue rediss:\/\/:\*\*\*@localhost:\d+: 7 of 7 runs to do/);
+      expect([...records(out).values()].filter((r) => r.status === 'finished')).toHaveLength(7);
+      // Two runs in flight at once in the one worker: a second start before the first finishes.
+      let inFlight = 0;
+      let most = 0;
+      for (const line of only.output().split('\n')) {
+        if (/ running /.test(line)) most = Math.max(most, ++inFlight);
+        if (/ (finished|already complete): /.test(line)) inFlight--;
+      }
+      expect(most).toBe(2);
       only.child.kill('SIGTERM');
       expect(await only.exited).toBe(0);
       for (const log of [only.output(), coordinator.output()]) expect(log).not.toContain(secure.password);
