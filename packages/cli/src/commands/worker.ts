@@ -43,9 +43,11 @@ export function registerWorkerCommand(program: Command, io: Io): void {
         if (signals === 1) {
           log(`${signal}: finishing the current runs, taking no more (again: hand them back to the queue now)`);
           worker.stop('graceful').then(stopped, stopped);
-        } else {
-          log(`${signal}: handing the current runs back to the queue`);
+        } else if (signals === 2) {
+          log(`${signal}: handing the current runs back to the queue (again: exit now)`);
           worker.stop('forced').then(stopped, stopped);
+        } else {
+          process.exit(130);
         }
       };
       process.on('SIGINT', onSignal);

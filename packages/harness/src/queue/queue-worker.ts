@@ -94,14 +94,16 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
     ready,
     async stop(mode) {
       if (mode === 'forced') {
-        // Back to the waiting list now, rather than after the stall timeout.
-        await Promise.allSettled(
+        // Back to the waiting list now, rather than after the stall timeout (unless Redis is
+        // unreachable: then the stall detection will do it).
+        const handedBack = Promise.allSettled(
           [...active.values()].map(async (job) => {
             await job.moveToWait(job.token);
             log(`handed back: ${label(job.data)}`);
           }),
         );
-        await worker.close(true);
+        await Promise.race([handedBack, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
         return;
       }
       stopping ??= worker.close();
