@@ -11,11 +11,12 @@
 // workers already started and connected (as on a cluster, where workers outlive a study). Each
 // worker's first run includes its worker thread's start-up (tfjs engine, plugins, dataset).
 // A private redis-server is started on a free localhost port and stopped at the end.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { prepareSweep } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -102,32 +103,7 @@ async function main(): Promise<void> {
   const retrainRuns = option('--runs', 8);
   if (!fs.existsSync(bin)) throw new Error(`build first (npm run build): ${bin} is missing`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-queue-sweep-'));
-  // Equal runs: one pruned model, one budget, `retrainRuns` schedules of the same cost (as parallel-sweep.ts).
-  const schedules = Array.from({ length: retrainRuns }, (_, i) => ({ use: 'constant', lr: 0.01 + i * 0.001, label: `constant-${i}` }));
-  const config = {
-    dataset: { use: 'fashion-mnist', trainSize: 4096, testSize: 1000 },
-    model: 'vgg-small',
-    original: { epochs: 1, batchSize: 64, lr: 0.05, milestones: [], gamma: 0.1 },
-    pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }],
-    schedules,
-    budgets: [3],
-    seeds: [0],
-    backend: 'auto',
-  };
-  const configFile = path.join(root, 'prunebench.config.json');
-  fs.writeFileSync(configFile, JSON.stringify(config));
-
-  // The shared prefix (original + prune), once, locally.
-  const prefix = path.join(root, 'prefix');
-  const prefixConfig = path.join(root, 'prefix.config.json');
-  fs.writeFileSync(prefixConfig, JSON.stringify({ ...config, schedules: [schedules[0]], budgets: [1] }));
-  execFileSync(process.execPath, [bin, 'run', '--config', prefixConfig, '--out', prefix, '--workers', '1'], { stdio: 'ignore' });
-  const seed = (out: string) => {
-    for (const name of fs.readdirSync(path.join(prefix, 'runs'))) {
-      if (name.startsWith('retrain-')) continue;
-      fs.cpSync(path.join(prefix, 'runs', name), path.join(out, 'runs', name), { recursive: true });
-    }
-  };
+  const { configFile, seed } = prepareSweep(root, bin, retrainRuns);
   const rounds = option('--rounds', 1);
   const redis = await startRedis();
   const loadBefore = os.loadavg()[0];

@@ -102,7 +102,7 @@ describeWithRedis('prunebench on a Redis queue', () => {
   const spawnTracked = (p: CliProcess) => (stray.push(p), p);
 
   it('runs a study on two workers, survives a killed worker and a killed coordinator, and matches a local run', async () => {
-    const config = (out: string) => tinyStudyConfig(out, { schedules: ['ft', 'lrw', 'slr', 'clr'], budgets: [2] });
+    const config = (out: string) => tinyStudyConfig(out, { schedules: ['ft', 'lrw', 'slr', 'clr'], budgets: [3] });
     const local = path.join(root, 'local');
     const onQueue = path.join(root, 'queue');
     fs.writeFileSync(path.join(root, 'local.json'), JSON.stringify(config(local)));
