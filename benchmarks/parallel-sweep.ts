@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { prepareSweep } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -30,32 +31,7 @@ function main(): void {
   const retrainRuns = option('--runs', 8);
   if (!fs.existsSync(bin)) throw new Error(`build first (npm run build): ${bin} is missing`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-parallel-'));
-  // Equal runs: one pruned model, one budget, `retrainRuns` schedules of the same cost.
-  const schedules = Array.from({ length: retrainRuns }, (_, i) => ({ use: 'constant', lr: 0.01 + i * 0.001, label: `constant-${i}` }));
-  const config = {
-    dataset: { use: 'fashion-mnist', trainSize: 4096, testSize: 1000 },
-    model: 'vgg-small',
-    original: { epochs: 1, batchSize: 64, lr: 0.05, milestones: [], gamma: 0.1 },
-    pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }],
-    schedules,
-    budgets: [3],
-    seeds: [0],
-    backend: 'auto',
-  };
-  const configFile = path.join(root, 'prunebench.config.json');
-  fs.writeFileSync(configFile, JSON.stringify(config));
-
-  // The shared prefix (original + prune), once.
-  const prefix = path.join(root, 'prefix');
-  const prefixConfig = path.join(root, 'prefix.config.json');
-  fs.writeFileSync(prefixConfig, JSON.stringify({ ...config, schedules: [schedules[0]], budgets: [1] }));
-  run(prefixConfig, prefix, 1);
-  const seed = (out: string) => {
-    for (const name of fs.readdirSync(path.join(prefix, 'runs'))) {
-      if (name.startsWith('retrain-')) continue;
-      fs.cpSync(path.join(prefix, 'runs', name), path.join(out, 'runs', name), { recursive: true });
-    }
-  };
+  const { configFile, seed } = prepareSweep(root, bin, retrainRuns);
   const one = path.join(root, 'one');
   const two = path.join(root, 'two');
   seed(one);

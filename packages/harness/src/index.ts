@@ -88,3 +88,10 @@ export { analyzeStudy, type Analysis, type Cell, type Comparison } from './repor
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';
 export { meanStd } from './util/stats';
+
+// Studies across machines: a BullMQ queue on Redis (coordinator, workers, status).
+export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueConnection } from './queue/connection';
+export { runStudyOnQueue, DetachedError, type QueueRunOptions } from './queue/coordinator';
+export { startQueueWorker, type QueueWorkerOptions, type QueueWorkerHandle } from './queue/queue-worker';
+export { queueStatus, type StudyQueueStatus } from './queue/status';
+export { QUEUE_NAME, studyKey, queueJobId, queueEntry, type QueuedJobData, type StudyTag } from './queue/queued-job';

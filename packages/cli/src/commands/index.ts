@@ -8,6 +8,8 @@ import { registerPruneCommand } from './prune';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
+import { registerStatusCommand } from './status';
+import { registerWorkerCommand } from './worker';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerCleanCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerCleanCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand, registerWorkerCommand, registerStatusCommand];

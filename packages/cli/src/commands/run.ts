@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, BACKEND_NAMES } from '@prunebench/core';
-import { loadConfig, runStudy, RunsFailedError, type BackendName, type StudySource } from '@prunebench/harness';
+import { loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, type BackendName, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';
@@ -12,6 +12,7 @@ interface RunOptions {
   out?: string;
   backend?: string;
   workers?: string;
+  queue?: string;
 }
 
 function parseWorkers(value: string | undefined): number | undefined {
@@ -38,6 +39,7 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('-o, --out <dir>', 'results folder (default: the config\'s "out", else ./prunebench-results/<config name>)')
     .option('-b, --backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')}`)
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread (default: one per core)')
+    .option('-q, --queue <url>', 'run on `prunebench worker`s through this Redis queue: redis://HOST:PORT or rediss:// (default: $PRUNEBENCH_REDIS_URL; none: run here)')
     .action(async (options: RunOptions) => {
       const overrides = { out: options.out, backend: parseBackend(options.backend), workers: parseWorkers(options.workers) };
       // Only finds the config here: openStudy checks it, structure and components in one round.
@@ -47,22 +49,28 @@ export function registerRunCommand(program: Command, io: Io): void {
         : { configFile: null, inlineConfig: QUICK_STUDY, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides };
       io.err(loaded ? `prunebench: config ${loaded.filepath}\n` : 'prunebench: no config file found: running the built-in quick study\n');
 
+      const queueUrl = queueUrlFrom(options.queue);
       // First Ctrl-C (or SIGTERM): finish the runs in flight, start no more (all finished runs
-      // are kept); the second stops at once.
+      // are kept); the second stops at once. On a queue: detach, the workers go on.
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
-        io.err(`\nprunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n`);
+        io.err(
+          queueUrl
+            ? `\nprunebench: ${signal}: detaching from the queue (the workers go on)\n`
+            : `\nprunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n`,
+        );
         controller.abort();
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       try {
-        const outcome = await runStudy(source, { write: io.out, isTTY: io.isTTY, signal: controller.signal });
+        const progress = { write: io.out, isTTY: io.isTTY, signal: controller.signal };
+        const outcome = queueUrl ? await runStudyOnQueue(source, { ...progress, url: queueUrl }) : await runStudy(source, progress);
         const relative = (file: string) => path.relative(process.cwd(), file) || '.';
         io.out(`\nSummary: ${relative(outcome.report.summaryMd)}\nReport:  ${relative(outcome.report.reportHtml)}\nRuns:    ${relative(outcome.report.runsCsv)}\n`);
         io.out(`\n${fs.readFileSync(outcome.report.summaryMd, 'utf8')}`);
-        if (controller.signal.aborted) throw new RunsFailedError('stopped before every run finished: run the same command again to resume');
+        if (controller.signal.aborted && !queueUrl) throw new RunsFailedError('stopped before every run finished: run the same command again to resume');
         if (outcome.failed) {
           throw new RunsFailedError(`${outcome.failed} run(s) failed (see the summary); run the same command again to retry them`);
         }

@@ -179,3 +179,19 @@ export function describeIdentity(identity: StudyIdentity, parts: { kind: Compone
   for (const part of parts) words[`${part.kind} ${part.id}`] = code(providerCode(identity, part.kind, part.id));
   return words;
 }
+
+/**
+ * Why `selection` cannot run a job of `study` (null when it can): the job ids cover the backend
+ * the study was resolved with, and running on another would file results under an identity that
+ * does not describe them — unless the study leaves the backend out (`"identity": { "backend": false }`).
+ */
+export function backendMismatch(study: StudyDefinition, selection: BackendSelection): string | null {
+  const expected = study.environment?.backendUsed;
+  if (!expected || !study.identity.backend) return null;
+  const got = backendIdentity(selection);
+  if (expected.name === got.name && expected.kernels === got.kernels) return null;
+  return (
+    `this worker got backend ${got.name} (${got.kernels}), but the study runs on ${expected.name} (${expected.kernels}): ` +
+    'run the coordinator with the --backend the workers use, or leave the backend out of the run identity ("identity": { "backend": false })'
+  );
+}

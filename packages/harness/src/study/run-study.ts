@@ -7,7 +7,7 @@ import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, ty
 import { lockStudyFolder } from './lock';
 import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
-import { expandStudy } from './jobs';
+import { expandStudy, type Job } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
@@ -34,44 +34,73 @@ export interface StudyOutcome {
  * Finished runs of an earlier invocation are kept (resume); runs execute in worker threads
  * when there is more than one worker and the compiled worker is available.
  */
-export async function runStudy(
-  source: StudySource,
-  options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
-): Promise<StudyOutcome> {
+/** A study resolved, checked and pinned to its results folder, ready for its jobs to run. */
+export interface PreparedStudy {
+  env: StudyEnvironment;
+  /** This process's backend (the one every run's identity names). */
+  selection: BackendSelection;
+  jobs: Job[];
+  store: ResultStore;
+  /** Runs finished by an earlier invocation (kept). */
+  resumed: number;
+  /** Lines for the log: records redone because they failed their checks, a re-pinned folder. */
+  notices: string[];
+  release(): Promise<void>;
+}
+
+/**
+ * Everything before the first run, for a local study and a queue coordinator alike: open the
+ * study, select the backend (part of every run's identity, so chosen before the job ids exist),
+ * check the data and model (nothing is written before they are known to work), lock the results
+ * folder, redo records that fail their checks, and pin the definition in study.json.
+ */
+export async function prepareStudy(source: StudySource): Promise<PreparedStudy> {
   const env = await openStudy(source);
   const { study } = env;
-  // Nothing is written before the data, the model and the results folder are known to work.
-  // The backend is chosen here also when worker threads run the jobs: they choose the same way
-  // on the same machine, and the start line names the backend that runs, not "auto". The
-  // backend is part of every run's identity, so it is selected before the job ids exist; worker
-  // threads then select the same concrete backend and check they got it.
   const selection = await prepareBackend(study);
   study.environment = studyIdentity(study, env.registry, selection);
   await preflightStudy(env);
   fs.mkdirSync(study.out, { recursive: true });
   const lock = await lockStudyFolder(study.out);
   try {
-    return await runLockedStudy(source, env, selection, options);
-  } finally {
+    const jobs = expandStudy(study);
+    const store = new ResultStore(study.out);
+    // Nothing is trusted unchecked: a record or file that fails its checks is redone, with its dependents.
+    const rejected = rejectUntrusted(jobs, store);
+    const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
+    const repinned = pinStudy(study, jobs);
+    const notices = [...rejected.map((r) => describeRejection(r)), ...(repinned ? [repinned] : [])];
+    return { env, selection, jobs, store, resumed, notices, release: () => lock.release() };
+  } catch (error) {
     await lock.release();
+    throw error;
   }
 }
 
-async function runLockedStudy(
+/**
+ * Runs a study end to end: train the originals, prune, retrain every pruner × schedule ×
+ * budget × seed, then audit the budgets and write the summary, figures and report.
+ * Finished runs of an earlier invocation are kept (resume); runs execute in worker threads
+ * when there is more than one worker and the compiled worker is available; they select the same
+ * concrete backend as this thread and check they got it.
+ */
+export async function runStudy(
   source: StudySource,
-  env: StudyEnvironment,
-  /** This thread's backend for the study (the one worker threads choose too). */
-  selection: BackendSelection,
+  options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
+): Promise<StudyOutcome> {
+  const prepared = await prepareStudy(source);
+  try {
+    return await runPreparedStudy(prepared, options);
+  } finally {
+    await prepared.release();
+  }
+}
+
+async function runPreparedStudy(
+  { env, selection, jobs, store, resumed, notices }: PreparedStudy,
   options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
 ): Promise<StudyOutcome> {
   const { study } = env;
-  const jobs = expandStudy(study);
-  const store = new ResultStore(study.out);
-  // Nothing is trusted unchecked: a record or file that fails its checks is redone, with its dependents.
-  const rejected = rejectUntrusted(jobs, store);
-  const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
-  const repinned = pinStudy(study, jobs);
-
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
   const inlinePlugins = unloadablePlugins(study);
@@ -97,8 +126,7 @@ async function runLockedStudy(
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
-  for (const rejection of rejected) onEvent({ type: 'phase', message: describeRejection(rejection) });
-  if (repinned) onEvent({ type: 'phase', message: repinned });
+  for (const message of notices) onEvent({ type: 'phase', message });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

@@ -97,7 +97,7 @@ export async function runJobs(options: {
 }
 
 /** The record of a job that failed without producing one (it threw, or was skipped). */
-function failedRecord(job: Job, error: string, base: Pick<RunRecord, 'configFile' | 'versions'>): RunRecord {
+export function failedRecord(job: Job, error: string, base: Pick<RunRecord, 'configFile' | 'versions'>): RunRecord {
   const now = new Date().toISOString();
   return { id: job.id, kind: job.kind, status: 'failed', error, seed: job.seed, ...labels(job), definition: job.definition, ...base, startedAt: now, finishedAt: now };
 }

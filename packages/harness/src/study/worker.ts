@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StudyDefinition } from './definition';
 import { openStudyFromDefinition, prepareBackend } from './environment';
-import { backendIdentity } from './identity';
+import { backendMismatch } from './identity';
 import { executeJob } from './execute';
 import type { FromWorker, ToWorker } from './runners';
 import { ResultStore } from './store';
@@ -17,13 +17,8 @@ const post = (message: FromWorker) => port.postMessage(message);
 const ready = (async () => {
   const env = await openStudyFromDefinition(study);
   const selection = await prepareBackend(env.study);
-  // The job ids cover the backend the main thread selected: running on another would file
-  // results under an identity that does not describe them.
-  const expected = study.environment?.backendUsed;
-  const got = backendIdentity(selection);
-  if (expected && (expected.name !== got.name || expected.kernels !== got.kernels)) {
-    throw new Error(`this worker thread got backend ${got.name} (${got.kernels}), but the study runs on ${expected.name} (${expected.kernels})`);
-  }
+  const mismatch = backendMismatch(study, selection);
+  if (mismatch) throw new Error(mismatch);
   return { env, selection, store: new ResultStore(outDir) };
 })();
 

@@ -1,0 +1,113 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '@prunebench/core';
+import { Worker, type Job } from 'bullmq';
+import type { BackendName } from '../backend/select';
+import { describeJob } from '../study/jobs';
+import { parseQueueUrl } from './connection';
+import type { ProcessorThreadData } from './processor';
+import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queued-job';
+
+export interface QueueWorkerOptions {
+  url: string;
+  /** Runs at once, each in its own worker thread (default 1). */
+  concurrency?: number;
+  /** Overrides the backend the study names. */
+  backend?: BackendName;
+  /**
+   * How long a run's lock lasts without renewal, and how often workers look for runs whose lock
+   * expired (their worker died): such a run goes back to the queue. BullMQ's default is 30 s.
+   */
+  stallTimeoutMs?: number;
+  log: (line: string) => void;
+}
+
+export interface QueueWorkerHandle {
+  /** Resolves when the worker has connected and takes runs. */
+  ready: Promise<void>;
+  /**
+   * Stops taking runs. Graceful: the runs in flight finish first. Forced: they are handed back
+   * to the queue now (another worker takes them) and their threads are stopped.
+   */
+  stop(mode: 'graceful' | 'forced'): Promise<void>;
+}
+
+/** The compiled sandboxed processor (BullMQ loads it in each worker thread). */
+function processorFile(): string {
+  const file = path.join(__dirname, 'processor.js');
+  if (!__filename.endsWith('.js') || !fs.existsSync(file)) {
+    throw new UsageError(`the queue worker needs the built package (npm run build): ${file} is missing`);
+  }
+  return file;
+}
+
+/**
+ * A BullMQ worker that takes study runs from the queue until stopped, running each in a worker
+ * thread (BullMQ's sandboxed processors), reconnecting to Redis whenever it goes away.
+ */
+export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
+  const connection = parseQueueUrl(options.url);
+  const stallTimeout = options.stallTimeoutMs ?? 30_000;
+  const threadData: ProcessorThreadData = { queueUrl: options.url, backend: options.backend };
+  const worker = new Worker<QueuedJobData, QueuedJobResult>(QUEUE_NAME, processorFile(), {
+    connection: connection.options,
+    concurrency: options.concurrency ?? 1,
+    useWorkerThreads: true,
+    workerThreadsOptions: { workerData: threadData },
+    lockDuration: stallTimeout,
+    stalledInterval: stallTimeout,
+    // A run survives two dead workers before it counts as failed.
+    maxStalledCount: 2,
+  });
+  const log = options.log;
+  const label = (data: QueuedJobData) => `${describeJob(data.job)} (${data.job.id}) of ${data.study.out}`;
+  // The runs in flight, with their lock tokens, to hand back on a forced stop.
+  const active = new Map<string, Job<QueuedJobData, QueuedJobResult>>();
+  worker.on('active', (job) => {
+    active.set(job.id!, job);
+    log(`running ${label(job.data)}`);
+  });
+  worker.on('completed', (job, result) => {
+    active.delete(job.id!);
+    log(`${result?.alreadyComplete ? 'already complete' : result?.status ?? 'done'}: ${label(job.data)}`);
+  });
+  worker.on('failed', (job, error) => {
+    if (!job) return log(`a run failed: ${error.message}`);
+    active.delete(job.id!);
+    const last = job.attemptsMade >= (job.opts.attempts ?? 1);
+    log(`${last ? 'FAILED' : 'failed, will be retried'} (attempt ${job.attemptsMade} of ${job.opts.attempts ?? 1}): ${label(job.data)}: ${error.message}`);
+  });
+  let lastError = '';
+  worker.on('error', (error) => {
+    // ioredis repeats a connection error on every retry: say it once.
+    if (error.message !== lastError) log(`queue ${connection.display}: ${error.message}`);
+    lastError = error.message;
+  });
+  worker.on('ready', () => {
+    if (lastError) log(`queue ${connection.display}: connected again`);
+    lastError = '';
+  });
+  const ready = worker.waitUntilReady().then(() => log(`worker ready: queue ${connection.display}, ${options.concurrency ?? 1} run(s) at once`));
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ready,
+    async stop(mode) {
+      if (mode === 'forced') {
+        // Back to the waiting list now, rather than after the stall timeout (unless Redis is
+        // unreachable: then the stall detection will do it).
+        const handedBack = Promise.allSettled(
+          [...active.values()].map(async (job) => {
+            await job.moveToWait(job.token);
+            log(`handed back: ${label(job.data)}`);
+          }),
+        );
+        await Promise.race([handedBack, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        return;
+      }
+      stopping ??= worker.close();
+      await stopping;
+    },
+  };
+}
