@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/benchmarks', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/packages/create-prunebench-plugin/template/'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/packages/create-prunebench-plugin/template/', '/\.generated/'],
   modulePathIgnorePatterns: ['<rootDir>/examples/.*/dist/', '<rootDir>/packages/.*/dist/'],
   setupFiles: ['<rootDir>/jest.setup.js'],
   transform: {

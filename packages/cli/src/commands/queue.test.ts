@@ -93,6 +93,11 @@ describeWithRedis('prunebench on a Redis queue', () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-queue-'));
   }, 240_000);
 
+  // A test that fails leaves no worker behind to take the next test's runs.
+  afterEach(() => {
+    for (const p of stray.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  });
+
   afterAll(async () => {
     for (const p of stray) if (p.child.exitCode === null) p.child.kill('SIGKILL');
     await redis?.stop();

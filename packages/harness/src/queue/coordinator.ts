@@ -66,7 +66,9 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const { jobs, store } = prepared;
     const tag: StudyTag = { key: studyKey(study), out: study.out, totalJobs: jobs.length };
     const byQueueId = new Map(jobs.map((job) => [queueJobId(tag.key, job.id), job]));
-    const resumed = prepared.resumed;
+    // Finished before this coordinator started following: counted as kept, not announced.
+    const kept = new Set(jobs.filter((job) => store.isComplete(job.id)).map((job) => job.id));
+    const resumed = kept.size;
 
     const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed });
     const onEvent: ProgressSink = (event) => {
@@ -155,7 +157,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     events.on('error', onError);
     await events.waitUntilReady();
 
-    const toAdd = await attach(queue, jobs, store, state, tag, study, onEvent);
+    const toAdd = await attach(queue, jobs, store, state, tag, study, onEvent, kept);
     for (const job of jobs) if (state.get(job.id) === 'ended') runEnded(job);
     if (toAdd.length) await queue.addBulk(toAdd);
     for (const job of jobs) {
@@ -200,12 +202,18 @@ async function attach(
   tag: StudyTag,
   study: QueuedJobData['definition'],
   onEvent: ProgressSink,
+  kept: ReadonlySet<string>,
 ): Promise<QueueEntry[]> {
   const toAdd: QueueEntry[] = [];
   let reattached = 0;
   for (const job of jobs) {
     if (store.isComplete(job.id)) {
       state.set(job.id, 'ended');
+      // It finished on a worker between the start of this coordinator and now: say so once.
+      if (!kept.has(job.id)) {
+        const record = store.read(job.id);
+        onEvent({ type: 'job-end', jobId: job.id, label: describeJob(job), status: record?.status ?? 'finished', summary: '', seconds: 0 });
+      }
       continue;
     }
     state.set(job.id, 'open');
