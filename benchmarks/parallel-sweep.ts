@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareSweep } from './sweep-study';
+import { prepareSweep, speedupFigures } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -38,14 +38,7 @@ function main(): void {
   seed(two);
   const seconds1 = run(configFile, one, 1);
   const seconds2 = run(configFile, two, 2);
-  const result = {
-    retrainRuns,
-    cores: os.availableParallelism(),
-    secondsWith1Worker: Number(seconds1.toFixed(2)),
-    secondsWith2Workers: Number(seconds2.toFixed(2)),
-    speedup: Number((seconds1 / seconds2).toFixed(2)),
-    target: 1.7,
-  };
+  const result = speedupFigures(retrainRuns, seconds1, seconds2);
   fs.rmSync(root, { recursive: true, force: true });
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

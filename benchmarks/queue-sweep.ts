@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareSweep } from './sweep-study';
+import { prepareSweep, speedupFigures } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -124,16 +124,11 @@ async function main(): Promise<void> {
   const seconds1 = sum(times[1]) / times[1].length;
   const seconds2 = sum(times[2]) / times[2].length;
   const result = {
-    retrainRuns,
+    ...speedupFigures(retrainRuns, seconds1, seconds2),
     rounds,
     sweeps: { oneWorker: times[1].map((t) => Number(t.toFixed(1))), twoWorkers: times[2].map((t) => Number(t.toFixed(1))) },
-    cores: os.availableParallelism(),
     loadAverage1mBefore: Number(loadBefore.toFixed(2)),
     loadAverage1mAfter: Number(os.loadavg()[0].toFixed(2)),
-    secondsWith1Worker: Number(seconds1.toFixed(2)),
-    secondsWith2Workers: Number(seconds2.toFixed(2)),
-    speedup: Number((seconds1 / seconds2).toFixed(2)),
-    target: 1.7,
   };
   fs.rmSync(root, { recursive: true, force: true });
   if (json) {

@@ -2,6 +2,7 @@
 // worker processes on the Redis queue): `runs` equal retraining runs of one pruned vgg-small.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export interface PreparedSweep {
@@ -42,5 +43,17 @@ export function prepareSweep(root: string, bin: string, runs: number): PreparedS
         fs.cpSync(path.join(prefix, 'runs', name), path.join(out, 'runs', name), { recursive: true });
       }
     },
+  };
+}
+
+/** The figures both sweep benchmarks report: seconds with 1 and 2 workers, the speed-up, the target. */
+export function speedupFigures(retrainRuns: number, seconds1: number, seconds2: number) {
+  return {
+    retrainRuns,
+    cores: os.availableParallelism(),
+    secondsWith1Worker: Number(seconds1.toFixed(2)),
+    secondsWith2Workers: Number(seconds2.toFixed(2)),
+    speedup: Number((seconds1 / seconds2).toFixed(2)),
+    target: 1.7,
   };
 }
