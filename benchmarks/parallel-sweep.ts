@@ -1,6 +1,6 @@
 // Parallel speed-up of a study sweep: the same retraining runs with 1 and with 2 worker threads.
 //
-//   npm run build && node benchmarks/dist/parallel-sweep.js [--runs 8] [--json]
+//   npm run build && node benchmarks/dist/parallel-sweep.js [--runs 8] [--epochs 8] [--json]
 //
 // A study's originals and prunes come first and are shared, so they are run once; their run
 // folders are then copied into two fresh results folders, and only the retraining sweep (equal
@@ -10,15 +10,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareSweep, speedupFigures } from './sweep-study';
+import { numberOption, prepareSweep, speedupFigures } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
 
 function run(config: string, out: string, workers: number): number {
   const start = performance.now();
@@ -28,10 +23,11 @@ function run(config: string, out: string, workers: number): number {
 
 function main(): void {
   const json = process.argv.includes('--json');
-  const retrainRuns = option('--runs', 8);
+  const retrainRuns = numberOption('--runs', 8);
+  const epochs = numberOption('--epochs', 8);
   if (!fs.existsSync(bin)) throw new Error(`build first (npm run build): ${bin} is missing`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-parallel-'));
-  const { configFile, seed } = prepareSweep(root, bin, retrainRuns);
+  const { configFile, seed, describe } = prepareSweep(root, bin, { runs: retrainRuns, epochs });
   const one = path.join(root, 'one');
   const two = path.join(root, 'two');
   seed(one);
@@ -44,7 +40,7 @@ function main(): void {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 4096 images × 3 epochs each), ${result.cores} cores\n` +
+      `sweep of ${retrainRuns} equal retraining runs (${describe}), ${result.cores} cores\n` +
         `  1 worker:  ${result.secondsWith1Worker} s\n  2 workers: ${result.secondsWith2Workers} s\n` +
         `  speed-up:  ${result.speedup}× (target ≥ ${result.target}×)\n`,
     );

@@ -1,12 +1,15 @@
 // Speed-up of a study sweep on the Redis queue: the same retraining runs with 1 and with 2
 // `prunebench worker` processes.
 //
-//   npm run build && node benchmarks/dist/queue-sweep.js [--runs 8] [--rounds 1] [--json]
+//   npm run build && node benchmarks/dist/queue-sweep.js [--runs 8] [--epochs 8] [--rounds 1] [--json]
 //
-// Each round times 1 worker, 2 workers, 2 workers, 1 worker (ABBA, so a load that drifts during
-// the measurement weighs on both alike); the speed-up is total 1-worker time / total 2-worker time.
+// Each round times 1 worker, 2 workers, the machine's ceiling, 2 workers, 1 worker (symmetric,
+// so a load that drifts during the measurement weighs on all alike); the speed-up is the mean
+// 1-worker time over the mean 2-worker time. The ceiling is what this machine gives two
+// CPU-bound processes without any queue: the sweep split in two halves, each run by its own
+// `prunebench run --workers 1` at the same time (both start, both report).
 // As parallel-sweep.ts: the shared original and prune run once, their run folders are copied
-// into two fresh results folders, and only the retraining sweep is timed — here as a
+// into fresh results folders, and only the retraining sweep is timed — here as a
 // `prunebench run --queue` coordinator, from its start to its exit (report included), with the
 // workers already started and connected (as on a cluster, where workers outlive a study). Each
 // worker's first run includes its worker thread's start-up (tfjs engine, plugins, dataset).
@@ -16,15 +19,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prepareSweep, speedupFigures } from './sweep-study';
+import { mean, numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,14 +82,29 @@ async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   );
 }
 
+function exited(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${what} exited with code ${code}`)))),
+  );
+}
+
+/** The ceiling: both halves of the sweep at once, each in its own local `prunebench run`. */
+async function timedIndependentPair(halves: readonly string[], outs: readonly string[]): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    halves.map((config, i) =>
+      exited(spawn(process.execPath, [bin, 'run', '--config', config, '--out', outs[i], '--workers', '1'], { stdio: 'ignore' }), 'a local run'),
+    ),
+  );
+  return (performance.now() - start) / 1000;
+}
+
 async function timedSweep(url: string, config: string, out: string, workerCount: number): Promise<number> {
   const workers = await startWorkers(url, workerCount);
   try {
     const start = performance.now();
     // Not execFileSync: this process must keep reading the workers' logs meanwhile.
-    const coordinator = spawn(process.execPath, [bin, 'run', '--queue', url, '--config', config, '--out', out], { stdio: 'ignore' });
-    const code = await new Promise((resolve) => coordinator.once('exit', resolve));
-    if (code !== 0) throw new Error(`the coordinator exited with code ${code}`);
+    await exited(spawn(process.execPath, [bin, 'run', '--queue', url, '--config', config, '--out', out], { stdio: 'ignore' }), 'the coordinator');
     return (performance.now() - start) / 1000;
   } finally {
     await stopWorkers(workers);
@@ -100,33 +113,51 @@ async function timedSweep(url: string, config: string, out: string, workerCount:
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
-  const retrainRuns = option('--runs', 8);
+  const retrainRuns = numberOption('--runs', 8);
+  const epochs = numberOption('--epochs', 8);
+  const rounds = numberOption('--rounds', 1);
   if (!fs.existsSync(bin)) throw new Error(`build first (npm run build): ${bin} is missing`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-queue-sweep-'));
-  const { configFile, seed } = prepareSweep(root, bin, retrainRuns);
-  const rounds = option('--rounds', 1);
+  const { configFile, halfConfigFiles, seed, describe } = prepareSweep(root, bin, { runs: retrainRuns, epochs });
   const redis = await startRedis();
   const loadBefore = os.loadavg()[0];
-  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const times: Record<'1' | '2' | 'pair', number[]> = { 1: [], 2: [], pair: [] };
+  // CPU seconds the hypervisor gave other guests during each sweep (null where unknown).
+  const steals: Record<'1' | '2' | 'pair', (number | null)[]> = { 1: [], 2: [], pair: [] };
   try {
     let sweep = 0;
+    const fresh = () => {
+      const out = path.join(root, `sweep-${sweep++}`);
+      seed(out);
+      return out;
+    };
     for (let round = 0; round < rounds; round++) {
-      for (const workers of [1, 2, 2, 1] as const) {
-        const out = path.join(root, `sweep-${sweep++}`);
-        seed(out);
-        times[workers].push(await timedSweep(redis.url, configFile, out, workers));
+      for (const step of ['1', '2', 'pair', '2', '1'] as const) {
+        const { seconds, steal } = await withSteal(() =>
+          step === 'pair' ? timedIndependentPair(halfConfigFiles, [fresh(), fresh()]) : timedSweep(redis.url, configFile, fresh(), Number(step)),
+        );
+        times[step].push(seconds);
+        steals[step].push(steal);
+        if (!json) {
+          const stolen = steal === null ? '' : ` (${steal.toFixed(1)} s of CPU stolen by the host)`;
+          process.stderr.write(`  ${step === 'pair' ? 'two independent local processes' : `${step} worker(s)`}: ${seconds.toFixed(1)} s${stolen}\n`);
+        }
       }
     }
   } finally {
     await redis.stop();
   }
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  const seconds1 = sum(times[1]) / times[1].length;
-  const seconds2 = sum(times[2]) / times[2].length;
+  const [seconds1, seconds2, secondsPair] = [mean(times[1]), mean(times[2]), mean(times.pair)];
+  const round1 = (x: number) => Number(x.toFixed(1));
   const result = {
     ...speedupFigures(retrainRuns, seconds1, seconds2),
+    epochs,
     rounds,
-    sweeps: { oneWorker: times[1].map((t) => Number(t.toFixed(1))), twoWorkers: times[2].map((t) => Number(t.toFixed(1))) },
+    sweeps: { oneWorker: times[1].map(round1), twoWorkers: times[2].map(round1), independentPair: times.pair.map(round1) },
+    stolenCpuSeconds: { oneWorker: steals[1].map((s) => s && round1(s)), twoWorkers: steals[2].map((s) => s && round1(s)), independentPair: steals.pair.map((s) => s && round1(s)) },
+    // Without a queue: what two CPU-bound processes get from this machine (1-worker time / pair time).
+    machineCeiling: Number((seconds1 / secondsPair).toFixed(2)),
+    secondsIndependentPair: Number(secondsPair.toFixed(2)),
     loadAverage1mBefore: Number(loadBefore.toFixed(2)),
     loadAverage1mAfter: Number(os.loadavg()[0].toFixed(2)),
   };
@@ -135,10 +166,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `queue sweep of ${retrainRuns} equal retraining runs (vgg-small, Fashion-MNIST 4096 images × 3 epochs each), ${result.cores} cores\n` +
+      `queue sweep of ${retrainRuns} equal retraining runs (${describe}), ${result.cores} cores, ${rounds} round(s)\n` +
         `  1 worker process:   ${result.secondsWith1Worker} s (mean of ${result.sweeps.oneWorker.join(', ')})\n` +
         `  2 worker processes: ${result.secondsWith2Workers} s (mean of ${result.sweeps.twoWorkers.join(', ')})\n` +
         `  speed-up:           ${result.speedup}× (target ≥ ${result.target}×)\n` +
+        `  machine's ceiling:  ${result.machineCeiling}× — two independent local processes, half the sweep each, took ${result.secondsIndependentPair} s (mean of ${result.sweeps.independentPair.join(', ')})\n` +
+        `  CPU stolen by the host (s): 1 worker ${result.stolenCpuSeconds.oneWorker.join(', ')}; 2 workers ${result.stolenCpuSeconds.twoWorkers.join(', ')}; pair ${result.stolenCpuSeconds.independentPair.join(', ')}\n` +
         `  load average (1 min) before ${result.loadAverage1mBefore}, after ${result.loadAverage1mAfter}\n`,
     );
   }

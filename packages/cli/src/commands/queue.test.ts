@@ -207,6 +207,30 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(await only.exited).toBe(0);
   }, 240_000);
 
+  const gpuBackendInstalled = (() => {
+    try {
+      require.resolve('@tensorflow/tfjs-node-gpu');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (gpuBackendInstalled ? it.skip : it)('a worker told to use a backend that does not load here refuses to start, and takes no run', async () => {
+    const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options });
+    try {
+      // A run waiting in the queue: a worker that took it would fail it (this payload is no study).
+      const waiting = await queue.add('original', { study: { key: 'study-probe', out: path.join(root, 'probe'), totalJobs: 1 } }, { jobId: 'study-probe.original-0' });
+      const refusing = spawnTracked(worker(redis, ['--backend', 'tensorflow-gpu']));
+      expect(await refusing.exited).not.toBe(0);
+      expect(refusing.output()).toMatch(/cannot use --backend tensorflow-gpu: .*tensorflow-gpu: not installed/);
+      expect(refusing.output()).not.toMatch(/worker ready|running/);
+      expect(await waiting.getState()).toBe('waiting');
+      await waiting.remove();
+    } finally {
+      await queue.close();
+    }
+  }, 60_000);
+
   it('a stopped worker finishes its run (first signal) or hands it back at once (second)', async () => {
     const out = path.join(root, 'stopping');
     fs.writeFileSync(path.join(root, 'stopping.json'), JSON.stringify(tinyStudyConfig(out)));

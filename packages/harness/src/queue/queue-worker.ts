@@ -4,6 +4,7 @@ import { UsageError } from '@prunebench/core';
 import { Worker, type Job } from 'bullmq';
 import type { BackendName } from '../backend/select';
 import { describeJob } from '../study/jobs';
+import { probeBackend } from './backend-probe';
 import { parseQueueUrl } from './connection';
 import type { ProcessorThreadData } from './processor';
 import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queued-job';
@@ -23,7 +24,10 @@ export interface QueueWorkerOptions {
 }
 
 export interface QueueWorkerHandle {
-  /** Resolves when the worker has connected and takes runs. */
+  /**
+   * Resolves when the worker has connected and takes runs; rejects, having taken none, when the
+   * backend it was told to use does not load here.
+   */
   ready: Promise<void>;
   /**
    * Stops taking runs. Graceful: the runs in flight finish first. Forced: they are handed back
@@ -41,12 +45,14 @@ function processorFile(): string {
   return file;
 }
 
-/**
- * A BullMQ worker that takes study runs from the queue until stopped, running each in a worker
- * thread (BullMQ's sandboxed processors), reconnecting to Redis whenever it goes away.
- */
-export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
-  const connection = parseQueueUrl(options.url);
+const label = (data: QueuedJobData) => `${describeJob(data.job)} (${data.job.id}) of ${data.study.out}`;
+
+/** The BullMQ worker, with its log lines and the runs in flight (`active`, for a forced stop). */
+function connectWorker(
+  options: QueueWorkerOptions,
+  connection: ReturnType<typeof parseQueueUrl>,
+  active: Map<string, Job<QueuedJobData, QueuedJobResult>>,
+): Worker<QueuedJobData, QueuedJobResult> {
   const stallTimeout = options.stallTimeoutMs ?? 30_000;
   const threadData: ProcessorThreadData = { queueUrl: options.url, backend: options.backend };
   const worker = new Worker<QueuedJobData, QueuedJobResult>(QUEUE_NAME, processorFile(), {
@@ -58,11 +64,10 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
     stalledInterval: stallTimeout,
     // A run survives two dead workers before it counts as failed.
     maxStalledCount: 2,
+    // Started by `startQueueWorker` once connected.
+    autorun: false,
   });
   const log = options.log;
-  const label = (data: QueuedJobData) => `${describeJob(data.job)} (${data.job.id}) of ${data.study.out}`;
-  // The runs in flight, with their lock tokens, to hand back on a forced stop.
-  const active = new Map<string, Job<QueuedJobData, QueuedJobResult>>();
   worker.on('active', (job) => {
     active.set(job.id!, job);
     log(`running ${label(job.data)}`);
@@ -87,12 +92,44 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
     if (lastError) log(`queue ${connection.display}: connected again`);
     lastError = '';
   });
-  const ready = worker.waitUntilReady().then(() => log(`worker ready: queue ${connection.display}, ${options.concurrency ?? 1} run(s) at once`));
+  return worker;
+}
 
+/**
+ * A BullMQ worker that takes study runs from the queue until stopped, running each in a worker
+ * thread (BullMQ's sandboxed processors), reconnecting to Redis whenever it goes away. Given a
+ * backend, it first checks that the backend loads here, and takes no run if it does not.
+ */
+export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle {
+  const connection = parseQueueUrl(options.url);
+  const log = options.log;
+  // The runs in flight, with their lock tokens, to hand back on a forced stop.
+  const active = new Map<string, Job<QueuedJobData, QueuedJobResult>>();
+  // Not before the backend is known to load: a worker that cannot train connects to nothing.
+  let worker: Worker<QueuedJobData, QueuedJobResult> | undefined;
   let stopping: Promise<void> | undefined;
+  let stopRequested = false;
+  const ready = (async () => {
+    try {
+      const backend = options.backend ? await probeBackend(options.backend) : undefined;
+      if (stopRequested) return;
+      worker = connectWorker(options, connection, active);
+      await worker.waitUntilReady();
+      if (stopRequested) return;
+      worker.run().catch((error: Error) => log(`stopped taking runs: ${error.message}`));
+      log(`worker ready: queue ${connection.display}, ${options.concurrency ?? 1} run(s) at once${backend ? `; backend ${backend}` : ''}`);
+    } catch (error) {
+      await worker?.close(true).catch(() => {});
+      throw error;
+    }
+  })();
+
   return {
     ready,
     async stop(mode) {
+      stopRequested = true;
+      // Stopped while checking its backend: it holds no run, and `ready` will not connect.
+      if (!worker) return;
       if (mode === 'forced') {
         // Back to the waiting list now, rather than after the stall timeout (unless Redis is
         // unreachable: then the stall detection will do it).
