@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { numberOption, prepareSweep, speedupFigures } from './sweep-study';
+import { numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -21,7 +21,7 @@ function run(config: string, out: string, workers: number): number {
   return (performance.now() - start) / 1000;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const retrainRuns = numberOption('--runs', 8);
   const epochs = numberOption('--epochs', 8);
@@ -32,19 +32,28 @@ function main(): void {
   const two = path.join(root, 'two');
   seed(one);
   seed(two);
-  const seconds1 = run(configFile, one, 1);
-  const seconds2 = run(configFile, two, 2);
-  const result = speedupFigures(retrainRuns, seconds1, seconds2);
+  const sweep1 = await withSteal(() => run(configFile, one, 1));
+  const sweep2 = await withSteal(() => run(configFile, two, 2));
+  const result = {
+    ...speedupFigures(retrainRuns, sweep1.seconds, sweep2.seconds),
+    epochs,
+    // CPU seconds the hypervisor gave other guests during each sweep (null where unknown).
+    stolenCpuSeconds: { oneWorker: sweep1.steal, twoWorkers: sweep2.steal },
+  };
+  const stolen = (steal: number | null) => (steal === null ? '' : ` (${steal.toFixed(1)} s of CPU stolen by the host)`);
   fs.rmSync(root, { recursive: true, force: true });
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(
       `sweep of ${retrainRuns} equal retraining runs (${describe}), ${result.cores} cores\n` +
-        `  1 worker:  ${result.secondsWith1Worker} s\n  2 workers: ${result.secondsWith2Workers} s\n` +
+        `  1 worker:  ${result.secondsWith1Worker} s${stolen(sweep1.steal)}\n  2 workers: ${result.secondsWith2Workers} s${stolen(sweep2.steal)}\n` +
         `  speed-up:  ${result.speedup}× (target ≥ ${result.target}×)\n`,
     );
   }
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exitCode = 1;
+});
