@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
+import { describeSteal, numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -40,14 +40,13 @@ async function main(): Promise<void> {
     // CPU seconds the hypervisor gave other guests during each sweep (null where unknown).
     stolenCpuSeconds: { oneWorker: sweep1.steal, twoWorkers: sweep2.steal },
   };
-  const stolen = (steal: number | null) => (steal === null ? '' : ` (${steal.toFixed(1)} s of CPU stolen by the host)`);
   fs.rmSync(root, { recursive: true, force: true });
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     process.stdout.write(
       `sweep of ${retrainRuns} equal retraining runs (${describe}), ${result.cores} cores\n` +
-        `  1 worker:  ${result.secondsWith1Worker} s${stolen(sweep1.steal)}\n  2 workers: ${result.secondsWith2Workers} s${stolen(sweep2.steal)}\n` +
+        `  1 worker:  ${result.secondsWith1Worker} s${describeSteal(sweep1.steal)}\n  2 workers: ${result.secondsWith2Workers} s${describeSteal(sweep2.steal)}\n` +
         `  speed-up:  ${result.speedup}× (target ≥ ${result.target}×)\n`,
     );
   }

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mean, numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
+import { describeSteal, mean, numberOption, prepareSweep, speedupFigures, withSteal } from './sweep-study';
 
 // Compiled to benchmarks/dist/, so the repository is two folders up.
 const bin = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'bin.js');
@@ -138,10 +138,7 @@ async function main(): Promise<void> {
         );
         times[step].push(seconds);
         steals[step].push(steal);
-        if (!json) {
-          const stolen = steal === null ? '' : ` (${steal.toFixed(1)} s of CPU stolen by the host)`;
-          process.stderr.write(`  ${step === 'pair' ? 'two independent local processes' : `${step} worker(s)`}: ${seconds.toFixed(1)} s${stolen}\n`);
-        }
+        if (!json) process.stderr.write(`  ${step === 'pair' ? 'two independent local processes' : `${step} worker(s)`}: ${seconds.toFixed(1)} s${describeSteal(steal)}\n`);
       }
     }
   } finally {
@@ -149,12 +146,13 @@ async function main(): Promise<void> {
   }
   const [seconds1, seconds2, secondsPair] = [mean(times[1]), mean(times[2]), mean(times.pair)];
   const round1 = (x: number) => Number(x.toFixed(1));
+  const round1OrNull = (x: number | null) => (x === null ? null : round1(x));
   const result = {
     ...speedupFigures(retrainRuns, seconds1, seconds2),
     epochs,
     rounds,
     sweeps: { oneWorker: times[1].map(round1), twoWorkers: times[2].map(round1), independentPair: times.pair.map(round1) },
-    stolenCpuSeconds: { oneWorker: steals[1].map((s) => s && round1(s)), twoWorkers: steals[2].map((s) => s && round1(s)), independentPair: steals.pair.map((s) => s && round1(s)) },
+    stolenCpuSeconds: { oneWorker: steals[1].map(round1OrNull), twoWorkers: steals[2].map(round1OrNull), independentPair: steals.pair.map(round1OrNull) },
     // Without a queue: what two CPU-bound processes get from this machine (1-worker time / pair time).
     machineCeiling: Number((seconds1 / secondsPair).toFixed(2)),
     secondsIndependentPair: Number(secondsPair.toFixed(2)),

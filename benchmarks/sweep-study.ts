@@ -114,3 +114,6 @@ export async function withSteal(timed: () => Promise<number> | number): Promise<
   const after = stealSeconds();
   return { seconds, steal: before === null || after === null ? null : after - before };
 }
+
+/** ` (1.4 s of CPU stolen by the host)` for a benchmark's line, or nothing where steal is unknown. */
+export const describeSteal = (steal: number | null) => (steal === null ? '' : ` (${steal.toFixed(1)} s of CPU stolen by the host)`);

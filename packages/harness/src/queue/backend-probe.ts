@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BackendError, UsageError } from '@prunebench/core';
+import { BackendError } from '@prunebench/core';
 import type { BackendName } from '../backend/select';
 import type { ProbeResult } from './backend-probe-thread';
+import { queueThreadScript } from './thread-script';
 
 /**
  * Loads `backend` in a throwaway worker thread, as each run's thread will, and describes what it
@@ -13,11 +12,7 @@ import type { ProbeResult } from './backend-probe-thread';
  * (nor a GPU context) of its own.
  */
 export async function probeBackend(backend: BackendName): Promise<string> {
-  const script = path.join(__dirname, 'backend-probe-thread.js');
-  if (!__filename.endsWith('.js') || !fs.existsSync(script)) {
-    throw new UsageError(`the queue worker needs the built package (npm run build): ${script} is missing`);
-  }
-  const thread = new Worker(script, { workerData: { backend } });
+  const thread = new Worker(queueThreadScript('backend-probe-thread'), { workerData: { backend } });
   try {
     const result = await new Promise<ProbeResult>((resolve, reject) => {
       thread.once('message', resolve);

@@ -1,11 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { UsageError } from '@prunebench/core';
 import { Worker, type Job } from 'bullmq';
 import type { BackendName } from '../backend/select';
 import { describeJob } from '../study/jobs';
 import { probeBackend } from './backend-probe';
 import { parseQueueUrl } from './connection';
+import { queueThreadScript } from './thread-script';
 import type { ProcessorThreadData } from './processor';
 import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queued-job';
 
@@ -36,14 +34,6 @@ export interface QueueWorkerHandle {
   stop(mode: 'graceful' | 'forced'): Promise<void>;
 }
 
-/** The compiled sandboxed processor (BullMQ loads it in each worker thread). */
-function processorFile(): string {
-  const file = path.join(__dirname, 'processor.js');
-  if (!__filename.endsWith('.js') || !fs.existsSync(file)) {
-    throw new UsageError(`the queue worker needs the built package (npm run build): ${file} is missing`);
-  }
-  return file;
-}
 
 const label = (data: QueuedJobData) => `${describeJob(data.job)} (${data.job.id}) of ${data.study.out}`;
 
@@ -55,7 +45,7 @@ function connectWorker(
 ): Worker<QueuedJobData, QueuedJobResult> {
   const stallTimeout = options.stallTimeoutMs ?? 30_000;
   const threadData: ProcessorThreadData = { queueUrl: options.url, backend: options.backend };
-  const worker = new Worker<QueuedJobData, QueuedJobResult>(QUEUE_NAME, processorFile(), {
+  const worker = new Worker<QueuedJobData, QueuedJobResult>(QUEUE_NAME, queueThreadScript('processor'), {
     connection: connection.options,
     concurrency: options.concurrency ?? 1,
     useWorkerThreads: true,
