@@ -23,6 +23,7 @@ export const originalScheduleSchema: JsonSchema = {
       description: "SLR's milestones as fractions of the retraining epochs (imagenet preset: [0.297, 0.594]); dropped when epochs or milestones override a preset's.",
     },
     dropLast: { type: 'boolean', description: 'Drop the last incomplete batch of an epoch (default true); false keeps it, as PyTorch does.' },
+    scratchBMaxFactor: { type: 'number', minimum: 1, description: 'The most the scratch-b baseline stretches this recipe (imagenet preset: 2, i.e. 180 epochs, as Liu et al.).' },
     checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
     divergence: {
       type: 'number',

@@ -27,6 +27,8 @@ export const ORIGINAL_PRESETS = {
     nesterov: false,
     // The study's ImageNet code drops SLR at int(0.297 E) and int(0.594 E), not at 0.3 / 0.6.
     slrMilestoneFractions: Object.freeze([0.297, 0.594]) as number[],
+    // Liu et al. (ICLR 2019) train ImageNet's Scratch-B for at most 180 epochs (2 × 90).
+    scratchBMaxFactor: 2,
   }),
 } as const satisfies Record<string, OriginalRecipe>;
 
