@@ -60,7 +60,7 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type TrainingRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';

@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { batchesPerEpoch, UsageError, type Dataset, type DatasetInfo, type RunLedger, type Schedule, type WeightMasks } from '@prunebench/core';
-import { evaluate, train, type Evaluation, type OriginalRecipe, type ProgressSink } from '@prunebench/harness';
+import { evaluate, train, type Evaluation, type TrainingRecipe, type ProgressSink } from '@prunebench/harness';
 
 const EVAL_BATCH = 256;
 
@@ -39,7 +39,7 @@ export async function finetune(
   options: {
     dataset: Dataset;
     info: DatasetInfo;
-    recipe: OriginalRecipe;
+    recipe: TrainingRecipe;
     schedule: Schedule;
     epochs: number;
     masks?: WeightMasks;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { UsageError, readOriginalSchedule, resolveOriginalSchedule, originalPreset } from '@prunebench/core';
-import { RECIPE_DEFAULTS, type BackendName, type OriginalRecipe } from '@prunebench/harness';
+import { RECIPE_DEFAULTS, type BackendName, type TrainingRecipe } from '@prunebench/harness';
 import type { CommandContext } from '../context';
 import { parsePlan, parseSeed } from './inspect';
 import { parseBackend } from './run';
@@ -118,7 +118,7 @@ export interface PruneRequest {
   dataset?: DatasetEntry;
   /** The config's dataset: used only when something needs data (--finetune, a data-driven criterion). */
   configDataset?: DatasetEntry;
-  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: OriginalRecipe };
+  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: TrainingRecipe };
 }
 
 /** The folder the pruned model goes to by default: beside the input, `<name>-pruned`. */
@@ -165,7 +165,7 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
     : config?.original
       ? resolveOriginalSchedule(config.original, 'original', context.loaded!.filepath)
       : originalPreset('cifar');
-  const recipe: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule } as OriginalRecipe;
+  const recipe: TrainingRecipe = { ...RECIPE_DEFAULTS, ...schedule } as TrainingRecipe;
   if (flags.batchSize !== undefined) recipe.batchSize = positiveInteger(flags.batchSize, '--batch-size');
   request.finetune = { schedule: parseEntry(flags.schedule, '--schedule'), epochs, recipe };
   return request;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { GroupPruning, LedgerEntries } from '@prunebench/core';
-import type { Evaluation, OriginalRecipe } from '@prunebench/harness';
+import type { Evaluation, TrainingRecipe } from '@prunebench/harness';
 import { formatTable } from '../io';
 import type { OutputCheck } from './prune-check';
 import type { FinetuneOutcome, SplitMetrics } from './prune-finetune';
@@ -35,7 +35,7 @@ export interface PruningReport {
   /** On the dataset's test split: the original, and the pruned model before any fine-tuning. */
   accuracy?: { original: SplitMetrics; pruned: SplitMetrics };
   /** The fine-tuning run: its schedule, budget and recipe, and what the trainer reported. */
-  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: OriginalRecipe };
+  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: TrainingRecipe };
   ledger: LedgerEntries;
   versions: Record<string, unknown> & { plugins: Array<{ name: string; version: string; package: string }> };
   /** The files written to `out`. */

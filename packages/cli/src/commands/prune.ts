@@ -246,11 +246,11 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
         keptChannels: [...(selected.get(g.group) ?? Array.from({ length: g.total }, (_, i) => i))],
       })),
       cost: {
-        before: { params: before.params, macs: before.flops },
-        after: { params: after.params, macs: after.flops, ...(result.masks ? { nonZeroParams: after.nonZeroParams } : {}) },
+        before: { params: before.params, macs: before.macs },
+        after: { params: after.params, macs: after.macs, ...(result.masks ? { nonZeroParams: after.nonZeroParams } : {}) },
         reduction: {
           paramsPercent: percent(before.params, result.masks ? (after.nonZeroParams ?? after.params) : after.params),
-          macsPercent: percent(before.flops, after.flops),
+          macsPercent: percent(before.macs, after.macs),
         },
       },
       check,

@@ -144,7 +144,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           bySeed,
           diverged: runs.filter((r) => r.status === 'diverged').length,
           failed: runs.filter((r) => r.status === 'failed').length,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
@@ -253,7 +253,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,

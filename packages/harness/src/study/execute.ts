@@ -139,7 +139,7 @@ function summarizeRecord(record: RunRecord): string {
   if (record.kind === 'prune' && record.cost) {
     const { before, after } = record.cost;
     parts.push(`params −${((100 * (before.params - (after.nonZeroParams ?? after.params))) / before.params).toFixed(1)}%`);
-    parts.push(`FLOPs −${((100 * (before.flops - after.flops)) / before.flops).toFixed(1)}%`);
+    parts.push(`MACs −${((100 * (before.macs - after.macs)) / before.macs).toFixed(1)}%`);
   }
   if (record.status === 'diverged') parts.unshift(record.error ?? 'diverged');
   return parts.join(', ');
@@ -165,8 +165,8 @@ export function metrics(evaluation: Evaluation): Metrics {
 }
 
 export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
-  const { params, flops, nonZeroParams } = countCost(model, { masks });
-  return masks ? { params, flops, nonZeroParams } : { params, flops };
+  const { params, macs, nonZeroParams } = countCost(model, { masks });
+  return masks ? { params, macs, nonZeroParams } : { params, macs };
 }
 
 export async function trainAndEvaluate(

@@ -34,13 +34,13 @@ function studyFolder(records: RunRecord[], configFile: string): string {
 
 const original = (seed: number): RunRecord => ({
   ...base, id: originalId(seed), kind: 'original', status: 'finished', seed, configFile: '/somewhere/abs/study.config.json', definition: { seed },
-  ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } },
+  ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, macs: 5000 }, after: { params: 1000, macs: 5000 } },
 } as RunRecord);
 
 const prune = (seed: number): RunRecord => ({
   ...base, id: pruneId(seed), kind: 'prune', status: 'finished', seed, pruner: 'taylor/uniform', configFile: '/somewhere/abs/study.config.json',
   definition: { original: originalId(seed), seed }, metrics: { test: { loss: 1, top1: 0.4 } },
-  cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
+  cost: { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } },
   ledger: { ...emptyLedgerEntries(), extraForwardSamples: 256, extraBackwardSamples: 128 },
 } as RunRecord);
 
@@ -51,7 +51,7 @@ const retrain = (seed: number, status: RunRecord['status'] = 'finished'): RunRec
     batching: { trainSize: 80, batchSize: 8, dropLast: true, stepsPerEpoch: 10 }, budgetAccounting: { mode: 'retraining', epochs: 2, deductedSteps: 0, expectedSteps: 20, expectedSamples: 160 },
     configFile: '/somewhere/abs/study.config.json', definition,
     ...(status === 'finished'
-      ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + seed / 10 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } } }
+      ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + seed / 10 } }, cost: { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } } }
       : { error: 'FusedConv2D only supports rank-1 bias but got rank 4.\n    at somewhere' }),
   } as RunRecord;
 };

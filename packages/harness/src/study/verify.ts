@@ -5,6 +5,7 @@ import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
 import type { Job } from './jobs';
 import { isComplete, type RunRecord } from './record';
+import { parseRunRecord, RUN_RECORD_FORMAT } from './record-format';
 import type { ResultStore } from './store';
 
 /** Why a run's record (or a file it made) is not trusted: the file, relative to the run folder. */
@@ -20,7 +21,7 @@ const metrics = {
   // A blown-up model's loss is Infinity, which JSON writes as null.
   properties: { loss: { type: ['number', 'null'] }, top1: { type: 'number', minimum: 0, maximum: 1 }, top5: { type: 'number' } },
 };
-const costFigures = { type: 'object', required: ['params', 'flops'], properties: { params: { type: 'number' }, flops: { type: 'number' } } };
+const costFigures = { type: 'object', required: ['params', 'macs'], properties: { params: { type: 'number' }, macs: { type: 'number' } } };
 
 /**
  * The schema of run.json. A finished run must carry what the summary reads (metrics, ledger,
@@ -30,6 +31,7 @@ export const runRecordSchema = {
   type: 'object',
   required: ['id', 'kind', 'status', 'seed', 'definition', 'configFile', 'versions', 'startedAt', 'finishedAt'],
   properties: {
+    format: { const: RUN_RECORD_FORMAT },
     id: { type: 'string', pattern: '^(original|prune|retrain|scratch)-[0-9a-f]+$' },
     kind: { enum: ['original', 'prune', 'retrain', 'scratch'] },
     status: { enum: ['finished', 'diverged', 'failed', 'not-run'] },
@@ -125,7 +127,7 @@ export function checkRecord(store: ResultStore, id: string, job?: Job): { record
   }
   let record: RunRecord;
   try {
-    record = JSON.parse(text) as RunRecord;
+    record = parseRunRecord(text);
   } catch {
     return { id, file: 'run.json', why: `is not valid JSON (${text.length} bytes: cut short?)` };
   }
