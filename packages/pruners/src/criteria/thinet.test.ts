@@ -79,7 +79,7 @@ describe('thinet', () => {
     expect(ledger.entries.extraForwardSamples).toBe(8);
     expect(ledger.entries.extraBackwardSamples).toBe(0);
     const result = await makePruner('thinet', { batches: 2, batchSize: 4, plan: { use: 'uniform', ratio: 0.25 } }).prune(model, pruneContext({ dataset: new NoiseDataset() }));
-    expect(result.keptChannels!.get(first.id)).toEqual([0, 1, 3]);
+    expect((result.keptChannels as ReadonlyMap<number, readonly number[]>).get(first.id)).toEqual([0, 1, 3]);
     deaf.dispose();
     result.model.dispose();
     model.dispose();
