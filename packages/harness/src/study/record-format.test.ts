@@ -5,6 +5,8 @@ import { emptyLedgerEntries } from '@prunebench/core';
 import { parseRunRecord, RUN_RECORD_FORMAT, upgradeRunRecord } from './record-format';
 import { ResultStore } from './store';
 import { checkRecord } from './verify';
+import { sealRecord } from './record-seal';
+import type { RunRecord } from './record';
 import { definitionHash } from '../util/hash';
 
 const definition = { kind: 'prune', original: 'original-abc', pruner: { id: 'l1', options: {} }, seed: 0 };
@@ -42,8 +44,10 @@ describe('run.json format 2', () => {
       const written = JSON.parse(fs.readFileSync(path.join(store.runDir(id), 'run.json'), 'utf8'));
       expect(written).toMatchObject({ format: 2, cost: { before: { macs: 400 } } });
       expect(JSON.stringify(written)).not.toMatch(/flops/);
+      expect(checkRecord(store, id)).toHaveProperty('record');
 
-      const v1 = { ...formatOne, artifacts: written.artifacts };
+      // As a format-1 prunebench sealed it: over its flops figures.
+      const v1 = sealRecord({ ...formatOne, artifacts: written.artifacts } as unknown as RunRecord);
       fs.writeFileSync(path.join(store.runDir(id), 'run.json'), JSON.stringify(v1));
       const checked = checkRecord(store, id);
       expect(checked && 'record' in checked ? checked.record.cost : checked).toEqual({ before: { params: 10, macs: 400 }, after: { params: 5, macs: 100, nonZeroParams: 5 } });

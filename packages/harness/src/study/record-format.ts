@@ -5,7 +5,7 @@ import type { RunRecord } from './record';
  * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
  * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`).
  */
-export const RUN_RECORD_FORMAT = 2;
+export const RUN_RECORD_FORMAT = 2 as const;
 
 /**
  * A parsed run.json in the current format: a format-1 record has its `flops` figures renamed

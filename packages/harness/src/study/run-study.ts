@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { CPU_TRAINING_WARNING, describeChoice, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,11 +10,14 @@ import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy, type Job } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
+import { StudyEta } from './eta';
+import { predictedRuns, predictRuns } from './plan';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
 import { runJobs, type JobRunner } from './scheduler';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
+import { removeTempLeftovers } from '../util/temp-leftovers';
 import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
@@ -90,6 +94,9 @@ export async function runStudy(
 ): Promise<StudyOutcome> {
   const prepared = await prepareStudy(source);
   try {
+    // This process holds the folder's lock: a temp file of another pid is a kill's leftover.
+    const leftovers = removeTempLeftovers(prepared.store.outDir);
+    if (leftovers.length) prepared.notices.push(`Removed ${leftovers.length} temp file(s) an interrupted write left behind (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}).`);
     return await runPreparedStudy(prepared, options);
   } finally {
     await prepared.release();
@@ -105,7 +112,10 @@ async function runPreparedStudy(
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
   const inlinePlugins = unloadablePlugins(study);
   const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0;
-  const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed });
+  // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
+  const { seconds } = await predictRuns(env, jobs);
+  const eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
+  const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, eta, signal: options.signal });
   const onEvent: ProgressSink = (event) => {
     printer(event);
     options.onEvent?.(event);
@@ -135,7 +145,8 @@ async function runPreparedStudy(
       runners,
       onEvent,
       signal: options.signal,
-      baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: study.backend } },
+      // The backend this study really runs on ("auto" resolved), as every run's own record says.
+      baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: selection.name } },
     });
   } finally {
     await Promise.all(runners.map((r) => r.close()));

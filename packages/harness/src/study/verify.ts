@@ -5,7 +5,8 @@ import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
 import type { Job } from './jobs';
 import { isComplete, type RunRecord } from './record';
-import { parseRunRecord, RUN_RECORD_FORMAT } from './record-format';
+import { RUN_RECORD_FORMAT, upgradeRunRecord } from './record-format';
+import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
 
 /** Why a run's record (or a file it made) is not trusted: the file, relative to the run folder. */
@@ -48,6 +49,7 @@ export const runRecordSchema = {
     metrics: { type: 'object', properties: { test: metrics, validation: metrics } },
     cost: { type: 'object', required: ['before', 'after'], properties: { before: costFigures, after: costFigures } },
     artifacts: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    seal: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     startedAt: { type: 'string' },
     finishedAt: { type: 'string' },
   },
@@ -67,8 +69,8 @@ const validateRecord = ajv.compile(runRecordSchema);
 const REQUIRED_ARTIFACTS: Record<RunRecord['kind'], string[]> = {
   original: ['model/model.json', 'model/weights.bin'],
   prune: ['model/model.json', 'model/weights.bin'],
-  retrain: [],
-  scratch: [],
+  retrain: ['history.csv', 'schedule.json'],
+  scratch: ['history.csv', 'schedule.json'],
 };
 
 /** What a run folder holds besides run.json (and temp files of an interrupted write). */
@@ -125,12 +127,14 @@ export function checkRecord(store: ResultStore, id: string, job?: Job): { record
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { id, file: 'run.json', why: `cannot be read (${(error as Error).message})` };
   }
-  let record: RunRecord;
+  let written: RunRecord;
   try {
-    record = parseRunRecord(text);
+    written = JSON.parse(text) as RunRecord;
   } catch {
     return { id, file: 'run.json', why: `is not valid JSON (${text.length} bytes: cut short?)` };
   }
+  // Checked in the current format; sealed as written (a format-1 record's seal covers its `flops`).
+  const record = upgradeRunRecord(written);
   if (!validateRecord(record)) {
     const problems = (validateRecord.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => `${e.instancePath || '/'} ${e.message}`);
     return { id, file: 'run.json', why: `is not a valid run record (${[...new Set(problems)].join('; ')})` };
@@ -139,6 +143,8 @@ export function checkRecord(store: ResultStore, id: string, job?: Job): { record
   if (record.id !== `${record.kind}-${definitionHash(record.definition)}`) {
     return { id, file: 'run.json', why: 'its definition does not hash to its id (edited by hand?)' };
   }
+  const seal = brokenSeal(written);
+  if (seal) return { id, file: 'run.json', why: seal };
   if (job && (job.kind !== record.kind || definitionHash(job.definition) !== definitionHash(record.definition))) {
     return { id, file: 'run.json', why: "its definition is not this study's job" };
   }
