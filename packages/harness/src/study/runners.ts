@@ -4,11 +4,11 @@ import { Worker } from 'node:worker_threads';
 import type { BackendSelection } from '../backend/select';
 import type { StudyDefinition } from './definition';
 import type { StudyEnvironment } from './environment';
-import { executeJob } from './execute';
+import { executeJob } from './run-job';
 import type { Job } from './jobs';
 import type { ProgressSink, StudyEvent } from './progress';
 import type { RunRecord } from './record';
-import type { JobRunner } from './scheduler';
+import type { JobRunner } from './dispatcher';
 import type { ResultStore } from './store';
 
 /** Runs jobs in this thread, on the backend already selected here. */
