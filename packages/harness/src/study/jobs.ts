@@ -1,3 +1,4 @@
+import type { RunWork, StudyShape } from './cost-model';
 import type { StudyDefinition } from './definition';
 import { jobKind, jobKinds, type Job } from './kinds';
 import type { JobBase, JobKind, RecordLabels } from './kinds/job-kind';
@@ -35,4 +36,9 @@ export function describeJob(job: JobBase): string {
 /** The labels a job's run.json carries (pruner, schedule, budget). */
 export function jobLabels(job: JobBase): RecordLabels {
   return jobKind(job.kind).labels(job);
+}
+
+/** What one job trains and evaluates (the cost model's input). */
+export function runWork(job: JobBase, study: StudyDefinition, shape: StudyShape): RunWork {
+  return jobKind(job.kind).work(job, study, shape);
 }

@@ -1,5 +1,6 @@
 import type { ComponentKind } from '@prunebench/core';
 import type { Block } from '../../report/document';
+import type { RunWork, StudyShape } from '../cost-model';
 import type { StudyDefinition } from '../definition';
 import type { ExecutionContext } from '../execution';
 import type { RunRecord } from '../record';
@@ -56,6 +57,8 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   labels(job: J): RecordLabels;
   /** The components whose plugin's code is part of its run identity. */
   components(job: J, study: StudyDefinition): Array<{ kind: ComponentKind; id: string }>;
+  /** What one run trains and evaluates, for `run --dry-run`'s estimate and the live ETA (cost-model.ts). */
+  work(job: J, study: StudyDefinition, shape: StudyShape): RunWork;
   /** Runs the job; inputs of its `deps` are checked intact before. Throwing records a failed run. */
   execute(job: J, ctx: ExecutionContext): Promise<JobOutcome>;
   /** What a run.json of this kind holds. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ModelFactory, RunLedger, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import { evaluate } from '../../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
+import { epochExamples, forwardExamples } from '../cost-model';
 import { curveDigest } from '../curve-digest';
 import { type ExecutionContext, EVAL_BATCH, cost, historyCsv, make, measureLatency, metrics, openDataset, studyBatching, trainAndEvaluate } from '../execution';
 import { rewindCheckpointName, rewindEpochs } from '../iterative';
@@ -52,6 +53,7 @@ export const originalKind: JobKind<OriginalJob, never> = {
   describe: (job) => `train original, seed ${job.seed}`,
   labels: () => ({}),
   components: (_job, study) => studyComponents(study),
+  work: (_job, study, shape) => ({ trainExamples: study.original.checkpoint ? 0 : epochExamples(shape, study.original.epochs), forwardExamples: forwardExamples(shape), macs: shape.originalMacs }),
   execute: runOriginal,
   record: { required: [], artifacts: MODEL_FILES },
 };

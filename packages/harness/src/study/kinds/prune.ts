@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type Pruner, type Schedule, type WeightMasks, RunLedger, createPruneContext } from '@prunebench/core';
 import { evaluate } from '../../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
+import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
 import { type ExecutionContext, EVAL_BATCH, cost, make, measureLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
@@ -48,6 +49,13 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
   describe: (job) => `prune ${job.prunerLabel}, seed ${job.seed}${pruneSeedSuffix(job)}`,
   labels: (job) => ({ pruner: job.prunerLabel }),
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
+  work(job, _study, shape) {
+    // One-shot pruning trains nothing; iterative pruning retrains between its steps, a
+    // self-training pruner (SFP) trains for its `epochs`, on the original-sized network.
+    const iterative = job.pruner.iterative ? epochExamples(shape, job.pruner.iterative.steps * job.pruner.iterative.retrainEpochs) : 0;
+    const own = typeof job.pruner.options?.epochs === 'number' && job.pruner.id === 'sfp' ? epochExamples(shape, job.pruner.options.epochs) : 0;
+    return { trainExamples: iterative + own, forwardExamples: forwardExamples(shape), macs: iterative ? (shape.originalMacs + prunedMacs(shape, job.prunerLabel)) / 2 : shape.originalMacs };
+  },
   execute: runPrune,
   record: { required: ['pruner'], artifacts: ['model/model.json', 'model/weights.bin'] },
   summarize(record: RunRecord) {

@@ -1,6 +1,7 @@
 import { type ComponentRef, type Schedule, RunLedger } from '@prunebench/core';
 import { loadCheckpoint } from '../../training/checkpoint';
 import { compressSchedule, expectedSamples } from '../budget';
+import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { componentLabel } from '../definition';
 import { type ExecutionContext, make, measureLatency, openDataset, studyBatching, trainAndEvaluate, trainedRun } from '../execution';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
@@ -62,6 +63,7 @@ export const retrainKind: JobKind<RetrainJob, PruneJob> = {
   describe: (job) => `retrain ${job.prunerLabel} × ${job.scheduleLabel} × ${job.budget} ep, seed ${job.seed}${pruneSeedSuffix(job)}`,
   labels: (job) => ({ pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget }),
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }, { kind: 'schedule', id: job.schedule.id }],
+  work: (job, _study, shape) => ({ trainExamples: epochExamples(shape, job.budget), forwardExamples: forwardExamples(shape), macs: prunedMacs(shape, job.prunerLabel) }),
   execute: runRetrain,
   // Retraining keeps no checkpoint.
   record: { required: ['pruner', 'schedule', 'budget'], artifacts: [] },

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, expandPerEpoch, originalLrAt } from '@prunebench/core';
-import { SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
+import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
+import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
 import type { PrunerEntry } from '../iterative';
 import { jobId, pruneSeedSuffix, studyComponents } from '../job-definition';
@@ -37,6 +38,11 @@ export const scratchKind: JobKind<ScratchJob, PruneJob> = {
   describe: (job) => `${job.variant} of ${job.prunerLabel} (from scratch), seed ${job.seed}${pruneSeedSuffix(job)}`,
   labels: (job) => ({ pruner: job.prunerLabel, schedule: job.variant }),
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
+  work(job, study, shape) {
+    const macs = prunedMacs(shape, job.prunerLabel);
+    const { epochs } = scratchEpochs(job.variant, study.original.epochs, shape.originalMacs, macs);
+    return { trainExamples: epochExamples(shape, epochs), forwardExamples: forwardExamples(shape), macs };
+  },
   execute: runScratch,
   // Trained from scratch: no checkpoint is kept.
   record: { required: ['pruner', 'schedule'], artifacts: [] },
@@ -73,7 +79,7 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
   const recipe = ctx.study.original;
-  const { epochs, factor } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops);
+  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops, recipe.scratchBMaxFactor);
   const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
   const model = await freshPrunedArchitecture(ctx, job);
   try {
@@ -90,7 +96,7 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
     const trained = trainedRun(ctx, job, steps, S, outcome, ledger);
     return {
       ...trained,
-      scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones },
+      scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones, flopsRatio, capped, flopsCounted: SCRATCH_FLOPS_COUNTED },
       cost: pruneRecord.cost,
       latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
     };
