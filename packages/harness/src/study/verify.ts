@@ -6,6 +6,7 @@ import { definitionHash } from '../util/hash';
 import { jobKind, jobKinds } from './kinds';
 import type { JobBase } from './kinds/job-kind';
 import { isComplete, type RunRecord } from './record';
+import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
 
 /** Why a run's record (or a file it made) is not trusted: the file, relative to the run folder. */
@@ -49,6 +50,7 @@ export function runRecordSchema(kinds: readonly string[] = jobKinds().map((k) =>
       metrics: { type: 'object', properties: { test: metrics, validation: metrics } },
       cost: { type: 'object', required: ['before', 'after'], properties: { before: costFigures, after: costFigures } },
       artifacts: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      seal: { type: 'string', pattern: '^[0-9a-f]{64}$' },
       startedAt: { type: 'string' },
       finishedAt: { type: 'string' },
     },
@@ -126,6 +128,8 @@ export function checkRecord(store: ResultStore, id: string, job?: JobBase): { re
   if (record.id !== `${record.kind}-${definitionHash(record.definition)}`) {
     return { id, file: 'run.json', why: 'its definition does not hash to its id (edited by hand?)' };
   }
+  const seal = brokenSeal(record);
+  if (seal) return { id, file: 'run.json', why: seal };
   if (job && (job.kind !== record.kind || definitionHash(job.definition) !== definitionHash(record.definition))) {
     return { id, file: 'run.json', why: "its definition is not this study's job" };
   }

@@ -4,6 +4,7 @@ import { type Pruner, type Schedule, type WeightMasks, RunLedger, createPruneCon
 import { evaluate } from '../../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
+import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
 import { type ExecutionContext, EVAL_BATCH, cost, make, measureLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
@@ -137,6 +138,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
       metrics: { test },
       cost: { before, after },
+      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
       latency: measureLatency(pruned, info),
     };
   } finally {

@@ -65,8 +65,8 @@ export const retrainKind: JobKind<RetrainJob, PruneJob> = {
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }, { kind: 'schedule', id: job.schedule.id }],
   work: (job, _study, shape) => ({ trainExamples: epochExamples(shape, job.budget), forwardExamples: forwardExamples(shape), macs: prunedMacs(shape, job.prunerLabel) }),
   execute: runRetrain,
-  // Retraining keeps no checkpoint.
-  record: { required: ['pruner', 'schedule', 'budget'], artifacts: [] },
+  // Retraining keeps no checkpoint: its history and LR curve.
+  record: { required: ['pruner', 'schedule', 'budget'], artifacts: ['history.csv', 'schedule.json'] },
 };
 
 async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {

@@ -44,8 +44,8 @@ export const scratchKind: JobKind<ScratchJob, PruneJob> = {
     return { trainExamples: epochExamples(shape, epochs), forwardExamples: forwardExamples(shape), macs };
   },
   execute: runScratch,
-  // Trained from scratch: no checkpoint is kept.
-  record: { required: ['pruner', 'schedule'], artifacts: [] },
+  // Trained from scratch: no checkpoint is kept, its history and LR curve are.
+  record: { required: ['pruner', 'schedule'], artifacts: ['history.csv', 'schedule.json'] },
 };
 
 /**
