@@ -60,6 +60,7 @@ export { setupPlugins, type Setup } from './plugin/setup';
 
 // Config validation (loading files is the harness's job).
 export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+export type { BackendProvider, LoadedBackend } from './backend/provider';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';

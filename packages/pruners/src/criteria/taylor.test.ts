@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type Batch, type BatchOptions, type Dataset, type DatasetInfo, type PruneContext } from '@prunebench/core';
 import { makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
@@ -8,7 +9,7 @@ import { topScoring } from '../util/ranking';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /** Random 6×6×2 examples of 3 classes; the same batches for the same seed. */
 class NoiseDataset implements Dataset {
