@@ -1,4 +1,4 @@
-import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
+import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, runScope, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
 import { selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
@@ -185,14 +185,16 @@ export function registerInspectCommand(program: Command, io: Io): void {
       async function prune(original: LayersModel) {
         const criterion = options.criterion ?? 'l1';
         const plan = parsePlan(options.plan!, options.ratio);
-        const pruner = createComponent<Pruner>(container, registry, 'pruner', criterion, { plan });
+        const ledger = new RunLedger();
+        const seed = parseSeed(options.seed);
+        const pruner = createComponent<Pruner>(runScope(container, { seed, ledger }), registry, 'pruner', criterion, { plan });
         if (!pruner.requirements.structured) {
           throw new UsageError(`--criterion ${criterion} is a weight-level pruner: inspect --plan needs a structured criterion (l1, l2, random, fpgm, bn-scale)`);
         }
         if (pruner.requirements.needsData) {
           throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
         }
-        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed: parseSeed(options.seed), ledger: new RunLedger() }));
+        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed, ledger }));
         return { model: result.model, groups: result.groups ?? [], plan, criterion };
       }
     });

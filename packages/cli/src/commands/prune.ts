@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CORE_VERSION, ConfigErrors, resolvePrunerEntry, type PrunerEntryTarget, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
+import { CORE_VERSION, ConfigErrors, resolvePrunerEntry, type PrunerEntryTarget, PruneCheckError, UnknownComponentError, PrunebenchError, RunLedger, UnsupportedLayerError, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, runScope, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type PruneResult, type Pruner, type Schedule } from '@prunebench/core';
 import { componentLabel, createProgressPrinter, saveMasks, selectBackend, withPathsFrom, writeDirAtomic } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
@@ -117,7 +117,8 @@ function flagError(flag: string, error: unknown): unknown {
  * The pruner, made from the registry as a study config's entry is: the same ids, option schemas,
  * defaults and "did you mean". Flags that do not fit the criterion's kind are named first.
  */
-function makePruner(request: PruneRequest, context: CommandContext) {
+/** The pruner asked for, made in the prune's run scope (its RNG of --seed, its LEDGER `ledger`). */
+function makePruner(request: PruneRequest, context: CommandContext, ledger: RunLedger) {
   const { registry, container } = context;
   const { use: id, ...given } = request.pruner;
   // A pruner by id, or a criterion / weight score inside the pruner that composes it (as configs name them).
@@ -148,7 +149,7 @@ function makePruner(request: PruneRequest, context: CommandContext) {
   }
   try {
     // Constructing a structured pruner makes its plan: plan ids and options are checked here.
-    const pruner = createComponent<Pruner>(container, registry, 'pruner', prunerRef.id, prunerRef.options);
+    const pruner = createComponent<Pruner>(runScope(container, { seed: request.seed, ledger }), registry, 'pruner', prunerRef.id, prunerRef.options);
     return { prunerRef, pruner };
   } catch (error) {
     throw flagError('--plan', error);
@@ -165,7 +166,8 @@ export interface PruneOutput {
 export async function prune(request: PruneRequest, context: CommandContext, output: PruneOutput): Promise<PruningReport> {
   checkOutDir(request);
   const { registry, container } = context;
-  const { prunerRef, pruner } = makePruner(request, context);
+  const ledger = new RunLedger();
+  const { prunerRef, pruner } = makePruner(request, context, ledger);
   const { structured, needsData } = pruner.requirements;
   if (structured && prunerRef.options.plan === undefined) {
     throw new UsageError(`--criterion ${prunerRef.id} removes channels and needs a plan: e.g. --plan uniform --ratio 0.5, or --plan pfec-a`);
@@ -197,7 +199,6 @@ export async function prune(request: PruneRequest, context: CommandContext, outp
     }
     const data = await openDataset(request, context);
     if (data) checkDataFits(original, data.info, data.id);
-    const ledger = new RunLedger();
     const before = countCost(original);
     const graph = buildChannelGraph(original);
 
