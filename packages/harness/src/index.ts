@@ -78,6 +78,8 @@ export { formatDuration } from './study/cost-model';
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
+export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
+export { sealRecord } from './study/record-seal';
 export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';

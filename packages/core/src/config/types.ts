@@ -38,6 +38,8 @@ export interface PrunebenchConfig {
   identity?: { backend?: boolean };
   backend?: (typeof BACKEND_NAMES)[number];
   workers?: number;
+  /** A run with no progress for this long fails (default 900). */
+  stallSeconds?: number;
   out?: string;
 }
 
