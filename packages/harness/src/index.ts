@@ -89,6 +89,7 @@ export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from
 export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
+export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
