@@ -12,10 +12,14 @@ export interface CodeIdentity {
 }
 
 export interface BackendIdentity {
-  /** prunebench's name of the backend that ran (`wasm`, `cpu`, `tensorflow`, ...). */
+  /** prunebench's name of the backend that ran (`wasm`, `cpu`, `tensorflow`, `webgpu`, ...). */
   name: string;
   /** The kernels it runs with, in words: accelerated wasm, stock wasm, libtensorflow, ... */
   kernels: string;
+  /** GPU backends: the adapter or device (vendor, architecture, device). Absent for CPU backends. */
+  device?: string;
+  /** GPU backends: the driver, as the device reports it. */
+  driver?: string;
 }
 
 export type DataIdentity =
