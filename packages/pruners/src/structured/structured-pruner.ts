@@ -30,6 +30,13 @@ export interface StructuredPrunerOptions {
   criterion: ComponentEntryRef;
   /** How many channels each group keeps. Required unless the caller passes `context.plan`. */
   plan?: ComponentEntryRef;
+  /**
+   * Under a plan that ranks by scores (`global`), the criterion whose scores decide each layer's
+   * kept count; this pruner's own criterion then picks which channels. `{ "use": "random",
+   * "plan": { "use": "global", ... }, "countsFrom": "l1" }` is random pruning of l1's
+   * architecture: the lift over random compares equal networks (docs/fairness.md).
+   */
+  countsFrom?: ComponentEntryRef;
 }
 
 
@@ -48,6 +55,7 @@ export class StructuredPruner implements Pruner {
     properties: {
       criterion: componentEntrySchema('criterion', '"l1"'),
       plan: componentEntrySchema('plan', '"pfec-a" or { "use": "uniform", "ratio": 0.5 }'),
+      countsFrom: componentEntrySchema('criterion', '"l1": under a plan that ranks by scores, the criterion whose scores set the kept counts'),
     },
     required: ['criterion'],
     additionalProperties: false,
@@ -57,14 +65,19 @@ export class StructuredPruner implements Pruner {
   readonly criterion: Criterion;
   private readonly criterionId: string;
   private readonly plan?: Plan;
+  private readonly counts?: { id: string; criterion: Criterion };
 
   constructor(@inject(OPTIONS) options: StructuredPrunerOptions, @inject(COMPONENTS) components: ComponentFactory) {
     this.criterionId = splitComponentRef(options.criterion).id;
     // Made now, so an unknown plan or bad options fail when the study is set up.
     this.criterion = components.create<Criterion>('criterion', options.criterion, 'criterion');
     if (options.plan !== undefined) this.plan = components.create<Plan>('plan', options.plan, 'plan');
-    const needs = this.criterion.requirements ?? { needsData: false, needsGradients: false };
-    this.requirements = { structured: true, needsData: needs.needsData || needs.needsGradients, needsGradients: needs.needsGradients, trainsItself: false };
+    if (options.countsFrom !== undefined) {
+      this.counts = { id: splitComponentRef(options.countsFrom).id, criterion: components.create<Criterion>('criterion', options.countsFrom, 'countsFrom') };
+    }
+    const needs = [this.criterion, this.counts?.criterion].map((c) => c?.requirements ?? { needsData: false, needsGradients: false });
+    const needsGradients = needs.some((n) => n.needsGradients);
+    this.requirements = { structured: true, needsData: needsGradients || needs.some((n) => n.needsData), needsGradients, trainsItself: false };
   }
 
   async prune(model: LayersModel, context: PruneContext): Promise<PruneResult> {
@@ -76,8 +89,10 @@ export class StructuredPruner implements Pruner {
     const graph = buildChannelGraph(model);
     const prunable = graph.groups.filter((g) => g.prunable);
     const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };
-    let scores = plan.needsScores ? await this.score(prunable, scoring) : undefined;
-    const counts = plan.allocate({ graph, scores, model });
+    // With `countsFrom`, another criterion's scores set the counts; this one's pick the channels.
+    const ranking = plan.needsScores && this.counts ? await scoreGroups(this.counts.criterion, this.counts.id, prunable, scoring) : undefined;
+    let scores = plan.needsScores && !ranking ? await this.score(prunable, scoring) : undefined;
+    const counts = plan.allocate({ graph, scores: ranking ?? scores, model });
     const pruned: PruningGroup[] = [];
     for (const [groupId, keep] of counts) {
       const group = graph.groups[groupId];
@@ -101,15 +116,19 @@ export class StructuredPruner implements Pruner {
     return { model: applyKeptChannels(model, graph, selection), keptChannels: selection, groups };
   }
 
-  /** Every group's scores, through the one check (length, finite values). */
-  private async score(groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
-    const scores = new Map<number, Float32Array>();
-    if (groups.length === 0) return scores;
-    await this.criterion.prepare?.(groups, context);
-    for (const group of groups) {
-      const what = `criterion "${this.criterionId}" for group ${group.id} (${group.producers.join(', ')})`;
-      scores.set(group.id, checkScores(await this.criterion.score(group, context), group.channels, what));
-    }
-    return scores;
+  private score(groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
+    return scoreGroups(this.criterion, this.criterionId, groups, context);
   }
+}
+
+/** Every group's scores by one criterion, through the one check (length, finite values). */
+async function scoreGroups(criterion: Criterion, id: string, groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
+  const scores = new Map<number, Float32Array>();
+  if (groups.length === 0) return scores;
+  await criterion.prepare?.(groups, context);
+  for (const group of groups) {
+    const what = `criterion "${id}" for group ${group.id} (${group.producers.join(', ')})`;
+    scores.set(group.id, checkScores(await criterion.score(group, context), group.channels, what));
+  }
+  return scores;
 }
