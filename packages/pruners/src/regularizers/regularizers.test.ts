@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { describeRegularizerConformance, regularizerConformanceChecks, TinyDataset, useWasmBackend, type ConformanceCheck } from '@prunebench/core/testing';
+import { describeRegularizerConformance, regularizerConformanceChecks, TinyDataset, useBackend, type ConformanceCheck } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { OPTIONS, buildChannelGraph, createPruneContext, RunLedger, type Regularizer, type RegularizerContext } from '@prunebench/core';
 import { plugin } from '../index';
 import { makePruner, randomizeBatchNorms, tinyConvNet } from '../testing/fixtures';
 import { GrowingRegRegularizer } from './regularizers';
 
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
+
 // Every built-in regularizer through the kit, as a third party's would run.
 for (const componentClass of plugin.regularizers) describeRegularizerConformance({ componentClass, plugins: [plugin], options: componentClass.id === 'growing-reg' ? { delta: 0.01 } : {} });
-
-beforeAll(useWasmBackend);
 
 async function failures(checks: ConformanceCheck[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
