@@ -36,7 +36,7 @@ export function isRandomPruner(ref: ComponentRef): boolean {
 }
 
 /** Options of a structured pruner entry that are the pruner's, not its criterion's. */
-const STRUCTURED_KEYS = new Set(['plan', 'countsFrom']);
+const STRUCTURED_KEYS = new Set(['plan', 'countsFrom', 'regularizer', 'sparsityTraining']);
 
 /** A criterion entry as `countsFrom` names it: `{ use: id, ...the criterion's own options }`. */
 function criterionEntry(ref: PrunerEntry): Record<string, unknown> {
