@@ -8,12 +8,12 @@ import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
 import { describeJob } from './jobs';
-import type { ProgressSink } from './progress';
+import { throttledStepProgress, type ProgressSink } from './progress';
 import type { CostFigures, Metrics, RunRecord } from './record';
 import { labels } from './scheduler';
 import type { ResultStore } from './store';
 import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
-import { evaluate, type Evaluation } from '../training/evaluate';
+import { EVAL_BATCH, evaluate, evaluateSplits, type Evaluation } from '../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../training/checkpoint';
 import { loadMasks, saveMasks } from './masks';
 import { assertRunIntact } from './verify';
@@ -25,6 +25,8 @@ import { seedFor } from './seed-streams';
 import { curveDigest } from './curve-digest';
 import { pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord } from './iterative';
 import { runScratch } from './scratch';
+import { runLatency } from '../prune/latency';
+import { openDataset as openDatasetComponent } from '../data/open-dataset';
 
 export interface ExecutionContext {
   study: StudyDefinition;
@@ -42,10 +44,7 @@ export function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; 
   const key = definitionHash(ctx.study.dataset);
   let entry = datasets.get(key);
   if (!entry) {
-    entry = (async () => {
-      const dataset = make<Dataset>(ctx, 'dataset', ctx.study.dataset);
-      return { dataset, info: await dataset.load() };
-    })();
+    entry = openDatasetComponent(ctx, ctx.study.dataset);
     datasets.set(key, entry);
     entry.catch(() => datasets.delete(key));
   }
@@ -152,18 +151,6 @@ function summarizeRecord(record: RunRecord): string {
   return parts.join(', ');
 }
 
-/** Step progress as study events, at most one a second (they may cross a thread boundary). */
-function progressSink(ctx: ExecutionContext, jobId: string, totalSteps: number) {
-  let last = 0;
-  return (p: { step: number; epoch: number; imagesPerSecond: number; loss: number }) => {
-    const now = performance.now();
-    if (now - last < 1000 && p.step + 1 < totalSteps) return;
-    last = now;
-    ctx.onEvent({ type: 'job-progress', jobId, step: p.step + 1, totalSteps, epoch: p.epoch, imagesPerSecond: p.imagesPerSecond, loss: p.loss });
-  };
-}
-
-export const EVAL_BATCH = 256;
 
 export function metrics(evaluation: Evaluation): Metrics {
   return evaluation.top5 === undefined
@@ -200,16 +187,15 @@ export async function trainAndEvaluate(
       masks,
       seed: dataSeed,
       ledger,
-      onStep: progressSink(ctx, job.id, steps.length),
+      onStep: throttledStepProgress(ctx.onEvent, job.id, steps.length),
       onEpoch,
     }),
   );
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
   const measured: MeasuredCost = { examplesServed: result.samples, macs: compute.macs, byKernel: compute.byKernel, optimizerSteps: optimizerSteps + result.steps };
   if (result.status !== 'completed') return { result, measured };
-  const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
-  const validation = info.sizes.validation > 0 ? metrics(await evaluate(model, dataset, 'validation', EVAL_BATCH, { ledger })) : undefined;
-  return { result, test, validation, measured };
+  const splits = await evaluateSplits(model, dataset, info, { ledger });
+  return { result, test: metrics(splits.test), validation: splits.validation && metrics(splits.validation), measured };
 }
 
 async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
@@ -225,7 +211,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
       await saveCheckpoint(ctx.store.modelDir(job.id), { model });
       const figures = cost(model);
-      return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: measureLatency(model, info) };
+      return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: await runLatency(model) };
     }
     const batching = studyBatching(ctx, info);
     const steps = expandPerEpoch({ epochs: recipe.epochs, stepsPerEpoch: batching.stepsPerEpoch }, (epoch) => ({
@@ -247,7 +233,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
         return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
       }
       await saveCheckpoint(ctx.store.modelDir(job.id), { model });
-      const latency = measureLatency(model, info);
+      const latency = await runLatency(model);
       for (const [epoch, weights] of kept) {
         model.setWeights(weights);
         await saveCheckpoint(path.join(ctx.store.runDir(job.id), rewindCheckpointName(epoch)), { model });
@@ -334,7 +320,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
       metrics: { test },
       cost: { before, after },
-      latency: measureLatency(pruned, info),
+      latency: await runLatency(pruned),
     };
   } finally {
     if (pruned && pruned !== original) pruned.dispose();
@@ -369,7 +355,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
       measured: outcome.measured,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,
-      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };
   } finally {
     model.dispose();
@@ -410,25 +396,4 @@ export function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: numb
 export function historyCsv(history: TrainResult['history']): string {
   const keys = Object.keys(history[0] ?? { epoch: 0 });
   return [keys.join(','), ...history.map((row) => keys.map((k) => String((row as unknown as Record<string, unknown>)[k] ?? '')).join(','))].join('\n') + '\n';
-}
-
-/** Median wall time of a forward pass at batch 1 and at 64, after a warm-up. */
-export function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
-  return [1, 64].map((batchSize) => {
-    const x = tf.zeros([batchSize, ...info.inputShape]);
-    const times: number[] = [];
-    try {
-      for (let i = 0; i < 6; i++) {
-        const start = performance.now();
-        const y = model.predict(x) as tf.Tensor;
-        y.dataSync();
-        y.dispose();
-        if (i > 0) times.push(performance.now() - start);
-      }
-    } finally {
-      x.dispose();
-    }
-    times.sort((a, b) => a - b);
-    return { batchSize, msPerBatch: times[Math.floor(times.length / 2)] };
-  });
 }

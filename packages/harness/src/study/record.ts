@@ -64,8 +64,8 @@ export interface RunRecord {
   iterative?: IterativeRecord;
   /** A scratch baseline: which, and the epochs it trained (B: scaled by the FLOPs factor). */
   scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[] };
-  /** Measured inference latency of the final model, milliseconds per batch. */
-  latency?: { batchSize: number; msPerBatch: number }[];
+  /** Measured inference latency of the final model, milliseconds per batch: median and quartiles of the timed runs. */
+  latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
   startedAt: string;

@@ -4,7 +4,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, deriveSeed, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import { scratchEpochs } from './baselines';
 import { seedFor } from './seed-streams';
-import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from './execute';
+import { type ExecutionContext, cost, make, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from './execute';
+import { runLatency } from '../prune/latency';
 import type { ScratchJob } from './jobs';
 import { loadMasks } from './masks';
 
@@ -58,7 +59,7 @@ export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
       ...trained,
       scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones },
       cost: pruneRecord.cost,
-      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };
   } finally {
     model.dispose();

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend } from '@prunebench/harness';
-import { compareLatency } from './prune-latency';
+import { selectBackend } from '../backend/select';
+import { quantile } from '../util/stats';
+import { compareLatency } from './latency';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -32,6 +33,8 @@ describe('latency', () => {
     expect(result.original.map((l) => [l.batchSize, l.runs])).toEqual([[1, 5], [3, 5]]);
     for (const [i, figure] of result.pruned.entries()) {
       expect(figure.medianMs).toBeGreaterThan(0);
+      expect(figure.q1Ms).toBeLessThanOrEqual(figure.medianMs);
+      expect(figure.q3Ms).toBeGreaterThanOrEqual(figure.medianMs);
       expect(figure.imagesPerSecond).toBeCloseTo((1000 * figure.batchSize) / figure.medianMs, 6);
       expect(result.speedup[i].ratio).toBeCloseTo(result.original[i].medianMs / figure.medianMs, 6);
     }
@@ -40,5 +43,31 @@ describe('latency', () => {
     expect([capped.original[0].runs, capped.pruned[0].runs]).toEqual([5, 5]);
     a.dispose();
     b.dispose();
+  });
+
+  it('says where the pruned model is slower than the original, and whether beyond the spread of the runs', async () => {
+    // The "pruned" model here is 64 times the work of the original: slower at every batch size.
+    const small = net();
+    const input = tfl.input({ shape: [6, 6, 2] });
+    let x = tfl.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.conv2d({ filters: 128, kernelSize: 3, padding: 'same' }).apply(x) as tfl.SymbolicTensor;
+    const big = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 3 }).apply(tfl.layers.flatten().apply(x)) as tfl.SymbolicTensor });
+    const result = await compareLatency(small, big, { batchSizes: [1, 4], runs: 7, warmupRuns: 1 });
+    expect(result.slower.map((s) => s.batchSize)).toEqual([1, 4]);
+    for (const slow of result.slower) expect(slow.ratio).toBeLessThan(1);
+    expect(result.slower.some((s) => s.beyondSpread)).toBe(true);
+    // Timed the other way round, nothing is slower.
+    const reverse = await compareLatency(big, small, { batchSizes: [4], runs: 7, warmupRuns: 1 });
+    expect(reverse.slower).toEqual([]);
+    small.dispose();
+    big.dispose();
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates between order statistics as numpy does', () => {
+    expect([0.25, 0.5, 0.75].map((p) => quantile([4, 1, 3, 2], p))).toEqual([1.75, 2.5, 3.25]);
+    expect(quantile([7], 0.25)).toBe(7);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });
