@@ -1,4 +1,4 @@
-import { FLOAT32_EPSILON, matrixRank } from './matrix-rank';
+import { FLOAT32_EPSILON, matrixRank, singularValues } from './matrix-rank';
 
 /** A seeded uniform generator in [-1, 1) (mulberry32), so the test matrices are fixed. */
 function random(seed: number): () => number {
@@ -73,5 +73,51 @@ describe('matrixRank', () => {
     const interleaved = new Float32Array(h * w * channels);
     for (let p = 0; p < h * w; p++) for (let c = 0; c < channels; c++) interleaved[p * channels + c] = maps[c][p];
     expect([0, 1, 2].map((c) => matrixRank(interleaved, h, w, { stride: channels, offset: c }))).toEqual([1, 3, 0]);
+  });
+
+  it("counts singular values, as torch.matrix_rank does, where Gaussian elimination's pivots say otherwise", () => {
+    // [[1, 1], [1, 1 + d]]: σ1 σ2 = |det| = d and σ1² + σ2² = 3 + 2d + d² (the squared entries), so
+    // σ1 ≈ 2 and σ2 ≈ d / 2, computed here in closed form, independently of the Jacobi sweeps.
+    const d = 5 * FLOAT32_EPSILON; // 1 + d is exact in float32
+    const matrix = Float32Array.from([1, 1, 1, 1 + d]);
+    const sum = 1 + 1 + 1 + (1 + d) ** 2;
+    const det = 1 + d - 1;
+    const root = Math.sqrt(sum * sum - 4 * det * det);
+    const expected = [Math.sqrt((sum + root) / 2), (2 * det) / Math.sqrt(2 * (sum + root))];
+    const sigma = singularValues(matrix, 2, 2);
+    expect(sigma[0]).toBeCloseTo(expected[0], 12);
+    expect(Math.abs(sigma[1] - expected[1]) / expected[1]).toBeLessThan(1e-6);
+    // numpy / torch: σ2 ≈ 3.0e-7 is below σ1 × 2 × ε ≈ 4.8e-7, so the rank is 1 ...
+    const tolerance = 2 * FLOAT32_EPSILON;
+    expect(sigma[1]).toBeLessThan(sigma[0] * tolerance);
+    expect(matrixRank(matrix, 2, 2)).toBe(1);
+    // ... while elimination with complete pivoting on the largest entry (1 + d) leaves the pivot
+    // 1 − 1 / (1 + d) ≈ d = 6.0e-7, above its threshold max|a| × 2 × ε ≈ 2.4e-7: it said rank 2.
+    const secondPivot = Math.abs(1 - (1 * 1) / (1 + d));
+    expect(secondPivot).toBeGreaterThan((1 + d) * tolerance);
+  });
+
+  it('gives the singular values of a matrix of known SVD, tall and wide alike, largest first', () => {
+    // U diag(3, 2, 0.5) Vᵀ with U a 4 × 3 block of a permutation with signs and V a rotation.
+    const c = Math.cos(0.3);
+    const s = Math.sin(0.3);
+    const v = [
+      [c, -s, 0],
+      [s, c, 0],
+      [0, 0, 1],
+    ];
+    const u = [
+      [0, 1, 0],
+      [-1, 0, 0],
+      [0, 0, 0],
+      [0, 0, 1],
+    ];
+    const d = [3, 2, 0.5];
+    const a = u.flatMap((row) => [0, 1, 2].map((j) => row.reduce((acc, uk, k) => acc + uk * d[k] * v[j][k], 0)));
+    const transposed = [0, 1, 2].flatMap((j) => [0, 1, 2, 3].map((i) => a[i * 3 + j]));
+    for (const [values, rows, cols] of [[a, 4, 3], [transposed, 3, 4]] as const) {
+      Array.from(singularValues(values, rows, cols)).forEach((sigma, k) => expect(sigma).toBeCloseTo(d[k], 12));
+      expect(matrixRank(values, rows, cols)).toBe(3);
+    }
   });
 });

@@ -1,69 +1,87 @@
 /** Machine epsilon of float32: tfjs computes feature maps in float32. */
 export const FLOAT32_EPSILON = 2 ** -23;
 
+/** Where a `rows × cols` matrix sits in a flat array: entry (r, c) at `values[offset + (r * cols + c) * stride]`. */
+export interface MatrixLayout {
+  stride?: number;
+  offset?: number;
+}
+
 /**
- * The numerical rank of a `rows × cols` matrix, read from `values` at
- * `values[offset + (r * cols + c) * stride]` (so one channel of a channels-last feature map can
- * be read in place: stride = channel count, offset = the channel's first entry).
- *
- * Gaussian elimination with complete pivoting, in float64: the pivot at each step is the largest
- * remaining entry, so the pivots fall roughly as the singular values do, and elimination stops
- * when the largest remaining entry is ≤ `tolerance × max|a|`. The default tolerance,
- * `max(rows, cols) × ε(float32)`, is numpy's `matrix_rank` rule for float32 data (with the
- * largest entry standing in for the largest singular value), which HRank's reference code uses
- * through torch. A zero matrix has rank 0.
+ * The singular values of a `rows × cols` matrix, largest first, by one-sided Jacobi (Hestenes)
+ * in float64: the columns of the taller orientation are rotated pairwise until orthogonal, and
+ * their norms are the singular values. Accurate to a few ulps relative to the largest one, which
+ * is what a rank tolerance of order max(m, n) × ε(float32) needs.
+ */
+export function singularValues(values: ArrayLike<number>, rows: number, cols: number, layout: MatrixLayout = {}): Float64Array {
+  const stride = layout.stride ?? 1;
+  const offset = layout.offset ?? 0;
+  const tall = rows >= cols;
+  const m = tall ? rows : cols;
+  const n = tall ? cols : rows;
+  // n columns of length m (the transpose when the matrix is wide: same singular values).
+  const columns = Array.from({ length: n }, () => new Float64Array(m));
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const v = values[offset + (r * cols + c) * stride];
+      if (tall) columns[c][r] = v;
+      else columns[r][c] = v;
+    }
+  }
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const a = columns[p];
+        const b = columns[q];
+        let alpha = 0;
+        let beta = 0;
+        let gamma = 0;
+        for (let i = 0; i < m; i++) {
+          alpha += a[i] * a[i];
+          beta += b[i] * b[i];
+          gamma += a[i] * b[i];
+        }
+        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        // The rotation that zeroes the (p, q) entry of the Gram matrix.
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const cos = 1 / Math.sqrt(1 + t * t);
+        const sin = cos * t;
+        for (let i = 0; i < m; i++) {
+          const x = a[i];
+          const y = b[i];
+          a[i] = cos * x - sin * y;
+          b[i] = sin * x + cos * y;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const sigma = Float64Array.from(columns, (column) => Math.sqrt(column.reduce((s, v) => s + v * v, 0)));
+  return sigma.sort().reverse();
+}
+
+/**
+ * The numerical rank of a `rows × cols` matrix as HRank's reference code computes it
+ * (`torch.matrix_rank`, numpy's rule): the number of singular values above
+ * `σ_max × max(rows, cols) × ε(float32)`, or `σ_max × tolerance` when a relative tolerance is
+ * given. A zero matrix (or one holding NaN) has rank 0. The singular values come from float64
+ * arithmetic on the float32 data; torch's float32 SVD can differ on values within a few ulps of
+ * the threshold.
  */
 export function matrixRank(
   values: ArrayLike<number>,
   rows: number,
   cols: number,
-  options: { stride?: number; offset?: number; tolerance?: number } = {},
+  options: MatrixLayout & { tolerance?: number } = {},
 ): number {
-  const stride = options.stride ?? 1;
-  const offset = options.offset ?? 0;
-  const a = new Float64Array(rows * cols);
-  let largest = 0;
-  for (let i = 0; i < rows * cols; i++) {
-    const v = values[offset + i * stride];
-    a[i] = v;
-    const magnitude = Math.abs(v);
-    if (magnitude > largest) largest = magnitude;
-  }
+  const sigma = singularValues(values, rows, cols, options);
+  const largest = sigma[0] ?? 0;
   if (!(largest > 0)) return 0; // all zero (or NaN: no usable information either)
   const threshold = largest * (options.tolerance ?? Math.max(rows, cols) * FLOAT32_EPSILON);
-  const steps = Math.min(rows, cols);
   let rank = 0;
-  for (let k = 0; k < steps; k++) {
-    // Complete pivoting: the largest entry of the remaining (rows-k) × (cols-k) block.
-    let pivotRow = k;
-    let pivotCol = k;
-    let pivot = 0;
-    for (let r = k; r < rows; r++) {
-      for (let c = k; c < cols; c++) {
-        const magnitude = Math.abs(a[r * cols + c]);
-        if (magnitude > pivot) {
-          pivot = magnitude;
-          pivotRow = r;
-          pivotCol = c;
-        }
-      }
-    }
-    if (pivot <= threshold) break;
-    if (pivotRow !== k) for (let c = 0; c < cols; c++) swap(a, k * cols + c, pivotRow * cols + c);
-    if (pivotCol !== k) for (let r = 0; r < rows; r++) swap(a, r * cols + k, r * cols + pivotCol);
-    const p = a[k * cols + k];
-    for (let r = k + 1; r < rows; r++) {
-      const factor = a[r * cols + k] / p;
-      if (factor === 0) continue;
-      for (let c = k; c < cols; c++) a[r * cols + c] -= factor * a[k * cols + c];
-    }
-    rank++;
-  }
+  for (const s of sigma) if (s > threshold) rank++;
   return rank;
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
 }

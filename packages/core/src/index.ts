@@ -4,7 +4,7 @@ import 'reflect-metadata';
 // @prunebench/core: the plugin contract. Everything here is listed in README.md ("Public API").
 
 // DI tokens and errors.
-export { PRUNER, CRITERION, WEIGHT_SCORE, PLAN, SCHEDULE, MODEL, DATASET, OPTIONS, REGISTRY, COMPONENTS, RNG, LEDGER, KIND_TOKENS } from './tokens';
+export { OPTIONS, REGISTRY, COMPONENTS, RNG, LEDGER } from './tokens';
 export {
   PrunebenchError,
   UsageError,
@@ -57,6 +57,7 @@ export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin 
 export { createComponent, type ComponentFactory, type ComponentEntryRef } from './plugin/create';
 export { COMPOSING_PRUNERS, resolvePrunerEntry, type PrunerEntryTarget } from './plugin/compose';
 export { setupPlugins, type Setup } from './plugin/setup';
+export { pluginContainer, runScope } from './plugin/containers';
 
 // Config validation (loading files is the harness's job).
 export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';

@@ -50,8 +50,8 @@ describe('every built-in schedule', () => {
     // LRW replays epochs 30-89 of ImageNet (0.01 for 30, 0.001 for 30) but 100-159 of CIFAR (0.01 for 20, 0.001 for 40).
     expect(lr('lrw', imagenet).filter((v) => v > 0.005)).toHaveLength(30);
     expect(lr('lrw', cifar).filter((v) => v > 0.005)).toHaveLength(20);
-    // SLR: the first drop at W + floor(0.3 E) = 6 + 18 for ImageNet, W + floor(0.45 E) = 6 + 27 for CIFAR.
-    expect(lr('slr', imagenet).findIndex((v, e) => e > 6 && v < 0.05)).toBe(24);
+    // SLR: the first drop at W + floor(0.297 E) = 6 + 17 for ImageNet (the study's code), W + floor(0.45 E) = 6 + 27 for CIFAR.
+    expect(lr('slr', imagenet).findIndex((v, e) => e > 6 && v < 0.05)).toBe(23);
     expect(lr('slr', cifar).findIndex((v, e) => e > 6 && v < 0.05)).toBe(33);
   });
 });

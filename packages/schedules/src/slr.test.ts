@@ -1,3 +1,4 @@
+import { resolveOriginalSchedule } from '@prunebench/core';
 import { ScaledLrRestartingSchedule } from './slr';
 import { cifar, expectConstantWithinEpochs, imagenet, lrPerEpoch, makeSchedule, runs } from './test-support';
 
@@ -52,23 +53,34 @@ describe('slr (scaled learning-rate restarting), CIFAR original', () => {
     expectConstantWithinEpochs(slr.compute(cifar, { epochs: 40, stepsPerEpoch: 5 }), 5);
   });
 
-  it('derives from the ImageNet original: milestones 30/60 of 90 scaled to floor(0.3 E), floor(0.6 E)', () => {
-    const lr = perEpoch(slr, imagenet, 90);
-    expect(runs(lr.slice(9))).toEqual([
-      [0.1, 0, 26],
-      [0.01, 27, 53],
-      [0.001, 54, 80],
+  it("drops the ImageNet preset at the study code's floor(0.297 E) and floor(0.594 E) after the warm-up: epochs 15 and 27 at E = 40", () => {
+    const lr = perEpoch(slr, imagenet, 40);
+    expect((slr as ScaledLrRestartingSchedule).milestones(imagenet, { epochs: 40, stepsPerEpoch: 1 })).toEqual([11, 23]);
+    expect(runs(lr.slice(4))).toEqual([
+      [0.1, 0, 10],
+      [0.01, 11, 22],
+      [0.001, 23, 35],
     ]);
-  });
-
-  it("reproduces the study's ImageNet code (floor(0.297 E), floor(0.594 E)) with milestoneFractions", () => {
-    const reference = makeSchedule('slr', { milestoneFractions: [0.297, 0.594] }) as ScaledLrRestartingSchedule;
-    expect(reference.milestones(imagenet, { epochs: 90, stepsPerEpoch: 1 })).toEqual([26, 53]);
-    expect(runs(perEpoch(reference, imagenet, 90).slice(9))).toEqual([
+    expect(lr.findIndex((v, e) => e >= 4 && v < 0.05)).toBe(15);
+    expect(lr.findIndex((v, e) => e >= 4 && v < 0.005)).toBe(27);
+    expect(runs(perEpoch(slr, imagenet, 90).slice(9))).toEqual([
       [0.1, 0, 25],
       [0.01, 26, 52],
       [0.001, 53, 80],
     ]);
+  });
+
+  it('scales the milestones of an ImageNet recipe whose length or milestones differ from the preset (0.3 E / 0.6 E for 30/60 of 90)', () => {
+    const custom = resolveOriginalSchedule({ preset: 'imagenet', milestones: [30, 60] });
+    expect(custom.slrMilestoneFractions).toBeUndefined();
+    expect((slr as ScaledLrRestartingSchedule).milestones(custom, { epochs: 40, stepsPerEpoch: 1 })).toEqual([12, 24]);
+    expect(resolveOriginalSchedule({ preset: 'imagenet', weightDecay: 5e-5 }).slrMilestoneFractions).toEqual([0.297, 0.594]);
+    expect(resolveOriginalSchedule({ preset: 'imagenet', epochs: 120, slrMilestoneFractions: [0.3, 0.6] }).slrMilestoneFractions).toEqual([0.3, 0.6]);
+  });
+
+  it('takes milestoneFractions as an option over the recipe', () => {
+    const reference = makeSchedule('slr', { milestoneFractions: [0.5] }) as ScaledLrRestartingSchedule;
+    expect(reference.milestones(imagenet, { epochs: 90, stepsPerEpoch: 1 })).toEqual([45]);
   });
 
   it('takes the warm-up fraction as an option and refuses bad ones', () => {

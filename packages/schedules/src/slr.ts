@@ -16,7 +16,7 @@ export interface ScaledLrRestartingOptions {
   /**
    * Milestones as fractions of E, `floor(f * E)` each, instead of the original's milestones
    * scaled by `(1 - warmupFraction) * E / T_orig`. `[0.297, 0.594]` reproduces the study's
-   * ImageNet code exactly.
+   * ImageNet code exactly; the `imagenet` original preset states them itself (`slrMilestoneFractions`).
    */
   milestoneFractions?: number[];
 }
@@ -25,7 +25,8 @@ export interface ScaledLrRestartingOptions {
  * SLR, scaled learning-rate restarting (docs/spec/schedules.md), stepped per epoch: a cosine
  * warm-up over W = floor(0.1 E) epochs from the original's last LR to its base LR, then the
  * original's step shape compressed into the rest: `base * gamma^k`, k = the number of scaled
- * milestones m with `e - W >= m`, where m = floor(m_orig * 0.9 * E / T_orig).
+ * milestones m with `e - W >= m`, where m = floor(m_orig * 0.9 * E / T_orig), or floor(f * E) for
+ * the fractions f the recipe fixes (`slrMilestoneFractions`, the `imagenet` preset's 0.297 / 0.594).
  */
 @injectable()
 export class ScaledLrRestartingSchedule implements Schedule {
@@ -44,7 +45,9 @@ export class ScaledLrRestartingSchedule implements Schedule {
   /** The milestones of a budget, in epochs counted from the end of the warm-up. */
   milestones(original: OriginalRecipe, budget: Budget): number[] {
     const { epochs } = budget;
-    if (this.options.milestoneFractions) return this.options.milestoneFractions.map((f) => Math.floor(f * epochs));
+    const fractions = this.options.milestoneFractions ?? original.slrMilestoneFractions;
+    // No tolerance here: the same double product as the reference's int(0.297 * E), floored alike.
+    if (fractions) return fractions.map((f) => Math.floor(f * epochs));
     const scale = (1 - this.warmupFraction) * epochs / original.epochs;
     // The scaled values are rationals; the tiny tolerance keeps float noise (71.99999...) from flooring down.
     return original.milestones.map((m) => Math.floor(m * scale + 1e-9));

@@ -1,15 +1,13 @@
 // Helpers for this package's tests: schedules made exactly as the harness makes them.
-import { container } from 'tsyringe';
-import { REGISTRY, Registry, createComponent, originalPreset, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import type { DependencyContainer } from 'tsyringe';
+import { Registry, createComponent, pluginContainer, originalPreset, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
 import plugin from './index';
 
 /** A registry holding this package's plugin, and a container that knows it. */
-export function scheduleRegistry(): { registry: Registry; scope: ReturnType<typeof container.createChildContainer> } {
+export function scheduleRegistry(): { registry: Registry; scope: DependencyContainer } {
   const registry = new Registry();
   registry.add(plugin, { packageName: plugin.name, packageVersion: plugin.version });
-  const scope = container.createChildContainer();
-  scope.register(REGISTRY, { useValue: registry });
-  return { registry, scope };
+  return { registry, scope: pluginContainer(registry) };
 }
 
 /** A schedule by id and options (validated, defaults filled), via createComponent. */

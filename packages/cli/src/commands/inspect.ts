@@ -150,14 +150,16 @@ export function registerInspectCommand(program: Command, io: Io): void {
       async function prune(original: LayersModel) {
         const criterion = options.criterion ?? 'l1';
         const plan = parsePlan(options.plan!, options.ratio, parseKeyValues(options.planOption, '--plan-option'));
-        const { pruner } = makePruner(context, { use: criterion, plan }, PRUNING_FLAGS);
+        const ledger = new RunLedger();
+        const seed = parseSeed(options.seed);
+        const { pruner } = makePruner(context, { use: criterion, plan }, { seed, ledger }, PRUNING_FLAGS);
         if (!pruner.requirements.structured) {
           throw new UsageError(`--criterion ${criterion} is a weight-level pruner: inspect --plan needs a structured criterion (l1, l2, random, fpgm, bn-scale)`);
         }
         if (pruner.requirements.needsData) {
           throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
         }
-        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed: parseSeed(options.seed), ledger: new RunLedger() }));
+        const result: PruneResult = await pruner.prune(original, createPruneContext({ seed, ledger }));
         return { model: result.model, groups: result.groups ?? [], plan, criterion };
       }
     });

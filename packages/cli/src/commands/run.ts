@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BACKEND_NAMES } from '@prunebench/core';
+import { BACKEND_NAMES, UsageError } from '@prunebench/core';
 import { loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';
 import { parseBackend, wholeNumber } from '../flags';
 import { QUICK_STUDY } from '../quick-study';
+import { printDryRun } from './run-dry';
 
 interface RunOptions {
   config?: string;
@@ -14,6 +15,8 @@ interface RunOptions {
   backend?: string;
   workers?: string;
   queue?: string;
+  dryRun?: boolean;
+  json?: boolean;
 }
 
 /** `prunebench run`: a study from the config found (or given), or the built-in quick study. */
@@ -25,6 +28,8 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('-o, --out <dir>', 'results folder (default: the config\'s "out", else ./prunebench-results/<config name>)')
     .option('-b, --backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')}`)
     .option('-w, --workers <n>', 'runs in parallel, each in its own worker thread (default: one per core)')
+    .option('-n, --dry-run', 'list every run (done or to run) and the estimated time from the cost model, calibrated on the backend; train nothing, write nothing')
+    .option('--json', 'with --dry-run: print the plan as one JSON document')
     .option('-q, --queue <url>', 'run on `prunebench worker`s through this Redis queue: redis://HOST:PORT or rediss:// (default: $PRUNEBENCH_REDIS_URL; none: run here)')
     .action(async (options: RunOptions) => {
       const overrides = { out: options.out, backend: parseBackend(options.backend), workers: options.workers === undefined ? undefined : wholeNumber(options.workers, '--workers') };
@@ -33,6 +38,12 @@ export function registerRunCommand(program: Command, io: Io): void {
       const source: StudySource = loaded
         ? { configFile: loaded.filepath, dir: loaded.dir, builtinModules: BUILTIN_PLUGIN_MODULES, overrides }
         : { configFile: null, inlineConfig: QUICK_STUDY, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides };
+      if (options.dryRun) {
+        io.err(loaded ? `prunebench: config ${loaded.filepath}\n` : 'prunebench: no config file found: the built-in quick study\n');
+        await printDryRun(source, io, { json: options.json });
+        return;
+      }
+      if (options.json) throw new UsageError('--json goes with --dry-run (a study prints its progress, then the summary)');
       io.err(loaded ? `prunebench: config ${loaded.filepath}\n` : 'prunebench: no config file found: running the built-in quick study\n');
 
       const queueUrl = queueUrlFrom(options.queue);
@@ -41,12 +52,12 @@ export function registerRunCommand(program: Command, io: Io): void {
       const controller = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
         if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
-        io.err(
-          queueUrl
-            ? `\nprunebench: ${signal}: detaching from the queue (the workers go on)\n`
-            : `\nprunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)\n`,
-        );
-        controller.abort();
+        const message = queueUrl
+          ? `prunebench: ${signal}: detaching from the queue (the workers go on)`
+          : `prunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)`;
+        // On a terminal the progress printer shows it above its status lines (which would draw over it here).
+        if (!io.isTTY) io.err(`\n${message}\n`);
+        controller.abort(message);
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

@@ -22,6 +22,17 @@ export interface OriginalRecipe {
   batchSize?: number;
   /** Nesterov momentum (the reference recipes use plain momentum). */
   nesterov?: boolean;
+  /**
+   * SLR's milestones as fractions f of the retraining budget E (each at floor(f × E)), where the
+   * recipe's reference code fixes them instead of scaling the milestones: the `imagenet` preset's
+   * [0.297, 0.594] (Le & Hua's code). Omitted: the original milestones scaled by 0.9 × E / epochs.
+   */
+  slrMilestoneFractions?: number[];
+  /**
+   * The most Scratch-B may stretch this recipe (× epochs) however large the FLOPs ratio: the
+   * `imagenet` preset's 2 (Liu et al., ICLR 2019: at most 180 epochs). Omitted: no cap.
+   */
+  scratchBMaxFactor?: number;
 }
 
 /** A retraining budget: E epochs of S optimizer steps, so E * S steps in all. */

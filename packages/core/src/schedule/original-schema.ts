@@ -17,7 +17,13 @@ export const originalScheduleSchema: JsonSchema = {
     weightDecay: { type: 'number', minimum: 0 },
     batchSize: { type: 'integer', minimum: 1 },
     nesterov: { type: 'boolean' },
+    slrMilestoneFractions: {
+      type: 'array',
+      items: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      description: "SLR's milestones as fractions of the retraining epochs (imagenet preset: [0.297, 0.594]); dropped when epochs or milestones override a preset's.",
+    },
     dropLast: { type: 'boolean', description: 'Drop the last incomplete batch of an epoch (default true); false keeps it, as PyTorch does.' },
+    scratchBMaxFactor: { type: 'number', minimum: 1, description: 'The most the scratch-b baseline stretches this recipe (imagenet preset: 2, i.e. 180 epochs, as Liu et al.).' },
     checkpoint: { type: 'string', description: 'Use this trained model (a folder with model.json) instead of training one.' },
     divergence: {
       type: 'number',

@@ -35,7 +35,9 @@ export function originalPreset(name: string): OriginalRecipe {
     throw new UsageError(`unknown original-schedule preset "${name}"${suggest(name)} (presets: ${ORIGINAL_PRESET_NAMES.join(', ')})`);
   }
   const preset = ORIGINAL_PRESETS[name as OriginalPresetName];
-  return { ...preset, milestones: [...preset.milestones] };
+  const copy: OriginalRecipe = { ...preset, milestones: [...preset.milestones] };
+  if ('slrMilestoneFractions' in preset) copy.slrMilestoneFractions = [...preset.slrMilestoneFractions];
+  return copy;
 }
 
 /**
@@ -55,6 +57,8 @@ export function resolveOriginalSchedule(
   if (!validateShape(input)) throw new ConfigErrors(schemaErrors(validateShape.errors ?? [], input, keyPath, file));
   const { preset, checkpoint: _checkpoint, divergence: _divergence, dropLast: _dropLast, ...fields } = input;
   const base: Partial<OriginalRecipe> = preset ? originalPreset(preset) : {};
+  // A preset's fixed SLR fractions belong to its own length and milestones: a recipe that changes either scales its own.
+  if ((fields.epochs !== undefined || fields.milestones !== undefined) && fields.slrMilestoneFractions === undefined) delete base.slrMilestoneFractions;
   return validateOriginalSchedule({ ...base, ...fields }, keyPath, file);
 }
 

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import type { ComponentClass, ComponentKind } from '../interfaces/component';
 import { PLUGIN_API_VERSION, PLUGIN_FIELDS, type PrunebenchPlugin } from '../plugin/plugin';
-import { componentsOf, Registry } from '../plugin/registry';
+import { Registry } from '../plugin/registry';
 import { createComponent } from '../plugin/create';
-import { KIND_TOKENS, LEDGER, REGISTRY, RNG } from '../tokens';
-import { RunLedger } from '../ledger/run-ledger';
-import { Rng } from '../util/rng';
+import { pluginContainer } from '../plugin/containers';
 
 /** What every `describe…Conformance` takes besides its kind's own arguments. */
 export interface ConformanceSubject<C extends ComponentClass = ComponentClass> {
@@ -53,16 +51,8 @@ export function conformanceEnvironment(kind: ComponentKind, subject: Conformance
     };
     registry.add(wrapper, { packageName: wrapper.name });
   }
-  const container = rootContainer.createChildContainer();
-  container.register(REGISTRY, { useValue: registry });
-  // The run tokens the harness provides, so a component that injects them constructs here too.
-  container.register(RNG, { useFactory: () => new Rng(0, 'conformance') });
-  container.register(LEDGER, { useFactory: () => new RunLedger() });
-  for (const { plugin } of registry.listPlugins()) {
-    for (const k of Object.keys(KIND_TOKENS) as ComponentKind[]) {
-      for (const c of componentsOf(plugin, k)) container.register(KIND_TOKENS[k], { useValue: c });
-    }
-  }
+  // The container the CLI and the harness make components in, tokens included.
+  const container = pluginContainer(registry);
   return {
     registry,
     container,

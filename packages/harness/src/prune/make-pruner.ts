@@ -1,4 +1,4 @@
-import { ConfigErrors, UnknownComponentError, UsageError, createComponent, resolveComponentRef, resolvePrunerEntry, type ComponentRef, type Pruner, type Registry } from '@prunebench/core';
+import { ConfigErrors, UnknownComponentError, UsageError, createComponent, resolveComponentRef, resolvePrunerEntry, runScope, type ComponentRef, type Ledger, type Pruner, type Registry } from '@prunebench/core';
 import type { DependencyContainer } from 'tsyringe';
 
 /** How the caller spells each input in messages: flags for the CLI (`--plan`), key paths for a config. */
@@ -47,8 +47,14 @@ type Schema = { properties?: Record<string, unknown>; required?: string[] } | un
  * The pruner of a config entry (`{ use: 'l1', plan: {...} }`, `{ use: 'magnitude', sparsity }`),
  * made from the registry as a study's is: the same ids, option schemas, defaults and "did you
  * mean". Options that do not fit the criterion's kind (a plan for a weight score) are named first.
+ * It is made in the run's scope: the RNG of `run.seed`, the LEDGER `run.ledger`.
  */
-export function makePruner(components: { container: DependencyContainer; registry: Registry }, entry: { use: string; [key: string]: unknown }, keys: PruneKeys): { ref: ComponentRef; pruner: Pruner } {
+export function makePruner(
+  components: { container: DependencyContainer; registry: Registry },
+  entry: { use: string; [key: string]: unknown },
+  run: { seed: number; ledger: Ledger },
+  keys: PruneKeys,
+): { ref: ComponentRef; pruner: Pruner } {
   const { registry, container } = components;
   const { use: id, ...given } = entry;
   let target: ReturnType<typeof resolvePrunerEntry>;
@@ -79,7 +85,7 @@ export function makePruner(components: { container: DependencyContainer; registr
   let pruner: Pruner;
   try {
     // Constructing a structured pruner makes its plan: plan ids and options are checked here.
-    pruner = createComponent<Pruner>(container, registry, 'pruner', ref.id, ref.options);
+    pruner = createComponent<Pruner>(runScope(container, run), registry, 'pruner', ref.id, ref.options);
   } catch (error) {
     throw relabel(keys.plan, keys, error);
   }

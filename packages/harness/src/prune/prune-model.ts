@@ -119,7 +119,8 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
   const source = modelJsonPath(options.model);
   if (!options.dryRun) checkOutDir(options.out, source, keys.out);
   const { registry, container } = options.components;
-  const { ref: prunerRef, pruner } = makePruner(options.components, options.pruner, keys);
+  const ledger = new RunLedger();
+  const { ref: prunerRef, pruner } = makePruner(options.components, options.pruner, { seed: options.seed, ledger }, keys);
   const { structured, needsData } = pruner.requirements;
   const datasetEntry = options.dataset ?? (needsData || options.finetune ? options.fallbackDataset : undefined);
   if (needsData && !datasetEntry) {
@@ -140,7 +141,6 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
     const leftWhole = structured ? findUnsupportedLayers(original) : [];
     const data: OpenDataset | undefined = datasetRef && (await openDataset(options.components, datasetRef));
     if (data) checkDataFits(original, data.info, data.ref.id);
-    const ledger = new RunLedger();
     const before = countCost(original);
     const result: PruneResult = await ledger.time('prune', () =>
       pruner.prune(original, createPruneContext({ dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger })),

@@ -70,7 +70,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const kept = new Set(jobs.filter((job) => store.isComplete(job.id)).map((job) => job.id));
     const resumed = kept.size;
 
-    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed });
+    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal });
     const onEvent: ProgressSink = (event) => {
       printer(event);
       options.onEvent?.(event);

@@ -124,7 +124,7 @@ function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] 
     blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
     blocks.push({
       kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
+      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
       header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
       rows: analysis.scratch.map((s) => [
         s.pruner,

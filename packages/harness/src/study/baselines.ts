@@ -77,13 +77,26 @@ export function addRandomCounterparts(pruners: PrunerEntry[], registry: Registry
   return out;
 }
 
+/** What Scratch-B's FLOPs ratio counts (docs/spec/cost-counting.md), stated in its record and the report. */
+export const SCRATCH_FLOPS_COUNTED = 'multiply-accumulates of conv and dense layers (biases, BatchNorm, activations and pooling not counted)';
+
 /**
- * Scratch-B's recipe factor: original FLOPs / pruned FLOPs (≥ 1). The epochs become
- * `round(E × factor)` and every milestone `round(m × factor)`, so the LR shape is the
- * original's stretched over the longer run.
+ * Scratch-B's recipe factor: original FLOPs / pruned FLOPs (≥ 1), as counted by
+ * `SCRATCH_FLOPS_COUNTED`, capped at `maxFactor` when the recipe states one (Liu et al. train
+ * ImageNet's Scratch-B for at most 2 × 90 = 180 epochs when the ratio is 2 or more: the
+ * `imagenet` preset's `scratchBMaxFactor`). The epochs become `round(E × factor)` and every
+ * milestone `round(m × factor)`, so the LR shape is the original's stretched over the longer run.
  */
-export function scratchEpochs(variant: ScratchVariant, originalEpochs: number, flopsBefore: number, flopsAfter: number): { epochs: number; factor: number } {
-  if (variant === 'scratch-e') return { epochs: originalEpochs, factor: 1 };
-  const factor = flopsAfter > 0 && Number.isFinite(flopsBefore / flopsAfter) ? Math.max(1, flopsBefore / flopsAfter) : 1;
-  return { epochs: Math.max(1, Math.round(originalEpochs * factor)), factor };
+export function scratchEpochs(
+  variant: ScratchVariant,
+  originalEpochs: number,
+  flopsBefore: number,
+  flopsAfter: number,
+  maxFactor = Infinity,
+): { epochs: number; factor: number; flopsRatio: number; capped: boolean } {
+  const flopsRatio = flopsAfter > 0 && Number.isFinite(flopsBefore / flopsAfter) ? flopsBefore / flopsAfter : 1;
+  if (variant === 'scratch-e') return { epochs: originalEpochs, factor: 1, flopsRatio, capped: false };
+  const uncapped = Math.max(1, flopsRatio);
+  const factor = Math.min(uncapped, Math.max(1, maxFactor));
+  return { epochs: Math.max(1, Math.round(originalEpochs * factor)), factor, flopsRatio, capped: factor < uncapped };
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, createPruneContext, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost, LEDGER, RNG, Rng } from '@prunebench/core';
+import { type ComponentRef, type Dataset, type DatasetInfo, type ModelFactory, type Pruner, type WeightMasks, type Schedule, type StepHyperparameters, createComponent, createPruneContext, type Registry, expandPerEpoch, originalLrAt, RunLedger, CORE_VERSION, countCost, runScope } from '@prunebench/core';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job, OriginalJob, PruneJob, RetrainJob } from './jobs';
@@ -52,15 +52,8 @@ export function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; 
 }
 
 export function make<T>(ctx: ExecutionContext, kind: 'dataset' | 'model' | 'pruner' | 'schedule', ref: ComponentRef, run?: { seed: number; ledger: RunLedger }): T {
-  return createComponent<T>(run ? runContainer(ctx, run) : ctx.container, ctx.registry, kind, ref.id, ref.options);
-}
-
-/** The run's own tokens (core's RNG and LEDGER), for the components one job makes. */
-function runContainer(ctx: ExecutionContext, run: { seed: number; ledger: RunLedger }): DependencyContainer {
-  const container = ctx.container.createChildContainer();
-  container.register(RNG, { useValue: new Rng(run.seed, 'run') });
-  container.register(LEDGER, { useValue: run.ledger });
-  return container;
+  // A job's components get the run's own RNG and LEDGER (core's runScope).
+  return createComponent<T>(run ? runScope(ctx.container, run) : ctx.container, ctx.registry, kind, ref.id, ref.options);
 }
 
 /** How every epoch of the study is cut into batches (S fixed by the train split, batch size and dropLast). */

@@ -1,5 +1,5 @@
-import { Registry, ConfigErrors } from '@prunebench/core';
-import { addRandomCounterparts, randomCounterpart, scratchEpochs } from './baselines';
+import { Registry, ConfigErrors, originalPreset } from '@prunebench/core';
+import { SCRATCH_FLOPS_COUNTED, addRandomCounterparts, randomCounterpart, scratchEpochs } from './baselines';
 import { checkIterative, extractIterative, iterativeLabelSuffix, rewindEpochs, stepSparsity, stepTargets, auditIterative, type PrunerEntry } from './iterative';
 
 const groups = [
@@ -88,10 +88,20 @@ describe('baselines', () => {
   });
 
   it('scales Scratch-B by the FLOPs saved, never below the original epochs', () => {
-    expect(scratchEpochs('scratch-e', 160, 4e8, 1e8)).toEqual({ epochs: 160, factor: 1 });
-    expect(scratchEpochs('scratch-b', 160, 4e8, 1e8)).toEqual({ epochs: 640, factor: 4 });
-    expect(scratchEpochs('scratch-b', 10, 3e8, 2e8)).toEqual({ epochs: 15, factor: 1.5 });
+    expect(scratchEpochs('scratch-e', 160, 4e8, 1e8)).toEqual({ epochs: 160, factor: 1, flopsRatio: 4, capped: false });
+    expect(scratchEpochs('scratch-b', 160, 4e8, 1e8)).toEqual({ epochs: 640, factor: 4, flopsRatio: 4, capped: false });
+    expect(scratchEpochs('scratch-b', 10, 3e8, 2e8)).toEqual({ epochs: 15, factor: 1.5, flopsRatio: 1.5, capped: false });
     expect(scratchEpochs('scratch-b', 10, 1e8, 1e8).epochs).toBe(10);
+  });
+
+  it("caps ImageNet's Scratch-B at 180 epochs when the FLOPs ratio is 2 or more (Liu et al.), and only then", () => {
+    const cap = originalPreset('imagenet').scratchBMaxFactor;
+    expect(cap).toBe(2);
+    expect(scratchEpochs('scratch-b', 90, 4e9, 1e9, cap)).toEqual({ epochs: 180, factor: 2, flopsRatio: 4, capped: true });
+    expect(scratchEpochs('scratch-b', 90, 2e9, 1e9, cap)).toEqual({ epochs: 180, factor: 2, flopsRatio: 2, capped: false });
+    expect(scratchEpochs('scratch-b', 90, 1.5e9, 1e9, cap)).toEqual({ epochs: 135, factor: 1.5, flopsRatio: 1.5, capped: false });
+    expect(originalPreset('cifar').scratchBMaxFactor).toBeUndefined();
+    expect(SCRATCH_FLOPS_COUNTED).toMatch(/multiply-accumulates of conv and dense/);
   });
 
   it('adds the random counterparts the study lacks, resolved like config entries', () => {

@@ -1,4 +1,5 @@
 import type { RunRecord } from './record';
+import { formatDuration as duration } from './cost-model';
 
 /** What a study reports while it runs (also sent from worker threads to the main thread). */
 export type StudyEvent =
@@ -23,10 +24,10 @@ export function throttledStepProgress(onEvent: ProgressSink, jobId: string, tota
 
 const pad = (n: number, width: number) => String(n).padStart(width);
 
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+/** Where the ETA comes from: the cost model's (eta.ts), fed every event. */
+export interface EtaSource {
+  observe(event: StudyEvent): void;
+  remainingSeconds(): number;
 }
 
 /**
@@ -39,6 +40,13 @@ export function createProgressPrinter(options: {
   isTTY: boolean;
   totalJobs: number;
   alreadyDone: number;
+  /** The ETA (the cost model's); without one, every run left is counted as long as the average run so far. */
+  eta?: EtaSource;
+  /**
+   * Aborted to stop the study (Ctrl-C): on a terminal its reason (a message) is printed as a log
+   * line, above the status lines, which would otherwise draw over a message printed beside them.
+   */
+  signal?: AbortSignal;
 }): ProgressSink {
   const { write, isTTY, totalJobs } = options;
   let done = options.alreadyDone;
@@ -49,6 +57,7 @@ export function createProgressPrinter(options: {
   let drawn = 0;
 
   const eta = () => {
+    if (options.eta) return duration(options.eta.remainingSeconds());
     if (!finishedThisSession) return '?';
     const perJob = (Date.now() - startedAt) / 1000 / finishedThisSession;
     return duration(perJob * (totalJobs - done));
@@ -71,7 +80,14 @@ export function createProgressPrinter(options: {
     draw();
   };
 
+  if (isTTY) {
+    options.signal?.addEventListener('abort', () => {
+      if (typeof options.signal?.reason === 'string') log(options.signal.reason);
+    }, { once: true });
+  }
+
   return (event) => {
+    options.eta?.observe(event);
     switch (event.type) {
       case 'phase':
         log(event.message);

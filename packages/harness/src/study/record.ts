@@ -62,8 +62,11 @@ export interface RunRecord {
   scheduleDigest?: string;
   /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
   iterative?: IterativeRecord;
-  /** A scratch baseline: which, and the epochs it trained (B: scaled by the FLOPs factor). */
-  scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[] };
+  /**
+   * A scratch baseline: which, and the epochs it trained (B: scaled by the FLOPs factor, the
+   * FLOPs ratio capped by the recipe's `scratchBMaxFactor`); `flopsCounted` says what the ratio counts.
+   */
+  scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[]; flopsRatio?: number; capped?: boolean; flopsCounted?: string };
   /** Measured inference latency of the final model, milliseconds per batch: median and quartiles of the timed runs. */
   latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */

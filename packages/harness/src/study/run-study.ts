@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { CPU_TRAINING_WARNING, describeChoice, type BackendSelection } from '../backend/select';
 import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +10,8 @@ import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy, type Job } from './jobs';
 import { createProgressPrinter, type ProgressSink } from './progress';
+import { StudyEta } from './eta';
+import { predictedRuns, predictRuns } from './plan';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
 import { runJobs, type JobRunner } from './scheduler';
@@ -105,7 +108,10 @@ async function runPreparedStudy(
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
   const inlinePlugins = unloadablePlugins(study);
   const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0;
-  const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed });
+  // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
+  const { seconds } = await predictRuns(env, jobs);
+  const eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
+  const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, eta, signal: options.signal });
   const onEvent: ProgressSink = (event) => {
     printer(event);
     options.onEvent?.(event);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, deriveSeed, expandPerEpoch, originalLrAt } from '@prunebench/core';
-import { scratchEpochs } from './baselines';
+import { SCRATCH_FLOPS_COUNTED, scratchEpochs } from './baselines';
 import { seedFor } from './seed-streams';
 import { type ExecutionContext, cost, make, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from './execute';
 import { runLatency } from '../prune/latency';
@@ -40,7 +40,7 @@ export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
   const recipe = ctx.study.original;
-  const { epochs, factor } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops);
+  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops, recipe.scratchBMaxFactor);
   const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
   const model = await freshPrunedArchitecture(ctx, job);
   try {
@@ -57,7 +57,7 @@ export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
     const trained = trainedRun(ctx, job, steps, S, outcome, ledger);
     return {
       ...trained,
-      scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones },
+      scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones, flopsRatio, capped, flopsCounted: SCRATCH_FLOPS_COUNTED },
       cost: pruneRecord.cost,
       latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };

@@ -1,0 +1,125 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { countCost, createComponent, createPruneContext, LEDGER, RNG, Rng, RunLedger, type Dataset, type DatasetInfo, type ModelFactory, type Pruner } from '@prunebench/core';
+import { loadCheckpoint } from '../training/checkpoint';
+import { train } from '../training/train';
+import type { StudyEnvironment } from './environment';
+import { componentLabel } from './definition';
+import { speedFromMeasurements, type Speed, type StudyShape } from './cost-model';
+import { batching } from './budget';
+
+/** Steps timed per network (after WARM_UP_STEPS untimed ones, which compile kernels and fill caches). */
+const TIMED_STEPS = 6;
+const WARM_UP_STEPS = 2;
+/** Building, loading and saving a model, writing a run's files: a fixed part of every run (seconds). */
+const PER_RUN_SECONDS = 0.5;
+
+export interface Calibration {
+  shape: StudyShape;
+  speed: Speed;
+  /** What was measured, for the dry run's output: one line per network. */
+  measured: Array<{ network: string; macs: number; examplesPerSecond: number }>;
+  /** Pruners whose pruned size could not be found on an untrained network (they count as unpruned). */
+  unmeasured: string[];
+}
+
+/**
+ * Measures what the cost model needs, in this thread, on the backend already selected: the MACs of
+ * the study's network and of each pruner's result (each pruner applied to a freshly initialised
+ * network: a plan's kept-channel counts do not depend on training), and the training speed of the
+ * largest and the smallest of them over a few steps on the study's own data. Takes seconds; writes nothing.
+ */
+export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo): Promise<Calibration> {
+  const { study, container, registry } = env;
+  const cut = batching(info.sizes.train, study.original.batchSize, study.original.dropLast);
+  const build = async (): Promise<LayersModel> =>
+    study.original.checkpoint
+      ? (await loadCheckpoint(study.original.checkpoint)).model
+      : createComponent<ModelFactory>(container, registry, 'model', study.model.id, study.model.options).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: 0 });
+
+  const original = await build();
+  const prunedMacs: Record<string, number> = {};
+  const unmeasured: string[] = [];
+  let smallest: { label: string; model: LayersModel; macs: number } | undefined;
+  try {
+    const originalMacs = countCost(original).macs;
+    for (const pruner of study.pruners) {
+      const label = componentLabel(pruner);
+      if (label in prunedMacs) continue;
+      try {
+        const model = await pruneUntrained(env, pruner, original, dataset);
+        const macs = countCost(model).macs;
+        prunedMacs[label] = macs;
+        if (!smallest || macs < smallest.macs) {
+          smallest?.model.dispose();
+          smallest = { label, model, macs };
+        } else if (model !== original) model.dispose();
+      } catch {
+        unmeasured.push(label);
+      }
+    }
+    const measured = [{ network: `${study.model.id} (original)`, macs: originalMacs, examplesPerSecond: await examplesPerSecond(original, dataset, study.original.batchSize) }];
+    if (smallest && smallest.model !== original && smallest.macs < originalMacs * 0.95) {
+      measured.push({ network: `${study.model.id} pruned by ${smallest.label}`, macs: smallest.macs, examplesPerSecond: await examplesPerSecond(smallest.model, dataset, study.original.batchSize) });
+    }
+    const trainPerExample = 1 / measured[0].examplesPerSecond;
+    const forwardFraction = Math.min(1, forwardSecondsPerExample(original, info) / trainPerExample);
+    const speed = speedFromMeasurements(measured.map((m) => ({ macs: m.macs, secondsPerExample: 1 / m.examplesPerSecond })), forwardFraction, PER_RUN_SECONDS);
+    const examplesPerEpoch = cut.dropLast ? cut.stepsPerEpoch * cut.batchSize : cut.trainSize;
+    const shape: StudyShape = { examplesPerEpoch, evaluatedExamples: info.sizes.test + info.sizes.validation, originalMacs, prunedMacs };
+    return { shape, speed, measured, unmeasured };
+  } finally {
+    if (smallest && smallest.model !== original) smallest.model.dispose();
+    original.dispose();
+  }
+}
+
+/** A pruner applied to an untrained copy of `original`: its result's size is what the study's prunes will have. */
+async function pruneUntrained(env: StudyEnvironment, pruner: StudyEnvironment['study']['pruners'][number], original: LayersModel, dataset: Dataset): Promise<LayersModel> {
+  const ledger = new RunLedger();
+  const container = env.container.createChildContainer();
+  container.register(RNG, { useValue: new Rng(0, 'run') });
+  container.register(LEDGER, { useValue: ledger });
+  const instance = createComponent<Pruner>(container, env.registry, 'pruner', pruner.id, pruner.options);
+  // A weight-level pruner keeps every channel, and a self-training one would train here: both keep the original's size.
+  if (!instance.requirements.structured || instance.requirements.trainsItself) return original;
+  const result = await instance.prune(original, createPruneContext({ dataset: instance.requirements.needsData ? dataset : undefined, seed: 0, ledger }));
+  return result.model;
+}
+
+/** Training examples per second of `model` on the study's data, over a few timed steps after warm-up ones. */
+async function examplesPerSecond(model: LayersModel, dataset: Dataset, batchSize: number): Promise<number> {
+  const weights = model.getWeights().map((w) => w.clone());
+  const steps = (n: number) => Array.from({ length: n }, () => ({ lr: 1e-3, momentum: 0.9 }));
+  try {
+    await train(model, { data: { dataset, dropRemainder: true }, batchSize, hyperparameters: steps(WARM_UP_STEPS), seed: 0 });
+    const started = performance.now();
+    const result = await train(model, { data: { dataset, dropRemainder: true }, batchSize, hyperparameters: steps(TIMED_STEPS), seed: 1 });
+    const seconds = (performance.now() - started) / 1000;
+    return result.samples / Math.max(seconds, 1e-6);
+  } finally {
+    // The network is left as it was (the calibration must not change what it measured with).
+    model.setWeights(weights);
+    tf.dispose(weights);
+  }
+}
+
+/** Seconds per example of a forward pass at the evaluation batch size. */
+function forwardSecondsPerExample(model: LayersModel, info: DatasetInfo): number {
+  const batch = 128;
+  const x = tf.randomNormal([batch, ...info.inputShape]);
+  try {
+    const run = () => {
+      const y = model.predict(x) as tf.Tensor;
+      y.dataSync();
+      y.dispose();
+    };
+    run();
+    const started = performance.now();
+    run();
+    run();
+    return (performance.now() - started) / 1000 / (2 * batch);
+  } finally {
+    x.dispose();
+  }
+}
