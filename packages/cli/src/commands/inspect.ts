@@ -1,5 +1,5 @@
 import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult } from '@prunebench/core';
-import { loadModelFile, looksLikeModelFile, makePruner, percentFewer as percent, selectBackend } from '@prunebench/harness';
+import { compressionRecord, describeCompression, loadModelFile, looksLikeModelFile, makePruner, percentFewer as percent, selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
 import { PRUNING_FLAGS, parseKeyValues, parsePlan, parseSeed, parseShape, wholeNumber } from '../flags';
@@ -85,6 +85,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
           macs: after.macs,
           paramsReduction: percent(cost.params, after.params),
           macsReduction: percent(cost.macs, after.macs),
+          compression: compressionRecord(typeof pruning.plan === 'string' ? undefined : { plan: pruning.plan }, cost, after),
         };
         if (options.json) {
           printJson(io, {
@@ -141,6 +142,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
             `\nafter: ${formatCount(afterBlock.params)} params (−${afterBlock.paramsReduction}%), ` +
               `${formatCount(afterBlock.macs)} MACs (−${afterBlock.macsReduction}%)\n`,
           );
+          if (afterBlock.compression.target) io.out(`${describeCompression(afterBlock.compression)}\n`);
         }
       } finally {
         model.dispose();
