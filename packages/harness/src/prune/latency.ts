@@ -89,9 +89,14 @@ export async function measureLatencies(models: LayersModel[], options: LatencyOp
 /** Latency of the original and the pruned model, their speed-up, and where the pruned one is slower. */
 export async function compareLatency(original: LayersModel, pruned: LayersModel, options: LatencyOptions): Promise<LatencyComparison> {
   const [before, after] = await measureLatencies([original, pruned], options);
+  return { backend: tf.getBackend(), warmupRuns: options.warmupRuns, original: before, pruned: after, ...speedups(before, after) };
+}
+
+/** Per batch size: original median / pruned median, and the batch sizes where the pruned model is slower. */
+export function speedups(before: LatencyFigure[], after: LatencyFigure[]): Pick<LatencyComparison, 'speedup' | 'slower'> {
   const speedup = before.map((o, i) => ({ batchSize: o.batchSize, ratio: o.medianMs / after[i].medianMs }));
   const slower = speedup.flatMap((s, i) => (s.ratio < 1 ? [{ ...s, beyondSpread: after[i].q1Ms > before[i].q3Ms }] : []));
-  return { backend: tf.getBackend(), warmupRuns: options.warmupRuns, original: before, pruned: after, speedup, slower };
+  return { speedup, slower };
 }
 
 /** A study run's latency: the median of 5 timed forward passes at batch 1 and 64, after one warm-up. */
