@@ -17,7 +17,7 @@ const MODELS: Array<[string, number[]]> = [
   ['vgg-small', [8, 8, 1]],
 ];
 const WEIGHT_LEVEL = new Set<string>((pruners.weightScores ?? []).map((s) => s.id));
-const DATA_DRIVEN = new Set(['taylor', 'taylor-2017', 'taylor-fo-2019']);
+const DATA_DRIVEN = new Set(['taylor', 'taylor-2017', 'taylor-fo-2019', 'thinet', 'obd-c']);
 const optionsOf = (id: string): Record<string, unknown> =>
   WEIGHT_LEVEL.has(id) ? { sparsity: 0.5 } : { plan: { use: 'uniform', ratio: 0.5 }, ...(DATA_DRIVEN.has(id) ? { batches: 1, batchSize: 4 } : {}) };
 // What a config's pruners list can name: every criterion (composed with a plan) and weight score.

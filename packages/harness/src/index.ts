@@ -78,6 +78,8 @@ export { formatDuration, type Speed, type StudyShape } from './study/cost-model'
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
+export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
+export { sealRecord } from './study/record-seal';
 export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
@@ -87,6 +89,7 @@ export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from
 export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
+export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';

@@ -9,10 +9,14 @@ const criterionOptions: Record<string, Record<string, unknown>> = {
   taylor: calibration,
   'taylor-2017': calibration,
   'taylor-fo-2019': calibration,
+  thinet: { ...calibration, samplesPerExample: 3 },
+  'obd-c': calibration,
 };
 const invalidCriterionOptions: Record<string, Array<Record<string, unknown>>> = {
   'taylor-2017': [{ batches: 0 }],
   'taylor-fo-2019': [{ momentum: 1 }],
+  thinet: [{ samplesPerExample: 0 }],
+  'obd-c': [{ labels: 'model' }],
 };
 
 for (const componentClass of plugin.criteria) {

@@ -4,6 +4,9 @@ import { FpgmCriterion, L1Criterion, L2Criterion } from './criteria/norms';
 import { RandomCriterion } from './criteria/random';
 import { Taylor2017Criterion, TaylorAliasCriterion } from './criteria/taylor-2017';
 import { TaylorFo2019Criterion } from './criteria/taylor-fo-2019';
+import { ThiNetCriterion } from './criteria/thinet';
+import { ObdCCriterion } from './criteria/obd-c';
+import { LampScore } from './unstructured/lamp';
 import { GlobalPlan } from './plans/global';
 import { PerLayerPlan } from './plans/per-layer';
 import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './plans/pfec';
@@ -19,8 +22,8 @@ const { name, version } = require('../package.json') as { name: string; version:
 export { StructuredPruner, type StructuredPrunerOptions } from './structured/structured-pruner';
 export { MaskPruner, type MaskPrunerOptions } from './unstructured/mask-pruner';
 export { SoftFilterPruner, type SoftFilterOptions } from './soft-filter/sfp';
-export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion };
-export { MagnitudeScore, RandomWeightsScore };
+export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, ThiNetCriterion, ObdCCriterion };
+export { MagnitudeScore, RandomWeightsScore, LampScore };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
 export { applyWeightMasks, maskSparsity } from './util/masks';
@@ -33,8 +36,8 @@ export const plugin = definePlugin({
   version,
   apiVersion: PLUGIN_API_VERSION,
   pruners: [StructuredPruner, MaskPruner, SoftFilterPruner],
-  criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion],
-  weightScores: [MagnitudeScore, RandomWeightsScore],
+  criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion, ThiNetCriterion, ObdCCriterion],
+  weightScores: [MagnitudeScore, RandomWeightsScore, LampScore],
   plans: [UniformPlan, PerLayerPlan, GlobalPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan],
 });
 

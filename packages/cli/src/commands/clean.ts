@@ -12,8 +12,11 @@ export function registerCleanCommand(program: Command, io: Io): void {
     .option('-n, --dry-run', 'list what would be removed, remove nothing')
     .action((dir: string, options: { dryRun?: boolean }) => {
       const outDir = path.resolve(dir);
-      const { removed, kept } = cleanStudyFolder(outDir, { dryRun: options.dryRun });
-      for (const name of removed) io.out(`${options.dryRun ? 'would remove' : 'removed'} runs/${name}\n`);
+      // What goes is listed before anything is removed (a kill midway leaves the list on screen).
+      const announce = (names: readonly string[]) => {
+        for (const name of names) io.out(`${options.dryRun ? 'would remove' : 'removing'} runs/${name}\n`);
+      };
+      const { removed, kept } = cleanStudyFolder(outDir, { dryRun: options.dryRun, announce });
       io.out(`${options.dryRun ? 'Would remove' : 'Removed'} ${removed.length} run folder(s) not part of the study; kept ${kept} run(s) of the study.\n`);
     });
 }

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { studyFileFor } from '@prunebench/harness';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
 import { tinyStudyConfig } from '../test-study';
@@ -18,8 +19,25 @@ async function run(config: Record<string, unknown> | null, argv: string[] = [], 
   const configFile = path.join(dir, 'prunebench.config.json');
   if (config) fs.writeFileSync(configFile, JSON.stringify(config));
   const io = collectingIo();
-  const code = await main(argv.length ? argv : ['run', '--config', configFile], io);
+  const args = argv.length ? argv : ['run', '--config', configFile];
+  const code = await main(args, io);
+  if (args[0] === 'run' && code === 0) expectEveryJobEnded(args);
   return { code, stdout: io.stdout(), stderr: io.stderr(), dir, configFile };
+}
+
+/**
+ * The property every fault is checked against: `run` never exits 0 with a job of its study
+ * unfinished (every job in study.json has a complete record: finished, diverged or not-run).
+ */
+function expectEveryJobEnded(args: string[]): void {
+  const config = JSON.parse(fs.readFileSync(args[args.indexOf('--config') + 1], 'utf8')) as { out: string };
+  const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : config.out;
+  const pinned = JSON.parse(fs.readFileSync(path.join(out, 'study.json'), 'utf8')) as { jobs: { id: string }[] };
+  const unfinished = pinned.jobs.filter(({ id }) => {
+    const file = path.join(out, 'runs', id, 'run.json');
+    return !fs.existsSync(file) || !['finished', 'diverged', 'not-run'].includes(JSON.parse(fs.readFileSync(file, 'utf8')).status);
+  });
+  expect(unfinished.map((j) => j.id)).toEqual([]);
 }
 
 interface RunFile {
@@ -70,7 +88,7 @@ function copyOfReference(): { out: string; configFile: string } {
   // The copy belongs to its own config file now (a folder is pinned to one config's study).
   const studyFile = path.join(out, 'study.json');
   const pinned = JSON.parse(fs.readFileSync(studyFile, 'utf8'));
-  fs.writeFileSync(studyFile, JSON.stringify({ ...pinned, configFile, study: { ...pinned.study, configFile, out } }));
+  fs.writeFileSync(studyFile, JSON.stringify(studyFileFor({ ...pinned.study, configFile, out })));
   return { out, configFile };
 }
 
@@ -177,6 +195,85 @@ describe('damaged results: the run is redone (with its dependents), saying which
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`redoing runs/${prune}: run.json its definition does not hash to its id`));
     expect(result.stdout).toMatch(/Resuming: 4 runs already finished are kept/); // the prune's two retrains are redone too
+    expect(outcome(out)).toEqual(outcome(reference.out));
+  });
+});
+
+describe('study.json and every run.json are verified whole', () => {
+  const runFolders = (out: string) => fs.readdirSync(path.join(out, 'runs')).sort();
+
+  it('a job list cut to 3 jobs: report and clean refuse in one line and delete nothing; run rebuilds it', async () => {
+    const { out, configFile } = copyOfReference();
+    const file = path.join(out, 'study.json');
+    const pinned = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify({ ...pinned, jobs: pinned.jobs.slice(0, 3) }));
+    const before = runFolders(out);
+    const report = await run(null, ['report', out]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toMatch(/^prunebench: \S+study\.json lists 3 job\(s\) that are not the 7 its definition derives \(edited\?\): run `prunebench run` with this study's config/);
+    expect(report.stderr.trim().split('\n')).toHaveLength(1);
+    const clean = await run(null, ['clean', out]);
+    expect(clean.code).toBe(2);
+    expect(clean.stdout).toBe('');
+    expect(runFolders(out)).toEqual(before);
+    const again = await run(null, ['run', '--config', configFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/study\.json lists 3 job\(s\) .*: rebuilt from the config\./);
+    expect(again.stdout).toMatch(/Resuming: 7 runs already finished are kept/);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).jobs).toHaveLength(7);
+  });
+
+  it('a truncated study.json: one line naming the file and what to do; run recovers', async () => {
+    const { out, configFile } = copyOfReference();
+    const file = path.join(out, 'study.json');
+    fs.truncateSync(file, 300);
+    const report = await run(null, ['report', out]);
+    expect(report.code).toBe(2);
+    expect(report.stderr).toBe(`prunebench: ${file} is not valid JSON (300 bytes: cut short?): run \`prunebench run\` with this study's config (and --out ${out}) to rebuild it from the config (finished runs are kept); nothing was read from or removed in the folder\n`);
+    const again = await run(null, ['run', '--config', configFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Resuming: 7 runs already finished are kept/);
+    expect(outcome(out)).toEqual(outcome(reference.out));
+  });
+
+  type Edit = [string, 'original' | 'prune' | 'retrain', (record: Record<string, any>, dir: string) => void, number];
+  it.each<Edit>([
+    ["a retrain's test top-1 (0.75 → 0.99)", 'retrain', (r) => (r.metrics.test.top1 = 0.99), 6],
+    ["an original's metrics", 'original', (r) => (r.metrics.test.loss = 0.01), 0],
+    ["a prune's cost.after.params set to 1", 'prune', (r) => (r.cost.after.params = 1), 4],
+    ["a retrain's artifacts emptied, history.csv and schedule.json deleted", 'retrain', (r, dir) => {
+      r.artifacts = {};
+      fs.rmSync(path.join(dir, 'history.csv'));
+      fs.rmSync(path.join(dir, 'schedule.json'));
+    }, 6],
+  ])('%s: report leaves it out, run redoes it (and what was made from it)', async (_what, kind, edit, kept) => {
+    const { out, configFile } = copyOfReference();
+    const id = [...records(out).keys()].find((name) => name.startsWith(`${kind}-`))!;
+    const file = path.join(out, 'runs', id, 'run.json');
+    const record = JSON.parse(fs.readFileSync(file, 'utf8'));
+    edit(record, path.dirname(file));
+    fs.writeFileSync(file, JSON.stringify(record));
+    const report = await run(null, ['report', out]);
+    expect(report.stderr).toMatch(new RegExp(`left out runs/${id}: run.json was edited after the run wrote it`));
+    const again = await run(null, ['run', '--config', configFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`redoing runs/${id}: run.json was edited after the run wrote it`));
+    if (kept) expect(again.stdout).toMatch(new RegExp(`Resuming: ${kept} runs already finished are kept`));
+    else expect(again.stdout).not.toMatch(/Resuming/);
+    expect(outcome(out)).toEqual(outcome(reference.out));
+  });
+
+  it('temp files a kill left in run folders are removed by the next run of the folder', async () => {
+    const { out, configFile } = copyOfReference();
+    const retrain = [...records(out).keys()].find((id) => id.startsWith('retrain-'))!;
+    const original = [...records(out).keys()].find((id) => id.startsWith('original-'))!;
+    fs.writeFileSync(path.join(out, 'runs', retrain, '.run.json.999999.1700000000000.0.tmp'), '{"half');
+    fs.mkdirSync(path.join(out, 'runs', original, '.model.999999.1700000000000.1.tmp'));
+    fs.writeFileSync(path.join(out, '.summary.md.999999.1700000000000.2.tmp'), 'half');
+    const again = await run(null, ['run', '--config', configFile]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/Removed 3 temp file\(s\) an interrupted write left behind/);
+    expect(tempFiles(out)).toEqual([]);
     expect(outcome(out)).toEqual(outcome(reference.out));
   });
 });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { sealRecord } from '@prunebench/harness';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
 import { tinyStudyConfig } from '../test-study';
@@ -72,7 +73,8 @@ describe('prunebench run / report', () => {
     const file = path.join(runsDir, retrain, 'run.json');
     const record = JSON.parse(fs.readFileSync(file, 'utf8'));
     record.ledger.samples -= 32;
-    fs.writeFileSync(file, JSON.stringify(record));
+    // Sealed as a run that really took fewer samples would have written it (an unsealed edit is not trusted at all).
+    fs.writeFileSync(file, JSON.stringify(sealRecord(record)));
     const io = collectingIo();
     expect(await main(['report', out], io)).toBe(1);
     expect(io.stderr()).toMatch(new RegExp(`refusing to write a summary that compares retraining runs of unequal budgets:[\\s\\S]*${retrain}`));

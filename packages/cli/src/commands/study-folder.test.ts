@@ -55,7 +55,7 @@ describe('a study reports exactly its own jobs', () => {
     expect(dry.stdout).toMatch(/Would remove 3 run folder\(s\) not part of the study; kept 3 run\(s\) of the study/);
     expect(runFolders()).toHaveLength(6);
     const clean = await run(['clean', out]);
-    expect(clean.stdout).toMatch(/^removed runs\/\S+$/m);
+    expect(clean.stdout).toMatch(/^removing runs\/\S+$/m);
     expect(runFolders()).toHaveLength(3);
     expect((await run(['report', out])).code).toBe(0);
     expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).not.toMatch(/not part of this study/);

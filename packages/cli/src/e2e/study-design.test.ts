@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyChannelSelection, buildChannelGraph } from '@prunebench/core';
-import { loadCheckpoint, openStudy } from '@prunebench/harness';
+import { loadCheckpoint, openStudy, sealRecord } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
@@ -138,7 +138,8 @@ describe('a study using every part of the design', () => {
     const saved = fs.readFileSync(file, 'utf8');
     const tampered = JSON.parse(saved);
     tampered.iterative.optimizerSteps = 3;
-    fs.writeFileSync(file, JSON.stringify(tampered));
+    // Sealed as a run that took 3 steps would have written it (an unsealed edit is not trusted at all).
+    fs.writeFileSync(file, JSON.stringify(sealRecord(tampered)));
     const io = collectingIo();
     expect(await main(['report', out], io)).toBe(1);
     expect(io.stderr()).toMatch(new RegExp(`${prune.id} .* took 3 steps of retraining between prunings but planned 4`));

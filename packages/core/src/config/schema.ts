@@ -82,6 +82,7 @@ export const configSchema: JsonSchema = {
     },
     backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads.' },
     workers: { type: 'integer', minimum: 1, description: 'Runs in parallel (worker threads); default: one per core.' },
+    stallSeconds: { type: 'number', exclusiveMinimum: 0, description: 'A run that makes no progress (an optimizer step, an evaluated batch, a plugin call returning) for this long fails; default 900.' },
     out: { type: 'string', description: 'Output folder, relative to the config file.' },
   },
 };

@@ -37,6 +37,8 @@ export interface PrunebenchConfig {
   identity?: { backend?: boolean };
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
   workers?: number;
+  /** A run with no progress for this long fails (default 900). */
+  stallSeconds?: number;
   out?: string;
 }
 

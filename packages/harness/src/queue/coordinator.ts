@@ -84,7 +84,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const announced = new Set<string>();
     const baseRecord: Pick<RunRecord, 'configFile' | 'versions'> = {
       configFile: study.configFile,
-      versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: study.backend },
+      versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: prepared.selection.name },
     };
     let settle: () => void = () => {};
     const allEnded = new Promise<void>((resolve) => (settle = resolve));

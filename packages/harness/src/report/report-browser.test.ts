@@ -8,6 +8,7 @@ import { expandStudy, type Job } from '../study/jobs';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
 import { ResultStore } from '../study/store';
+import { studyFileFor } from '../study/study-file-check';
 
 /**
  * Opens a generated report.html in a real browser (Debian's chromium, headless) and checks
@@ -75,13 +76,16 @@ maybe('report.html in a real browser', () => {
         store.writeFile(job.id, 'model/model.json', '{}');
         store.writeFile(job.id, 'model/weights.bin', new Uint8Array(4));
       }
-      store.write(record(job));
       if (job.kind === 'retrain') {
         const points = Array.from({ length: job.budget * 8 }, (_, i) => ({ epoch: i / 8, lr: job.scheduleLabel === 'ft' ? 0.001 : 0.001 + 0.1 * Math.sin((Math.PI * i) / (job.budget * 8)), momentum: 0.9 }));
         store.writeFile(job.id, 'schedule.json', JSON.stringify(points));
       }
+      // What every finished retrain and scratch run writes (the record lists their digests).
+      if (job.kind === 'scratch') store.writeFile(job.id, 'schedule.json', '[]');
+      if (job.kind === 'retrain' || job.kind === 'scratch') store.writeFile(job.id, 'history.csv', 'epoch\n0\n');
+      store.write(record(job));
     }
-    fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ format: 1, configFile: null, definitionHash: 'x', study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) }));
+    fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify(studyFileFor(study, jobs)));
     const { reportHtml, figures } = await writeReport(out, 'browser test');
     expect(figures.map((f) => path.basename(f)).sort()).toEqual(['accuracy-vs-budget.svg', 'accuracy-vs-flops.svg', 'learning-rates.svg']);
 

@@ -48,6 +48,8 @@ export interface StudyDefinition {
   identity: { backend: boolean };
   backend: BackendName;
   workers: number;
+  /** A run that makes no progress for this long fails (stall-watch.ts); not part of any result. */
+  stallSeconds?: number;
   /** Output folder, absolute. */
   out: string;
   /** The config file it came from, or null for the built-in quick study. */
@@ -153,6 +155,7 @@ export function defineStudy(
     identity: { backend: config.identity?.backend ?? true },
     backend: overrides.backend ?? config.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
+    ...(config.stallSeconds !== undefined ? { stallSeconds: config.stallSeconds } : {}),
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? defaultOut(source.file)),
     configFile: source.file,
     plugins: [],

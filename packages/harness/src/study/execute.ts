@@ -21,6 +21,7 @@ import { batching as cutEpochs, compressSchedule, expectedSamples, type Batching
 import { describeIdentity } from './identity';
 import { MeteredDataset } from './metering/metered-dataset';
 import { costMismatches, measure, type MeasuredCost } from './metering/measured-cost';
+import { compressionRecord } from './compression';
 import { seedFor } from './seed-streams';
 import { curveDigest } from './curve-digest';
 import { pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord } from './iterative';
@@ -327,6 +328,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
       metrics: { test },
       cost: { before, after },
+      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
       latency: measureLatency(pruned, info),
     };
   } finally {

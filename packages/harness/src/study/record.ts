@@ -4,6 +4,7 @@ import type { JobKind } from './jobs';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
+import type { CompressionRecord } from './compression';
 
 export interface Metrics {
   loss: number;
@@ -56,6 +57,8 @@ export interface RunRecord {
   costMismatch?: string[];
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
+  /** Prunes: the fraction of MACs and params removed, and the plan's compression target if it named one. */
+  compression?: CompressionRecord;
   /** An original: the dataset's split sizes (for the report's set-up). */
   datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
@@ -71,6 +74,8 @@ export interface RunRecord {
   latency?: { batchSize: number; msPerBatch: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
+  /** SHA-256 of every other field (record-seal.ts): an edited record is not trusted. */
+  seal?: string;
   startedAt: string;
   finishedAt: string;
 }

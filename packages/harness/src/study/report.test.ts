@@ -6,60 +6,65 @@ import { writeReport } from './report';
 import { ResultStore } from './store';
 import { emptyLedgerEntries } from '@prunebench/core';
 
-import { definitionHash } from '../util/hash';
+import type { StudyDefinition } from './definition';
+import { expandStudy, type Job } from './jobs';
+import { studyFileFor } from './study-file-check';
 
-const base = { versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '' };
-const idOf = (kind: string, definition: object) => `${kind}-${definitionHash(definition)}`;
-const originalId = (seed: number) => idOf('original', { seed });
-const pruneId = (seed: number) => idOf('prune', { original: originalId(seed), seed });
+const base = { versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '', configFile: '/somewhere/abs/study.config.json' };
+const cost = { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } };
 
-/**
- * A results folder as `prunebench run` leaves it: records whose ids hash their definitions, the
- * checkpoints finished originals and prunes write, and a study.json pinning exactly these jobs.
- */
-function studyFolder(records: RunRecord[], configFile: string): string {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-report-'));
-  const store = new ResultStore(out);
-  for (const r of records) {
-    if (r.status === 'finished' && r.kind !== 'retrain') {
-      store.writeFile(r.id, 'model/model.json', '{}');
-      store.writeFile(r.id, 'model/weights.bin', new Uint8Array(4));
-    }
-    store.write(r);
-  }
-  const jobs = records.map((r) => ({ id: r.id, kind: r.kind, deps: [] }));
-  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify({ format: 1, configFile, definitionHash: 'x', study: { configFile, dataset: { id: 'synthetic', options: {} }, model: { id: 'tiny', options: {} }, pruners: [{ id: 'taylor', options: { plan: 'uniform' } }], schedules: [{ id: 'clr', options: {} }], budgets: [2], seeds: [0, 1], original: { epochs: 2, lr: 0.1, milestones: [1], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 0, nesterov: false, dropLast: true }, budgetAccounting: 'retraining', identity: { backend: true } }, jobs }));
-  return out;
-}
-
-const original = (seed: number): RunRecord => ({
-  ...base, id: originalId(seed), kind: 'original', status: 'finished', seed, configFile: '/somewhere/abs/study.config.json', definition: { seed },
-  ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } },
+const original = (job: Job): RunRecord => ({
+  ...base, id: job.id, kind: 'original', status: 'finished', seed: job.seed, definition: job.definition,
+  ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: cost.before, after: cost.before },
 } as RunRecord);
 
-const prune = (seed: number): RunRecord => ({
-  ...base, id: pruneId(seed), kind: 'prune', status: 'finished', seed, pruner: 'taylor/uniform', configFile: '/somewhere/abs/study.config.json',
-  definition: { original: originalId(seed), seed }, metrics: { test: { loss: 1, top1: 0.4 } },
-  cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
+const prune = (job: Job): RunRecord => ({
+  ...base, id: job.id, kind: 'prune', status: 'finished', seed: job.seed, pruner: 'taylor/uniform',
+  definition: job.definition, metrics: { test: { loss: 1, top1: 0.4 } }, cost,
   ledger: { ...emptyLedgerEntries(), extraForwardSamples: 256, extraBackwardSamples: 128 },
 } as RunRecord);
 
-const retrain = (seed: number, status: RunRecord['status'] = 'finished'): RunRecord => {
-  const definition = { prune: pruneId(seed), seed };
-  return {
-    ...base, id: idOf('retrain', definition), kind: 'retrain', status, seed, pruner: 'taylor/uniform', schedule: 'clr', budget: 2, plannedSteps: 20,
-    batching: { trainSize: 80, batchSize: 8, dropLast: true, stepsPerEpoch: 10 }, budgetAccounting: { mode: 'retraining', epochs: 2, deductedSteps: 0, expectedSteps: 20, expectedSamples: 160 },
-    configFile: '/somewhere/abs/study.config.json', definition,
-    ...(status === 'finished'
-      ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + seed / 10 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } } }
-      : { error: 'FusedConv2D only supports rank-1 bias but got rank 4.\n    at somewhere' }),
-  } as RunRecord;
-};
+const retrain = (job: Job, status: RunRecord['status']): RunRecord => ({
+  ...base, id: job.id, kind: 'retrain', status, seed: job.seed, pruner: 'taylor/uniform', schedule: 'clr', budget: 2, plannedSteps: 20,
+  batching: { trainSize: 80, batchSize: 8, dropLast: true, stepsPerEpoch: 10 }, budgetAccounting: { mode: 'retraining', epochs: 2, deductedSteps: 0, expectedSteps: 20, expectedSamples: 160 },
+  definition: job.definition,
+  ...(status === 'finished'
+    ? { ledger: { ...emptyLedgerEntries(), optimizerSteps: 20, samples: 160 }, metrics: { test: { loss: 1, top1: 0.5 + job.seed / 10 } }, cost }
+    : { error: 'FusedConv2D only supports rank-1 bias but got rank 4.\n    at somewhere' }),
+} as RunRecord);
+
+/**
+ * A results folder as `prunebench run` leaves it: a study.json pinning a definition and the jobs
+ * it derives, one record per job (ids hash their definitions), and the files finished runs write.
+ */
+function studyFolder(seeds: number[], configFile: string, retrainStatus: RunRecord['status'] = 'finished'): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-report-'));
+  const store = new ResultStore(out);
+  const study = {
+    configFile, out, workers: 1, backend: 'wasm', dataset: { id: 'synthetic', options: {} }, model: { id: 'tiny', options: {} },
+    pruners: [{ id: 'taylor', options: { plan: 'uniform' } }], schedules: [{ id: 'clr', options: {} }], budgets: [2], seeds,
+    original: { epochs: 2, lr: 0.1, milestones: [1], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 0, nesterov: false, dropLast: true },
+    budgetAccounting: 'retraining', identity: { backend: true },
+  } as unknown as StudyDefinition;
+  const jobs = expandStudy(study);
+  for (const job of jobs) {
+    if (job.kind !== 'retrain') {
+      store.writeFile(job.id, 'model/model.json', '{}');
+      store.writeFile(job.id, 'model/weights.bin', new Uint8Array(4));
+    } else if (retrainStatus === 'finished') {
+      store.writeFile(job.id, 'history.csv', 'epoch\n0\n');
+      store.writeFile(job.id, 'schedule.json', '[]');
+    }
+    store.write(job.kind === 'original' ? original(job) : job.kind === 'prune' ? prune(job) : retrain(job, retrainStatus));
+  }
+  fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify(studyFileFor(study, jobs)));
+  return out;
+}
 
 describe('report.html', () => {
   it('has the columns of summary.md, and prints paths relative to the results folder', async () => {
     const configFile = path.join(os.tmpdir(), 'configs', 'study.config.json');
-    const out = studyFolder([original(0), original(1), prune(0), prune(1), retrain(0), retrain(1)], configFile);
+    const out = studyFolder([0, 1], configFile);
     const report = await writeReport(out);
     const html = fs.readFileSync(report.reportHtml, 'utf8');
     for (const column of ['budget (epochs)', "pruner's cost (measured)", "pruner's cost (declared)", 'retraining steps', 'total compute (MAC)']) expect(html).toContain(`<th>${column.replace("'", "'")}</th>`);
@@ -74,7 +79,7 @@ describe('report.html', () => {
   });
 
   it('shows a failed study without NaN, with the error text', async () => {
-    const out = studyFolder([original(0), prune(0), retrain(0, 'failed')], '/x/study.config.json');
+    const out = studyFolder([0], '/x/study.config.json', 'failed');
     const report = await writeReport(out);
     const html = fs.readFileSync(report.reportHtml, 'utf8');
     expect(html).not.toMatch(/NaN/);
@@ -88,7 +93,7 @@ describe('report.html', () => {
 
 describe('summary.csv', () => {
   it('says each unit in its column name, rounds away float noise, counts seeds, leaves one seed\'s std empty', async () => {
-    const out = studyFolder([original(0), original(1), prune(0), prune(1), retrain(0), retrain(1)], '/x/study.config.json');
+    const out = studyFolder([0, 1], '/x/study.config.json');
     const two = (await writeReport(out)).summaryCsv;
     const [header, row] = fs.readFileSync(two, 'utf8').trim().split('\n').map((line) => line.split(','));
     const at = (name: string) => row[header.indexOf(name)];
@@ -101,7 +106,7 @@ describe('summary.csv', () => {
     for (const cell of row) expect(cell).not.toMatch(/\.\d{5,}/);
     fs.rmSync(out, { recursive: true, force: true });
 
-    const single = studyFolder([original(0), prune(0), retrain(0)], '/x/study.config.json');
+    const single = studyFolder([0], '/x/study.config.json');
     const one = fs.readFileSync((await writeReport(single)).summaryCsv, 'utf8').trim().split('\n').map((line) => line.split(','));
     expect(one[1][one[0].indexOf('seeds')]).toBe('1');
     expect(one[1][one[0].indexOf('top1_std_pct')]).toBe('');

@@ -17,6 +17,7 @@ import { InProcessRunner, WorkerRunner, workerScript } from './runners';
 import { runJobs, type JobRunner } from './scheduler';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
+import { removeTempLeftovers } from '../util/temp-leftovers';
 import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
@@ -93,6 +94,9 @@ export async function runStudy(
 ): Promise<StudyOutcome> {
   const prepared = await prepareStudy(source);
   try {
+    // This process holds the folder's lock: a temp file of another pid is a kill's leftover.
+    const leftovers = removeTempLeftovers(prepared.store.outDir);
+    if (leftovers.length) prepared.notices.push(`Removed ${leftovers.length} temp file(s) an interrupted write left behind (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', …' : ''}).`);
     return await runPreparedStudy(prepared, options);
   } finally {
     await prepared.release();
@@ -149,7 +153,8 @@ async function runPreparedStudy(
       runners,
       onEvent,
       signal: options.signal,
-      baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: study.backend } },
+      // The backend this study really runs on ("auto" resolved), as every run's own record says.
+      baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: selection.name } },
     });
   } finally {
     await Promise.all(runners.map((r) => r.close()));

@@ -5,11 +5,15 @@ import type { BackendSelection } from '../backend/select';
 import type { StudyDefinition } from './definition';
 import type { StudyEnvironment } from './environment';
 import { executeJob } from './execute';
-import type { Job } from './jobs';
+import { describeJob, type Job } from './jobs';
+import { lastProgressAt, progressed } from '../util/heartbeat';
+import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
 import type { ProgressSink, StudyEvent } from './progress';
 import type { RunRecord } from './record';
 import type { JobRunner } from './scheduler';
 import type { ResultStore } from './store';
+
+const stallSecondsOf = (study: StudyDefinition) => study.stallSeconds ?? DEFAULT_STALL_SECONDS;
 
 /** Runs jobs in this thread, on the backend already selected here. */
 export class InProcessRunner implements JobRunner {
@@ -19,8 +23,14 @@ export class InProcessRunner implements JobRunner {
     private readonly store: ResultStore,
   ) {}
 
+  /**
+   * A run that stalls is abandoned here (its promise may never settle); one that blocks this
+   * thread in a loop cannot be stopped in it: more than one worker runs jobs in threads, which are.
+   */
   run(job: Job, onEvent: ProgressSink): Promise<RunRecord> {
-    return executeJob(job, { ...this.env, selection: this.selection, store: this.store, onEvent });
+    progressed();
+    const work = executeJob(job, { ...this.env, selection: this.selection, store: this.store, onEvent });
+    return watchForStall(work, { seconds: stallSecondsOf(this.env.study), lastProgressAt, doing: () => describeJob(job) });
   }
 
   async close(): Promise<void> {}
@@ -30,6 +40,8 @@ export class InProcessRunner implements JobRunner {
 export type ToWorker = { type: 'run'; job: Job };
 export type FromWorker =
   | { type: 'ready'; backend: string }
+  /** The thread made progress (sent at most once a second): the stall watch's sign of life. */
+  | { type: 'beat' }
   | { type: 'event'; event: StudyEvent }
   | { type: 'result'; record: RunRecord }
   | { type: 'error'; message: string; stack?: string };
@@ -62,15 +74,18 @@ export class WorkerRunner implements JobRunner {
     return this.worker;
   }
 
+  /** A run that stalls, hung in a loop or waiting on nothing, has its thread terminated. */
   run(job: Job, onEvent: ProgressSink): Promise<RunRecord> {
     const worker = this.ensure();
-    return new Promise<RunRecord>((resolve, reject) => {
+    let heardAt = performance.now();
+    const work = new Promise<RunRecord>((resolve, reject) => {
       const cleanup = () => {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
       };
       const onMessage = (message: FromWorker) => {
+        heardAt = performance.now();
         if (message.type === 'event') onEvent(message.event);
         else if (message.type === 'result') {
           cleanup();
@@ -96,6 +111,15 @@ export class WorkerRunner implements JobRunner {
       worker.on('error', onError);
       worker.on('exit', onExit);
       worker.postMessage({ type: 'run', job } satisfies ToWorker);
+    });
+    return watchForStall(work, {
+      seconds: stallSecondsOf(this.study),
+      lastProgressAt: () => heardAt,
+      doing: () => describeJob(job),
+      onStall: () => {
+        if (this.worker === worker) this.worker = null;
+        void worker.terminate();
+      },
     });
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { isComplete, type RunRecord } from './record';
+import { sealRecord } from './record-seal';
 import { artifactDigests } from './verify';
 
 /**
@@ -42,11 +43,12 @@ export class ResultStore {
 
   /**
    * Writes run.json: the last write of a run. A complete run's record carries the SHA-256 of
-   * every file the run wrote (checkpoint, masks, history), which readers check (verify.ts).
+   * every file the run wrote (checkpoint, masks, history), which readers check (verify.ts), and
+   * every record is sealed over all its fields (record-seal.ts).
    */
   write(record: RunRecord): void {
     const written = isComplete(record) ? { ...record, artifacts: artifactDigests(this.runDir(record.id)) } : record;
-    writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), written);
+    writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), sealRecord(written));
   }
 
   writeFile(id: string, name: string, data: string | Uint8Array): void {

@@ -2,43 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@prunebench/core';
 import { writeJsonAtomic } from '../util/atomic';
-import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import type { Job } from './jobs';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
+import { parseStudyFile, STUDY_FILE, StudyFileDamagedError, studyFileFor, type StudyFile } from './study-file-check';
+
+export { STUDY_FILE, studyDefinitionHash, type StudyFile } from './study-file-check';
 import { checkRecord, type Rejection } from './verify';
-
-/** `study.json`: the definition a results folder was last run with, its hash and its jobs. */
-export interface StudyFile {
-  format: 1;
-  /** Which study the folder belongs to: its config file, or null for the built-in quick study / an inline config. */
-  configFile: string | null;
-  /** Hash of the definition (without `workers` and `out`, which cannot change a result). */
-  definitionHash: string;
-  study: StudyDefinition;
-  /** Every job of the definition: the report, the audit and `clean` use exactly these. */
-  jobs: Array<{ id: string; kind: Job['kind']; deps: string[] }>;
-}
-
-export const STUDY_FILE = 'study.json';
-
-export function studyDefinitionHash(study: StudyDefinition): string {
-  const { workers: _workers, out: _out, ...defining } = study;
-  return definitionHash(defining);
-}
 
 export function readStudyFile(outDir: string): StudyFile | undefined {
   const file = path.join(outDir, STUDY_FILE);
   if (!fs.existsSync(file)) return undefined;
-  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StudyFile>;
-  if (parsed.format !== 1 || !Array.isArray(parsed.jobs)) {
-    throw new UsageError(
-      `${file} was written by an older prunebench and does not list the study's jobs: run the study again into this folder ` +
-        '(finished runs are kept), then report it',
-    );
-  }
-  return parsed as StudyFile;
+  return parseStudyFile(file, fs.readFileSync(file, 'utf8'));
 }
 
 const owner = (configFile: string | null) => (configFile ? `the study of ${configFile}` : 'the built-in quick study (or an inline config)');
@@ -51,7 +27,15 @@ const owner = (configFile: string | null) => (configFile ? `the study of ${confi
  * are no longer part of the study. Returns a sentence for the log when that happened.
  */
 export function pinStudy(study: StudyDefinition, jobs: readonly Job[]): string | null {
-  const previous = readStudyFile(study.out);
+  let previous: StudyFile | undefined;
+  let damaged: string | null = null;
+  try {
+    previous = readStudyFile(study.out);
+  } catch (error) {
+    if (!(error instanceof StudyFileDamagedError)) throw error;
+    // The definition is the config's: a damaged study.json is rebuilt from it.
+    damaged = `${error.file} ${error.why}: rebuilt from the config.`;
+  }
   if (previous && previous.configFile !== study.configFile) {
     throw new UsageError(
       `${study.out} holds the results of ${owner(previous.configFile)}, not of ${owner(study.configFile)}: ` +
@@ -60,10 +44,10 @@ export function pinStudy(study: StudyDefinition, jobs: readonly Job[]): string |
         `\`prunebench clean ${study.out}\` removes them)`,
     );
   }
-  const hash = studyDefinitionHash(study);
-  const file: StudyFile = { format: 1, configFile: study.configFile, definitionHash: hash, study, jobs: jobs.map((j) => ({ id: j.id, kind: j.kind, deps: j.deps })) };
+  const file = studyFileFor(study, jobs);
   writeJsonAtomic(path.join(study.out, STUDY_FILE), file);
-  if (!previous || previous.definitionHash === hash) return null;
+  if (damaged) return damaged;
+  if (!previous || previous.definitionHash === file.definitionHash) return null;
   const ids = new Set(file.jobs.map((j) => j.id));
   const dropped = previous.jobs.filter((j) => !ids.has(j.id)).length;
   return (
@@ -116,10 +100,20 @@ export function foreignRunsNote(runs: StudyRuns, outDir: string): string | null 
   );
 }
 
-/** Removes the run folders that are not jobs of the study in `outDir` (or only lists them). */
-export function cleanStudyFolder(outDir: string, options: { dryRun?: boolean } = {}): { removed: string[]; kept: number } {
+/**
+ * Removes the run folders that are not jobs of the study in `outDir` (or only lists them). What
+ * it will remove goes to `announce` before anything is removed. A study.json that fails its
+ * checks stops it (StudyFileDamagedError) before anything is listed or removed: its job list is
+ * what tells the study's runs from others, so a damaged one could name finished runs foreign.
+ */
+export function cleanStudyFolder(
+  outDir: string,
+  options: { dryRun?: boolean; announce?: (names: readonly string[]) => void } = {},
+): { removed: string[]; kept: number } {
   const runs = studyRuns(outDir);
   const store = new ResultStore(outDir);
-  if (!options.dryRun) for (const name of runs.foreign) fs.rmSync(store.runDir(name), { recursive: true, force: true });
-  return { removed: runs.foreign, kept: runs.study.jobs.length - runs.missing.length };
+  const doomed = runs.foreign;
+  options.announce?.(doomed);
+  if (!options.dryRun) for (const name of doomed) fs.rmSync(store.runDir(name), { recursive: true, force: true });
+  return { removed: doomed, kept: runs.study.jobs.length - runs.missing.length };
 }

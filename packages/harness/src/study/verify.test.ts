@@ -6,6 +6,7 @@ import type { StudyDefinition } from './definition';
 import { expandStudy, type Job } from './jobs';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
+import { sealRecord } from './record-seal';
 import { assertRunIntact, checkRecord, readTrustedRecords, rejectUntrusted } from './verify';
 
 const study: StudyDefinition = {
@@ -33,6 +34,10 @@ function writeRun(store: ResultStore, job: Job, overrides: Partial<RunRecord> = 
     store.writeFile(job.id, 'model/model.json', '{}');
     store.writeFile(job.id, 'model/weights.bin', new Uint8Array(64).fill(3));
   }
+  if (job.kind === 'retrain' && (overrides.status ?? 'finished') === 'finished') {
+    store.writeFile(job.id, 'history.csv', 'epoch,loss\n0,1\n');
+    store.writeFile(job.id, 'schedule.json', '[]');
+  }
   const labels = job.kind === 'retrain' ? { pruner: 'l1', schedule: 'ft', budget: 1, plannedSteps: 4 } : job.kind === 'prune' ? { pruner: 'l1' } : {};
   store.write({
     id: job.id, kind: job.kind, status: 'finished', seed: 0, definition: job.definition, configFile: null,
@@ -44,6 +49,12 @@ function writeRun(store: ResultStore, job: Job, overrides: Partial<RunRecord> = 
 }
 const freshStore = () => new ResultStore(fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-verify-')));
 const runJson = (store: ResultStore, id: string) => path.join(store.runDir(id), 'run.json');
+/** Edits the original's run.json by hand; `reseal`: as a run that wrote it so would have sealed it. */
+function editRecord(store: ResultStore, edit: (record: RunRecord) => unknown, reseal = false, extra: Partial<RunRecord> = {}): void {
+  const record = { ...(JSON.parse(fs.readFileSync(runJson(store, original.id), 'utf8')) as RunRecord), ...extra };
+  edit(record);
+  fs.writeFileSync(runJson(store, original.id), JSON.stringify(reseal ? sealRecord(record) : record));
+}
 
 describe('run record checks', () => {
   it('accept what a run writes, with the digest of every file it wrote', () => {
@@ -57,11 +68,12 @@ describe('run record checks', () => {
   it.each<[string, (store: ResultStore) => void, RegExp]>([
     ['a record that only says finished', (s) => fs.writeFileSync(runJson(s, original.id), '{"status":"finished"}'), /run.json is not a valid run record/],
     ['a cut-short record', (s) => fs.truncateSync(runJson(s, original.id), 40), /run.json is not valid JSON \(40 bytes/],
-    ['a finished record without artifact digests', (s) => {
-      const r = JSON.parse(fs.readFileSync(runJson(s, original.id), 'utf8'));
-      r.artifacts = {};
-      fs.writeFileSync(runJson(s, original.id), JSON.stringify(r));
-    }, /records no digest of model\/model.json/],
+    ['a finished record without artifact digests', (s) => editRecord(s, (r) => (r.artifacts = {}), true), /records no digest of model\/model.json/],
+    ['an edited test accuracy', (s) => editRecord(s, (r) => (r.metrics!.test!.top1 = 0.99)), /run.json was edited after the run wrote it \(its seal does not match/],
+    ['an edited cost', (s) => editRecord(s, (r) => (r.cost!.after.params = 1)), /run.json was edited after the run wrote it/],
+    ['an emptied artifacts list', (s) => editRecord(s, (r) => (r.artifacts = {})), /run.json was edited after the run wrote it/],
+    ['an edited status', (s) => editRecord(s, (r) => (r.status = 'diverged'), false, { error: 'x' }), /run.json was edited after the run wrote it/],
+    ['a record without a seal', (s) => editRecord(s, (r) => delete r.seal), /run.json carries no seal/],
     ['a truncated weights.bin', (s) => fs.truncateSync(path.join(s.modelDir(original.id), 'weights.bin'), 10), /model\/weights.bin has changed since the run wrote it \(10 bytes/],
     ['a missing weights.bin', (s) => fs.rmSync(path.join(s.modelDir(original.id), 'weights.bin')), /model\/weights.bin is missing/],
     ['an edited definition', (s) => {

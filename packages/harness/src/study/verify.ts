@@ -5,6 +5,7 @@ import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
 import type { Job } from './jobs';
 import { isComplete, type RunRecord } from './record';
+import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
 
 /** Why a run's record (or a file it made) is not trusted: the file, relative to the run folder. */
@@ -46,6 +47,7 @@ export const runRecordSchema = {
     metrics: { type: 'object', properties: { test: metrics, validation: metrics } },
     cost: { type: 'object', required: ['before', 'after'], properties: { before: costFigures, after: costFigures } },
     artifacts: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+    seal: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     startedAt: { type: 'string' },
     finishedAt: { type: 'string' },
   },
@@ -65,8 +67,8 @@ const validateRecord = ajv.compile(runRecordSchema);
 const REQUIRED_ARTIFACTS: Record<RunRecord['kind'], string[]> = {
   original: ['model/model.json', 'model/weights.bin'],
   prune: ['model/model.json', 'model/weights.bin'],
-  retrain: [],
-  scratch: [],
+  retrain: ['history.csv', 'schedule.json'],
+  scratch: ['history.csv', 'schedule.json'],
 };
 
 /** What a run folder holds besides run.json (and temp files of an interrupted write). */
@@ -137,6 +139,8 @@ export function checkRecord(store: ResultStore, id: string, job?: Job): { record
   if (record.id !== `${record.kind}-${definitionHash(record.definition)}`) {
     return { id, file: 'run.json', why: 'its definition does not hash to its id (edited by hand?)' };
   }
+  const seal = brokenSeal(record);
+  if (seal) return { id, file: 'run.json', why: seal };
   if (job && (job.kind !== record.kind || definitionHash(job.definition) !== definitionHash(record.definition))) {
     return { id, file: 'run.json', why: "its definition is not this study's job" };
   }

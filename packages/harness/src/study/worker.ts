@@ -8,11 +8,21 @@ import { backendMismatch } from './identity';
 import { executeJob } from './execute';
 import type { FromWorker, ToWorker } from './runners';
 import { ResultStore } from './store';
+import { onProgress } from '../util/heartbeat';
 
 // The definition the main thread resolved and hashed: the config file is never read again here.
 const { study, outDir } = workerData as { study: StudyDefinition; outDir: string };
 const port = parentPort!;
 const post = (message: FromWorker) => port.postMessage(message);
+
+// Signs of life for the main thread's stall watch: at most one message a second.
+let beatSentAt = 0;
+onProgress(() => {
+  const now = performance.now();
+  if (now - beatSentAt < 1000) return;
+  beatSentAt = now;
+  post({ type: 'beat' });
+});
 
 const ready = (async () => {
   const env = await openStudyFromDefinition(study);

@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Batch, Dataset, SplitName, Ledger } from '@prunebench/core';
 import { foldBatchNorm, type FoldedModel } from './fold-batch-norm';
 import { countTopK, crossEntropyPerExample, outputsProbabilities } from './loss';
+import { progressed } from '../util/heartbeat';
 
 export interface Evaluation {
   /** Mean cross-entropy over the split. */
@@ -85,6 +86,7 @@ export async function evaluate(
         });
         const values = await sums.data();
         sums.dispose();
+        progressed();
         samples += batch.x.shape[0];
         lossSum += values[0];
         top1 += values[1];

@@ -4,6 +4,7 @@ import type { Batch, Ledger, WeightMasks, StepHyperparameters } from '@prunebenc
 import { streamBatches, type PassBatch, type TrainingData } from './batches';
 import { countTopK, crossEntropy, outputsProbabilities } from './loss';
 import { SgdOptimizer, type WeightDecayFilter } from './sgd';
+import { progressed } from '../util/heartbeat';
 
 export interface StepProgress {
   /** 0-based optimizer step (index into the hyperparameters). */
@@ -301,6 +302,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
         samples += batchSamples;
         options.ledger?.charge('optimizerSteps', 1);
         options.ledger?.charge('samples', batchSamples);
+        progressed();
         epoch.add(batchSamples, lossValue, correctValue, hp);
         const seconds = (performance.now() - stepStart) / 1000;
         options.onStep?.({

@@ -35,6 +35,15 @@ export function asDiskWriteError(error: unknown, file: string): unknown {
 export type AtomicFs = Pick<typeof fs, 'openSync' | 'writeSync' | 'fsyncSync' | 'closeSync' | 'renameSync' | 'rmSync' | 'mkdirSync'>;
 
 let counter = 0;
+/** What `tempName` makes: `.<name>.<pid>.<ms>.<n>.tmp`, and the pid that made it. */
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.\d+\.tmp$/;
+
+/** The pid that wrote a temp file or folder of the atomic writers, or undefined for any other name. */
+export function tempWriterPid(name: string): number | undefined {
+  const match = TEMP_NAME.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 function tempName(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${Date.now()}.${counter++}.tmp`);
 }

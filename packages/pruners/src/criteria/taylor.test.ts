@@ -1,30 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useWasmBackend } from '@prunebench/core/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, type Batch, type BatchOptions, type Dataset, type DatasetInfo, type PruneContext } from '@prunebench/core';
-import { makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
+import { buildChannelGraph, type Dataset, type PruneContext } from '@prunebench/core';
+import { NoiseDataset, makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
 import { PerLayerPlan } from '../plans/per-layer';
 import { topScoring } from '../util/ranking';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
 // On the backend users get: wasm with prunebench's kernels.
 beforeAll(useWasmBackend);
-
-/** Random 6×6×2 examples of 3 classes; the same batches for the same seed. */
-class NoiseDataset implements Dataset {
-  async load(): Promise<DatasetInfo> {
-    return { inputShape: [6, 6, 2], numClasses: 3, sizes: { train: 40, validation: 0, test: 0 } };
-  }
-  async *batches(_split: string, options: BatchOptions): AsyncIterable<Batch> {
-    for (let i = 0; i * options.batchSize < 40; i++) {
-      const n = Math.min(options.batchSize, 40 - i * options.batchSize);
-      yield {
-        x: tf.randomNormal([n, 6, 6, 2], 0, 1, 'float32', options.seed * 100 + i + 1),
-        y: tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, k) => (k + i) % 3), 'int32'), 3)),
-      };
-    }
-  }
-}
 
 /** The criterion inside a pruner made from a config entry, and its scores for every prunable group. */
 async function scoresOf(id: string, model: tfl.LayersModel, context: PruneContext, options: Record<string, unknown> = {}) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { container } from 'tsyringe';
-import { Registry, RunLedger, createComponent, createPruneContext, type Dataset, type Ledger, type Plan, type PruneContext, type Pruner } from '@prunebench/core';
+import { Registry, RunLedger, createComponent, createPruneContext, type Batch, type BatchOptions, type Dataset, type DatasetInfo, type Ledger, type Plan, type PruneContext, type Pruner } from '@prunebench/core';
 import plugin from '../index';
 
 /** A fresh ledger for tests (the harness passes the run's own). */
@@ -91,4 +91,20 @@ export function branchyNet(seed = 11): tfl.LayersModel {
   const pooled = tfl.layers.globalAveragePooling2d({ name: 'gap' }).apply(sum) as tfl.SymbolicTensor;
   const out = tfl.layers.dense({ name: 'fc', units: 3, kernelInitializer: tfl.initializers.glorotNormal({ seed }) }).apply(pooled) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: out, name: 'branchy' });
+}
+
+/** Random 6×6×2 examples of 3 classes; the same batches for the same seed. */
+export class NoiseDataset implements Dataset {
+  async load(): Promise<DatasetInfo> {
+    return { inputShape: [6, 6, 2], numClasses: 3, sizes: { train: 40, validation: 0, test: 0 } };
+  }
+  async *batches(_split: string, options: BatchOptions): AsyncIterable<Batch> {
+    for (let i = 0; i * options.batchSize < 40; i++) {
+      const n = Math.min(options.batchSize, 40 - i * options.batchSize);
+      yield {
+        x: tf.randomNormal([n, 6, 6, 2], 0, 1, 'float32', options.seed * 100 + i + 1),
+        y: tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, k) => (k + i) % 3), 'int32'), 3)),
+      };
+    }
+  }
 }
