@@ -6,7 +6,7 @@ import { QUICK_STUDY } from './quick-study';
 /** The cost model's estimate for a quick-study-like config, at the speeds measured on vgg-small (wasm, 2 cores). */
 async function estimate(config: PrunebenchConfig): Promise<number> {
   const { study } = await openStudy({ configFile: null, inlineConfig: config, dir: process.cwd(), builtinModules: BUILTIN_PLUGIN_MODULES, overrides: { workers: 2 } });
-  const dataset = config.dataset as { trainSize: number; testSize: number; validationSize?: number };
+  const dataset = config.dataset as unknown as { trainSize: number; testSize: number; validationSize?: number };
   const shape: StudyShape = {
     examplesPerEpoch: Math.floor(dataset.trainSize / study.original.batchSize) * study.original.batchSize,
     evaluatedExamples: dataset.testSize + (dataset.validationSize ?? 0),
@@ -26,7 +26,7 @@ describe('the quick study, by the cost model', () => {
   });
 
   it('is no slower than the one-budget quick study it replaced (3,840 images, 3 epochs)', async () => {
-    const previous: PrunebenchConfig = { ...QUICK_STUDY, dataset: { ...(QUICK_STUDY.dataset as object), trainSize: 3840 } as PrunebenchConfig['dataset'], budgets: [3] };
+    const previous: PrunebenchConfig = { ...QUICK_STUDY, dataset: { ...(QUICK_STUDY.dataset as object), trainSize: 3840 } as unknown as PrunebenchConfig['dataset'], budgets: [3] };
     const now = await estimate(QUICK_STUDY);
     const before = await estimate(previous);
     expect(now).toBeLessThanOrEqual(before);
