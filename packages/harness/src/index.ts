@@ -18,6 +18,7 @@ export {
   type BackendSelection,
   type BackendAttempt,
 } from './backend/select';
+export { BACKEND_PROVIDERS, backendProvider } from './backend/providers';
 
 // Training: the trainer, SGD, evaluation, checkpoints.
 export {

@@ -1,4 +1,5 @@
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { Rng, UsageError, applyKeptChannels, buildChannelGraph, countCost, createComponent, setupPlugins, type Pruner } from '@prunebench/core';
 import { buildCifarResNet, buildVggSmall } from '@prunebench/models';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -8,7 +9,7 @@ import { prunedCost } from './compression-target';
 import { GlobalPlan } from './global';
 import { UniformPlan } from './uniform';
 
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /** Random kept counts for every prunable group (1 … channels), from a seed. */
 function randomCounts(model: LayersModel, seed: number): Map<number, number> {
