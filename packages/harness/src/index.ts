@@ -62,7 +62,9 @@ export * from './plot';
 
 // The fair-budget study (harness, results, reports).
 export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
-export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
+export { expandStudy, describeJob, type Job } from './study/jobs';
+export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
+export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
@@ -81,7 +83,8 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';

@@ -1,6 +1,5 @@
 import type { LedgerEntries } from '@prunebench/core';
 import type { Batching } from './budget';
-import type { JobKind } from './jobs';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
@@ -29,7 +28,8 @@ export interface CostFigures {
  */
 export interface RunRecord {
   id: string;
-  kind: JobKind;
+  /** The job kind that made it (kinds/index.ts). */
+  kind: string;
   status: 'finished' | 'diverged' | 'failed' | 'not-run';
   /** The error (failed), "diverged at step N" (diverged) or why it was not run (not-run). */
   error?: string;

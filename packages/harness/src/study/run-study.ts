@@ -9,12 +9,13 @@ import { lockStudyFolder } from './lock';
 import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy, type Job } from './jobs';
+import { hasRegisteredJobKinds } from './kinds';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { StudyEta } from './eta';
 import { predictedRuns, predictRuns } from './plan';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
-import { runJobs, type JobRunner } from './scheduler';
+import { runJobs, type JobRunner } from './dispatcher';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
 import { removeTempLeftovers } from '../util/temp-leftovers';
@@ -111,7 +112,8 @@ async function runPreparedStudy(
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
   const inlinePlugins = unloadablePlugins(study);
-  const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0;
+  // Kinds registered at run time exist only in this thread.
+  const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0 && !hasRegisteredJobKinds();
   // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
   let eta: StudyEta | undefined;
   let calibrationProblem: string | undefined;
@@ -139,7 +141,9 @@ async function runPreparedStudy(
         ? ''
         : inlinePlugins.length
           ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
-          : ' (worker threads need the built package: npm run build)';
+          : hasRegisteredJobKinds()
+            ? ' (job kinds registered at run time exist only in this thread; list them in JOB_KINDS to use worker threads)'
+            : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
