@@ -75,8 +75,9 @@ export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow }
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
-export { planStudy, type StudyPlan, type PlannedRun } from './study/plan';
-export { formatDuration } from './study/cost-model';
+export { planStudy, estimateWallSeconds, type StudyPlan, type PlannedRun } from './study/plan';
+export { plural } from './util/plural';
+export { formatDuration, type Speed, type StudyShape } from './study/cost-model';
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
