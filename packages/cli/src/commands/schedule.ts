@@ -4,6 +4,7 @@ import { UsageError, createComponent, describeOriginalSchedule, didYouMean, orig
 import { lineChartSvg, plural, scheduleColours } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
+import { parseOptionValue, wholeNumber } from '../flags';
 import { formatTable, printJson, type Io } from '../io';
 
 interface ScheduleCommandOptions {
@@ -84,14 +85,6 @@ export function registerScheduleCommand(program: Command, io: Io): void {
     });
 }
 
-function wholeNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`${flag} must be a whole number, at least 1 (got "${text}")`);
-  }
-  return value;
-}
-
 function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalSchedule {
   if (given) return readOriginalSchedule(given);
   const fromConfig = context.loaded?.config.original;
@@ -120,15 +113,6 @@ function scheduleOptions(pairs: string[], names: string[]): Map<string, Record<s
     for (const name of targets) byName.get(name)![key] = value;
   }
   return byName;
-}
-
-/** JSON when it parses (false, 0.3, [10,20], {"use":"step"}), the plain string otherwise. */
-export function parseOptionValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
