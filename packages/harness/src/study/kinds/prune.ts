@@ -7,7 +7,7 @@ import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
-import { type ExecutionContext, EVAL_BATCH, cost, make, measureLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
+import { type ExecutionContext, EVAL_BATCH, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
 import { auditIterative, pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord, type PrunerEntry } from '../iterative';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { saveMasks } from '../masks';
@@ -52,9 +52,11 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
   work(job, _study, shape) {
     // One-shot pruning trains nothing; iterative pruning retrains between its steps, a
-    // self-training pruner (SFP) trains for its `epochs`, on the original-sized network.
+    // self-training pruner (SFP, a regularizer's sparsity training) trains for its `epochs`, on the original-sized network.
     const iterative = job.pruner.iterative ? epochExamples(shape, job.pruner.iterative.steps * job.pruner.iterative.retrainEpochs) : 0;
-    const own = typeof job.pruner.options?.epochs === 'number' && job.pruner.id === 'sfp' ? epochExamples(shape, job.pruner.options.epochs) : 0;
+    const options = job.pruner.options ?? {};
+    const sparsity = (options.sparsityTraining as { epochs?: number } | undefined)?.epochs ?? (options.regularizer !== undefined ? 1 : 0);
+    const own = epochExamples(shape, (typeof options.epochs === 'number' && /^sfp/.test(job.pruner.id) ? options.epochs : 0) + sparsity);
     return { trainExamples: iterative + own, forwardExamples: forwardExamples(shape), macs: iterative ? (shape.originalMacs + prunedMacs(shape, job.prunerLabel)) / 2 : shape.originalMacs };
   },
   execute: runPrune,
@@ -139,7 +141,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       metrics: { test },
       cost: { before, after },
       compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.macs }, { params: after.nonZeroParams ?? after.params, macs: after.macs }),
-      latency: measureLatency(pruned, info),
+      latency: await runLatency(pruned),
     };
   } finally {
     if (pruned && pruned !== original) pruned.dispose();
