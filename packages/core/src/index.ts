@@ -42,6 +42,7 @@ export type {
   PlanInput,
 } from './interfaces/pruner';
 export type { Criterion, CriterionClass, CriterionContext, CriterionRequirements } from './interfaces/criterion';
+export type { Regularizer, RegularizerClass, RegularizerContext } from './interfaces/regularizer';
 export type { WeightScore, WeightScoreClass, WeightScoreContext } from './interfaces/weight-score';
 export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type ActivationTap, type TapPoint, type ForwardOptions, type GradientOptions, type ActivationGradients } from './interfaces/prune-helpers';
 

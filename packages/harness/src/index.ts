@@ -33,10 +33,20 @@ export {
 } from './training/train';
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
-export { evaluate, type Evaluation, type EvaluateOptions } from './training/evaluate';
+export { evaluate, evaluateSplits, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
 export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
+export { MODEL_JSON, SHARD_BYTES, modelJsonPath, readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
+export { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from './data/open-dataset';
+
+// Pruning one model for deployment (`prunebench prune`): load, prune, check, fine-tune, measure, save.
+export { pruneModel, defaultPrunedDir, PRUNING_JSON, MASKS_BIN, type PruneModelOptions } from './prune/prune-model';
+export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
+export { makePruner, CONFIG_KEYS, type PruneKeys } from './prune/make-pruner';
+export { compareOutputs, zeroPrunedParts, type OutputCheck } from './prune/output-check';
+export { compareLatency, measureLatencies, type LatencyComparison, type LatencyFigure, type LatencyOptions } from './prune/latency';
+export { finetune, type FinetuneOutcome, type FinetuneOptions } from './prune/finetune';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 // The training-throughput benchmark (`prunebench bench`).
@@ -75,8 +85,9 @@ export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow }
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
-export { planStudy, type StudyPlan, type PlannedRun } from './study/plan';
-export { formatDuration } from './study/cost-model';
+export { planStudy, estimateWallSeconds, type StudyPlan, type PlannedRun } from './study/plan';
+export { plural } from './util/plural';
+export { formatDuration, type Speed, type StudyShape } from './study/cost-model';
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';

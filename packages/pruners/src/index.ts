@@ -7,6 +7,7 @@ import { TaylorFo2019Criterion } from './criteria/taylor-fo-2019';
 import { ThiNetCriterion } from './criteria/thinet';
 import { ObdCCriterion } from './criteria/obd-c';
 import { LampScore } from './unstructured/lamp';
+import { GroupLassoRegularizer, GrowingRegRegularizer, SlimmingRegularizer } from './regularizers/regularizers';
 import { GlobalPlan } from './plans/global';
 import { PerLayerPlan } from './plans/per-layer';
 import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './plans/pfec';
@@ -24,6 +25,7 @@ export { MaskPruner, type MaskPrunerOptions } from './unstructured/mask-pruner';
 export { SoftFilterPruner, type SoftFilterOptions } from './soft-filter/sfp';
 export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, ThiNetCriterion, ObdCCriterion };
 export { MagnitudeScore, RandomWeightsScore, LampScore };
+export { SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
 export { applyWeightMasks, maskSparsity } from './util/masks';
@@ -39,6 +41,7 @@ export const plugin = definePlugin({
   criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion, ThiNetCriterion, ObdCCriterion],
   weightScores: [MagnitudeScore, RandomWeightsScore, LampScore],
   plans: [UniformPlan, PerLayerPlan, GlobalPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan],
+  regularizers: [SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer],
 });
 
 export default plugin;

@@ -53,5 +53,14 @@ describe('prunebench run --dry-run', () => {
     expect(await main(['run', '--dry-run', '--config', configFile], io)).toBe(0);
     expect(io.stdout()).toMatch(/11 already done, 0 to run/);
     expect(io.stdout()).toMatch(/Every run is done/);
+
+    // Two runs' results gone (as after a Ctrl-C before they ran): the report says it is partial.
+    const retrains = fs.readdirSync(path.join(out, 'runs')).filter((name) => name.startsWith('retrain-')).slice(0, 2);
+    for (const name of retrains) fs.rmSync(path.join(out, 'runs', name), { recursive: true });
+    expect(await main(['report', out], collectingIo())).toBe(0);
+    const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).not.toMatch(/All \d+ runs finished/);
+    expect(summary).toMatch(/Partial: 9 of the study's 11 runs finished\*\*, 2 have no result yet/);
+    expect(summary).toMatch(/2 of the study's 11 runs have no result yet/);
   });
 });

@@ -1,3 +1,4 @@
+import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
@@ -198,13 +199,15 @@ export function studyReportBlocks(options: {
   allRows: Block;
   /** How the study was measured (budget accounting, batching, identity, runs not part of it). */
   notes?: string[];
+  /** How many runs the study has (study.json's jobs), when some may have no record yet. */
+  studyRuns?: number;
 }): Block[] {
   const { analysis, records, study } = options;
   return [
     { kind: 'heading', level: 1, text: options.title },
     {
       kind: 'paragraph',
-      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${analysis.failures.length ? `**${analysis.failures.length} of ${records.length} runs did not finish**: see the last sections.` : `All ${records.length} runs finished.`}`,
+      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${describeRunCounts({ recorded: records.length, unfinished: analysis.failures.length, studyRuns: options.studyRuns })}`,
     },
     ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
     ...setup(records, analysis, study),

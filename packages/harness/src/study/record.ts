@@ -70,8 +70,8 @@ export interface RunRecord {
    * FLOPs ratio capped by the recipe's `scratchBMaxFactor`); `flopsCounted` says what the ratio counts.
    */
   scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[]; flopsRatio?: number; capped?: boolean; flopsCounted?: string };
-  /** Measured inference latency of the final model, milliseconds per batch. */
-  latency?: { batchSize: number; msPerBatch: number }[];
+  /** Measured inference latency of the final model, milliseconds per batch: median and quartiles of the timed runs. */
+  latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
   /** SHA-256 of every other field (record-seal.ts): an edited record is not trusted. */

@@ -48,7 +48,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
     ...(summary.original.diverged ? [originalsDiverged(summary)] : []),
     ...studyNotes(runs, outDir),
   ];
-  const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes);
+  const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes, runs.study.jobs.length);
   const files: ReportFiles = {
     resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records, outDir)),
     summaryMd: report.summaryMd,

@@ -115,8 +115,15 @@ async function runPreparedStudy(
   // Kinds registered at run time exist only in this thread.
   const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0 && !hasRegisteredJobKinds();
   // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
-  const { seconds } = await predictRuns(env, jobs);
-  const eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
+  let eta: StudyEta | undefined;
+  let calibrationProblem: string | undefined;
+  try {
+    const { seconds } = await predictRuns(env, jobs);
+    eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
+  } catch (error) {
+    // The ETA is not worth a study: without the cost model it counts runs as equal.
+    calibrationProblem = `ETA without the cost model (its calibration failed: ${(error as Error)?.message ?? error})`;
+  }
   const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, eta, signal: options.signal });
   const onEvent: ProgressSink = (event) => {
     printer(event);
@@ -141,6 +148,7 @@ async function runPreparedStudy(
   }
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   for (const message of notices) onEvent({ type: 'phase', message });
+  if (calibrationProblem) onEvent({ type: 'phase', message: calibrationProblem });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
     await runJobs({

@@ -21,16 +21,26 @@ import {
   type Pruner,
   type PrunerRequirements,
   type PruningGroup,
+  type Regularizer,
 } from '@prunebench/core';
+import { cloneModel } from '../util/clone-model';
 import { componentEntrySchema } from '../util/entry-schema';
 import { topScoring } from '../util/ranking';
+import { sgdSettingsSchema, trainWithSgd, type SgdSettings } from '../util/sgd-training';
 
 export interface StructuredPrunerOptions {
   /** The criterion: an id (`"l1"`) or `{ "use": "taylor-2017", "batches": 4 }`. */
   criterion: ComponentEntryRef;
   /** How many channels each group keeps. Required unless the caller passes `context.plan`. */
   plan?: ComponentEntryRef;
+  /** A sparsity regularizer trained into a copy of the original before the criterion scores it: `"slimming"`, `{ "use": "group-lasso", "lambda": 5e-4 }`. */
+  regularizer?: ComponentEntryRef;
+  /** The sparsity training a regularizer runs (only with `regularizer`). */
+  sparsityTraining?: Partial<SgdSettings>;
 }
+
+/** Sparsity training's defaults: extra training of a trained original, so a fine-tuning LR. */
+export const SPARSITY_TRAINING_DEFAULTS: SgdSettings = { epochs: 1, batchSize: 64, lr: 0.01, momentum: 0.9, nesterov: false, weightDecay: 1e-4 };
 
 
 /**
@@ -48,6 +58,13 @@ export class StructuredPruner implements Pruner {
     properties: {
       criterion: componentEntrySchema('criterion', '"l1"'),
       plan: componentEntrySchema('plan', '"pfec-a" or { "use": "uniform", "ratio": 0.5 }'),
+      regularizer: componentEntrySchema('sparsity regularizer trained in before pruning', '"slimming" or { "use": "growing-reg", "delta": 1e-3 }'),
+      sparsityTraining: {
+        type: 'object',
+        description: "the regularizer's training of the original: SGD on the train split, metered as the pruner's cost",
+        properties: sgdSettingsSchema(SPARSITY_TRAINING_DEFAULTS),
+        additionalProperties: false,
+      },
     },
     required: ['criterion'],
     additionalProperties: false,
@@ -57,14 +74,20 @@ export class StructuredPruner implements Pruner {
   readonly criterion: Criterion;
   private readonly criterionId: string;
   private readonly plan?: Plan;
+  private readonly regularizer?: Regularizer;
+  private readonly training: SgdSettings;
 
   constructor(@inject(OPTIONS) options: StructuredPrunerOptions, @inject(COMPONENTS) components: ComponentFactory) {
     this.criterionId = splitComponentRef(options.criterion).id;
     // Made now, so an unknown plan or bad options fail when the study is set up.
     this.criterion = components.create<Criterion>('criterion', options.criterion, 'criterion');
     if (options.plan !== undefined) this.plan = components.create<Plan>('plan', options.plan, 'plan');
+    if (options.regularizer !== undefined) this.regularizer = components.create<Regularizer>('regularizer', options.regularizer, 'regularizer');
+    else if (options.sparsityTraining !== undefined) throw new UsageError('"sparsityTraining" trains a regularizer in: give one too, e.g. "regularizer": "slimming"');
+    this.training = { ...SPARSITY_TRAINING_DEFAULTS, ...options.sparsityTraining };
     const needs = this.criterion.requirements ?? { needsData: false, needsGradients: false };
-    this.requirements = { structured: true, needsData: needs.needsData || needs.needsGradients, needsGradients: needs.needsGradients, trainsItself: false };
+    const trains = this.regularizer !== undefined;
+    this.requirements = { structured: true, needsData: trains || needs.needsData || needs.needsGradients, needsGradients: trains || needs.needsGradients, trainsItself: trains };
   }
 
   async prune(model: LayersModel, context: PruneContext): Promise<PruneResult> {
@@ -73,6 +96,39 @@ export class StructuredPruner implements Pruner {
     if (!plan) {
       throw new UsageError(`pruner "${id}" needs a plan: give it one in its config entry, e.g. { "use": "${id}", "plan": "pfec-a" } or { "use": "${id}", "plan": { "use": "uniform", "ratio": 0.5 } }`);
     }
+    if (!this.regularizer) return this.pruneWith(model, context, plan);
+    const trained = await this.trainSparse(model, context, plan, this.regularizer);
+    try {
+      return await this.pruneWith(trained, context, plan);
+    } finally {
+      trained.dispose();
+    }
+  }
+
+  /**
+   * Sparsity training: a copy of `model` trained with the regularizer's penalty added to the
+   * loss (`sparsityTraining`: SGD epochs on the train split, every step charged to the ledger).
+   */
+  private async trainSparse(model: LayersModel, context: PruneContext, plan: Plan, regularizer: Regularizer): Promise<LayersModel> {
+    const graph = buildChannelGraph(model);
+    const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };
+    const scores = plan.needsScores ? await this.score(graph.groups.filter((g) => g.prunable), scoring) : undefined;
+    const keep = plan.allocate({ graph, scores });
+    const trained = await cloneModel(model);
+    try {
+      const info = await context.dataset?.load();
+      const totalSteps = info ? Math.floor(info.sizes.train / this.training.batchSize) * this.training.epochs : 0;
+      const regularizing = { model: trained, graph: buildChannelGraph(trained), keep, totalSteps };
+      await regularizer.prepare?.(regularizing);
+      await trainWithSgd(trained, context, this.training, { penalty: (step) => regularizer.penalty(regularizing, step) }, `pruner "${this.criterionId}" with a regularizer`);
+      return trained;
+    } catch (error) {
+      trained.dispose();
+      throw error;
+    }
+  }
+
+  private async pruneWith(model: LayersModel, context: PruneContext, plan: Plan): Promise<PruneResult> {
     const graph = buildChannelGraph(model);
     const prunable = graph.groups.filter((g) => g.prunable);
     const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };

@@ -7,7 +7,7 @@ import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
-import { type ExecutionContext, EVAL_BATCH, cost, make, measureLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
+import { type ExecutionContext, EVAL_BATCH, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
 import { auditIterative, pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord, type PrunerEntry } from '../iterative';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { saveMasks } from '../masks';
@@ -139,7 +139,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       metrics: { test },
       cost: { before, after },
       compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
-      latency: measureLatency(pruned, info),
+      latency: await runLatency(pruned),
     };
   } finally {
     if (pruned && pruned !== original) pruned.dispose();

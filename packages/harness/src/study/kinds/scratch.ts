@@ -7,7 +7,7 @@ import type { Block } from '../../report/document';
 import { formatDifference, formatSample } from '../../report/format';
 import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
-import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
+import { type ExecutionContext, cost, make, runLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
 import type { PrunerEntry } from '../iterative';
 import { jobId, pruneSeedSuffix, studyComponents } from '../job-definition';
 import { loadMasks } from '../masks';
@@ -130,7 +130,7 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
       ...trained,
       scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones, flopsRatio, capped, flopsCounted: SCRATCH_FLOPS_COUNTED },
       cost: pruneRecord.cost,
-      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };
   } finally {
     model.dispose();
