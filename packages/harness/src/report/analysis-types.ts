@@ -17,7 +17,7 @@ export interface Cell {
   failed: number;
   flopsAfter: number;
   paramsAfter: number;
-  /** This cell is the best of its budget (highest mean). */
+  /** This cell is the best of its budget among the pruners of equal compression (highest mean). */
   best: boolean;
 }
 
