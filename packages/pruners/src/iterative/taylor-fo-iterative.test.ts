@@ -30,7 +30,7 @@ function gateOff(model: LayersModel, layer: 'bn1' | 'bn2', channel: number): voi
   const conv = layer === 'bn1' ? 'conv1' : 'conv2';
   for (const w of [...model.getLayer(layer).weights.slice(0, 2), ...model.getLayer(conv).weights]) {
     const width = w.shape[w.shape.length - 1] as number;
-    tf.tidy(() => w.write(tf.mul(w.read(), tf.tensor1d(Array.from({ length: width }, (_, c) => (c === channel ? 0 : 1))))));
+    tf.tidy(() => void w.write(tf.mul(w.read(), tf.tensor1d(Array.from({ length: width }, (_, c) => (c === channel ? 0 : 1))))));
   }
 }
 
