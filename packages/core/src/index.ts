@@ -42,6 +42,7 @@ export type {
   PlanInput,
 } from './interfaces/pruner';
 export type { Criterion, CriterionClass, CriterionContext, CriterionRequirements } from './interfaces/criterion';
+export type { Regularizer, RegularizerClass, RegularizerContext } from './interfaces/regularizer';
 export type { WeightScore, WeightScoreClass, WeightScoreContext } from './interfaces/weight-score';
 export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type ActivationTap, type TapPoint, type ForwardOptions, type GradientOptions, type ActivationGradients } from './interfaces/prune-helpers';
 
@@ -65,7 +66,8 @@ export type { BackendProvider, LoadedBackend } from './backend/provider';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
-export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
+export { expandPlanShorthand } from './config/plan-entry';
+export { planEntryErrors } from './config/validate';
 export { composeConfigSchema } from './config/compose-schema';
 
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.

@@ -33,10 +33,20 @@ export {
 } from './training/train';
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
-export { evaluate, type Evaluation, type EvaluateOptions } from './training/evaluate';
+export { evaluate, evaluateSplits, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
 export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
+export { MODEL_JSON, SHARD_BYTES, modelJsonPath, readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
+export { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from './data/open-dataset';
+
+// Pruning one model for deployment (`prunebench prune`): load, prune, check, fine-tune, measure, save.
+export { pruneModel, defaultPrunedDir, PRUNING_JSON, MASKS_BIN, type PruneModelOptions } from './prune/prune-model';
+export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
+export { makePruner, CONFIG_KEYS, type PruneKeys } from './prune/make-pruner';
+export { compareOutputs, zeroPrunedParts, type OutputCheck } from './prune/output-check';
+export { compareLatency, measureLatencies, type LatencyComparison, type LatencyFigure, type LatencyOptions } from './prune/latency';
+export { finetune, type FinetuneOutcome, type FinetuneOptions } from './prune/finetune';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 // The training-throughput benchmark (`prunebench bench`).
@@ -62,7 +72,9 @@ export * from './plot';
 
 // The fair-budget study (harness, results, reports).
 export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
-export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
+export { expandStudy, describeJob, type Job } from './study/jobs';
+export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
+export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
@@ -73,14 +85,16 @@ export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow }
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
-export { planStudy, type StudyPlan, type PlannedRun } from './study/plan';
-export { formatDuration } from './study/cost-model';
+export { planStudy, estimateWallSeconds, type StudyPlan, type PlannedRun } from './study/plan';
+export { plural } from './util/plural';
+export { formatDuration, type Speed, type StudyShape } from './study/cost-model';
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
@@ -91,6 +105,7 @@ export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
+export { latexDocument, latexTables } from './report/latex';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';

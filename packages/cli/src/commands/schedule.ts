@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalSchedule, type Schedule, type StepHyperparameters } from '@prunebench/core';
-import { lineChartSvg } from '@prunebench/harness';
+import { lineChartSvg, plural, scheduleColours } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
+import { parseOptionValue, wholeNumber } from '../flags';
 import { formatTable, printJson, type Io } from '../io';
 
 interface ScheduleCommandOptions {
@@ -84,14 +85,6 @@ export function registerScheduleCommand(program: Command, io: Io): void {
     });
 }
 
-function wholeNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`${flag} must be a whole number, at least 1 (got "${text}")`);
-  }
-  return value;
-}
-
 function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalSchedule {
   if (given) return readOriginalSchedule(given);
   const fromConfig = context.loaded?.config.original;
@@ -120,15 +113,6 @@ function scheduleOptions(pairs: string[], names: string[]): Map<string, Record<s
     for (const name of targets) byName.get(name)![key] = value;
   }
   return byName;
-}
-
-/** JSON when it parses (false, 0.3, [10,20], {"use":"step"}), the plain string otherwise. */
-export function parseOptionValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /**
@@ -161,7 +145,7 @@ function formatValue(value: number): string {
 function describeSteps(name: string, steps: StepHyperparameters[], budget: Budget, original: OriginalSchedule): string {
   const total = steps.length;
   const header =
-    `${name}: ${budget.epochs} epochs × ${budget.stepsPerEpoch} steps = ${total} steps ` +
+    `${name}: ${plural(budget.epochs, 'epoch')} × ${budget.stepsPerEpoch} steps = ${total} steps ` +
     `(original: ${describeOriginalSchedule(original)})\n`;
   const changes = steps.flatMap((s, t) => (t === 0 || s.lr !== steps[t - 1].lr || s.momentum !== steps[t - 1].momentum ? [t] : []));
   let note: string;
@@ -202,10 +186,12 @@ export async function scheduleChartSvg(
       y: steps.map((s) => s.lr),
     })),
     {
-      title: `Retraining schedules, ${budget.epochs} epochs × ${budget.stepsPerEpoch} steps (original: ${original.epochs} epochs, lr ${original.lr})`,
+      title: `Retraining schedules, ${plural(budget.epochs, 'epoch')} × ${budget.stepsPerEpoch} steps (original: ${plural(original.epochs, 'epoch')}, lr ${original.lr})`,
       xTitle: 'epoch',
       yTitle: 'learning rate',
       logY: options.logY ?? true,
+      // The report's colour for each schedule (one colour per schedule in every chart).
+      colours: scheduleColours(computed.map((c) => c.name)),
     },
   );
 }

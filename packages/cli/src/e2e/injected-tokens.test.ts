@@ -6,14 +6,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { selectBackend } from '@prunebench/harness';
+import { modelArtifacts, selectBackend, writeModelFiles } from '@prunebench/harness';
 import { plugin as models } from '@prunebench/models';
 import pruners from '@prunebench/pruners';
 import { conformanceEnvironment } from '@prunebench/core/testing';
 import type { ModelFactory } from '@prunebench/core';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
-import { modelArtifacts, writeModelFiles } from '../commands/prune-model-files';
 import { injected, TokenProbeCriterion } from './test-token-plugin';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-tokens-'));

@@ -1,6 +1,7 @@
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
+import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
 import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
 
 /**
@@ -20,7 +21,7 @@ export interface Cell {
   failed: number;
   flopsAfter: number;
   paramsAfter: number;
-  /** This cell is the best of its budget (highest mean). */
+  /** This cell is the best of its budget among the pruners of equal compression (highest mean). */
   best: boolean;
 }
 
@@ -95,6 +96,8 @@ export interface Analysis {
   /** Distinct pruned FLOPs: a Pareto chart needs several. */
   distinctFlops: number;
   failures: Failure[];
+  /** The equal-compression audit: pruners in groups of equal pruned MACs, and the comparisons refused. */
+  compression: { tolerance: number; classes: string[][]; refused: CompressionCheck[] };
 }
 
 /** Pairing units sort by seed number (then prune seed), not as text. */
@@ -121,12 +124,17 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition): Analysis {
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
+  const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const prunedMacs = prunedMacsByUnit(records, seedKey);
+  const refused: CompressionCheck[] = [];
   const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
   const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
   const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
+  const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
 
   const cells: Cell[] = [];
   for (const budget of budgets) {
@@ -150,9 +158,12 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         });
       }
     }
-    const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0);
-    const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
-    if (best) best.best = true;
+    // The best cell among pruners of equal compression: a smaller model is not "worse" than a larger one.
+    for (const members of classes) {
+      const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0 && members.includes(c.pruner));
+      const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
+      if (best) best.best = true;
+    }
   }
   const cell = (pruner: string, schedule: string, budget: number) => cells.find((c) => c.pruner === pruner && c.schedule === schedule && c.budget === budget);
 
@@ -174,6 +185,11 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         continue;
       }
       const randomLabel = componentLabel(counterpart);
+      const check = checkCompression(prunedMacs, label, randomLabel, originalMacs, tolerance);
+      if (check && !check.equal) {
+        refused.push(check);
+        continue;
+      }
       for (const c of cells.filter((x) => x.pruner === label)) {
         const r = cell(randomLabel, c.schedule, c.budget);
         if (r) lifts.push({ pruner: label, schedule: c.schedule, budget: c.budget, against: randomLabel, difference: pairedDifference(c.bySeed, r.bySeed) });
@@ -265,5 +281,6 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     scheduleNotes: slrNotes(study, budgets),
     distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
     failures,
+    compression: { tolerance, classes, refused },
   };
 }

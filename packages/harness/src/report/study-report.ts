@@ -1,7 +1,9 @@
+import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
 import { compareUnits, type Analysis, type Cell } from './analysis';
+import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
 import { count, formatDifference, formatSample, pct } from './format';
 
@@ -60,14 +62,20 @@ function cellText(c: Cell | undefined): string {
 /** Per budget: the pruner × schedule table (best cell marked) and the gains over the reference. */
 function budgetTables(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Which schedule, at equal budget' }, { kind: 'paragraph', text: spreadNote(analysis) }];
+  const classes = analysis.compression.classes.length > 1 ? analysis.compression.classes : [analysis.pruners];
   for (const budget of analysis.budgets) {
     const find = (p: string, s: string) => analysis.cells.find((c) => c.pruner === p && c.schedule === s && c.budget === budget);
-    blocks.push({
-      kind: 'table',
-      caption: `${budget}-epoch retraining budget (★ = best mean of the budget).`,
-      header: ['pruner', ...analysis.schedules],
-      rows: analysis.pruners.filter((p) => analysis.schedules.some((s) => find(p, s))).map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
-    });
+    // Pruners of unequal compression are never side by side: one table per group of equal MACs.
+    for (const members of classes) {
+      const rows = analysis.pruners.filter((p) => members.includes(p) && analysis.schedules.some((s) => find(p, s)));
+      if (!rows.length) continue;
+      blocks.push({
+        kind: 'table',
+        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''} (★ = best mean of the table).`,
+        header: ['pruner', ...analysis.schedules],
+        rows: rows.map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
+      });
+    }
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
@@ -85,15 +93,27 @@ function budgetTables(analysis: Analysis): Block[] {
   return blocks;
 }
 
+/** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
+function compressionCaption(analysis: Analysis, members: string[]): string {
+  const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
+  if (!macs.length) return `${members.join(', ')}: pruned MACs not recorded`;
+  const value = macs.reduce((a, b) => a + b, 0) / macs.length;
+  return `models of ${count(value)} MACs (−${(100 * (1 - value / analysis.original.flops)).toFixed(1)}%), equal within ${(100 * analysis.compression.tolerance).toFixed(0)}% of the original's`;
+}
+
 function liftSection(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Lift over random' }];
+  const refused: Block[] = analysis.compression.refused.length
+    ? [{ kind: 'paragraph', text: 'Refused by the equal-compression audit (docs/fairness.md):' }, { kind: 'list', items: analysis.compression.refused.map((r) => describeRefusal(r, analysis.compression.tolerance)) }]
+    : [];
+  if (!analysis.lifts.length && refused.length) return [...blocks, ...refused];
   if (!analysis.lifts.length) {
     blocks.push({ kind: 'paragraph', text: 'No criterion has a random pruner under the same plan in this study: add `"baselines": ["random"]` to measure what choosing channels by the criterion is worth.' });
     return blocks;
   }
   blocks.push({
     kind: 'paragraph',
-    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
+    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed; pruned models of equal MACs, audited): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
   });
   const pruners = [...new Set(analysis.lifts.map((l) => l.pruner))];
   for (const budget of analysis.budgets) {
@@ -104,7 +124,7 @@ function liftSection(analysis: Analysis): Block[] {
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
   if (analysis.withoutRandom.length) blocks.push({ kind: 'paragraph', text: `No random counterpart for: ${analysis.withoutRandom.join(', ')}.` });
-  return blocks;
+  return [...blocks, ...refused];
 }
 
 function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
@@ -207,13 +227,15 @@ export function studyReportBlocks(options: {
   allRows: Block;
   /** How the study was measured (budget accounting, batching, identity, runs not part of it). */
   notes?: string[];
+  /** How many runs the study has (study.json's jobs), when some may have no record yet. */
+  studyRuns?: number;
 }): Block[] {
   const { analysis, records, study } = options;
   return [
     { kind: 'heading', level: 1, text: options.title },
     {
       kind: 'paragraph',
-      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${analysis.failures.length ? `**${analysis.failures.length} of ${records.length} runs did not finish**: see the last sections.` : `All ${records.length} runs finished.`}`,
+      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${describeRunCounts({ recorded: records.length, unfinished: analysis.failures.length, studyRuns: options.studyRuns })}`,
     },
     ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
     ...setup(records, analysis, study),

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendSelection } from '../backend/select';
 import { selectBackend } from '../backend/select';
 import { openStudy, type StudyEnvironment } from './environment';
-import { codeIdentity, describeIdentity, studyIdentity, type StudyIdentity } from './identity';
+import { codeIdentity, describeIdentity, studyIdentity } from './identity';
+import type { StudyIdentity } from './study-identity';
 import { expandStudy, type Job } from './jobs';
 import type { StudyDefinition } from './definition';
 

@@ -1,6 +1,5 @@
 import type { LedgerEntries } from '@prunebench/core';
 import type { Batching } from './budget';
-import type { JobKind } from './jobs';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
@@ -29,7 +28,8 @@ export interface CostFigures {
  */
 export interface RunRecord {
   id: string;
-  kind: JobKind;
+  /** The job kind that made it (kinds/index.ts). */
+  kind: string;
   status: 'finished' | 'diverged' | 'failed' | 'not-run';
   /** The error (failed), "diverged at step N" (diverged) or why it was not run (not-run). */
   error?: string;
@@ -70,8 +70,8 @@ export interface RunRecord {
    * FLOPs ratio capped by the recipe's `scratchBMaxFactor`); `flopsCounted` says what the ratio counts.
    */
   scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[]; flopsRatio?: number; capped?: boolean; flopsCounted?: string };
-  /** Measured inference latency of the final model, milliseconds per batch. */
-  latency?: { batchSize: number; msPerBatch: number }[];
+  /** Measured inference latency of the final model, milliseconds per batch: median and quartiles of the timed runs. */
+  latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
   /** SHA-256 of every other field (record-seal.ts): an edited record is not trusted. */

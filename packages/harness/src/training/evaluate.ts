@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Batch, Dataset, SplitName, Ledger } from '@prunebench/core';
+import type { Batch, Dataset, DatasetInfo, SplitName, Ledger } from '@prunebench/core';
 import { foldBatchNorm, type FoldedModel } from './fold-batch-norm';
 import { countTopK, crossEntropyPerExample, outputsProbabilities } from './loss';
 import { progressed } from '../util/heartbeat';
@@ -101,4 +101,20 @@ export async function evaluate(
     return result;
   };
   return options.ledger ? options.ledger.time(options.phase ?? 'evaluate', run) : run();
+}
+
+/** Examples per forward pass when a whole split is evaluated. */
+export const EVAL_BATCH = 256;
+
+/** Test-split metrics, and validation's when the dataset holds one out. */
+export interface SplitMetrics {
+  test: Evaluation;
+  validation?: Evaluation;
+}
+
+/** Evaluates the test split, and the validation split when the dataset has one (`info.sizes.validation`). */
+export async function evaluateSplits(model: LayersModel, dataset: Dataset, info: DatasetInfo, options: EvaluateOptions = {}): Promise<SplitMetrics> {
+  const test = await evaluate(model, dataset, 'test', EVAL_BATCH, options);
+  const validation = info.sizes.validation > 0 ? await evaluate(model, dataset, 'validation', EVAL_BATCH, options) : undefined;
+  return validation ? { test, validation } : { test };
 }
