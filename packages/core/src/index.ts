@@ -61,7 +61,7 @@ export { setupPlugins, type Setup } from './plugin/setup';
 export { pluginContainer, runScope } from './plugin/containers';
 
 // Config validation (loading files is the harness's job).
-export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+export { configSchema } from './config/schema';
 export type { BackendProvider, LoadedBackend } from './backend/provider';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';

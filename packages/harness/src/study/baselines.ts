@@ -1,4 +1,4 @@
-import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, splitComponentRef, BASELINE_NAMES } from '@prunebench/core';
+import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, splitComponentRef } from '@prunebench/core';
 import { stableStringify } from '../util/hash';
 import type { PrunerEntry } from './iterative';
 
@@ -11,6 +11,7 @@ import type { PrunerEntry } from './iterative';
  *   initialised, trained under the original recipe for the original's epochs (E), or for the
  *   original's compute (B: epochs and milestones scaled by original FLOPs / pruned FLOPs).
  */
+export const BASELINE_NAMES = ['random', 'pruned', 'scratch-e', 'scratch-b'] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 export type ScratchVariant = 'scratch-e' | 'scratch-b';
