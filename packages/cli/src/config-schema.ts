@@ -1,4 +1,5 @@
-import { composeConfigSchema, setupPlugins, type JsonSchema } from '@prunebench/core';
+import { setupPlugins, type JsonSchema } from '@prunebench/core';
+import { composeConfigSchema } from '@prunebench/core/config';
 import { studyConfigSchema } from '@prunebench/harness';
 import { builtinPlugins } from './builtins';
 

@@ -1,4 +1,5 @@
-import { resolveConfigComponents, setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { resolveConfigComponents } from '@prunebench/core/config';
 import { loadConfig, studyConfigSchema } from '@prunebench/harness';
 import { builtinPlugins } from './builtins';
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cosmiconfig, defaultLoadersSync, getDefaultSearchPlaces } from 'cosmiconfig';
-import { ConfigError, ConfigErrors, UsageError, configStructureErrors, validateConfigStructure, type LoadedConfig, type PrunebenchConfig } from '@prunebench/core';
+import { ConfigError, ConfigErrors, UsageError, type LoadedConfig, type PrunebenchConfig } from '@prunebench/core';
+import { configStructureErrors, validateConfigStructure } from '@prunebench/core/config';
 import { studyConfigSchema } from './study-schema';
 
 const MODULE_NAME = 'prunebench';

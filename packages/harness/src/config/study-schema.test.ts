@@ -1,4 +1,5 @@
-import { ConfigErrors, configStructureErrors, validateConfigStructure } from '@prunebench/core';
+import { ConfigErrors } from '@prunebench/core';
+import { configStructureErrors, validateConfigStructure } from '@prunebench/core/config';
 import { BACKEND_NAMES } from '../backend/select';
 import { BASELINE_NAMES } from '../study/baselines';
 import { studyConfigSchema } from './study-schema';

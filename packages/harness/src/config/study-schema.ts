@@ -1,4 +1,5 @@
-import { configSchema, type JsonSchema, type PrunebenchConfig } from '@prunebench/core';
+import { type JsonSchema, type PrunebenchConfig } from '@prunebench/core';
+import { configSchema } from '@prunebench/core/config';
 import { BACKEND_NAMES, type BackendName } from '../backend/select';
 import { BASELINE_NAMES, type BaselineName } from '../study/baselines';
 

@@ -1,4 +1,5 @@
-import { UsageError, type ChannelGraph, type ComponentRef, type Registry } from '@prunebench/core';
+import { UsageError, type ChannelGraph, type Registry } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import type { PruneKeys } from './make-pruner';
 import type { LayerLeftWhole } from './pruning-report';
 

@@ -1,4 +1,5 @@
-import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, splitComponentRef } from '@prunebench/core';
+import { ConfigError, ConfigErrors, type Registry, splitComponentRef } from '@prunebench/core';
+import { type ComponentRef, resolveComponentRef } from '@prunebench/core/config';
 import { stableStringify } from '../util/hash';
 import type { PrunerEntry } from './iterative';
 
