@@ -2,6 +2,7 @@ import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
+import { jobKinds } from '../study/kinds';
 import { compareUnits, type Analysis, type Cell } from './analysis';
 import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
@@ -127,7 +128,7 @@ function liftSection(analysis: Analysis): Block[] {
   return [...blocks, ...refused];
 }
 
-function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
+function baselineSections(analysis: Analysis, records: readonly RunRecord[], study?: StudyDefinition): Block[] {
   const blocks: Block[] = [];
   // Shown when the study asks for it (or when the folder has no definition to ask).
   const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
@@ -140,20 +141,10 @@ function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] 
       rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
     });
   }
-  if (analysis.scratch.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
-    blocks.push({
-      kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
-      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
-      rows: analysis.scratch.map((s) => [
-        s.pruner,
-        s.variant,
-        `${s.epochs.join(', ')}${s.factor > 1 ? ` (×${s.factor.toFixed(2)})` : ''}`,
-        formatSample(s.top1),
-        s.prunedMinusScratch ? `${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep: ${formatDifference(s.prunedMinusScratch.difference)}` : '–',
-      ]),
-    });
+  const input = { records, study };
+  for (const kind of jobKinds()) {
+    const sections = kind.report?.sections;
+    if (sections) blocks.push(...sections({ ...input, baselines: analysis.baselines.filter((b) => b.kind === kind.name) }));
   }
   return blocks;
 }
@@ -241,7 +232,7 @@ export function studyReportBlocks(options: {
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
     ...liftSection(analysis),
-    ...baselineSections(analysis, study),
+    ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },
