@@ -105,6 +105,7 @@ export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
+export { latexDocument, latexTables } from './report/latex';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';

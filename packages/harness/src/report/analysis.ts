@@ -1,7 +1,12 @@
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
-import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
+import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
+import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
+import { jobKinds } from '../study/kinds';
+import type { BaselineResult, Cell, Comparison } from './analysis-types';
+
+export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
 /**
  * What a study's report says, computed from its run records (and its definition, when the
@@ -9,44 +14,10 @@ import { binomialStdError, pairedDifference, summarizeSample, type PairedDiffere
  * gains over the reference schedule and over random, the baselines, the noise floor and every
  * failure. Everything the report shows comes from here, so a test can recompute its claims.
  */
-export interface Cell {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  top1: SampleSummary;
-  /** Test top-1 by pairing unit (seed), finished runs only. */
-  bySeed: Map<string, number>;
-  diverged: number;
-  failed: number;
-  flopsAfter: number;
-  paramsAfter: number;
-  /** This cell is the best of its budget (highest mean). */
-  best: boolean;
-}
-
-export interface Comparison {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  /** What the cell is compared with: the reference schedule, or the random pruner. */
-  against: string;
-  difference: PairedDifference;
-}
-
 export interface PrunedBaseline {
   pruner: string;
   top1: SampleSummary;
   bySeed: Map<string, number>;
-}
-
-export interface ScratchBaseline {
-  pruner: string;
-  variant: string;
-  top1: SampleSummary;
-  epochs: number[];
-  factor: number;
-  /** Best retraining schedule of the largest budget minus scratch, paired by seed. */
-  prunedMinusScratch?: Comparison;
 }
 
 export interface PrunerCost {
@@ -86,7 +57,8 @@ export interface Analysis {
   /** Pruners with no random counterpart in the study (so no lift is shown). */
   withoutRandom: string[];
   pruned: PrunedBaseline[];
-  scratch: ScratchBaseline[];
+  /** Baseline kinds' results (scratch-e, scratch-b, ...), per pruner: each kind's report section shows its own. */
+  baselines: BaselineResult[];
   costs: PrunerCost[];
   /** The test set's size and the binomial standard error at the original's accuracy. */
   noise: { testExamples: number; stdError: number } | null;
@@ -95,6 +67,8 @@ export interface Analysis {
   /** Distinct pruned FLOPs: a Pareto chart needs several. */
   distinctFlops: number;
   failures: Failure[];
+  /** The equal-compression audit: pruners in groups of equal pruned MACs, and the comparisons refused. */
+  compression: { tolerance: number; classes: string[][]; refused: CompressionCheck[] };
 }
 
 /** Pairing units sort by seed number (then prune seed), not as text. */
@@ -121,12 +95,17 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition): Analysis {
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
+  const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const prunedMacs = prunedMacsByUnit(records, seedKey);
+  const refused: CompressionCheck[] = [];
   const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
   const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
   const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
+  const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
 
   const cells: Cell[] = [];
   for (const budget of budgets) {
@@ -150,9 +129,12 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         });
       }
     }
-    const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0);
-    const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
-    if (best) best.best = true;
+    // The best cell among pruners of equal compression: a smaller model is not "worse" than a larger one.
+    for (const members of classes) {
+      const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0 && members.includes(c.pruner));
+      const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
+      if (best) best.best = true;
+    }
   }
   const cell = (pruner: string, schedule: string, budget: number) => cells.find((c) => c.pruner === pruner && c.schedule === schedule && c.budget === budget);
 
@@ -174,6 +156,11 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         continue;
       }
       const randomLabel = componentLabel(counterpart);
+      const check = checkCompression(prunedMacs, label, randomLabel, originalMacs, tolerance);
+      if (check && !check.equal) {
+        refused.push(check);
+        continue;
+      }
       for (const c of cells.filter((x) => x.pruner === label)) {
         const r = cell(randomLabel, c.schedule, c.budget);
         if (r) lifts.push({ pruner: label, schedule: c.schedule, budget: c.budget, against: randomLabel, difference: pairedDifference(c.bySeed, r.bySeed) });
@@ -190,23 +177,28 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   });
 
   const largest = budgets[budgets.length - 1];
-  const scratchRecords = records.filter((r) => r.kind === 'scratch');
-  const scratch: ScratchBaseline[] = [];
-  for (const pruner of pruners) {
-    for (const variant of unique(scratchRecords.filter((r) => r.pruner === pruner).map((r) => r.schedule!)).sort()) {
-      const runs = scratchRecords.filter((r) => r.pruner === pruner && r.schedule === variant && r.status === 'finished' && top1(r) !== undefined);
-      const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
-      const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
-      scratch.push({
-        pruner,
-        variant,
-        top1: summarizeSample([...bySeed.values()]),
-        epochs: unique(runs.map((r) => r.scratch?.epochs ?? NaN)).sort((a, b) => a - b),
-        factor: mean(runs.map((r) => r.scratch?.factor ?? NaN)),
-        ...(bestCell && runs.length
-          ? { prunedMinusScratch: { pruner, schedule: bestCell.schedule, budget: largest, against: variant, difference: pairedDifference(bestCell.bySeed, bySeed) } }
-          : {}),
-      });
+  const baselines: BaselineResult[] = [];
+  for (const kind of jobKinds()) {
+    const nameOf = kind.report?.baselineName;
+    if (!nameOf) continue;
+    const ofKind = records.filter((r) => r.kind === kind.name);
+    for (const pruner of pruners) {
+      for (const name of unique(ofKind.filter((r) => r.pruner === pruner).map(nameOf)).sort()) {
+        const runs = ofKind.filter((r) => r.pruner === pruner && nameOf(r) === name && r.status === 'finished' && top1(r) !== undefined);
+        const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
+        const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
+        baselines.push({
+          kind: kind.name,
+          pruner,
+          name,
+          top1: summarizeSample([...bySeed.values()]),
+          bySeed,
+          runs,
+          ...(bestCell && runs.length
+            ? { bestRetrainedMinus: { pruner, schedule: bestCell.schedule, budget: largest, against: name, difference: pairedDifference(bestCell.bySeed, bySeed) } }
+            : {}),
+        });
+      }
     }
   }
 
@@ -259,11 +251,12 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     lifts,
     withoutRandom,
     pruned,
-    scratch,
+    baselines,
     costs,
     noise: examples && Number.isFinite(originalTop1.mean) ? { testExamples: examples, stdError: binomialStdError(originalTop1.mean, examples) } : null,
     scheduleNotes: slrNotes(study, budgets),
     distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
     failures,
+    compression: { tolerance, classes, refused },
   };
 }

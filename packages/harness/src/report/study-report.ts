@@ -2,7 +2,9 @@ import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
+import { jobKinds } from '../study/kinds';
 import { compareUnits, type Analysis, type Cell } from './analysis';
+import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
 import { count, formatDifference, formatSample, pct } from './format';
 
@@ -61,14 +63,20 @@ function cellText(c: Cell | undefined): string {
 /** Per budget: the pruner × schedule table (best cell marked) and the gains over the reference. */
 function budgetTables(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Which schedule, at equal budget' }, { kind: 'paragraph', text: spreadNote(analysis) }];
+  const classes = analysis.compression.classes.length > 1 ? analysis.compression.classes : [analysis.pruners];
   for (const budget of analysis.budgets) {
     const find = (p: string, s: string) => analysis.cells.find((c) => c.pruner === p && c.schedule === s && c.budget === budget);
-    blocks.push({
-      kind: 'table',
-      caption: `${budget}-epoch retraining budget (★ = best mean of the budget).`,
-      header: ['pruner', ...analysis.schedules],
-      rows: analysis.pruners.filter((p) => analysis.schedules.some((s) => find(p, s))).map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
-    });
+    // Pruners of unequal compression are never side by side: one table per group of equal MACs.
+    for (const members of classes) {
+      const rows = analysis.pruners.filter((p) => members.includes(p) && analysis.schedules.some((s) => find(p, s)));
+      if (!rows.length) continue;
+      blocks.push({
+        kind: 'table',
+        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''} (★ = best mean of the table).`,
+        header: ['pruner', ...analysis.schedules],
+        rows: rows.map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
+      });
+    }
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
@@ -86,15 +94,27 @@ function budgetTables(analysis: Analysis): Block[] {
   return blocks;
 }
 
+/** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
+function compressionCaption(analysis: Analysis, members: string[]): string {
+  const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
+  if (!macs.length) return `${members.join(', ')}: pruned MACs not recorded`;
+  const value = macs.reduce((a, b) => a + b, 0) / macs.length;
+  return `models of ${count(value)} MACs (−${(100 * (1 - value / analysis.original.flops)).toFixed(1)}%), equal within ${(100 * analysis.compression.tolerance).toFixed(0)}% of the original's`;
+}
+
 function liftSection(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Lift over random' }];
+  const refused: Block[] = analysis.compression.refused.length
+    ? [{ kind: 'paragraph', text: 'Refused by the equal-compression audit (docs/fairness.md):' }, { kind: 'list', items: analysis.compression.refused.map((r) => describeRefusal(r, analysis.compression.tolerance)) }]
+    : [];
+  if (!analysis.lifts.length && refused.length) return [...blocks, ...refused];
   if (!analysis.lifts.length) {
     blocks.push({ kind: 'paragraph', text: 'No criterion has a random pruner under the same plan in this study: add `"baselines": ["random"]` to measure what choosing channels by the criterion is worth.' });
     return blocks;
   }
   blocks.push({
     kind: 'paragraph',
-    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
+    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed; pruned models of equal MACs, audited): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
   });
   const pruners = [...new Set(analysis.lifts.map((l) => l.pruner))];
   for (const budget of analysis.budgets) {
@@ -105,10 +125,10 @@ function liftSection(analysis: Analysis): Block[] {
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
   if (analysis.withoutRandom.length) blocks.push({ kind: 'paragraph', text: `No random counterpart for: ${analysis.withoutRandom.join(', ')}.` });
-  return blocks;
+  return [...blocks, ...refused];
 }
 
-function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
+function baselineSections(analysis: Analysis, records: readonly RunRecord[], study?: StudyDefinition): Block[] {
   const blocks: Block[] = [];
   // Shown when the study asks for it (or when the folder has no definition to ask).
   const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
@@ -121,20 +141,10 @@ function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] 
       rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
     });
   }
-  if (analysis.scratch.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
-    blocks.push({
-      kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
-      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
-      rows: analysis.scratch.map((s) => [
-        s.pruner,
-        s.variant,
-        `${s.epochs.join(', ')}${s.factor > 1 ? ` (×${s.factor.toFixed(2)})` : ''}`,
-        formatSample(s.top1),
-        s.prunedMinusScratch ? `${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep: ${formatDifference(s.prunedMinusScratch.difference)}` : '–',
-      ]),
-    });
+  const input = { records, study };
+  for (const kind of jobKinds()) {
+    const sections = kind.report?.sections;
+    if (sections) blocks.push(...sections({ ...input, baselines: analysis.baselines.filter((b) => b.kind === kind.name) }));
   }
   return blocks;
 }
@@ -222,7 +232,7 @@ export function studyReportBlocks(options: {
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
     ...liftSection(analysis),
-    ...baselineSections(analysis, study),
+    ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },

@@ -205,9 +205,13 @@ export function componentLabel(ref: ComponentRef | PrunerEntry): string {
   const suffix = iterativeLabelSuffix((ref as PrunerEntry).iterative);
   if (suffix) return `${componentLabel({ id: ref.id, options: ref.options })}${suffix}`;
   const plan = ref.options.plan;
-  if (typeof plan === 'string') return `${ref.id}/${plan}`;
+  // `countsFrom`: random pruning of another criterion's architecture, "random/global@l1".
+  const from = ref.options.countsFrom;
+  const fromId = typeof from === 'string' ? from : from && typeof from === 'object' ? (from as { use?: unknown }).use : undefined;
+  const counts = typeof fromId === 'string' ? `@${fromId}` : '';
+  if (typeof plan === 'string') return `${ref.id}/${plan}${counts}`;
   if (plan && typeof plan === 'object' && typeof (plan as { use?: unknown }).use === 'string') {
-    return `${ref.id}/${(plan as { use: string }).use}`;
+    return `${ref.id}/${(plan as { use: string }).use}${counts}`;
   }
   return ref.id;
 }

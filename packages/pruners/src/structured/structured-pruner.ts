@@ -33,6 +33,13 @@ export interface StructuredPrunerOptions {
   criterion: ComponentEntryRef;
   /** How many channels each group keeps. Required unless the caller passes `context.plan`. */
   plan?: ComponentEntryRef;
+  /**
+   * Under a plan that ranks by scores (`global`), the criterion whose scores decide each layer's
+   * kept count; this pruner's own criterion then picks which channels. `{ "use": "random",
+   * "plan": { "use": "global", ... }, "countsFrom": "l1" }` is random pruning of l1's
+   * architecture: the lift over random compares equal networks (docs/fairness.md).
+   */
+  countsFrom?: ComponentEntryRef;
   /** A sparsity regularizer trained into a copy of the original before the criterion scores it: `"slimming"`, `{ "use": "group-lasso", "lambda": 5e-4 }`. */
   regularizer?: ComponentEntryRef;
   /** The sparsity training a regularizer runs (only with `regularizer`). */
@@ -58,6 +65,7 @@ export class StructuredPruner implements Pruner {
     properties: {
       criterion: componentEntrySchema('criterion', '"l1"'),
       plan: componentEntrySchema('plan', '"pfec-a" or { "use": "uniform", "ratio": 0.5 }'),
+      countsFrom: componentEntrySchema('criterion', '"l1": under a plan that ranks by scores, the criterion whose scores set the kept counts'),
       regularizer: componentEntrySchema('sparsity regularizer trained in before pruning', '"slimming" or { "use": "growing-reg", "delta": 1e-3 }'),
       sparsityTraining: {
         type: 'object',
@@ -74,6 +82,7 @@ export class StructuredPruner implements Pruner {
   readonly criterion: Criterion;
   private readonly criterionId: string;
   private readonly plan?: Plan;
+  private readonly counts?: { id: string; criterion: Criterion };
   private readonly regularizer?: Regularizer;
   private readonly training: SgdSettings;
 
@@ -82,12 +91,16 @@ export class StructuredPruner implements Pruner {
     // Made now, so an unknown plan or bad options fail when the study is set up.
     this.criterion = components.create<Criterion>('criterion', options.criterion, 'criterion');
     if (options.plan !== undefined) this.plan = components.create<Plan>('plan', options.plan, 'plan');
+    if (options.countsFrom !== undefined) {
+      this.counts = { id: splitComponentRef(options.countsFrom).id, criterion: components.create<Criterion>('criterion', options.countsFrom, 'countsFrom') };
+    }
     if (options.regularizer !== undefined) this.regularizer = components.create<Regularizer>('regularizer', options.regularizer, 'regularizer');
     else if (options.sparsityTraining !== undefined) throw new UsageError('"sparsityTraining" trains a regularizer in: give one too, e.g. "regularizer": "slimming"');
     this.training = { ...SPARSITY_TRAINING_DEFAULTS, ...options.sparsityTraining };
-    const needs = this.criterion.requirements ?? { needsData: false, needsGradients: false };
+    const needs = [this.criterion, this.counts?.criterion].map((c) => c?.requirements ?? { needsData: false, needsGradients: false });
     const trains = this.regularizer !== undefined;
-    this.requirements = { structured: true, needsData: trains || needs.needsData || needs.needsGradients, needsGradients: trains || needs.needsGradients, trainsItself: trains };
+    const needsGradients = trains || needs.some((n) => n.needsGradients);
+    this.requirements = { structured: true, needsData: needsGradients || needs.some((n) => n.needsData), needsGradients, trainsItself: trains };
   }
 
   async prune(model: LayersModel, context: PruneContext): Promise<PruneResult> {
@@ -113,7 +126,7 @@ export class StructuredPruner implements Pruner {
     const graph = buildChannelGraph(model);
     const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };
     const scores = plan.needsScores ? await this.score(graph.groups.filter((g) => g.prunable), scoring) : undefined;
-    const keep = plan.allocate({ graph, scores });
+    const keep = plan.allocate({ graph, scores, model });
     const trained = await cloneModel(model);
     try {
       const info = await context.dataset?.load();
@@ -132,8 +145,10 @@ export class StructuredPruner implements Pruner {
     const graph = buildChannelGraph(model);
     const prunable = graph.groups.filter((g) => g.prunable);
     const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };
-    let scores = plan.needsScores ? await this.score(prunable, scoring) : undefined;
-    const counts = plan.allocate({ graph, scores, model });
+    // With `countsFrom`, another criterion's scores set the counts; this one's pick the channels.
+    const ranking = plan.needsScores && this.counts ? await scoreGroups(this.counts.criterion, this.counts.id, prunable, scoring) : undefined;
+    let scores = plan.needsScores && !ranking ? await this.score(prunable, scoring) : undefined;
+    const counts = plan.allocate({ graph, scores: ranking ?? scores, model });
     const pruned: PruningGroup[] = [];
     for (const [groupId, keep] of counts) {
       const group = graph.groups[groupId];
@@ -157,15 +172,19 @@ export class StructuredPruner implements Pruner {
     return { model: applyKeptChannels(model, graph, selection), keptChannels: selection, groups };
   }
 
-  /** Every group's scores, through the one check (length, finite values). */
-  private async score(groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
-    const scores = new Map<number, Float32Array>();
-    if (groups.length === 0) return scores;
-    await this.criterion.prepare?.(groups, context);
-    for (const group of groups) {
-      const what = `criterion "${this.criterionId}" for group ${group.id} (${group.producers.join(', ')})`;
-      scores.set(group.id, checkScores(await this.criterion.score(group, context), group.channels, what));
-    }
-    return scores;
+  private score(groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
+    return scoreGroups(this.criterion, this.criterionId, groups, context);
   }
+}
+
+/** Every group's scores by one criterion, through the one check (length, finite values). */
+async function scoreGroups(criterion: Criterion, id: string, groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {
+  const scores = new Map<number, Float32Array>();
+  if (groups.length === 0) return scores;
+  await criterion.prepare?.(groups, context);
+  for (const group of groups) {
+    const what = `criterion "${id}" for group ${group.id} (${group.producers.join(', ')})`;
+    scores.set(group.id, checkScores(await criterion.score(group, context), group.channels, what));
+  }
+  return scores;
 }

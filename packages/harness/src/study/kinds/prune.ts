@@ -53,9 +53,11 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
   work(job, _study, shape) {
     // One-shot pruning trains nothing; iterative pruning retrains between its steps, a
-    // self-training pruner (SFP) trains for its `epochs`, on the original-sized network.
+    // self-training pruner (SFP, a regularizer's sparsity training) trains for its `epochs`, on the original-sized network.
     const iterative = job.pruner.iterative ? epochExamples(shape, job.pruner.iterative.steps * job.pruner.iterative.retrainEpochs) : 0;
-    const own = typeof job.pruner.options?.epochs === 'number' && job.pruner.id === 'sfp' ? epochExamples(shape, job.pruner.options.epochs) : 0;
+    const options = job.pruner.options ?? {};
+    const sparsity = (options.sparsityTraining as { epochs?: number } | undefined)?.epochs ?? (options.regularizer !== undefined ? 1 : 0);
+    const own = epochExamples(shape, (typeof options.epochs === 'number' && /^sfp/.test(job.pruner.id) ? options.epochs : 0) + sparsity);
     return { trainExamples: iterative + own, forwardExamples: forwardExamples(shape), macs: iterative ? (shape.originalMacs + prunedMacs(shape, job.prunerLabel)) / 2 : shape.originalMacs };
   },
   execute: runPrune,
