@@ -71,7 +71,7 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type TrainingRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job } from './study/jobs';
 export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
 export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';

@@ -98,7 +98,7 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
 export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
-  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
   const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
@@ -123,7 +123,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           bySeed,
           diverged: runs.filter((r) => r.status === 'diverged').length,
           failed: runs.filter((r) => r.status === 'failed').length,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
@@ -245,7 +245,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,
