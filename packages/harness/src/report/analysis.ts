@@ -2,6 +2,8 @@ import { componentLabel, type StudyDefinition } from '../study/definition';
 import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
 import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
+import { holm, pairedTests, type PairedTests } from './paired-tests';
+import type { RunPredictions } from '../study/predictions';
 import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
 
 /**
@@ -17,6 +19,8 @@ export interface Cell {
   top1: SampleSummary;
   /** Test top-1 by pairing unit (seed), finished runs only. */
   bySeed: Map<string, number>;
+  /** The run id of each pairing unit (its predictions.bin feeds the paired tests). */
+  runs?: Map<string, string>;
   diverged: number;
   failed: number;
   flopsAfter: number;
@@ -32,6 +36,8 @@ export interface Comparison {
   /** What the cell is compared with: the reference schedule, or the random pruner. */
   against: string;
   difference: PairedDifference;
+  /** McNemar per seed, t and permutation tests across seeds, Holm over its table (report/paired-tests.ts). */
+  tests?: PairedTests;
 }
 
 export interface PrunedBaseline {
@@ -44,6 +50,7 @@ export interface ScratchBaseline {
   pruner: string;
   variant: string;
   top1: SampleSummary;
+  runs: Map<string, string>;
   epochs: number[];
   factor: number;
   /** Best retraining schedule of the largest budget minus scratch, paired by seed. */
@@ -124,7 +131,14 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
+export interface AnalysisOptions {
+  /** Pruned models are compared when their MACs agree within this fraction of the original's (default 1%). */
+  compressionTolerance?: number;
+  /** A run's stored per-example predictions (study/predictions.ts), for McNemar's test. */
+  predictions?: (runId: string) => RunPredictions | undefined;
+}
+
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
   const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
@@ -150,6 +164,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           budget,
           top1: summarizeSample([...bySeed.values()]),
           bySeed,
+          runs: new Map(finished.map((r) => [seedKey(r), r.id])),
           diverged: runs.filter((r) => r.status === 'diverged').length,
           failed: runs.filter((r) => r.status === 'failed').length,
           flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
@@ -217,6 +232,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         pruner,
         variant,
         top1: summarizeSample([...bySeed.values()]),
+        runs: new Map(runs.map((r) => [seedKey(r), r.id])),
         epochs: unique(runs.map((r) => r.scratch?.epochs ?? NaN)).sort((a, b) => a - b),
         factor: mean(runs.map((r) => r.scratch?.factor ?? NaN)),
         ...(bestCell && runs.length
@@ -224,6 +240,26 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           : {}),
       });
     }
+  }
+
+  // Paired tests beside every gain, lift and scratch comparison; Holm over each table's comparisons.
+  const cache = new Map<string, RunPredictions | undefined>();
+  const testPredictions = (id: string) => {
+    if (!cache.has(id)) cache.set(id, options.predictions?.(id));
+    return cache.get(id)?.get('test');
+  };
+  const runsOf = (pruner: string, schedule: string, budget: number) => cell(pruner, schedule, budget)?.runs ?? new Map<string, string>();
+  const test = (c: Comparison, against: ReadonlyMap<string, string>) => (c.tests = pairedTests(c.difference, runsOf(c.pruner, c.schedule, c.budget), against, testPredictions));
+  for (const g of gains) test(g, runsOf(g.pruner, g.against, g.budget));
+  for (const l of lifts) test(l, runsOf(l.against, l.schedule, l.budget));
+  for (const s of scratch) if (s.prunedMinusScratch) test(s.prunedMinusScratch, s.runs);
+  const tables = [
+    ...budgets.flatMap((b) => [gains.filter((g) => g.budget === b), lifts.filter((l) => l.budget === b)]),
+    scratch.flatMap((s) => (s.prunedMinusScratch ? [s.prunedMinusScratch] : [])),
+  ];
+  for (const table of tables) {
+    const adjusted = holm(table.map((c) => c.tests!.p));
+    table.forEach((c, i) => (c.tests!.holm = adjusted[i]));
   }
 
   const costs: PrunerCost[] = pruners.flatMap((pruner) => {
