@@ -14,6 +14,7 @@ import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './plans/pfec';
 import { UniformPlan } from './plans/uniform';
 import { StructuredPruner } from './structured/structured-pruner';
 import { SoftFilterPretrainedPruner, SoftFilterPruner } from './soft-filter/sfp';
+import { TaylorFoIterativePruner } from './iterative/taylor-fo-iterative';
 import { MaskPruner } from './unstructured/mask-pruner';
 import { MagnitudeScore, RandomWeightsScore } from './unstructured/weight-scores';
 
@@ -23,6 +24,7 @@ const { name, version } = require('../package.json') as { name: string; version:
 export { StructuredPruner, type StructuredPrunerOptions } from './structured/structured-pruner';
 export { MaskPruner, type MaskPrunerOptions } from './unstructured/mask-pruner';
 export { SoftFilterPruner, SoftFilterPretrainedPruner, type SoftFilterOptions } from './soft-filter/sfp';
+export { TaylorFoIterativePruner, type TaylorFoIterativeOptions } from './iterative/taylor-fo-iterative';
 export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, ThiNetCriterion, ObdCCriterion };
 export { MagnitudeScore, RandomWeightsScore, LampScore };
 export { SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer };
@@ -37,7 +39,7 @@ export const plugin = definePlugin({
   name,
   version,
   apiVersion: PLUGIN_API_VERSION,
-  pruners: [StructuredPruner, MaskPruner, SoftFilterPruner, SoftFilterPretrainedPruner],
+  pruners: [StructuredPruner, MaskPruner, SoftFilterPruner, SoftFilterPretrainedPruner, TaylorFoIterativePruner],
   criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion, ThiNetCriterion, ObdCCriterion],
   weightScores: [MagnitudeScore, RandomWeightsScore, LampScore],
   plans: [UniformPlan, PerLayerPlan, GlobalPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan],

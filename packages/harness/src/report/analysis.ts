@@ -2,9 +2,13 @@ import { componentLabel, type StudyDefinition } from '../study/definition';
 import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
 import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
-import { holm, pairedTests, type PairedTests } from './paired-tests';
+import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
+import { holm, pairedTests } from './paired-tests';
 import type { RunPredictions } from '../study/predictions';
-import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
+import { jobKinds } from '../study/kinds';
+import type { BaselineResult, Cell, Comparison } from './analysis-types';
+
+export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
 /**
  * What a study's report says, computed from its run records (and its definition, when the
@@ -12,49 +16,10 @@ import { binomialStdError, pairedDifference, summarizeSample, type PairedDiffere
  * gains over the reference schedule and over random, the baselines, the noise floor and every
  * failure. Everything the report shows comes from here, so a test can recompute its claims.
  */
-export interface Cell {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  top1: SampleSummary;
-  /** Test top-1 by pairing unit (seed), finished runs only. */
-  bySeed: Map<string, number>;
-  /** The run id of each pairing unit (its predictions.bin feeds the paired tests). */
-  runs?: Map<string, string>;
-  diverged: number;
-  failed: number;
-  flopsAfter: number;
-  paramsAfter: number;
-  /** This cell is the best of its budget among the pruners of equal compression (highest mean). */
-  best: boolean;
-}
-
-export interface Comparison {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  /** What the cell is compared with: the reference schedule, or the random pruner. */
-  against: string;
-  difference: PairedDifference;
-  /** McNemar per seed, t and permutation tests across seeds, Holm over its table (report/paired-tests.ts). */
-  tests?: PairedTests;
-}
-
 export interface PrunedBaseline {
   pruner: string;
   top1: SampleSummary;
   bySeed: Map<string, number>;
-}
-
-export interface ScratchBaseline {
-  pruner: string;
-  variant: string;
-  top1: SampleSummary;
-  runs: Map<string, string>;
-  epochs: number[];
-  factor: number;
-  /** Best retraining schedule of the largest budget minus scratch, paired by seed. */
-  prunedMinusScratch?: Comparison;
 }
 
 export interface PrunerCost {
@@ -94,7 +59,8 @@ export interface Analysis {
   /** Pruners with no random counterpart in the study (so no lift is shown). */
   withoutRandom: string[];
   pruned: PrunedBaseline[];
-  scratch: ScratchBaseline[];
+  /** Baseline kinds' results (scratch-e, scratch-b, ...), per pruner: each kind's report section shows its own. */
+  baselines: BaselineResult[];
   costs: PrunerCost[];
   /** The test set's size and the binomial standard error at the original's accuracy. */
   noise: { testExamples: number; stdError: number } | null;
@@ -141,7 +107,7 @@ export interface AnalysisOptions {
 export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
-  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
   const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
@@ -167,7 +133,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           runs: new Map(finished.map((r) => [seedKey(r), r.id])),
           diverged: runs.filter((r) => r.status === 'diverged').length,
           failed: runs.filter((r) => r.status === 'failed').length,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
@@ -221,28 +187,32 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   });
 
   const largest = budgets[budgets.length - 1];
-  const scratchRecords = records.filter((r) => r.kind === 'scratch');
-  const scratch: ScratchBaseline[] = [];
-  for (const pruner of pruners) {
-    for (const variant of unique(scratchRecords.filter((r) => r.pruner === pruner).map((r) => r.schedule!)).sort()) {
-      const runs = scratchRecords.filter((r) => r.pruner === pruner && r.schedule === variant && r.status === 'finished' && top1(r) !== undefined);
-      const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
-      const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
-      scratch.push({
-        pruner,
-        variant,
-        top1: summarizeSample([...bySeed.values()]),
-        runs: new Map(runs.map((r) => [seedKey(r), r.id])),
-        epochs: unique(runs.map((r) => r.scratch?.epochs ?? NaN)).sort((a, b) => a - b),
-        factor: mean(runs.map((r) => r.scratch?.factor ?? NaN)),
-        ...(bestCell && runs.length
-          ? { prunedMinusScratch: { pruner, schedule: bestCell.schedule, budget: largest, against: variant, difference: pairedDifference(bestCell.bySeed, bySeed) } }
-          : {}),
-      });
+  const baselines: BaselineResult[] = [];
+  for (const kind of jobKinds()) {
+    const nameOf = kind.report?.baselineName;
+    if (!nameOf) continue;
+    const ofKind = records.filter((r) => r.kind === kind.name);
+    for (const pruner of pruners) {
+      for (const name of unique(ofKind.filter((r) => r.pruner === pruner).map(nameOf)).sort()) {
+        const runs = ofKind.filter((r) => r.pruner === pruner && nameOf(r) === name && r.status === 'finished' && top1(r) !== undefined);
+        const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
+        const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
+        baselines.push({
+          kind: kind.name,
+          pruner,
+          name,
+          top1: summarizeSample([...bySeed.values()]),
+          bySeed,
+          runs,
+          ...(bestCell && runs.length
+            ? { bestRetrainedMinus: { pruner, schedule: bestCell.schedule, budget: largest, against: name, difference: pairedDifference(bestCell.bySeed, bySeed) } }
+            : {}),
+        });
+      }
     }
   }
 
-  // Paired tests beside every gain, lift and scratch comparison; Holm over each table's comparisons.
+  // Paired tests beside every gain, lift and baseline comparison; Holm over each table's comparisons.
   const cache = new Map<string, RunPredictions | undefined>();
   const testPredictions = (id: string) => {
     if (!cache.has(id)) cache.set(id, options.predictions?.(id));
@@ -252,10 +222,10 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   const test = (c: Comparison, against: ReadonlyMap<string, string>) => (c.tests = pairedTests(c.difference, runsOf(c.pruner, c.schedule, c.budget), against, testPredictions));
   for (const g of gains) test(g, runsOf(g.pruner, g.against, g.budget));
   for (const l of lifts) test(l, runsOf(l.against, l.schedule, l.budget));
-  for (const s of scratch) if (s.prunedMinusScratch) test(s.prunedMinusScratch, s.runs);
+  for (const b of baselines) if (b.bestRetrainedMinus) test(b.bestRetrainedMinus, new Map(b.runs.map((r) => [seedKey(r), r.id])));
   const tables = [
     ...budgets.flatMap((b) => [gains.filter((g) => g.budget === b), lifts.filter((l) => l.budget === b)]),
-    scratch.flatMap((s) => (s.prunedMinusScratch ? [s.prunedMinusScratch] : [])),
+    ...unique(baselines.map((b) => b.kind)).map((kind) => baselines.flatMap((b) => (b.kind === kind && b.bestRetrainedMinus ? [b.bestRetrainedMinus] : []))),
   ];
   for (const table of tables) {
     const adjusted = holm(table.map((c) => c.tests!.p));
@@ -305,13 +275,13 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,
     withoutRandom,
     pruned,
-    scratch,
+    baselines,
     costs,
     noise: examples && Number.isFinite(originalTop1.mean) ? { testExamples: examples, stdError: binomialStdError(originalTop1.mean, examples) } : null,
     scheduleNotes: slrNotes(study, budgets),

@@ -18,7 +18,7 @@ const analysis = {
   original: { top1: summarizeSample([0.88, 0.89]), params: 100, flops: 4e6 },
   cells: ['l1/uniform', 'random/uniform'].flatMap((p, i) => ['ft', 'lrw', 'slr', 'clr'].flatMap((s, j) => [1, 2].map((b) => cell(p, s, b, [0.8 + 0.01 * j + 0.01 * b - 0.01 * i, 0.81 + 0.01 * j + 0.01 * b - 0.01 * i])))),
   gains: [], lifts: [], withoutRandom: [], pruned: [], costs: [], noise: null, scheduleNotes: [], distinctFlops: 1, failures: [],
-  scratch: [],
+  baselines: [],
 } as unknown as Analysis;
 
 type Layer = { mark: { type: string }; transform: Array<{ filter: string }>; encoding: { y: { scale: { domain: number[] } } } };

@@ -16,7 +16,7 @@ export interface StyleScales {
 
 /** The colour of every schedule (and baseline) and the marker of every pruner, fixed per study. */
 export function styleScales(analysis: Analysis): StyleScales {
-  const schedules = [...analysis.schedules, ...new Set(analysis.scratch.map((s) => s.variant))];
+  const schedules = [...analysis.schedules, ...new Set(analysis.baselines.map((b) => b.name))];
   return { schedules, pruners: analysis.pruners };
 }
 
@@ -43,8 +43,8 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
   if (Number.isFinite(analysis.original.top1.mean)) {
     for (const pruner of style.pruners) values.push({ kind: 'original', pruner, top1: 100 * analysis.original.top1.mean });
   }
-  // Scratch baselines have no retraining budget: a dotted level per panel.
-  for (const s of analysis.scratch) if (s.top1.n > 0) values.push({ kind: 'scratch', pruner: s.pruner, schedule: s.variant, top1: 100 * s.top1.mean });
+  // Baselines (scratch) have no retraining budget: a dotted level per panel.
+  for (const b of analysis.baselines) if (b.top1.n > 0) values.push({ kind: 'baseline', pruner: b.pruner, schedule: b.name, top1: 100 * b.top1.mean });
   // The y range covers every mean, seed and CI end, so no bar leaves the axis (within 0–100%).
   const shown = values.flatMap((v) => [v.mean, v.top1, v.lo, v.hi]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const pad = shown.length ? Math.max(0.5, 0.05 * (Math.max(...shown) - Math.min(...shown))) : 0;
@@ -72,7 +72,7 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
         { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y: y('mean'), color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1, clip: true }, encoding: { x, y: y('mean'), color: lineColour, shape: shape(style, true) } },
-        { transform: [{ filter: "datum.kind === 'scratch'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'baseline'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
         { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'rule', strokeDash: [4, 4], color: '#333', clip: true }, encoding: { y: y('top1') } },
         // Seeds last, outlined in white, so neither a bar nor a mean hides them.
         { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 28, opacity: 0.9, stroke: 'white', strokeWidth: 0.8, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, false) } },

@@ -2,11 +2,12 @@ import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
+import { jobKinds } from '../study/kinds';
 import { compareUnits, type Analysis, type Cell, type Comparison } from './analysis';
-import { detectableDifference, formatP } from './paired-tests';
 import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
-import { count, formatDifference, formatSample, pct } from './format';
+import { count, formatComparison, formatDifference, formatSample, pct } from './format';
+import { detectableDifference, formatP } from './paired-tests';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -80,12 +81,12 @@ function budgetTables(analysis: Analysis): Block[] {
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
-      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? withP(g) : ''))]] : [];
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatComparison(g) : ''))]] : [];
     });
     if (gainRows.length) {
       blocks.push({
         kind: 'table',
-        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], the seeds where its sign holds, and its p-value with Holm's adjustment over this table (see "Paired tests").`,
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
         header: ['pruner', ...others],
         rows: gainRows,
       });
@@ -120,7 +121,7 @@ function liftSection(analysis: Analysis): Block[] {
   for (const budget of analysis.budgets) {
     const rows = pruners.flatMap((p) => {
       const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
-      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? withP(l) : ''))]] : [];
+      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatComparison(l) : ''))]] : [];
     });
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
@@ -128,7 +129,7 @@ function liftSection(analysis: Analysis): Block[] {
   return [...blocks, ...refused];
 }
 
-function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
+function baselineSections(analysis: Analysis, records: readonly RunRecord[], study?: StudyDefinition): Block[] {
   const blocks: Block[] = [];
   // Shown when the study asks for it (or when the folder has no definition to ask).
   const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
@@ -141,20 +142,10 @@ function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] 
       rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
     });
   }
-  if (analysis.scratch.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
-    blocks.push({
-      kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
-      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
-      rows: analysis.scratch.map((s) => [
-        s.pruner,
-        s.variant,
-        `${s.epochs.join(', ')}${s.factor > 1 ? ` (×${s.factor.toFixed(2)})` : ''}`,
-        formatSample(s.top1),
-        s.prunedMinusScratch ? `${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep: ${withP(s.prunedMinusScratch)}` : '–',
-      ]),
-    });
+  const input = { records, study };
+  for (const kind of jobKinds()) {
+    const sections = kind.report?.sections;
+    if (sections) blocks.push(...sections({ ...input, baselines: analysis.baselines.filter((b) => b.kind === kind.name) }));
   }
   return blocks;
 }
@@ -187,13 +178,6 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   ];
 }
 
-/** A comparison's difference and, beside it, its p-value and Holm's (report/paired-tests.ts). */
-function withP(c: Comparison): string {
-  const text = formatDifference(c.difference);
-  if (!c.tests || !Number.isFinite(c.tests.p)) return text;
-  return `${text}; p ${formatP(c.tests.p)}${Number.isFinite(c.tests.holm) ? ` (Holm ${formatP(c.tests.holm)})` : ''}`;
-}
-
 /** Every comparison of the report with its tests: the per-seed McNemar tests and those across seeds. */
 function pairedTestsSection(analysis: Analysis): Block[] {
   const rows = comparisons(analysis).map(({ what, c }) => [
@@ -211,7 +195,7 @@ function pairedTestsSection(analysis: Analysis): Block[] {
       kind: 'table',
       caption:
         'Each comparison on the same test set. Across seeds: the paired t test and the exact sign-flip permutation test of the seed-level differences (two-sided; the permutation test cannot go below 2 / 2^n with n seeds). ' +
-        'Holm: the p-value the table uses (t from two seeds on, McNemar with one) adjusted over the comparisons of its table (the gains of one budget, the lifts of one budget, the scratch comparisons). ' +
+        'Holm: the p-value the table uses (t from two seeds on, McNemar with one) adjusted over the comparisons of its table (the gains of one budget, the lifts of one budget, the comparisons with one baseline). ' +
         'McNemar: the exact test between the two runs of one seed, on the examples only one of them classifies correctly (b: only the first, c: only the second).',
       header: ['comparison', 'difference (pp)', 'p (t)', 'p (permutation)', 'Holm', 'McNemar per seed'],
       rows,
@@ -223,7 +207,7 @@ function comparisons(analysis: Analysis): Array<{ what: string; c: Comparison }>
   return [
     ...analysis.gains.map((c) => ({ what: `gain: ${c.pruner}, ${c.schedule} − ${c.against} @ ${c.budget} ep`, c })),
     ...analysis.lifts.map((c) => ({ what: `lift: ${c.pruner} − ${c.against}, ${c.schedule} @ ${c.budget} ep`, c })),
-    ...analysis.scratch.flatMap((s) => (s.prunedMinusScratch ? [{ what: `scratch: ${s.pruner} ${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep − ${s.variant}`, c: s.prunedMinusScratch }] : [])),
+    ...analysis.baselines.flatMap((b) => (b.bestRetrainedMinus ? [{ what: `${b.kind}: ${b.pruner} ${b.bestRetrainedMinus.schedule} @ ${b.bestRetrainedMinus.budget} ep − ${b.name}`, c: b.bestRetrainedMinus }] : [])),
   ].filter((x) => x.c.tests);
 }
 
@@ -303,7 +287,7 @@ export function studyReportBlocks(options: {
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
     ...liftSection(analysis),
-    ...baselineSections(analysis, study),
+    ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
     ...pairedTestsSection(analysis),
     ...noiseSection(analysis),

@@ -19,7 +19,8 @@ export const STUDY_OVERHEAD_SECONDS = 6;
 /** One run of a study as the dry run lists it. */
 export interface PlannedRun {
   id: string;
-  kind: Job['kind'];
+  /** Its job kind's name (kinds/index.ts). */
+  kind: string;
   label: string;
   pruner?: string;
   schedule?: string;

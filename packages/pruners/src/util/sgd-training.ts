@@ -30,8 +30,10 @@ export interface TrainingHooks {
   lrAt?: (epoch: number) => number;
   /** A penalty added to the loss at a step (built from the weights inside the tape). */
   penalty?: (step: number) => tf.Scalar;
-  /** After each optimizer step. */
-  afterStep?: (step: number) => void | Promise<void>;
+  /** The loss's gradients at a step (before weight decay), by variable name; read them, keep nothing. */
+  onGradients?: (grads: tf.NamedTensorMap, step: number) => void;
+  /** After each optimizer step; returning true ends the training there. */
+  afterStep?: (step: number) => boolean | void | Promise<boolean | void>;
   /** After each epoch (SFP zeroes filters here). */
   afterEpoch?: (epoch: number) => void | Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function trainWithSgd(model: LayersModel, context: PruneContext, se
               const loss = tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
               return hooks.penalty ? tf.add(loss, hooks.penalty(step)) : loss;
             }, variables);
+            hooks.onGradients?.(grads, step);
             const decayed: Array<{ name: string; tensor: tf.Tensor }> = [];
             for (const variable of variables) {
               const g = grads[variable.name];
@@ -72,16 +75,17 @@ export async function trainWithSgd(model: LayersModel, context: PruneContext, se
         context.ledger.charge('extraOptimizerSteps', 1);
         context.ledger.charge('extraForwardSamples', n);
         context.ledger.charge('extraBackwardSamples', n);
-        await hooks.afterStep?.(step);
+        const stop = await hooks.afterStep?.(step);
         step++;
+        if (stop === true) return step;
       }
       await hooks.afterEpoch?.(epoch);
     }
+    if (step === 0) throw new UsageError(`${what} took no training step: the train split has fewer than ${settings.batchSize} examples (its batchSize)`);
+    return step;
   } finally {
     optimizer.dispose();
     // tfjs's MomentumOptimizer.dispose leaves its learning-rate scalar (SGDOptimizer's) behind.
     tf.SGDOptimizer.prototype.dispose.call(optimizer);
   }
-  if (step === 0) throw new UsageError(`${what} took no training step: the train split has fewer than ${settings.batchSize} examples (its batchSize)`);
-  return step;
 }

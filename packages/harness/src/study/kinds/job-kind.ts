@@ -1,4 +1,5 @@
 import type { ComponentKind } from '@prunebench/core';
+import type { BaselineResult } from '../../report/analysis-types';
 import type { Block } from '../../report/document';
 import type { RunWork, StudyShape } from '../cost-model';
 import type { StudyDefinition } from '../definition';
@@ -26,10 +27,14 @@ export type RecordLabels = Pick<RunRecord, 'pruner' | 'schedule' | 'budget'>;
 /** What a kind's `execute` returns: the record's fields beyond those every run.json has. */
 export type JobOutcome = Omit<RunRecord, 'id' | 'kind' | 'seed' | 'pruner' | 'schedule' | 'budget' | 'definition' | 'configFile' | 'versions' | 'pruneSeed' | 'identity' | 'startedAt' | 'finishedAt'>;
 
-/** What a kind adds to the report, given the study's records and its definition (when the folder has one). */
+/** What a kind's report section is made from. */
 export interface KindReportInput {
+  /** Every record of the study (all kinds). */
   records: readonly RunRecord[];
+  /** The study's definition, when the results folder has one. */
   study?: StudyDefinition;
+  /** This kind's baseline results (when it names its runs as baselines), per pruner × name. */
+  baselines: readonly BaselineResult[];
 }
 
 /**
@@ -72,6 +77,15 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   summarize?(record: RunRecord): string[];
   /** Why the report must refuse these records (unequal budgets and the like); undefined when they pass. */
   audit?(records: readonly RunRecord[]): string | undefined;
-  /** What the report shows of this kind's runs: sections of report.html and summary.md. */
-  report?: { sections(input: KindReportInput): Block[] };
+  /** What the report does with its runs. */
+  report?: {
+    /**
+     * Its runs are a baseline, compared with retraining (Scratch-E / B): the name a run is shown
+     * under. The report groups them per pruner × name (analysis.ts), pairs each with the best
+     * retrained cell of the largest budget and draws it as a dotted level in the accuracy figure.
+     */
+    baselineName?(record: RunRecord): string;
+    /** Sections of report.html and summary.md, after the pruned-not-retrained baseline. */
+    sections?(input: KindReportInput): Block[];
+  };
 }
