@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type Pruner, type Schedule, type WeightMasks, RunLedger, createPruneContext } from '@prunebench/core';
+import { type Pruner, type Schedule, type WeightMasks, RunLedger } from '@prunebench/core';
 import { evaluateAndKeepPredictions } from '../predictions';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
@@ -8,7 +8,8 @@ import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
 import { type ExecutionContext, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
-import { auditIterative, pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { auditIterative, pruneIteratively, rewindCheckpointName, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { pruneOnce } from '../../prune/prune-once';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { saveMasks } from '../masks';
 import { MeteredDataset } from '../metering/metered-dataset';
@@ -112,8 +113,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
           rewindTo?.dispose();
         }
       } else {
-        const once = await ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger })));
-        result = { ...once, selections: once.keptChannels ? [selectionEntries(once.keptChannels)] : [] };
+        result = await pruneOnce(original, pruner, { dataset: view, seed, ledger });
       }
     });
     const { compute, optimizerSteps } = metered;
