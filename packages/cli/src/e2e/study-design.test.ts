@@ -100,7 +100,7 @@ describe('a study using every part of the design', () => {
 
   it('writes a report whose claims recompute from results.jsonl', () => {
     const md = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
-    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## Noise floor and notes']) {
+    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## What this test set can detect, and notes']) {
       expect(md).toContain(heading);
     }
     expect(md).toMatch(/All \d+ runs finished\./);
