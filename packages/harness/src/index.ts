@@ -44,6 +44,7 @@ export type { DatasetEntry } from './data/open-dataset';
 export { pruneModel, defaultPrunedDir, type PruneModelOptions } from './prune/prune-model';
 export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
 export { makePruner, type PruneKeys } from './prune/make-pruner';
+export { nothingPrunedMessage } from './prune/nothing-pruned';
 export type { OutputCheck } from './prune/output-check';
 export type { LatencyComparison, LatencyFigure, LatencyOptions } from './prune/latency';
 export type { FinetuneOutcome } from './prune/finetune';
