@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { CORE_VERSION, PruneCheckError, PrunebenchError, RunLedger, UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, findUnsupportedLayers, type ChannelGraph, type DatasetInfo, type PruneResult, type Registry, type Schedule } from '@prunebench/core';
+import { CORE_VERSION, PruneCheckError, PrunebenchError, RunLedger, UsageError, buildChannelGraph, countCost, createComponent, findUnsupportedLayers, type ChannelGraph, type DatasetInfo, type PruneResult, type Registry, type Schedule } from '@prunebench/core';
 import { resolveComponentRef } from '@prunebench/core/config';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendName } from '../backend/select';
@@ -17,6 +17,7 @@ import { finetune } from './finetune';
 import { compareLatency, type LatencyOptions } from './latency';
 import { CONFIG_KEYS, makePruner, type PruneKeys } from './make-pruner';
 import { nothingPrunedError } from './nothing-pruned';
+import { pruneOnce } from './prune-once';
 import { compareOutputs, zeroPrunedParts } from './output-check';
 import { percentFewer as percent, type PruningReport } from './pruning-report';
 
@@ -126,9 +127,7 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
     const data: OpenDataset | undefined = datasetRef && (await openDataset(options.components, datasetRef));
     if (data) checkDataFits(original, data.info, data.ref.id);
     const before = countCost(original);
-    const result: PruneResult = await ledger.time('prune', () =>
-      pruner.prune(original, createPruneContext({ dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger })),
-    );
+    const result = await pruneOnce(original, pruner, { dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger });
     if (structured ? !result.keptChannels : !result.masks) {
       if (result.model !== original) result.model.dispose();
       throw new PruneCheckError(

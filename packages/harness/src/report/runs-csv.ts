@@ -1,6 +1,6 @@
 import type { RunRecord } from '../study/record';
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value)) ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
