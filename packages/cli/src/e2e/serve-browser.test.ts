@@ -69,7 +69,8 @@ maybe('prunebench serve (headless chromium)', () => {
     const before = await endedAt();
     expect(await section.locator('[data-counts]').getAttribute('data-total')).toBe('8');
     // A run ends: the page's count and statuses change without a reload.
-    await page.waitForFunction((n) => Number(document.querySelector('[data-counts]')?.getAttribute('data-ended')) > n, before, { timeout: 120_000 });
+    await section.locator(`[data-counts]:not([data-ended="${before}"])`).waitFor({ timeout: 120_000 });
+    expect(await endedAt()).toBeGreaterThan(before);
     expect(await section.locator('[data-status="finished"]').count()).toBeGreaterThan(0);
     // Every run ends: the results table and Figure 2 are drawn.
     await page.waitForSelector('section[data-study][data-state="done"]', { timeout: 180_000 });
