@@ -5,6 +5,7 @@ import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacs
 import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
 import { jobKinds } from '../study/kinds';
 import type { BaselineResult, Cell, Comparison } from './analysis-types';
+import { groupRuns, seedKey, testTop1 } from './run-groups';
 
 export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
@@ -74,11 +75,7 @@ export interface Analysis {
 /** Pairing units sort by seed number (then prune seed), not as text. */
 export const compareUnits = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
-const seedKey = (r: RunRecord) => {
-  const pruneSeed = (r.definition as { pruneSeed?: unknown }).pruneSeed;
-  return pruneSeed === undefined ? String(r.seed) : `${r.seed}/${String(pruneSeed)}`;
-};
-const top1 = (r: RunRecord) => r.metrics?.test?.top1;
+const top1 = testTop1;
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
 const unique = <T>(values: T[]) => [...new Set(values)];
 
@@ -96,14 +93,14 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
 }
 
 export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
-  const retrains = records.filter((r) => r.kind === 'retrain');
+  const groups = groupRuns(records);
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
   const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
-  const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
-  const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
-  const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
+  const budgets = unique(groups.map((g) => g.budget)).sort((a, b) => a - b);
+  const pruners = study ? study.pruners.map(componentLabel) : unique(groups.map((g) => g.pruner)).sort();
+  const schedules = study ? study.schedules.map(componentLabel) : unique(groups.map((g) => g.schedule)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
   const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
 
@@ -111,18 +108,17 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   for (const budget of budgets) {
     for (const pruner of pruners) {
       for (const schedule of schedules) {
-        const runs = retrains.filter((r) => r.budget === budget && r.pruner === pruner && r.schedule === schedule);
-        if (!runs.length) continue;
-        const finished = runs.filter((r) => r.status === 'finished' && top1(r) !== undefined);
-        const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+        const group = groups.find((g) => g.budget === budget && g.pruner === pruner && g.schedule === schedule);
+        if (!group) continue;
+        const { finished } = group;
         cells.push({
           pruner,
           schedule,
           budget,
-          top1: summarizeSample([...bySeed.values()]),
-          bySeed,
-          diverged: runs.filter((r) => r.status === 'diverged').length,
-          failed: runs.filter((r) => r.status === 'failed').length,
+          top1: group.top1,
+          bySeed: group.bySeed,
+          diverged: group.diverged,
+          failed: group.failed,
           flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
