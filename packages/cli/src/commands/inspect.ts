@@ -75,7 +75,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
         const cost = countCost(model);
         const graph = buildChannelGraph(model);
         // `flops` (the same number as `macs`) is left out of the output; --json consumers read `macs` (see CHANGELOG).
-        const layers = cost.layers.map(({ flops: _deprecated, ...layer }) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
+        const layers = cost.layers.map((layer) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
         const groups = graph.groups.map(({ members, ...group }) => ({ ...group, members }));
         const pruning = options.plan === undefined ? undefined : await prune(model);
         const after = pruning && countCost(pruning.model);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { UsageError, readOriginalSchedule, resolveOriginalSchedule, originalPreset } from '@prunebench/core';
-import { RECIPE_DEFAULTS, defaultPrunedDir, type OriginalRecipe, type PruneModelOptions } from '@prunebench/harness';
+import { RECIPE_DEFAULTS, defaultPrunedDir, type TrainingRecipe, type PruneModelOptions } from '@prunebench/harness';
 import type { CommandContext } from '../context';
 import { PRUNING_FLAGS, fraction, parseBackend, parseEntry, parseKeyValues, parsePlan, parseSeed, positiveNumber, wholeNumber } from '../flags';
 
@@ -82,7 +82,7 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
     : config?.original
       ? resolveOriginalSchedule(config.original, 'original', loaded!.filepath)
       : originalPreset('cifar');
-  const recipe = { ...RECIPE_DEFAULTS, dropLast: true, ...schedule } as OriginalRecipe;
+  const recipe = { ...RECIPE_DEFAULTS, dropLast: true, ...schedule } as TrainingRecipe;
   if (flags.batchSize !== undefined) recipe.batchSize = wholeNumber(flags.batchSize, '--batch-size');
   options.finetune = { schedule: parseEntry(flags.schedule, '--schedule'), epochs, recipe };
   return options;

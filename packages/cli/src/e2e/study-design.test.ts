@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyChannelSelection, buildChannelGraph } from '@prunebench/core';
+import { applyKeptChannels, buildChannelGraph } from '@prunebench/core';
 import { loadCheckpoint, openStudy, sealRecord } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import { main } from '../main';
@@ -57,7 +57,7 @@ describe('a study using every part of the design', () => {
     for (const r of scratch) {
       if (r.scratch.variant === 'scratch-e') expect(r.scratch.epochs).toBe(2);
       else {
-        const factor = r.cost.before.flops / r.cost.after.flops;
+        const factor = r.cost.before.macs / r.cost.after.macs;
         expect(r.scratch.factor).toBeCloseTo(factor, 10);
         expect(r.scratch.epochs).toBe(Math.round(2 * factor));
         expect(r.ledger.optimizerSteps).toBe(r.scratch.epochs * 4); // floor(128 / 32) steps per epoch
@@ -77,7 +77,7 @@ describe('a study using every part of the design', () => {
     let rewound = (await loadCheckpoint(path.join(runs, original.id, 'rewind-epoch-1'))).model;
     const selections = JSON.parse(fs.readFileSync(path.join(runs, prune.id, 'selections.json'), 'utf8')) as Array<Array<[number, number[]]>>;
     expect(selections).toHaveLength(2);
-    for (const selection of selections) rewound = applyChannelSelection(rewound, buildChannelGraph(rewound), new Map(selection));
+    for (const selection of selections) rewound = applyKeptChannels(rewound, buildChannelGraph(rewound), new Map(selection));
     const pruned = (await loadCheckpoint(path.join(runs, prune.id, 'model'))).model;
     const finalWeights = (await loadCheckpoint(path.join(runs, original.id, 'model'))).model;
     const a = pruned.getWeights().map((w) => w.dataSync());

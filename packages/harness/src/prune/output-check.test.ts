@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { applyChannelSelection, buildChannelGraph, type WeightMasks } from '@prunebench/core';
+import { applyKeptChannels, buildChannelGraph, type WeightMasks } from '@prunebench/core';
 import { selectBackend } from '../backend/select';
 import { compareOutputs, zeroPrunedParts } from './output-check';
 import { modelArtifacts, modelFromArtifacts } from '../training/model-files';
@@ -24,7 +24,7 @@ function net(): tfl.LayersModel {
 /** The pruned model as the command checks it: rebuilt from its saved artifacts. */
 async function prunedAsSaved(model: tfl.LayersModel, keep: Map<number, number[]>) {
   const graph = buildChannelGraph(model);
-  const smaller = applyChannelSelection(model, graph, keep);
+  const smaller = applyKeptChannels(model, graph, keep);
   const rebuilt = await modelFromArtifacts(await modelArtifacts(smaller), 'test');
   smaller.dispose();
   return { graph, pruned: rebuilt };

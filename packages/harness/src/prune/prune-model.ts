@@ -23,7 +23,7 @@ import {
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendName } from '../backend/select';
 import { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from '../data/open-dataset';
-import { componentLabel, type OriginalRecipe } from '../study/definition';
+import { componentLabel, type TrainingRecipe } from '../study/definition';
 import { saveMasks } from '../study/masks';
 import type { ProgressSink } from '../study/progress';
 import { evaluateSplits } from '../training/evaluate';
@@ -57,7 +57,7 @@ export interface PruneModelOptions {
   dataset?: DatasetEntry;
   /** Data used only when something needs it (fine-tuning, a data-driven criterion): a config's. */
   fallbackDataset?: DatasetEntry;
-  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: OriginalRecipe };
+  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: TrainingRecipe };
   latency: LatencyOptions;
   /** Where the pruned model goes (a folder); unused by a dry run. */
   out: string;

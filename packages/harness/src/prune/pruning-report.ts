@@ -1,5 +1,5 @@
 import type { GroupPruning, LedgerEntries } from '@prunebench/core';
-import type { OriginalRecipe } from '../study/definition';
+import type { TrainingRecipe } from '../study/definition';
 import type { SplitMetrics } from '../training/evaluate';
 import type { FinetuneOutcome } from './finetune';
 import type { LatencyComparison } from './latency';
@@ -46,7 +46,7 @@ export interface PruningReport {
   /** On the dataset's test split: the original, and the pruned model before any fine-tuning. */
   accuracy?: { original: SplitMetrics; pruned: SplitMetrics };
   /** The fine-tuning run: its schedule, budget and recipe, and what the trainer reported. */
-  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: OriginalRecipe };
+  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: TrainingRecipe };
   ledger: LedgerEntries;
   versions: Record<string, unknown> & { plugins: Array<{ name: string; version: string; package: string }> };
   /** The files written to `out`. */

@@ -95,7 +95,7 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
 export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
   const groups = groupRuns(records);
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
-  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
   const budgets = unique(groups.map((g) => g.budget)).sort((a, b) => a - b);
@@ -119,7 +119,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           bySeed: group.bySeed,
           diverged: group.diverged,
           failed: group.failed,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
@@ -241,7 +241,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,

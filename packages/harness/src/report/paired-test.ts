@@ -1,4 +1,4 @@
-import { studentTCdf, type PairedDifference } from '../study/statistics';
+import { studentTCdf, type PairedDifference, type SampleSummary } from '../study/statistics';
 
 /**
  * Two-sided p-value of the paired t test of a difference over matched seeds (H0: mean 0).
@@ -21,4 +21,15 @@ export function holmAdjust(pValues: readonly number[]): number[] {
     adjusted[i] = running;
   });
   return adjusted;
+}
+
+/** Two-sided p-value of Welch's t test (unequal variances) of mean(b) − mean(a); undefined below two values a side. */
+export function welchTPValue(a: SampleSummary, b: SampleSummary): number | undefined {
+  if (a.n < 2 || b.n < 2) return undefined;
+  const va = a.std ** 2 / a.n;
+  const vb = b.std ** 2 / b.n;
+  if (va + vb === 0) return a.mean === b.mean ? undefined : 0;
+  const t = (b.mean - a.mean) / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+  return Math.min(1, 2 * (1 - studentTCdf(Math.abs(t), df)));
 }

@@ -2,12 +2,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
 import type { StudyIdentity } from './study-identity';
-import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
+import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalRecipe, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
 import type { BaselineName } from './baselines';
 import { checkIterative, iterativeLabelSuffix, type PrunerEntry } from './iterative';
 
-/** How the original network is trained (and what retraining inherits: batch, momentum, wd). */
-export interface OriginalRecipe extends OriginalSchedule {
+/**
+ * How the original network is trained (and what retraining inherits: batch, momentum, wd): core's
+ * `OriginalRecipe` — the one recipe type schedules see — with every default filled, plus the keys
+ * only the harness's trainer reads.
+ */
+export interface TrainingRecipe extends OriginalRecipe {
   batchSize: number;
   momentum: number;
   weightDecay: number;
@@ -30,7 +34,7 @@ export type BudgetAccounting = 'retraining' | 'total';
 export interface StudyDefinition {
   dataset: ComponentRef;
   model: ComponentRef;
-  original: OriginalRecipe;
+  original: TrainingRecipe;
   /** Pruners, with how each prunes when not in one shot. */
   pruners: PrunerEntry[];
   schedules: ComponentRef[];
@@ -110,7 +114,7 @@ export function defineStudy(
   const missing = missingStudyKeys(config, source.file ?? undefined);
   if (missing.length) throw new ConfigErrors(missing);
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
-  const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as OriginalRecipe;
+  const original: TrainingRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as TrainingRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
   // Unset stays unset, so job ids of studies that never name it do not change.
   const divergence = config.original?.divergence;

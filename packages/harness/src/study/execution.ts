@@ -72,8 +72,8 @@ export function metrics(evaluation: Evaluation): Metrics {
 }
 
 export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
-  const { params, flops, nonZeroParams } = countCost(model, { masks });
-  return masks ? { params, flops, nonZeroParams } : { params, flops };
+  const { params, macs, nonZeroParams } = countCost(model, { masks });
+  return masks ? { params, macs, nonZeroParams } : { params, macs };
 }
 
 export async function trainAndEvaluate(

@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   type ComponentEntry,
-  type ChannelSelection,
+  type KeptChannels,
   type ComponentRef,
   ConfigError,
   ConfigErrors,
@@ -141,7 +141,8 @@ export interface IterativeStepLog {
   step: number;
   params: number;
   nonZeroParams?: number;
-  flops: number;
+  /** Multiply-accumulates of one example (format 1 of run.json: `flops`). */
+  macs: number;
   /** Mean training loss of the last retraining epoch after this step (none after the last). */
   trainLoss?: number;
 }
@@ -192,7 +193,7 @@ export interface IterativeOutcome {
 export class IterativeRetrainingDivergedError extends PrunebenchError {}
 
 /** A channel selection as JSON-friendly `[group, kept channels]` pairs. */
-export function selectionEntries(selection: ChannelSelection): Array<[number, number[]]> {
+export function selectionEntries(selection: KeptChannels): Array<[number, number[]]> {
   const entries: Array<[number | string, readonly number[]]> = selection instanceof Map ? [...selection] : Object.entries(selection);
   return entries.map(([g, kept]) => [Number(g), [...kept]]);
 }
@@ -250,7 +251,7 @@ export async function pruneIteratively(inputs: IterativeInputs): Promise<Iterati
       if (rewound) current.setWeights(rewound.getWeights());
       if (masks) applyWeightMasks(current, masks);
       const cost = countCost(current, { masks });
-      const entry: IterativeStepLog = { step, params: cost.params, flops: cost.flops, ...(masks ? { nonZeroParams: cost.nonZeroParams } : {}) };
+      const entry: IterativeStepLog = { step, params: cost.params, macs: cost.macs, ...(masks ? { nonZeroParams: cost.nonZeroParams } : {}) };
       if (step < steps) {
         const outcome = await train(current, {
           data: { dataset: inputs.dataset },

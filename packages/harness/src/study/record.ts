@@ -3,6 +3,7 @@ import type { Batching } from './budget';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
+import type { RUN_RECORD_FORMAT } from './record-format';
 import type { CompressionRecord } from './compression';
 
 export interface Metrics {
@@ -15,7 +16,8 @@ export interface Metrics {
 
 export interface CostFigures {
   params: number;
-  flops: number;
+  /** Multiply-accumulates of one example (core's countCost). Format 1 called it `flops`. */
+  macs: number;
   /** Unstructured pruning: params that are not masked to zero. */
   nonZeroParams?: number;
 }
@@ -27,6 +29,8 @@ export interface CostFigures {
  * are `not-run` ones (jobs whose original diverged: nothing to prune or retrain).
  */
 export interface RunRecord {
+  /** run.json's format (record-format.ts); the store writes the current one, readers upgrade older ones. */
+  format?: typeof RUN_RECORD_FORMAT;
   id: string;
   /** The job kind that made it (kinds/index.ts). */
   kind: string;

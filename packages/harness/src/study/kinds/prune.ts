@@ -66,7 +66,7 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
     const { before, after } = record.cost;
     return [
       `params −${((100 * (before.params - (after.nonZeroParams ?? after.params))) / before.params).toFixed(1)}%`,
-      `FLOPs −${((100 * (before.flops - after.flops)) / before.flops).toFixed(1)}%`,
+      `MACs −${((100 * (before.macs - after.macs)) / before.macs).toFixed(1)}%`,
     ];
   },
   audit(records) {
@@ -140,7 +140,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
       metrics: { test },
       cost: { before, after },
-      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
+      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.macs }, { params: after.nonZeroParams ?? after.params, macs: after.macs }),
       latency: await runLatency(pruned),
     };
   } finally {

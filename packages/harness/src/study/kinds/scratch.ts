@@ -111,15 +111,15 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
   const recipe = ctx.study.original;
-  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops, recipe.scratchBMaxFactor);
+  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.macs, pruneRecord.cost.after.macs, recipe.scratchBMaxFactor);
   const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
   const model = await freshPrunedArchitecture(ctx, job);
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
     const built = cost(model, masks);
     const expected = pruneRecord.cost.after;
-    if (built.params !== expected.params || built.flops !== expected.flops) {
-      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.flops} FLOPs, the pruned model ${expected.params} / ${expected.flops}: its channel selections do not replay`);
+    if (built.params !== expected.params || built.macs !== expected.macs) {
+      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.macs} MACs, the pruned model ${expected.params} / ${expected.macs}: its kept channels do not replay`);
     }
     const S = stepsPerEpoch(ctx, info);
     const steps = expandPerEpoch({ epochs, stepsPerEpoch: S }, (epoch) => ({ lr: originalLrAt(stretched, epoch), momentum: recipe.momentum }));
