@@ -3,7 +3,6 @@ import type { Batching } from './budget';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
-import type { RUN_RECORD_FORMAT } from './record-format';
 import type { CompressionRecord } from './compression';
 
 export interface Metrics {
@@ -21,6 +20,13 @@ export interface CostFigures {
   /** Unstructured pruning: params that are not masked to zero. */
   nonZeroParams?: number;
 }
+
+/**
+ * The format of run.json this harness writes. 2: cost figures (and an iterative prune's steps)
+ * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
+ * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`, record-format.ts).
+ */
+export const RUN_RECORD_FORMAT = 2 as const;
 
 /**
  * What one run leaves in `runs/<id>/run.json`. Written last and atomically, so its presence
