@@ -33,20 +33,21 @@ export {
 } from './training/train';
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
-export { evaluate, evaluateSplits, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
+export { evaluate, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
 export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
-export { MODEL_JSON, SHARD_BYTES, modelJsonPath, readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
-export { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from './data/open-dataset';
+export { readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
+export type { DatasetEntry } from './data/open-dataset';
 
 // Pruning one model for deployment (`prunebench prune`): load, prune, check, fine-tune, measure, save.
-export { pruneModel, defaultPrunedDir, PRUNING_JSON, MASKS_BIN, type PruneModelOptions } from './prune/prune-model';
+export { pruneModel, defaultPrunedDir, type PruneModelOptions } from './prune/prune-model';
 export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
-export { makePruner, CONFIG_KEYS, type PruneKeys } from './prune/make-pruner';
-export { compareOutputs, zeroPrunedParts, type OutputCheck } from './prune/output-check';
-export { compareLatency, measureLatencies, type LatencyComparison, type LatencyFigure, type LatencyOptions } from './prune/latency';
-export { finetune, type FinetuneOutcome, type FinetuneOptions } from './prune/finetune';
+export { makePruner, type PruneKeys } from './prune/make-pruner';
+export { nothingPrunedMessage } from './prune/nothing-pruned';
+export type { OutputCheck } from './prune/output-check';
+export type { LatencyComparison, LatencyFigure, LatencyOptions } from './prune/latency';
+export type { FinetuneOutcome } from './prune/finetune';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 // The training-throughput benchmark (`prunebench bench`).

@@ -180,6 +180,26 @@ describe('prunebench prune', () => {
     expect(readReport(out).groups.map((g) => [g.layers[0], g.kept, g.total])).toEqual([['fc1', 8, 16], ['fc2', 4, 8]]);
   });
 
+  it('--finetune takes your own data: a CSV of features and labels', async () => {
+    // Issue 29: fine-tuning on your own data was missing.
+    const input = tfl.input({ shape: [6] });
+    let x = tfl.layers.dense({ name: 'fc1', units: 12, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'fc2', units: 3 }).apply(x) as tfl.SymbolicTensor;
+    const dir = await saveModel(path.join(root, 'models', 'tabular'), tfl.model({ inputs: input, outputs: x }));
+    const csv = path.join(root, 'tabular.csv');
+    const rows = Array.from({ length: 60 }, (_, i) => [...Array.from({ length: 6 }, (_, f) => ((i * 7 + f * 3) % 11) / 10 + (f === i % 3 ? 2 : 0)), ['low', 'mid', 'high'][i % 3]].join(','));
+    fs.writeFileSync(csv, ['f0,f1,f2,f3,f4,f5,level', ...rows].join('\n'));
+    const out = path.join(root, 'tabular-out');
+    const dataset = JSON.stringify({ use: 'csv', path: csv, testFraction: 0.25 });
+    const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--finetune', '--dataset', dataset, '--epochs', '2', '--batch-size', '9', '--out', out, ...FAST]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = readReport(out);
+    expect(report.dataset).toMatchObject({ use: 'csv', path: csv, testFraction: 0.25 });
+    expect(report.finetune).toMatchObject({ status: 'completed', epochs: 2, stepsPerEpoch: 5, steps: 10, samples: 90 });
+    expect(report.accuracy!.original.test.samples).toBe(15);
+    expect(report.groups).toEqual([expect.objectContaining({ layers: ['fc1'], kept: 6, total: 12 })]);
+  });
+
   it('--dry-run prunes, counts and checks a model.json without timing, tuning or saving anything', async () => {
     const dir = await saveModel(path.join(root, 'models', 'dry'), buildModel('lenet5', {}, [28, 28, 1]));
     const out = path.join(root, 'dry-out');

@@ -100,7 +100,7 @@ describe('a study using every part of the design', () => {
 
   it('writes a report whose claims recompute from results.jsonl', () => {
     const md = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
-    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## Noise floor and notes']) {
+    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## What this test set can detect, and notes']) {
       expect(md).toContain(heading);
     }
     expect(md).toMatch(/All \d+ runs finished\./);
@@ -155,7 +155,7 @@ describe('docs/study-design.md', () => {
     for (const config of blocks) {
       const env = await openStudy({ configFile: null, inlineConfig: config, dir: os.tmpdir(), builtinModules: [...BUILTIN_PLUGIN_MODULES], overrides: {} });
       expect(env.study.pruners.map((p) => p.id)).toEqual(['l1', 'l1', 'random', 'random']);
-      expect(env.study.pruners[1].iterative).toEqual({ steps: 3, retrainEpochs: 1, schedule: { id: 'lrw', options: {} }, rewindEpoch: 1 });
+      expect(env.study.pruners[1].iterative).toEqual({ preset: 'renda-weight-rewinding', steps: 3, retrainEpochs: 8, schedule: { id: 'lrw', options: {} }, rewindEpoch: 2, retrainFromEpoch: 2 });
     }
   });
 });

@@ -11,7 +11,6 @@ import {
   buildChannelGraph,
   countCost,
   createComponent,
-  createPruneContext,
   findUnsupportedLayers,
   resolveComponentRef,
   type ChannelGraph,
@@ -33,6 +32,7 @@ import { finetune } from './finetune';
 import { compareLatency, type LatencyOptions } from './latency';
 import { CONFIG_KEYS, makePruner, type PruneKeys } from './make-pruner';
 import { nothingPrunedError } from './nothing-pruned';
+import { pruneOnce } from './prune-once';
 import { compareOutputs, zeroPrunedParts } from './output-check';
 import { percentFewer as percent, type PruningReport } from './pruning-report';
 
@@ -142,9 +142,7 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
     const data: OpenDataset | undefined = datasetRef && (await openDataset(options.components, datasetRef));
     if (data) checkDataFits(original, data.info, data.ref.id);
     const before = countCost(original);
-    const result: PruneResult = await ledger.time('prune', () =>
-      pruner.prune(original, createPruneContext({ dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger })),
-    );
+    const result = await pruneOnce(original, pruner, { dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger });
     if (structured ? !result.keptChannels : !result.masks) {
       if (result.model !== original) result.model.dispose();
       throw new PruneCheckError(

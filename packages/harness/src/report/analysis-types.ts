@@ -1,5 +1,6 @@
 import type { RunRecord } from '../study/record';
 import type { PairedDifference, SampleSummary } from '../study/statistics';
+import type { PairedTests } from './paired-tests';
 
 /*
  * The parts of a study's analysis (analysis.ts) that job kinds read and fill in (their report
@@ -13,6 +14,8 @@ export interface Cell {
   top1: SampleSummary;
   /** Test top-1 by pairing unit (seed), finished runs only. */
   bySeed: Map<string, number>;
+  /** The run id of each pairing unit (its predictions.bin feeds the paired tests). */
+  runs?: Map<string, string>;
   diverged: number;
   failed: number;
   flopsAfter: number;
@@ -28,6 +31,8 @@ export interface Comparison {
   /** What the cell is compared with: the reference schedule, or the random pruner. */
   against: string;
   difference: PairedDifference;
+  /** McNemar per seed, t and permutation tests across seeds, Holm over its table (report/paired-tests.ts). */
+  tests?: PairedTests;
 }
 
 /** The runs of one baseline (a kind whose runs are compared with retraining) for one pruner, over seeds. */

@@ -3,6 +3,8 @@ import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
 import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
 import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
+import { holm, pairedTests } from './paired-tests';
+import type { RunPredictions } from '../study/predictions';
 import { jobKinds } from '../study/kinds';
 import type { BaselineResult, Cell, Comparison } from './analysis-types';
 import { groupRuns, seedKey, testTop1 } from './run-groups';
@@ -92,7 +94,14 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
+export interface AnalysisOptions {
+  /** Pruned models are compared when their MACs agree within this fraction of the original's (default 1%). */
+  compressionTolerance?: number;
+  /** A run's stored per-example predictions (study/predictions.ts), for McNemar's test. */
+  predictions?: (runId: string) => RunPredictions | undefined;
+}
+
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
   const groups = groupRuns(records);
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
   const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
@@ -117,6 +126,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           budget,
           top1: group.top1,
           bySeed: group.bySeed,
+          runs: new Map(finished.map((r) => [seedKey(r), r.id])),
           diverged: group.diverged,
           failed: group.failed,
           flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
@@ -196,6 +206,26 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         });
       }
     }
+  }
+
+  // Paired tests beside every gain, lift and baseline comparison; Holm over each table's comparisons.
+  const cache = new Map<string, RunPredictions | undefined>();
+  const testPredictions = (id: string) => {
+    if (!cache.has(id)) cache.set(id, options.predictions?.(id));
+    return cache.get(id)?.get('test');
+  };
+  const runsOf = (pruner: string, schedule: string, budget: number) => cell(pruner, schedule, budget)?.runs ?? new Map<string, string>();
+  const test = (c: Comparison, against: ReadonlyMap<string, string>) => (c.tests = pairedTests(c.difference, runsOf(c.pruner, c.schedule, c.budget), against, testPredictions));
+  for (const g of gains) test(g, runsOf(g.pruner, g.against, g.budget));
+  for (const l of lifts) test(l, runsOf(l.against, l.schedule, l.budget));
+  for (const b of baselines) if (b.bestRetrainedMinus) test(b.bestRetrainedMinus, new Map(b.runs.map((r) => [seedKey(r), r.id])));
+  const tables = [
+    ...budgets.flatMap((b) => [gains.filter((g) => g.budget === b), lifts.filter((l) => l.budget === b)]),
+    ...unique(baselines.map((b) => b.kind)).map((kind) => baselines.flatMap((b) => (b.kind === kind && b.bestRetrainedMinus ? [b.bestRetrainedMinus] : []))),
+  ];
+  for (const table of tables) {
+    const adjusted = holm(table.map((c) => c.tests!.p));
+    table.forEach((c, i) => (c.tests!.holm = adjusted[i]));
   }
 
   const costs: PrunerCost[] = pruners.flatMap((pruner) => {

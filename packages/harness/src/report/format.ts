@@ -1,4 +1,6 @@
 import type { PairedDifference, SampleSummary } from '../study/statistics';
+import type { Comparison } from './analysis-types';
+import { formatP } from './paired-tests';
 
 /** Accuracy (a fraction) in percent, 2 decimals. */
 export const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : '–');
@@ -22,3 +24,10 @@ export function formatDifference(d: PairedDifference): string {
 
 export const count = (v: number) =>
   Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)}G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : `${Math.round(v)}`) : '–';
+
+/** A comparison's difference and, beside it, its p-value and Holm's over its table (report/paired-tests.ts). */
+export function formatComparison(c: Comparison): string {
+  const text = formatDifference(c.difference);
+  if (!c.tests || !Number.isFinite(c.tests.p)) return text;
+  return `${text}; p ${formatP(c.tests.p)}${Number.isFinite(c.tests.holm) ? ` (Holm ${formatP(c.tests.holm)})` : ''}`;
+}

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
 import { jobKinds } from '../study/kinds';
-import { compareUnits, type Analysis, type Cell } from './analysis';
+import { compareUnits, type Analysis, type Cell, type Comparison } from './analysis';
 import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
-import { count, formatDifference, formatSample, pct } from './format';
+import { count, formatComparison, formatDifference, formatSample, pct } from './format';
+import { detectableDifference, formatP } from './paired-tests';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -80,7 +81,7 @@ function budgetTables(analysis: Analysis): Block[] {
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
-      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatDifference(g.difference) : ''))]] : [];
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatComparison(g) : ''))]] : [];
     });
     if (gainRows.length) {
       blocks.push({
@@ -120,7 +121,7 @@ function liftSection(analysis: Analysis): Block[] {
   for (const budget of analysis.budgets) {
     const rows = pruners.flatMap((p) => {
       const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
-      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatDifference(l.difference) : ''))]] : [];
+      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatComparison(l) : ''))]] : [];
     });
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
@@ -177,14 +178,68 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   ];
 }
 
+/** Every comparison of the report with its tests: the per-seed McNemar tests and those across seeds. */
+function pairedTestsSection(analysis: Analysis): Block[] {
+  const rows = comparisons(analysis).map(({ what, c }) => [
+    what,
+    formatDifference(c.difference),
+    formatP(c.tests!.t),
+    formatP(c.tests!.permutation),
+    formatP(c.tests!.holm),
+    c.tests!.mcnemar.map((m) => `seed ${m.unit}: b ${m.b}, c ${m.c}, p ${formatP(m.p)}`).join('; ') || '–',
+  ]);
+  if (!rows.length) return [];
+  return [
+    { kind: 'heading', level: 2, text: 'Paired tests' },
+    {
+      kind: 'table',
+      caption:
+        'Each comparison on the same test set. Across seeds: the paired t test and the exact sign-flip permutation test of the seed-level differences (two-sided; the permutation test cannot go below 2 / 2^n with n seeds). ' +
+        'Holm: the p-value the table uses (t from two seeds on, McNemar with one) adjusted over the comparisons of its table (the gains of one budget, the lifts of one budget, the comparisons with one baseline). ' +
+        'McNemar: the exact test between the two runs of one seed, on the examples only one of them classifies correctly (b: only the first, c: only the second).',
+      header: ['comparison', 'difference (pp)', 'p (t)', 'p (permutation)', 'Holm', 'McNemar per seed'],
+      rows,
+    },
+  ];
+}
+
+function comparisons(analysis: Analysis): Array<{ what: string; c: Comparison }> {
+  return [
+    ...analysis.gains.map((c) => ({ what: `gain: ${c.pruner}, ${c.schedule} − ${c.against} @ ${c.budget} ep`, c })),
+    ...analysis.lifts.map((c) => ({ what: `lift: ${c.pruner} − ${c.against}, ${c.schedule} @ ${c.budget} ep`, c })),
+    ...analysis.baselines.flatMap((b) => (b.bestRetrainedMinus ? [{ what: `${b.kind}: ${b.pruner} ${b.bestRetrainedMinus.schedule} @ ${b.bestRetrainedMinus.budget} ep − ${b.name}`, c: b.bestRetrainedMinus }] : [])),
+  ].filter((x) => x.c.tests);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 function noiseSection(analysis: Analysis): Block[] {
   const items: string[] = [];
-  if (analysis.noise) {
+  const tested = comparisons(analysis).flatMap(({ c }) => c.tests!.mcnemar);
+  if (tested.length) {
+    const examples = tested[0].examples;
+    const discordant = median(tested.map((m) => m.b + m.c));
+    const detectable = detectableDifference(examples, discordant);
+    items.push(
+      `The test set has ${examples} examples. Two runs of one seed disagree on a median of ${discordant} of them (${((100 * discordant) / examples).toFixed(2)}%) in the comparisons of this report; ` +
+        (Number.isFinite(detectable)
+          ? `at that rate McNemar's exact test (5%, two-sided) detects a difference of ${(100 * detectable).toFixed(2)} pp or more between two runs of one seed, and no smaller one. `
+          : `so few that McNemar's exact test (5%, two-sided) cannot detect any difference between two runs of one seed. `) +
+        'Across seeds, the t and permutation p-values beside each comparison say what the seeds show.',
+    );
+  } else if (analysis.noise) {
     const se = analysis.noise.stdError;
-    items.push(`The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) its binomial standard error is ${(100 * se).toFixed(2)} pp (95%: ±${(196 * se).toFixed(2)} pp). Differences smaller than this cannot be told apart on this test set, whatever the seeds.`);
+    items.push(
+      `The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) one accuracy's binomial standard error is ${(100 * se).toFixed(2)} pp. ` +
+        'Two models evaluated on the same examples agree on most of them, so they are compared by a paired test on per-example predictions; these runs stored none (predictions.bin), so no such test is shown.',
+    );
   }
   items.push(...analysis.scheduleNotes);
-  return items.length ? [{ kind: 'heading', level: 2, text: 'Noise floor and notes' }, { kind: 'list', items }] : [];
+  return items.length ? [{ kind: 'heading', level: 2, text: 'What this test set can detect, and notes' }, { kind: 'list', items }] : [];
 }
 
 function failureSection(analysis: Analysis): Block[] {
@@ -234,6 +289,7 @@ export function studyReportBlocks(options: {
     ...liftSection(analysis),
     ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
+    ...pairedTestsSection(analysis),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },
     ...options.figures.map((f): Block => ({ kind: 'figure', ...f })),

@@ -6,6 +6,7 @@ import type { RunRecord } from '../study/record';
 import type { ResultStore } from '../study/store';
 import { summaryTable, type Summary } from '../study/summary';
 import { analyzeStudy, type Analysis } from './analysis';
+import { readPredictions } from '../study/predictions';
 import { type Block, toHtml, toMarkdown } from './document';
 import { accuracyVsBudgetSpec, learningRateSpec, type LrCurve, paretoSpec, renderSpec, styleScales } from './figures';
 import { count } from './format';
@@ -42,7 +43,7 @@ export interface StudyReportFiles {
 
 /** Writes summary.md, report.html, runs.csv and figures/*.svg of a study's results folder. */
 export async function writeStudyReport(store: ResultStore, records: readonly RunRecord[], summary: Summary, title: string, study?: StudyDefinition, notes: string[] = [], studyRuns?: number): Promise<StudyReportFiles> {
-  const analysis = analyzeStudy(records, study);
+  const analysis = analyzeStudy(records, study, { predictions: (id) => readPredictions(store.runDir(id)) });
   const style = styleScales(analysis);
   const figures: ReportFigure[] = [];
   const figureNotes: string[] = [];

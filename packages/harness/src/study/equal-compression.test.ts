@@ -29,9 +29,11 @@ const config: PrunebenchConfig = {
 describe('a compression target under a score-ranked plan: every pruner at the target, every lift over random between equal networks', () => {
   let records: RunRecord[];
   let out: string;
+  let summary: string;
   beforeAll(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-compression-'));
     await runStudy({ configFile: null, inlineConfig: { ...config, out }, dir: out, builtinModules: BUILTINS, overrides: {} }, { write: () => {}, isTTY: false });
+    summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
     records = fs.readdirSync(path.join(out, 'runs')).map((id) => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'run.json'), 'utf8')) as RunRecord);
   }, 300_000);
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -67,4 +69,61 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
       expect(fs.readFileSync(path.join(out, 'runs', random.id, 'selections.json'), 'utf8')).not.toBe(fs.readFileSync(path.join(out, 'runs', criterion.id, 'selections.json'), 'utf8'));
     }
   });
+
+  it('stores each evaluated run\'s per-example predictions, listed and digested with its artifacts', () => {
+    for (const r of records.filter((x) => x.kind !== 'original' || x.status === 'finished')) {
+      const file = path.join(out, 'runs', r.id, 'predictions.bin');
+      expect(fs.existsSync(file)).toBe(true);
+      expect(r.artifacts!['predictions.bin']).toMatch(/^[0-9a-f]{64}$/);
+      expect(readTest(file).label).toHaveLength(16);
+    }
+  });
+
+  it("McNemar's p-values in the report recompute exactly from the stored predictions (an independent implementation)", () => {
+    const rows = [...summary.matchAll(/\| lift: (\S+) − (\S+), ft @ 1 ep \|[^|]*\|[^|]*\|[^|]*\|[^|]*\| seed 5: b (\d+), c (\d+), p ([\d.]+|< 0\.0001) \|/g)];
+    expect(rows).toHaveLength(3);
+    const retrain = (label: string) => records.find((r) => r.kind === 'retrain' && r.pruner === label)!;
+    for (const [, criterion, random, b, c, p] of rows) {
+      const [x, y] = [criterion, random].map((label) => readTest(path.join(out, 'runs', retrain(label).id, 'predictions.bin')));
+      let onlyFirst = 0;
+      let onlySecond = 0;
+      x.label.forEach((label, i) => {
+        expect(y.label[i]).toBe(label);
+        const [right1, right2] = [x.predicted[i] === label, y.predicted[i] === label];
+        if (right1 && !right2) onlyFirst++;
+        if (right2 && !right1) onlySecond++;
+      });
+      expect([Number(b), Number(c)]).toEqual([onlyFirst, onlySecond]);
+      expect(p).toBe(exactMcNemar(onlyFirst, onlySecond));
+    }
+    expect(summary).toMatch(/Two runs of one seed disagree on a median of \d+(\.\d+)? of them/);
+  });
 });
+
+/** The test split of a predictions.bin, read straight from its bytes (the documented layout). */
+function readTest(file: string): { predicted: number[]; label: number[] } {
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 8).toString('ascii')).toBe('PBPRED01');
+  const headerLength = bytes.readUInt32LE(8);
+  const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as { splits: Array<{ name: string; examples: number }> };
+  let offset = 12 + headerLength;
+  for (const split of header.splits) {
+    const values = Array.from({ length: 2 * split.examples }, (_, i) => bytes.readUInt16LE(offset + 2 * i));
+    if (split.name === 'test') return { predicted: values.slice(0, split.examples), label: values.slice(split.examples) };
+    offset += 4 * split.examples;
+  }
+  throw new Error('no test split');
+}
+
+/** Two-sided exact McNemar p with whole-number arithmetic, formatted as the report does. */
+function exactMcNemar(b: number, c: number): string {
+  const n = BigInt(b + c);
+  let choose = 1n;
+  let tail = 0n;
+  for (let i = 0n; i <= BigInt(Math.min(b, c)); i++) {
+    tail += choose;
+    choose = (choose * (n - i)) / (i + 1n);
+  }
+  const p = Math.min(1, Number(2n * tail * 10n ** 12n / 2n ** n) / 1e12);
+  return p < 0.0001 ? '< 0.0001' : p.toFixed(4);
+}

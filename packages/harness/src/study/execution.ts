@@ -8,7 +8,8 @@ import { throttledStepProgress, type ProgressSink } from './progress';
 import type { CostFigures, Metrics } from './record';
 import type { ResultStore } from './store';
 import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
-import { EVAL_BATCH, evaluateSplits, type Evaluation } from '../training/evaluate';
+import { EVAL_BATCH, type Evaluation } from '../training/evaluate';
+import { evaluateAndKeepPredictions } from './predictions';
 import { openDataset as openDatasetComponent } from '../data/open-dataset';
 import { runLatency } from '../prune/latency';
 
@@ -107,7 +108,7 @@ export async function trainAndEvaluate(
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
   const measured: MeasuredCost = { examplesServed: result.samples, macs: compute.macs, byKernel: compute.byKernel, optimizerSteps: optimizerSteps + result.steps };
   if (result.status !== 'completed') return { result, measured };
-  const splits = await evaluateSplits(model, dataset, info, { ledger });
+  const splits = await evaluateAndKeepPredictions(ctx.store, job.id, model, dataset, info, ledger);
   return { result, test: metrics(splits.test), validation: splits.validation && metrics(splits.validation), measured };
 }
 

@@ -73,6 +73,11 @@ export interface RunRecord {
   datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
   scheduleDigest?: string;
+  /**
+   * An original trained for weight rewinding: per requested epoch k, its checkpoint folder and the
+   * digest of its LR curve from epoch k on (what a retraining that rewinds to k must replay).
+   */
+  rewind?: Array<{ epoch: number; checkpoint: string; curveDigest: string }>;
   /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
   iterative?: IterativeRecord;
   /**

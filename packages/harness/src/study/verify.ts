@@ -88,7 +88,8 @@ export function checkArtifacts(store: ResultStore, record: RunRecord): Rejection
   const dir = store.runDir(record.id);
   const recorded = record.artifacts ?? {};
   if (record.status === 'finished') {
-    const missing = jobKind(record.kind).record.artifacts.find((rel) => !(rel in recorded));
+    const required = jobKind(record.kind).record.artifacts;
+    const missing = (typeof required === 'function' ? required(record) : required).find((rel) => !(rel in recorded));
     if (missing) return { id: record.id, file: 'run.json', why: `records no digest of ${missing}, which a finished ${record.kind} run writes` };
   }
   for (const [rel, digest] of Object.entries(recorded)) {

@@ -4,7 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import type { BaselineResult } from '../../report/analysis-types';
 import type { Block } from '../../report/document';
-import { formatDifference, formatSample } from '../../report/format';
+import { formatComparison, formatSample } from '../../report/format';
 import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { type ExecutionContext, cost, make, runLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
@@ -62,7 +62,7 @@ function scratchSection(baselines: readonly BaselineResult[]): Block[] {
     { kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' },
     {
       kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
+      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed, with its p-value (Holm over this table; see "Paired tests").',
       header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
       rows: baselines.map((s) => {
         const epochs = [...new Set(s.runs.map((r) => r.scratch?.epochs ?? NaN))].sort((a, b) => a - b);
@@ -73,7 +73,7 @@ function scratchSection(baselines: readonly BaselineResult[]): Block[] {
           s.name,
           `${epochs.join(', ')}${factor > 1 ? ` (×${factor.toFixed(2)})` : ''}`,
           formatSample(s.top1),
-          best ? `${best.schedule} @ ${best.budget} ep: ${formatDifference(best.difference)}` : '–',
+          best ? `${best.schedule} @ ${best.budget} ep: ${formatComparison(best)}` : '–',
         ];
       }),
     },
