@@ -14,13 +14,17 @@ export interface Cell {
   top1: SampleSummary;
   /** Test top-1 by pairing unit (seed), finished runs only. */
   bySeed: Map<string, number>;
+  /** Validation top-1 over seeds, when the dataset holds a validation split (what ★ is picked on). */
+  validation?: SampleSummary;
+  /** Its runs are, seed by seed, those of this schedule (equal LR curves over the same pruned model): shown once. */
+  sameAs?: string;
   /** The run id of each pairing unit (its predictions.bin feeds the paired tests). */
   runs?: Map<string, string>;
   diverged: number;
   failed: number;
   flopsAfter: number;
   paramsAfter: number;
-  /** This cell is the best of its budget among the pruners of equal compression (highest mean). */
+  /** The best cell of its budget among pruners of equal compression, picked on validation when there is one (report/selection.ts). */
   best: boolean;
 }
 
@@ -31,6 +35,8 @@ export interface Comparison {
   /** What the cell is compared with: the reference schedule, or the random pruner. */
   against: string;
   difference: PairedDifference;
+  /** Both sides are the same runs (equal LR curves over the same pruned model): no difference to test. */
+  identical?: boolean;
   /** McNemar per seed, t and permutation tests across seeds, Holm over its table (report/paired-tests.ts). */
   tests?: PairedTests;
 }

@@ -6,11 +6,16 @@ import { formatP } from './paired-tests';
 export const pct = (v: number) => (Number.isFinite(v) ? (100 * v).toFixed(2) : '–');
 const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(2)}` : '–');
 
-/** `91.23 ± 0.45 [90.1, 92.4]` (mean ± std, 95% CI) or just the mean for one seed. */
+/**
+ * `91.23 ± 0.45 [90.10, 92.40]` (an accuracy's mean ± std, 95% CI) or just the mean for one seed.
+ * An accuracy lies in [0, 100]: an interval reaching past either end is clipped there and says so.
+ */
 export function formatSample(s: SampleSummary): string {
   if (s.n === 0) return '–';
   if (s.n < 2) return pct(s.mean);
-  return `${pct(s.mean)} ± ${pct(s.std)} [${pct(s.mean - s.ci95)}, ${pct(s.mean + s.ci95)}]`;
+  const [low, high] = [s.mean - s.ci95, s.mean + s.ci95];
+  const clipped = low < 0 || high > 1 ? ' (clipped)' : '';
+  return `${pct(s.mean)} ± ${pct(s.std)} [${pct(Math.max(0, low))}, ${pct(Math.min(1, high))}]${clipped}`;
 }
 
 /** `+0.52 [−0.10, +1.14], 3/3 ↑` (percentage points, 95% CI, seeds where the sign holds). */

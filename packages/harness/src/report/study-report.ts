@@ -8,6 +8,7 @@ import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
 import { count, formatComparison, formatDifference, formatSample, pct } from './format';
 import { detectableDifference, formatP } from './paired-tests';
+import { MIN_SEEDS_FOR_BEST } from './selection';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -49,13 +50,25 @@ function setup(records: readonly RunRecord[], analysis: Analysis, study?: StudyD
 function spreadNote(analysis: Analysis): string {
   const ns = analysis.cells.map((c) => c.top1.n);
   const most = ns.length ? Math.max(...ns) : 0;
-  return most >= 2
-    ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds.'
-    : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const spread =
+    most >= 2
+      ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean, clipped to [0, 100] where it reaches past them] over seeds.'
+      : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const { selection, retrainRuns } = analysis;
+  const pick = !selection.starred
+    ? `With ${selection.seeds} seed${selection.seeds === 1 ? '' : 's'} (fewer than ${MIN_SEEDS_FOR_BEST}), no interval excludes anything: no ★ is given and no cell is called the best.`
+    : selection.split === 'validation'
+      ? '★ marks the best cell of each table by its validation accuracy (mean over seeds); the table shows that cell\'s test accuracy.'
+      : '★ marks the best cell of each table by its test accuracy: the study has no validation split, so the pick was made on test, which favours the cell it picks (give the dataset a `validationSize`).';
+  const identical = retrainRuns.distinct < retrainRuns.total
+    ? ` "= s" marks a schedule whose runs are those of schedule s (equal LR curves over the same pruned model): shown once, and counted once — ${retrainRuns.distinct} distinct of ${retrainRuns.total} retraining runs.`
+    : '';
+  return `${spread} ${pick}${identical}`;
 }
 
 function cellText(c: Cell | undefined): string {
   if (!c) return '';
+  if (c.sameAs) return `= ${c.sameAs}`;
   const notes = [c.diverged ? `${c.diverged} diverged` : '', c.failed ? `${c.failed} failed` : ''].filter(Boolean).join(', ');
   const text = `${formatSample(c.top1)}${notes ? ` (${notes})` : ''}`;
   return c.best ? `**${text} ★**` : text;
@@ -73,7 +86,7 @@ function budgetTables(analysis: Analysis): Block[] {
       if (!rows.length) continue;
       blocks.push({
         kind: 'table',
-        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''} (★ = best mean of the table).`,
+        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''}${analysis.selection.starred ? ` (★ = best of the table on ${analysis.selection.split})` : ''}.`,
         header: ['pruner', ...analysis.schedules],
         rows: rows.map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
       });
@@ -81,12 +94,12 @@ function budgetTables(analysis: Analysis): Block[] {
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
-      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatComparison(g) : ''))]] : [];
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? (g.identical ? `identical runs (= ${analysis.reference})` : formatComparison(g)) : ''))]] : [];
     });
     if (gainRows.length) {
       blocks.push({
         kind: 'table',
-        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], the seeds where its sign holds, and its p-value with Holm's adjustment over this table (see "Paired tests").`,
         header: ['pruner', ...others],
         rows: gainRows,
       });
