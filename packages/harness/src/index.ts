@@ -107,6 +107,7 @@ export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { latexDocument, latexTables } from './report/latex';
+export { startLiveServer, type LiveServer, type ServeOptions, type ServeSnapshot } from './serve/server';
 export { compareStudies, comparisonMarkdown, comparisonHtml, comparisonCsv, type StudyComparison, type SharedCell, type CellDifference } from './report/compare';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';

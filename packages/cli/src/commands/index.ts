@@ -10,8 +10,9 @@ import { registerPruneCommand } from './prune';
 import { registerReportCommand } from './report';
 import { registerRunCommand } from './run';
 import { registerScheduleCommand } from './schedule';
+import { registerServeCommand } from './serve';
 import { registerStatusCommand } from './status';
 import { registerWorkerCommand } from './worker';
 
 /** Every subcommand, one file each. A new command adds its register function here. */
-export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerCompareCommand, registerCleanCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand, registerWorkerCommand, registerStatusCommand, registerInitCommand];
+export const commands: Array<(program: Command, io: Io) => void> = [registerRunCommand, registerReportCommand, registerCompareCommand, registerCleanCommand, registerPluginsCommand, registerScheduleCommand, registerBenchCommand, registerInspectCommand, registerPruneCommand, registerWorkerCommand, registerStatusCommand, registerInitCommand, registerServeCommand];

@@ -5,7 +5,8 @@ import { studyRuns } from '../study/study-folder';
 import { analyzeStudy, type Analysis } from './analysis';
 import { type Block, toHtml, toMarkdown } from './document';
 import { pct } from './format';
-import { pairedTPValue, welchTPValue } from './paired-test';
+import { pairedTTest } from './paired-tests';
+import { welchTPValue } from './welch-test';
 import { csvCell } from './runs-csv';
 
 /**
@@ -65,6 +66,7 @@ export interface StudyComparison {
   identity: Difference[];
 }
 
+const finite = (p: number) => (Number.isFinite(p) ? p : undefined);
 const describe = (ref: { id: string; options?: Record<string, unknown> }) => (ref.options && Object.keys(ref.options).length ? `${ref.id} ${JSON.stringify(ref.options)}` : ref.id);
 
 /** Flattens a value into `key.path` → JSON text. */
@@ -135,7 +137,7 @@ export function compareStudies(dirs: readonly string[]): StudyComparison {
       const mean = cell.top1.mean - base.top1.mean;
       if (sameTestSet(first.study, s.study)) {
         const paired = pairedDifference(cell.bySeed, base.bySeed);
-        if (paired.n >= 2) return { label: s.label, mean: paired.mean, test: 'paired t', n: paired.n, p: pairedTPValue(paired) };
+        if (paired.n >= 2) return { label: s.label, mean: paired.mean, test: 'paired t', n: paired.n, p: finite(pairedTTest(paired.values)) };
         if (paired.n === 1) return { label: s.label, mean, test: 'none', n: 1, note: 'one shared seed: no test' };
       }
       const p = welchTPValue(base.top1, cell.top1);
