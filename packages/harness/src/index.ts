@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 
 export { loadConfig, type LoadConfigOptions } from './config/load';
+export { studyConfigSchema, type StudyConfig } from './config/study-schema';
 
 export {
   selectBackend,
@@ -13,6 +14,7 @@ export {
   CPU_TRAINING_WARNING,
   onBackendSelected,
   AUTO_ORDER,
+  BACKEND_NAMES,
   type BackendName,
   type ConcreteBackendName,
   type BackendSelection,
@@ -101,7 +103,7 @@ export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
 // The study's design: baselines, iterative pruning, statistics and the generated report.
-export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
+export { BASELINE_NAMES, type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';

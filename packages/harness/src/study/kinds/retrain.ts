@@ -1,4 +1,5 @@
-import { type ComponentRef, type Schedule, RunLedger } from '@prunebench/core';
+import { type Schedule, RunLedger } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import { loadCheckpoint } from '../../training/checkpoint';
 import { compressSchedule, expectedSamples } from '../budget';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
