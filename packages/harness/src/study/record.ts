@@ -29,13 +29,6 @@ export interface CostFigures {
 }
 
 /**
- * The format of run.json this harness writes. 2: cost figures (and an iterative prune's steps)
- * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
- * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`, record-format.ts).
- */
-export const RUN_RECORD_FORMAT = 2 as const;
-
-/**
  * What one run leaves in `runs/<id>/run.json`. Written last and atomically, so its presence
  * with status `finished`, `diverged` or `not-run` means the run is complete; `failed` runs are
  * redone on resume (an error may be passing), diverged ones are a result and are kept, and so
