@@ -1,7 +1,7 @@
 // Every command's flag parsers, in one place: each turns a flag's text into a value or throws a
 // UsageError (exit 2) naming the flag, what it takes and what it got.
-import { UsageError, BACKEND_NAMES, didYouMean } from '@prunebench/core';
-import type { BackendName, PruneKeys } from '@prunebench/harness';
+import { UsageError, didYouMean } from '@prunebench/core';
+import { BACKEND_NAMES, type BackendName, type PruneKeys } from '@prunebench/harness';
 
 /** A count: a whole number, at least `min` (default 1). */
 export function wholeNumber(text: string, flag: string, min = 1): number {
