@@ -37,7 +37,9 @@ describe('a tiny study with each new method (wasm)', () => {
       original: { epochs: 1, batchSize: 32, lr: 0.05, milestones: [], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
       pruners,
       schedules: ['ft'],
-      budgets: [1],
+      budgets: [2],
+      // A pruner's own training comes out of its retraining budget: what a regularizer trains too.
+      budgetAccounting: 'total',
       seeds: [0],
     });
     summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
@@ -68,6 +70,9 @@ describe('a tiny study with each new method (wasm)', () => {
         expect(prune.measured.optimizerSteps).toBeGreaterThan(0);
         expect(prune.measured.optimizerSteps).toBe(prune.ledger.extraOptimizerSteps);
         expect(cells[measuredAt]).toMatch(new RegExp(`\\b${prune.measured.optimizerSteps} steps`));
+        const retrain = records.find((r) => r.kind === 'retrain' && r.pruner === label)!;
+        expect(retrain.budgetAccounting).toMatchObject({ mode: 'total', deductedSteps: prune.measured.optimizerSteps, expectedSteps: 4 - prune.measured.optimizerSteps });
+        expect(retrain.ledger.optimizerSteps).toBe(4 - prune.measured.optimizerSteps);
       } else {
         expect(prune.measured.optimizerSteps).toBe(0);
       }
