@@ -84,7 +84,7 @@ export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
 export { preflightStudy } from './study/preflight';
 export { auditBudgets, UnequalBudgetError } from './study/audit';
-export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
+export { summarize, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
@@ -114,7 +114,6 @@ export { compareStudies, comparisonMarkdown, comparisonHtml, comparisonCsv, type
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';
-export { meanStd } from './util/stats';
 
 // Studies across machines: a BullMQ queue on Redis (coordinator, workers, status).
 export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueConnection } from './queue/connection';

@@ -68,6 +68,7 @@ export const retrainKind: JobKind<RetrainJob, PruneJob> = {
   execute: runRetrain,
   // Retraining keeps no checkpoint: its history and LR curve.
   record: { required: ['pruner', 'schedule', 'budget'], artifacts: ['history.csv', 'schedule.json'] },
+  report: { cells: true },
 };
 
 async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
