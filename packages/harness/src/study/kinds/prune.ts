@@ -116,13 +116,15 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
         result = await pruneOnce(original, pruner, { dataset: view, seed, ledger });
       }
     });
-    const { compute, optimizerSteps } = metered;
+    const { compute, optimizerSteps, cpu } = metered;
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
       ...(view ? { served: view.served } : {}),
       macs: compute.macs,
       byKernel: compute.byKernel,
       optimizerSteps: optimizerSteps + (iterative?.optimizerSteps ?? 0),
+      cpuSeconds: cpu.seconds,
+      cpuScope: cpu.scope,
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
