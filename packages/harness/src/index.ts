@@ -63,6 +63,7 @@ export * from './plot';
 export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
+export { STOP_GRACE_SECONDS } from './study/stop-bound';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';

@@ -4,7 +4,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import { finishedRuns as finished } from '../test-results';
 import { tinyStudyConfig } from '../test-study';
 
@@ -108,7 +110,7 @@ describe('one process per results folder, and SIGTERM', () => {
     await waitFor(first, 'a run finished', () => finished(out).size >= 1);
     first.kill('SIGTERM');
     expect(await exited(first)).toBe(1);
-    expect(first.output()).toMatch(/SIGTERM: stopping after the runs in flight/);
+    expect(first.output()).toMatch(/SIGTERM: stopping: the runs in flight get up to 30 s to end, then are abandoned/);
     expect(first.output()).toMatch(/stopped before every run finished: run the same command again to resume/);
     expect(fs.existsSync(path.join(out, '.prunebench.lock'))).toBe(false);
     const before = finished(out);
@@ -119,5 +121,62 @@ describe('one process per results folder, and SIGTERM', () => {
     const after = finished(out);
     expect(after.size).toBe(11);
     for (const [id, text] of before) expect(after.get(id)).toBe(text);
+  }, 240_000);
+});
+
+describe('runs end, and so does the process', () => {
+  // The fault plugin, compiled for the child processes and their worker threads (test files are
+  // not built into dist), its imports pointed at this repository's packages.
+  let faultPlugin = '';
+  beforeAll(() => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'test-fault-plugin.ts'), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, esModuleInterop: true },
+    });
+    const resolve = createRequire(path.join(repo, 'packages', 'cli', 'package.json')).resolve;
+    faultPlugin = path.join(root, 'fault-plugin.js');
+    fs.writeFileSync(faultPlugin, outputText.replace(/require\("([^".][^"]*)"\)/g, (_, spec: string) => `require(${JSON.stringify(resolve(spec))})`));
+  });
+  const faulty = (name: string, criteria: string[], extra: Record<string, unknown> = {}) =>
+    study(name, {
+      plugins: [faultPlugin],
+      pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }, ...criteria.map((use) => ({ use, plan: { use: 'uniform', ratio: 0.5 } }))],
+      schedules: ['ft'],
+      ...extra,
+    });
+  const lockLeft = (out: string) => fs.existsSync(path.join(out, '.prunebench.lock')) || fs.existsSync(path.join(out, '.prunebench.lock.json'));
+
+  it('--workers 2, a criterion that never returns: its thread is stopped, the rest finishes, exit 1, no lock', async () => {
+    const { dir, out, configFile } = faulty('hung-workers', ['fault-hang'], { workers: 2, stallSeconds: 3 });
+    const child = start(configFile, dir);
+    const code = await exited(child);
+    expect(code).toBe(1);
+    const records = [...fs.readdirSync(path.join(out, 'runs'))].map((id) => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'run.json'), 'utf8')));
+    expect(records.filter((r) => /^RunStalledError: stalled: no progress for 3 s/.test(r.error ?? '')).map((r) => r.pruner)).toEqual(['fault-hang/uniform']);
+    expect(records.filter((r) => r.status === 'finished')).toHaveLength(3);
+    expect(child.output()).toMatch(/run\(s\) failed/);
+    expect(lockLeft(out)).toBe(false);
+  }, 240_000);
+
+  it('SIGTERM while a run hangs: the run is abandoned within the bound, exit 1, no lock; a second signal exits at once, no lock', async () => {
+    const first = faulty('hung-sigterm', ['fault-hang'], { stallSeconds: 600 });
+    const child = start(first.configFile, first.dir);
+    await waitFor(child, 'the hung prune starts', () => /prune fault-hang/.test(child.output()));
+    child.kill('SIGTERM');
+    const stoppedAt = Date.now();
+    expect(await exited(child)).toBe(1);
+    expect(Date.now() - stoppedAt).toBeLessThan(60_000); // the bound (30 s) plus the report
+    const hung = fs.readdirSync(path.join(first.out, 'runs')).map((id) => JSON.parse(fs.readFileSync(path.join(first.out, 'runs', id, 'run.json'), 'utf8'))).find((r) => r.pruner === 'fault-hang/uniform' && r.kind === 'prune');
+    expect(hung.error).toBe('RunAbandonedError: abandoned: the study was stopped and this run did not end within 30 s');
+    expect(lockLeft(first.out)).toBe(false);
+
+    const second = faulty('hung-sigterm-twice', ['fault-hang'], { stallSeconds: 600 });
+    const again = start(second.configFile, second.dir);
+    await waitFor(again, 'the hung prune starts', () => /prune fault-hang/.test(again.output()));
+    again.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    again.kill('SIGTERM');
+    expect(await exited(again)).toBe(143);
+    expect(lockLeft(second.out)).toBe(false);
   }, 240_000);
 });

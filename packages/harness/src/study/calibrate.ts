@@ -7,6 +7,8 @@ import type { StudyEnvironment } from './environment';
 import { componentLabel } from './definition';
 import { speedFromMeasurements, type Speed, type StudyShape } from './cost-model';
 import { batching } from './budget';
+import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
+import { lastProgressAt, progressed } from '../util/heartbeat';
 
 /** Steps timed per network (after WARM_UP_STEPS untimed ones, which compile kernels and fill caches). */
 const TIMED_STEPS = 6;
@@ -47,7 +49,14 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       const label = componentLabel(pruner);
       if (label in prunedMacs) continue;
       try {
-        const model = await pruneUntrained(env, pruner, original, dataset);
+        // A plugin call that never returns must not hold the study before its first run: bounded
+        // like a run's (stall-watch.ts), a pruner that stalls here counts as unmeasured.
+        progressed();
+        const model = await watchForStall(pruneUntrained(env, pruner, original, dataset), {
+          seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
+          lastProgressAt,
+          doing: () => `the cost model's trial of ${label}`,
+        });
         const macs = countCost(model).macs;
         prunedMacs[label] = macs;
         if (!smallest || macs < smallest.macs) {

@@ -18,6 +18,8 @@ import { runJobs, type JobRunner } from './scheduler';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
 import { removeTempLeftovers } from '../util/temp-leftovers';
+import { boundedByStop, STOP_GRACE_SECONDS } from './stop-bound';
+import { DEFAULT_STALL_SECONDS } from './stall-watch';
 import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
@@ -135,6 +137,9 @@ async function runPreparedStudy(
           : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
+  // A stop signal gives the runs in flight a bounded time to end, then abandons them.
+  const grace = Math.min(STOP_GRACE_SECONDS, study.stallSeconds ?? DEFAULT_STALL_SECONDS);
+  runners = runners.map((runner) => boundedByStop(runner, options.signal, grace));
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   for (const message of notices) onEvent({ type: 'phase', message });
   if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
