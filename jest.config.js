@@ -4,7 +4,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/packages', '<rootDir>/benchmarks', '<rootDir>/examples'],
+  roots: ['<rootDir>/packages', '<rootDir>/benchmarks', '<rootDir>/examples', '<rootDir>/scripts'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/packages/create-prunebench-plugin/template/', '/\.generated/'],
   modulePathIgnorePatterns: ['<rootDir>/examples/.*/dist/', '<rootDir>/packages/.*/dist/'],

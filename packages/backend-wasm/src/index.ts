@@ -11,3 +11,4 @@ export {
   prepareWasmForTraining,
   useWasmWithTrainingKernels,
 } from './register';
+export { wasmBackend } from './provider';

@@ -5,12 +5,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelFactory, Pruner } from '@prunebench/core';
-import { expectNoLeakedTensors, TinyDataset, useWasmBackend } from '@prunebench/core/testing';
+import { expectNoLeakedTensors, TinyDataset, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { createComponent, createPruneContext, RunLedger, setupPlugins, UsageError } from '@prunebench/core';
 import models from '@prunebench/models';
 import pruners from '@prunebench/pruners';
 
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 const MODELS: Array<[string, number[]]> = [
   ['lenet5', [28, 28, 1]],

@@ -61,10 +61,12 @@ export { pluginContainer, runScope } from './plugin/containers';
 
 // Config validation (loading files is the harness's job).
 export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+export type { BackendProvider, LoadedBackend } from './backend/provider';
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
 export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
 export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
-export { expandPlanShorthand, planEntryErrors } from './config/plan-entry';
+export { expandPlanShorthand } from './config/plan-entry';
+export { planEntryErrors } from './config/validate';
 export { composeConfigSchema } from './config/compose-schema';
 
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.

@@ -3,9 +3,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { describeDatasetConformance } from '@prunebench/core/testing';
+import { describeDatasetConformance, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { cifarPixel, cifarRecord, tempFolder } from './testing/fixtures';
 import { plugin } from './index';
+
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
 
 const root = tempFolder('conformance');
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

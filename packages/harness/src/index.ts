@@ -18,6 +18,7 @@ export {
   type BackendSelection,
   type BackendAttempt,
 } from './backend/select';
+export { BACKEND_PROVIDERS, backendProvider } from './backend/providers';
 
 // Training: the trainer, SGD, evaluation, checkpoints.
 export {
@@ -61,7 +62,9 @@ export * from './plot';
 
 // The fair-budget study (harness, results, reports).
 export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
-export { expandStudy, describeJob, type Job, type JobKind } from './study/jobs';
+export { expandStudy, describeJob, type Job } from './study/jobs';
+export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
+export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
 export { STOP_GRACE_SECONDS } from './study/stop-bound';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
@@ -80,7 +83,8 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity, type StudyIdentity, type CodeIdentity, type BackendIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
@@ -89,6 +93,7 @@ export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from
 export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
+export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';

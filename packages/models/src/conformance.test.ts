@@ -2,8 +2,12 @@
 // Narrow widths (the models' own options) keep each build quick; the ImageNet ResNets have no
 // width option and take 10–30 s per build on the cpu backend, so they run only with
 // PRUNEBENCH_SLOW_TESTS=1.
-import { describeModelConformance } from '@prunebench/core/testing';
+import { describeModelConformance, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { plugin } from './index';
+
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
 
 const narrowVgg = (convs: number) => {
   // The CIFAR VGG layout (pools after blocks of 2, 2, n, n, n convs), 8–16 filters wide.

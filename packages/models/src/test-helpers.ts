@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
+
 /** Tests of the models run on the backend users get: wasm with prunebench's training kernels. */
-export { useWasmBackend } from '@prunebench/core/testing';
+export async function useWasmBackend(): Promise<void> {
+  await useBackend(wasmBackend);
+}
 
 function randomBatch(model: tfl.LayersModel, batch: number, seed: number): { x: tf.Tensor; y: tf.Tensor } {
   const inputShape = model.inputs[0].shape.slice(1) as number[];

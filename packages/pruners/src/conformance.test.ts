@@ -1,8 +1,12 @@
 // Every built-in criterion, weight score and pruner against the conformance kit, exactly as a
 // third-party one runs it: plans come from the registry (this plugin's), pruning runs on the
 // kit's small conv net with a residual add, a flatten → dense link and the kit's tiny dataset.
-import { describeCriterionConformance, describePrunerConformance } from '@prunebench/core/testing';
+import { describeCriterionConformance, describePrunerConformance, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { plugin } from './index';
+
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
 
 const calibration = { batches: 2, batchSize: 8 };
 const criterionOptions: Record<string, Record<string, unknown>> = {

@@ -1,6 +1,10 @@
 // Every built-in schedule against the conformance kit, exactly as a third-party schedule runs it.
-import { describeScheduleConformance } from '@prunebench/core/testing';
+import { describeScheduleConformance, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { plugin } from './index';
+
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
 
 const sampleOptions: Record<string, Record<string, unknown>> = {
   warmup: { schedule: 'cosine', fraction: 0.3 },

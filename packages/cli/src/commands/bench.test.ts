@@ -29,6 +29,16 @@ describe('prunebench bench', () => {
     expect(report.forwardConvGflops['wasm-accelerated']).toBeGreaterThan(0);
     expect(report.ratios['reference-cnn'].trainingOverForwardConv['wasm-accelerated']).toBeGreaterThan(0);
     expect(report.models.resnet20).toBeUndefined();
+    expect(report.devices['wasm-accelerated']).toMatch(/^CPU \(/);
+  });
+
+  it('measures webgpu through its provider, naming the adapter, or says why it is unavailable', async () => {
+    const io = collectingIo();
+    expect(await main(['bench', '--json', '--backends', 'webgpu', '--models', 'reference-cnn', '--batch', '1', '--warmup', '0', '--steps', '1'], io)).toBe(0);
+    const report = JSON.parse(io.stdout);
+    const figures = report.models['reference-cnn'].webgpu;
+    if (figures.status === 'unavailable') expect(figures.reason).toMatch(/not installed|Vulkan|adapter/);
+    else expect(report.devices.webgpu).toMatch(/\S/);
   });
 
   it('prints a table without --json', async () => {

@@ -29,6 +29,21 @@ describe('prunebench inspect --plan', () => {
     expect(a.stdout).toMatch(/after: .* params \(−\d+(\.\d+)?%\), .* MACs \(−\d+(\.\d+)?%\)/);
   });
 
+  it('a compression target: the achieved figures beside it (JSON and table), and exit 2 for one out of reach', async () => {
+    const plan = '{"use":"global","target":{"speedup":2}}';
+    const json = await run(['inspect', '--model', 'vgg-small', '--plan', plan, '--json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.after.compression.target).toEqual({ speedup: 2 });
+    expect(doc.after.compression.achieved.macsRemoved).toBeCloseTo(1 - doc.after.macs / doc.before.macs, 12);
+    expect(Math.abs(doc.after.compression.achieved.macsRemoved - 0.5)).toBeLessThanOrEqual(0.005);
+    const table = await run(['inspect', '--model', 'vgg-small', '--plan', plan]);
+    expect(table.stdout).toMatch(/target 2× fewer MACs \(50\.00% removed\) \(± 0\.50%\); achieved \d+\.\d+% of MACs, \d+\.\d+% of params removed/);
+    const far = await run(['inspect', '--model', 'vgg-small', '--plan', '{"use":"global","target":{"macs":0.99},"minRatio":0.5}']);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toMatch(/cannot remove 99\.00% of the MACs/);
+  });
+
   it('exits 2 for a plan that does not fit the model, an unknown criterion, or a data-hungry criterion', async () => {
     const misfit = await run(['inspect', '--model', 'resnet20', '--plan', 'pfec-a']);
     expect(misfit.code).toBe(2);

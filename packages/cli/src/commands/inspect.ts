@@ -1,5 +1,5 @@
 import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, runScope, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult, type Pruner } from '@prunebench/core';
-import { selectBackend } from '@prunebench/harness';
+import { compressionRecord, describeCompression, selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
 import { formatTable, printJson, type Io } from '../io';
@@ -114,6 +114,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
           macs: after.macs,
           paramsReduction: percent(cost.params, after.params),
           macsReduction: percent(cost.macs, after.macs),
+          compression: compressionRecord(typeof pruning.plan === 'string' ? undefined : { plan: pruning.plan }, cost, after),
         };
         if (options.json) {
           printJson(io, {
@@ -176,6 +177,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
             `\nafter: ${formatCount(afterBlock.params)} params (−${afterBlock.paramsReduction}%), ` +
               `${formatCount(afterBlock.macs)} MACs (−${afterBlock.macsReduction}%)\n`,
           );
+          if (afterBlock.compression.target) io.out(`${describeCompression(afterBlock.compression)}\n`);
         }
       } finally {
         model.dispose();

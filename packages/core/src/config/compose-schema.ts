@@ -236,6 +236,8 @@ function planShorthand(prunerProperties: Record<string, JsonSchema>, plans: Know
         return {
           if: { type: 'object', properties: { plan: { const: p.id } }, required: ['plan'] },
           then: {
+            // The plan's own constraints (e.g. a ratio or a target) hold for the keys beside it.
+            ...optionKeywords(p.schema),
             type: 'object',
             properties: { ...prunerKeys, ...planOnly },
             required: requiredOf(p.schema).filter((k) => k in planOnly),

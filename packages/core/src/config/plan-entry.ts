@@ -1,7 +1,5 @@
-import { ConfigError, ConfigErrors } from '../errors';
 import type { JsonSchema } from '../interfaces/component';
 import type { Registry } from '../plugin/registry';
-import { splitComponentRef, validateOptions } from './validate';
 
 /**
  * A structured pruner names its plan in a `plan` option: `"pfec-a"`, `{ "use": "uniform", "ratio": 0.5 }`,
@@ -35,27 +33,4 @@ export function expandPlanShorthand(registry: Registry, prunerSchema: JsonSchema
   const planEntry: Record<string, unknown> = { use: plan };
   for (const [key, value] of Object.entries(options)) (moved.includes(key) ? planEntry : kept)[key] = value;
   return { ...kept, plan: planEntry };
-}
-
-/**
- * Checks the plan a pruner's options name: a registered plan id, and options its schema accepts.
- * Problems come at their real key path (`pruners[0].plan.ratio`, `pruners[0].plan.use`).
- */
-export function planEntryErrors(registry: Registry, plan: unknown, path: string, file?: string): ConfigError[] {
-  if (plan === undefined) return [];
-  if (typeof plan !== 'string' && (plan === null || typeof plan !== 'object' || typeof (plan as { use?: unknown }).use !== 'string')) {
-    return []; // the pruner's own schema reports the shape of `plan`
-  }
-  const { id, options } = splitComponentRef(plan as string | { use: string });
-  const planPath = `${path}.plan`;
-  if (!registry.has('plan', id)) {
-    return [new ConfigError(typeof plan === 'string' ? planPath : `${planPath}.use`, registry.unknownMessage('plan', id), file)];
-  }
-  try {
-    validateOptions(registry.get('plan', id).componentClass.optionsSchema, options, planPath, `plan "${id}"`, file);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors;
-    throw error;
-  }
 }

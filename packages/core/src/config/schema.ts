@@ -44,7 +44,8 @@ const prunerRef: JsonSchema = {
 /** Baselines a study can add (docs/study-design.md). */
 export const BASELINE_NAMES = ['random', 'pruned', 'scratch-e', 'scratch-b'] as const;
 
-export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** `auto` and the harness's backend providers, in `auto`'s order (a harness test keeps the two lists equal). */
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const configSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -80,7 +81,7 @@ export const configSchema: JsonSchema = {
       additionalProperties: false,
       properties: { backend: { type: 'boolean', description: 'false: leave the backend out of run identity (the report says so).' } },
     },
-    backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads.' },
+    backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads and is verified (a GPU backend only on a real GPU).' },
     workers: { type: 'integer', minimum: 1, description: 'Runs in parallel (worker threads); default: one per core.' },
     stallSeconds: { type: 'number', exclusiveMinimum: 0, description: 'A run that makes no progress (an optimizer step, an evaluated batch, a plugin call returning) for this long fails; default 900.' },
     out: { type: 'string', description: 'Output folder, relative to the config file.' },

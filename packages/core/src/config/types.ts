@@ -1,4 +1,5 @@
 import type { PluginReference } from '../plugin/loader';
+import type { BACKEND_NAMES } from './schema';
 
 /** A config entry naming a component: its id, or `{ use: id, ...options }`. */
 export type ComponentEntry = string | { use: string; [option: string]: unknown };
@@ -35,7 +36,7 @@ export interface PrunebenchConfig {
   pruneSeeds?: number[];
   budgetAccounting?: 'retraining' | 'total';
   identity?: { backend?: boolean };
-  backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: (typeof BACKEND_NAMES)[number];
   workers?: number;
   /** A run with no progress for this long fails (default 900). */
   stallSeconds?: number;

@@ -5,7 +5,7 @@ import { didYouMean } from '../util/did-you-mean';
 import type { Registry } from '../plugin/registry';
 import { COMPOSED_KINDS, COMPOSING_PRUNERS, resolvePrunerEntry, type ComposedKind, type PrunerEntryTarget } from '../plugin/compose';
 import { configSchema } from './schema';
-import { expandPlanShorthand, planEntryErrors, takesPlan } from './plan-entry';
+import { expandPlanShorthand, takesPlan } from './plan-entry';
 
 // verbose: errors carry their parentSchema, which the "did you mean" for unknown keys needs.
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
@@ -213,4 +213,27 @@ export function validateOptions(
     throw new ConfigErrors(schemaErrors(validate.errors ?? [], copy, path, file, ` (options of ${what})`));
   }
   return copy;
+}
+
+/**
+ * Checks the plan a pruner's options name (plan-entry.ts): a registered plan id, and options its schema accepts.
+ * Problems come at their real key path (`pruners[0].plan.ratio`, `pruners[0].plan.use`).
+ */
+export function planEntryErrors(registry: Registry, plan: unknown, path: string, file?: string): ConfigError[] {
+  if (plan === undefined) return [];
+  if (typeof plan !== 'string' && (plan === null || typeof plan !== 'object' || typeof (plan as { use?: unknown }).use !== 'string')) {
+    return []; // the pruner's own schema reports the shape of `plan`
+  }
+  const { id, options } = splitComponentRef(plan as string | { use: string });
+  const planPath = `${path}.plan`;
+  if (!registry.has('plan', id)) {
+    return [new ConfigError(typeof plan === 'string' ? planPath : `${planPath}.use`, registry.unknownMessage('plan', id), file)];
+  }
+  try {
+    validateOptions(registry.get('plan', id).componentClass.optionsSchema, options, planPath, `plan "${id}"`, file);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigErrors) return error.errors;
+    throw error;
+  }
 }

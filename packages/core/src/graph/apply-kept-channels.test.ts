@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useWasmBackend } from '../testing/environment';
+import { wasmBackend } from '@prunebench/backend-wasm';
+import { useBackend } from '../testing/backend';
 import { applyKeptChannels } from './apply-kept-channels';
 import { buildChannelGraph } from './build-graph';
 import { zeroDroppedChannels } from './zero-dropped-channels';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /**
  * conv1 → BN → ReLU → depthwise → conv2 ┐

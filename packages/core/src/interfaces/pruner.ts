@@ -76,6 +76,11 @@ export interface PlanInput {
    * the plan sets `needsScores` (e.g. `global`, which ranks every group's channels together).
    */
   scores?: ReadonlyMap<number, Float32Array>;
+  /**
+   * The model being pruned (unchanged), so a plan aiming at a compression target (a fraction of
+   * MACs or params removed) can count what its kept counts would cost. The structured pruners pass it.
+   */
+  model?: LayersModel;
 }
 
 /**

@@ -68,20 +68,6 @@ export async function useCpuBackend(): Promise<void> {
   await tf.ready();
 }
 
-/**
- * Selects the backend users get when no native TensorFlow is installed: `wasm` with prunebench's
- * training kernels and kernel fixes, as the CLI and the harness select it. Throws if the
- * accelerated kernels could not be registered (e.g. PRUNEBENCH_STOCK_WASM=1 is set).
- */
-export async function useWasmBackend(): Promise<void> {
-  // An optional peer: plugins' tests install @prunebench/backend-wasm to run on the backend users get.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const wasm = require('@prunebench/backend-wasm') as { useWasmWithTrainingKernels(): Promise<boolean>; STOCK_WASM_ENV: string };
-  if (!(await wasm.useWasmWithTrainingKernels())) {
-    throw new Error(`prunebench's wasm training kernels are not registered (is ${wasm.STOCK_WASM_ENV}=1 set?): tests run on the backend users get`);
-  }
-}
-
 /** Runs `work` and fails if it leaves tensors behind (`tf.memory().numTensors` changed). */
 export async function expectNoLeakedTensors<T>(what: string, work: () => Promise<T> | T): Promise<T> {
   const before = tf.memory().numTensors;

@@ -6,5 +6,6 @@ export { describeScheduleConformance, scheduleConformanceChecks, type ScheduleCo
 export { describeModelConformance, modelConformanceChecks, type ModelConformanceOptions } from './model';
 export { describeDatasetConformance, datasetConformanceChecks, type DatasetConformanceOptions } from './dataset';
 export { componentChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';
-export { conformanceEnvironment, useCpuBackend, useWasmBackend, expectNoLeakedTensors, type ConformanceSubject, type ConformanceEnvironment } from './environment';
+export { conformanceEnvironment, useCpuBackend, expectNoLeakedTensors, type ConformanceSubject, type ConformanceEnvironment } from './environment';
 export { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+export { useBackend, describeBackendProviderConformance, backendProviderConformanceChecks, type BackendProviderConformanceOptions } from './backend';

@@ -1,9 +1,13 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { describeCriterionConformance, describeScheduleConformance } from '@prunebench/core/testing';
+import { describeCriterionConformance, describeScheduleConformance, useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { originalPreset } from '@prunebench/core';
 // The built-in structured pruner and plans: the criterion is also checked as a config names it.
 import prunersPlugin from '@prunebench/pruners';
 import plugin, { MaxAbsCriterion, WarmupCosineSchedule } from './index';
+
+// The kit runs on the backend its caller sets up: the one users get.
+beforeAll(() => useBackend(wasmBackend));
 
 describeCriterionConformance({ componentClass: MaxAbsCriterion, plugins: [prunersPlugin, plugin] });
 describeScheduleConformance({ componentClass: WarmupCosineSchedule, invalidOptions: [{ warmupFraction: 2 }] });

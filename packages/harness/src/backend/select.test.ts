@@ -7,7 +7,7 @@ import { describeChoice, describeSelection, selectBackend } from './select';
 describe('selectBackend', () => {
   it('auto takes the fastest backend that loads and says why the others were not', async () => {
     const selection = await selectBackend('auto');
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm']).toContain(selection.name);
+    expect(['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm']).toContain(selection.name);
     expect(tf.getBackend()).toBe(selection.tfjsBackend);
     const chosen = selection.attempts.at(-1)!;
     expect(chosen).toEqual({ name: selection.name, ok: true, reason: 'selected' });
@@ -47,7 +47,8 @@ describe('selectBackend', () => {
   });
 
   it('refuses an unknown name', async () => {
-    await expect(selectBackend('webgpu' as never)).rejects.toThrow(BackendError);
+    await expect(selectBackend('opengl' as never)).rejects.toThrow(BackendError);
+    await expect(selectBackend('opengl' as never)).rejects.toThrow(/unknown backend "opengl" \(known: auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu\)/);
   });
 });
 
@@ -61,6 +62,6 @@ describe('a native backend that is not installed', () => {
     }
   })();
   (installed ? it.skip : it)('is refused with the reason when asked for by name', async () => {
-    await expect(selectBackend('tensorflow')).rejects.toThrow(/tensorflow: not installed \(an optional dependency/);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(/tensorflow: not installed \(@tensorflow\/tfjs-node is an optional dependency/);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, BACKEND_NAMES } from '@prunebench/core';
-import { prepareWasmForTraining, STOCK_WASM_ENV } from '@prunebench/backend-wasm';
+import { BackendError, BACKEND_NAMES, type BackendProvider, type LoadedBackend } from '@prunebench/core';
+import { STOCK_WASM_ENV } from '@prunebench/backend-wasm';
+import { BACKEND_PROVIDERS } from './providers';
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
@@ -15,8 +16,10 @@ export interface BackendAttempt {
 export interface BackendSelection {
   /** The prunebench name of the chosen backend. */
   name: ConcreteBackendName;
-  /** tfjs's name for it (`tensorflow`, `wasm`, `cpu`). */
+  /** tfjs's name for it (`tensorflow`, `wasm`, `cpu`, `webgpu`). */
   tfjsBackend: string;
+  /** What its provider loaded: kernels, device, driver, whether on a GPU and on hardware. */
+  loaded: LoadedBackend;
   /** Every backend tried, in order, with the reason it was or was not chosen. */
   attempts: BackendAttempt[];
   /** wasm only: whether prunebench's accelerated training kernels are registered (see `STOCK_WASM_ENV`). */
@@ -25,46 +28,27 @@ export interface BackendSelection {
   requested?: BackendName;
 }
 
-/** Fastest first: what `auto` tries. */
-export const AUTO_ORDER: readonly ConcreteBackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** Fastest first: what `auto` tries (the providers' list order). */
+export const AUTO_ORDER: readonly ConcreteBackendName[] = BACKEND_PROVIDERS.map((p) => p.name as ConcreteBackendName);
 
-/** Hooks that run after a backend is set, e.g. registering accelerated training kernels on wasm. */
+/** Hooks that run after a backend is set. */
 const afterSelect: Array<(selection: BackendSelection) => void> = [];
 export function onBackendSelected(hook: (selection: BackendSelection) => void): void {
   afterSelect.push(hook);
 }
 
-async function tryBackend(name: ConcreteBackendName): Promise<string> {
-  let tfjsName: string;
-  switch (name) {
-    case 'tensorflow-gpu':
-      require('@tensorflow/tfjs-node-gpu');
-      tfjsName = 'tensorflow';
-      break;
-    case 'tensorflow':
-      require('@tensorflow/tfjs-node');
-      tfjsName = 'tensorflow';
-      break;
-    case 'wasm':
-      require('@tensorflow/tfjs-backend-wasm');
-      tfjsName = 'wasm';
-      break;
-    case 'cpu':
-      require('@tensorflow/tfjs-backend-cpu');
-      tfjsName = 'cpu';
-      break;
-  }
-  if (!(await tf.setBackend(tfjsName))) throw new Error(`tfjs could not initialise the "${tfjsName}" backend`);
-  await tf.ready();
-  return tfjsName;
+/**
+ * Why a loaded backend is not taken (null: it is). A GPU backend must compute on a GPU, whoever
+ * asked; `auto` also leaves a software adapter (a CPU emulation, slower than wasm) alone.
+ */
+export function refusal(provider: BackendProvider, loaded: LoadedBackend, auto: boolean): string | null {
+  if (provider.gpu && !loaded.gpu) return `not on a GPU: ${loaded.caveat ?? 'its load() found no GPU device'}`;
+  if (auto && !loaded.hardware) return `${loaded.device ?? 'the device'} is a ${loaded.caveat ?? 'software device'} (--backend ${provider.name} uses it)`;
+  return null;
 }
 
 function shortReason(error: unknown): string {
-  const err = error as NodeJS.ErrnoException;
-  if (err?.code === 'MODULE_NOT_FOUND' && /tfjs-node/.test(err.message)) {
-    return 'not installed (an optional dependency: its install downloads libtensorflow, which this machine could not)';
-  }
-  return (err?.message ?? String(error)).split('\n')[0];
+  return ((error as Error)?.message ?? String(error)).split('\n')[0];
 }
 
 /**
@@ -80,31 +64,39 @@ export function silenceCpuBackendBanner(): void {
 }
 
 /**
- * Sets the tfjs backend. `auto` tries tensorflow-gpu → tensorflow → wasm → cpu and takes the
- * first that loads; a named backend must load or this throws a BackendError saying why.
+ * Sets the tfjs backend through its provider. `auto` tries the providers in their list's order
+ * (tensorflow-gpu, webgpu, tensorflow, wasm, cpu) and takes the first that loads and is verified:
+ * a GPU backend only when it computes on a GPU, and under `auto` only on a hardware adapter. A
+ * named backend must load (and a GPU one compute on a GPU) or this throws a BackendError saying why.
  */
-export async function selectBackend(requested: BackendName = 'auto'): Promise<BackendSelection> {
-  if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
-    throw new BackendError(`unknown backend "${requested}" (known: ${BACKEND_NAMES.join(', ')})`);
+export async function selectBackend(requested: BackendName = 'auto', providers: readonly BackendProvider[] = BACKEND_PROVIDERS): Promise<BackendSelection> {
+  const known = ['auto', ...providers.map((p) => p.name)];
+  if (!known.includes(requested)) {
+    throw new BackendError(`unknown backend "${requested}" (known: ${known.join(', ')})`);
   }
   silenceCpuBackendBanner();
-  const candidates = requested === 'auto' ? AUTO_ORDER : [requested as ConcreteBackendName];
+  const auto = requested === 'auto';
+  const candidates = auto ? providers : providers.filter((p) => p.name === requested);
   const attempts: BackendAttempt[] = [];
-  for (const name of candidates) {
+  for (const provider of candidates) {
+    const name = provider.name as ConcreteBackendName;
+    let loaded: LoadedBackend;
     try {
-      const tfjsBackend = await tryBackend(name);
-      attempts.push({ name, ok: true, reason: 'selected' });
-      const selection: BackendSelection = { name, tfjsBackend, attempts, requested };
-      // Training on stock wasm is impossible (no Conv2DBackpropFilter) or slow: use ours,
-      // unless PRUNEBENCH_STOCK_WASM=1.
-      if (tfjsBackend === 'wasm') {
-        selection.acceleratedKernels = prepareWasmForTraining();
-      }
-      for (const hook of afterSelect) hook(selection);
-      return selection;
+      loaded = await provider.load();
     } catch (error) {
       attempts.push({ name, ok: false, reason: shortReason(error) });
+      continue;
     }
+    const refused = refusal(provider, loaded, auto);
+    if (refused) {
+      attempts.push({ name, ok: false, reason: refused });
+      continue;
+    }
+    attempts.push({ name, ok: true, reason: 'selected' });
+    const selection: BackendSelection = { name, tfjsBackend: loaded.tfjsBackend, loaded, attempts, requested };
+    if (loaded.tfjsBackend === 'wasm') selection.acceleratedKernels = loaded.trainingKernels !== undefined;
+    for (const hook of afterSelect) hook(selection);
+    return selection;
   }
   throw new BackendError(
     `no tfjs backend could be initialised for "${requested}": ` +
@@ -119,12 +111,14 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
  */
 export function describeChoice(selection: BackendSelection): string {
   const kernels = selection.acceleratedKernels === undefined ? '' : selection.acceleratedKernels ? " with prunebench's training kernels" : ` with stock kernels (${STOCK_WASM_ENV}=1)`;
-  if (selection.requested !== 'auto') return `${selection.name}${kernels} (as configured)`;
+  const { device, driver, hardware, caveat } = selection.loaded;
+  const on = device ? ` on ${device}${driver ? `, driver ${driver}` : ''}${!hardware && caveat ? ` — ${caveat}` : ''}` : '';
+  if (selection.requested !== 'auto') return `${selection.name}${kernels}${on} (as configured)`;
   const skipped = selection.attempts.filter((a) => !a.ok);
   const byReason = new Map<string, string[]>();
   for (const a of skipped) byReason.set(a.reason, [...(byReason.get(a.reason) ?? []), a.name]);
   const why = [...byReason].map(([reason, names]) => `${names.join(', ')}: ${reason}`).join('; ');
-  return `${selection.name}${kernels} (auto: the fastest that loads${why ? `; ${why}` : ''})`;
+  return `${selection.name}${kernels}${on} (auto: the fastest that loads and is verified${why ? `; ${why}` : ''})`;
 }
 
 /** Training speed of tfjs's pure-JS cpu backend next to wasm with prunebench's kernels, for warnings. */

@@ -34,6 +34,8 @@ export function formatTrainingBenchmark(report: TrainingBenchmarkReport): string
     if (speedups.length) lines.push(`speed-ups: ${speedups.map(([k, v]) => `${k} = ${v.toFixed(1)}x`).join(', ')}`);
     lines.push('');
   }
+  const devices = Object.entries(report.devices ?? {});
+  if (devices.length) lines.push('Devices:', ...devices.map(([backend, device]) => `  ${backend}: ${device}`), '');
   lines.push(`Forward conv reference: ${s.forwardConv}, measured before and after each model's steps (the mean).`);
   return `${lines.join('\n')}\n`;
 }

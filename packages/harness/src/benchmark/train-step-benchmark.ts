@@ -5,14 +5,19 @@ import {
   acceleratedWasmKernelsRegistered,
   registerAcceleratedWasmKernels,
   unregisterAcceleratedWasmKernels,
+  wasmBackend,
 } from '@prunebench/backend-wasm';
+import { backendProvider } from '../backend/providers';
 import { SgdOptimizer } from '../training/sgd';
 import { trainingStep } from '../training/train';
 import { trainingFlopsPerExample } from './flops';
 import { miniResNet20, referenceCnn } from './reference-models';
 
-/** What the benchmark compares: tfjs backends, stock wasm and wasm with prunebench's kernels. */
-export const BENCH_BACKENDS = ['cpu', 'wasm', 'wasm-accelerated', 'tensorflow'] as const;
+/**
+ * What the benchmark compares: every backend provider (through its provider, as a study loads it),
+ * with wasm twice: stock kernels (`wasm`) and prunebench's (`wasm-accelerated`).
+ */
+export const BENCH_BACKENDS = ['cpu', 'wasm', 'wasm-accelerated', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
 export const BENCH_MODELS = ['reference-cnn', 'resnet20'] as const;
 export type BenchModel = (typeof BENCH_MODELS)[number];
@@ -74,6 +79,8 @@ export interface BackendFigures {
 
 export interface TrainingBenchmarkReport {
   models: Record<string, Record<string, BackendFigures>>;
+  /** What each backend that loaded computed on: GPU backends name the adapter and driver. */
+  devices: Record<string, string>;
   /** GFLOP/s of one forward conv2d (FORWARD_CONV below) on each backend; null when it cannot run. */
   forwardConvGflops: Record<string, number | null>;
   /**
@@ -112,24 +119,20 @@ function firstLine(error: unknown): string {
   return ((error as Error)?.message ?? String(error)).split('\n')[0];
 }
 
-/** Switches to `backend`; returns null when it is ready or the reason it is not available. */
-async function activate(backend: BenchBackend): Promise<string | null> {
+/** Switches to `backend` through its provider; returns what it runs on, or the reason it is not available. */
+async function activate(backend: BenchBackend): Promise<{ device: string } | { unavailable: string }> {
   try {
-    if (backend === 'tensorflow') {
-      require('@tensorflow/tfjs-node');
-      return (await tf.setBackend('tensorflow')) ? null : 'tfjs-node loaded but could not initialise';
-    }
-    if (backend === 'cpu') require('@tensorflow/tfjs-backend-cpu');
-    else require('@tensorflow/tfjs-backend-wasm');
-    const ok = await tf.setBackend(backend === 'cpu' ? 'cpu' : 'wasm');
-    if (!ok) return `tfjs could not initialise ${backend}`;
+    const provider = backend === 'wasm' || backend === 'wasm-accelerated' ? wasmBackend : backendProvider(backend)!;
+    const loaded = await provider.load();
+    if (provider.gpu && !loaded.gpu) return { unavailable: `not on a GPU: ${loaded.caveat ?? 'no GPU device'}` };
     if (backend === 'wasm') unregisterAcceleratedWasmKernels();
     if (backend === 'wasm-accelerated') registerAcceleratedWasmKernels({ force: true });
-    return null;
+    const device = loaded.device
+      ? `${loaded.device}${loaded.driver ? `, driver ${loaded.driver}` : ''}${loaded.hardware ? '' : ` (${loaded.caveat ?? 'software adapter'})`}`
+      : `CPU (${os.cpus()[0]?.model ?? 'unknown'})`;
+    return { device };
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    if (err?.code === 'MODULE_NOT_FOUND') return 'not installed (@tensorflow/tfjs-node is an optional dependency)';
-    return firstLine(error);
+    return { unavailable: firstLine(error) };
   }
 }
 
@@ -232,6 +235,7 @@ export async function runTrainingBenchmark(options: TrainingBenchmarkOptions = {
 
   const report: TrainingBenchmarkReport = {
     models: Object.fromEntries(models.map((m) => [m, {}])),
+    devices: {},
     forwardConvGflops: {},
     ratios: {},
     settings: {
@@ -249,13 +253,16 @@ export async function runTrainingBenchmark(options: TrainingBenchmarkOptions = {
 
   try {
     for (const backend of backends) {
-      const unavailable = await activate(backend);
-      if (unavailable) {
+      const activated = await activate(backend);
+      if ('unavailable' in activated) {
+        const unavailable = activated.unavailable;
         log(`${backend}: unavailable (${unavailable})`);
         report.forwardConvGflops[backend] = null;
         for (const m of models) report.models[m][backend] = { status: 'unavailable', imagesPerSecond: null, gflops: null, reason: unavailable };
         continue;
       }
+      report.devices[backend] = activated.device;
+      log(`${backend}: on ${activated.device}`);
       const cpu = backend === 'cpu';
       try {
         report.forwardConvGflops[backend] = await measureForwardConv(backend, measure, cpu ? 1 : 5);

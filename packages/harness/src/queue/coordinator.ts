@@ -7,7 +7,7 @@ import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../st
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
 import { prepareStudy, RunsFailedError, type StudyOutcome } from '../study/run-study';
-import { failedRecord } from '../study/scheduler';
+import { failedRecord } from '../study/dispatcher';
 import { ResultStore } from '../study/store';
 import { parseQueueUrl } from './connection';
 import { QUEUE_NAME, queueEntry, queueJobId, studyKey, type QueueEntry, type QueuedJobData, type StudyTag } from './queued-job';

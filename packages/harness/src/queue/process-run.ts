@@ -1,7 +1,7 @@
 import type { BackendName, BackendSelection } from '../backend/select';
 import { openStudyFromDefinition, prepareBackend, type StudyEnvironment } from '../study/environment';
 import { backendMismatch } from '../study/identity';
-import { executeJob } from '../study/execute';
+import { executeJob } from '../study/run-job';
 import { expandStudy } from '../study/jobs';
 import type { StudyEvent } from '../study/progress';
 import { ResultStore } from '../study/store';

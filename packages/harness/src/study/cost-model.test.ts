@@ -1,5 +1,6 @@
 import { expandStudy } from './jobs';
-import { predictSeconds, runWork, simulateWallSeconds, speedFromMeasurements, type StudyShape } from './cost-model';
+import { predictSeconds, simulateWallSeconds, speedFromMeasurements, type StudyShape } from './cost-model';
+import { runWork } from './jobs';
 import { StudyEta } from './eta';
 import { createProgressPrinter } from './progress';
 

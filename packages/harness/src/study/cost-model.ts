@@ -1,11 +1,10 @@
 import type { StudyDefinition } from './definition';
-import type { Job } from './jobs';
-import { scratchEpochs } from './baselines';
 
 /**
  * The cost model behind `run --dry-run`'s estimate and the live ETA: a run's time is its
  * multiply-accumulates per example × the examples it trains and evaluates on, turned into
- * seconds by a speed measured on the study's backend (calibrate.ts). Weighting runs by their
+ * seconds by a speed measured on the study's backend (calibrate.ts). Each job kind says its work
+ * (`work` in kinds/*.ts). Weighting runs by their
  * work, not equally, is what makes an ETA right before most runs have finished: a pruned
  * network retrains several times faster per example than its original trains.
  */
@@ -29,31 +28,22 @@ export interface StudyShape {
   prunedMacs: Record<string, number>;
 }
 
-/** Forward passes of the latency measurement after a run (execute.ts: 6 passes at batch 1 and at 64). */
+/** Forward passes of the latency measurement after a run (execution.ts: 6 passes at batch 1 and at 64). */
 const LATENCY_EXAMPLES = 6 * (1 + 64);
 
-/** The work of one job of the study. */
-export function runWork(job: Job, study: StudyDefinition, shape: StudyShape): RunWork {
-  const epochsOf = (epochs: number) => epochs * shape.examplesPerEpoch;
-  const forward = shape.evaluatedExamples + LATENCY_EXAMPLES;
-  const pruned = (label: string) => shape.prunedMacs[label] ?? shape.originalMacs;
-  switch (job.kind) {
-    case 'original':
-      return { trainExamples: study.original.checkpoint ? 0 : epochsOf(study.original.epochs), forwardExamples: forward, macs: shape.originalMacs };
-    case 'prune': {
-      // One-shot pruning trains nothing; iterative pruning retrains between its steps, a
-      // self-training pruner (SFP) trains for its `epochs`, on the original-sized network.
-      const iterative = job.pruner.iterative ? epochsOf(job.pruner.iterative.steps * job.pruner.iterative.retrainEpochs) : 0;
-      const own = typeof job.pruner.options?.epochs === 'number' && job.pruner.id === 'sfp' ? epochsOf(job.pruner.options.epochs) : 0;
-      return { trainExamples: iterative + own, forwardExamples: forward, macs: iterative ? (shape.originalMacs + pruned(job.prunerLabel)) / 2 : shape.originalMacs };
-    }
-    case 'retrain':
-      return { trainExamples: epochsOf(job.budget), forwardExamples: forward, macs: pruned(job.prunerLabel) };
-    case 'scratch': {
-      const { epochs } = scratchEpochs(job.variant, study.original.epochs, shape.originalMacs, pruned(job.prunerLabel));
-      return { trainExamples: epochsOf(epochs), forwardExamples: forward, macs: pruned(job.prunerLabel) };
-    }
-  }
+/** Examples `epochs` epochs train on. */
+export function epochExamples(shape: StudyShape, epochs: number): number {
+  return epochs * shape.examplesPerEpoch;
+}
+
+/** Examples a finished run passes forward only: evaluation and the latency measurement. */
+export function forwardExamples(shape: StudyShape): number {
+  return shape.evaluatedExamples + LATENCY_EXAMPLES;
+}
+
+/** MACs of a pruner's pruned network (the original's when the calibration did not prune with it). */
+export function prunedMacs(shape: StudyShape, prunerLabel: string): number {
+  return shape.prunedMacs[prunerLabel] ?? shape.originalMacs;
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
-import type { StudyIdentity } from './identity';
+import type { StudyIdentity } from './study-identity';
 import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
 import type { BaselineName } from './baselines';
 import { checkIterative, iterativeLabelSuffix, type PrunerEntry } from './iterative';

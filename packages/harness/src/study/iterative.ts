@@ -22,10 +22,10 @@ import {
   createPruneContext,
   buildChannelGraph,
   countCost,
-  deriveSeed,
   resolveComponentRef,
 } from '@prunebench/core';
 import { applyWeightMasks, train } from '../training/train';
+import { seedFor } from './seed-streams';
 
 /**
  * Iterative pruning (a pruner entry's `iterative` key): reach the entry's final sparsity in
@@ -234,7 +234,7 @@ export async function pruneIteratively(inputs: IterativeInputs): Promise<Iterati
     for (let step = 1; step <= steps; step++) {
       const stepPruner = !structured && steps > 1 ? inputs.makePruner({ ...inputs.prunerOptions, sparsity: stepSparsity(inputs.prunerOptions.sparsity as number, step, steps) }) : pruner;
       const plan = targets ? stepPlan(stepTargets(targets, step, steps)) : undefined;
-      const result = await stepPruner.prune(current, createPruneContext({ dataset: inputs.dataset, seed: deriveSeed(seed, 'iterative-prune', step), ledger, ...(plan ? { plan } : {}) }));
+      const result = await stepPruner.prune(current, createPruneContext({ dataset: inputs.dataset, seed: seedFor('iterative-prune', seed, step), ledger, ...(plan ? { plan } : {}) }));
       if (current !== inputs.original) current.dispose();
       current = result.model;
       if (result.keptChannels) {
@@ -260,7 +260,7 @@ export async function pruneIteratively(inputs: IterativeInputs): Promise<Iterati
           weightDecay: inputs.recipe.weightDecay,
           nesterov: inputs.recipe.nesterov,
           masks,
-          seed: deriveSeed(seed, 'iterative-retrain', step),
+          seed: seedFor('iterative-retrain', seed, step),
           ledger: retrainLedger,
           phase: 'iterative-retrain',
         });

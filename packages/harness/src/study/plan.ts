@@ -2,12 +2,11 @@ import * as os from 'node:os';
 import { createComponent, type Dataset } from '@prunebench/core';
 import { describeChoice } from '../backend/select';
 import { calibrateStudy, type Calibration } from './calibrate';
-import { predictSeconds, runWork, simulateWallSeconds, type RunWork } from './cost-model';
+import { predictSeconds, simulateWallSeconds, type RunWork } from './cost-model';
 import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, type StudySource } from './environment';
 import { studyIdentity } from './identity';
-import { describeJob, expandStudy, type Job } from './jobs';
+import { describeJob, expandStudy, jobLabels, runWork, type Job } from './jobs';
 import { preflightStudy } from './preflight';
-import { labels } from './scheduler';
 import { ResultStore } from './store';
 import type { PredictedRun } from './eta';
 
@@ -94,7 +93,7 @@ export async function planStudy(source: StudySource, options: { threadsAvailable
     id: job.id,
     kind: job.kind,
     label: describeJob(job),
-    ...labels(job),
+    ...jobLabels(job),
     seed: job.seed,
     done: done.has(job.id),
     work: work.get(job.id)!,

@@ -1,9 +1,9 @@
 import type { LedgerEntries } from '@prunebench/core';
 import type { Batching } from './budget';
-import type { JobKind } from './jobs';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
+import type { CompressionRecord } from './compression';
 
 export interface Metrics {
   loss: number;
@@ -28,7 +28,8 @@ export interface CostFigures {
  */
 export interface RunRecord {
   id: string;
-  kind: JobKind;
+  /** The job kind that made it (kinds/index.ts). */
+  kind: string;
   status: 'finished' | 'diverged' | 'failed' | 'not-run';
   /** The error (failed), "diverged at step N" (diverged) or why it was not run (not-run). */
   error?: string;
@@ -56,6 +57,8 @@ export interface RunRecord {
   costMismatch?: string[];
   metrics?: { test?: Metrics; validation?: Metrics };
   cost?: { before: CostFigures; after: CostFigures };
+  /** Prunes: the fraction of MACs and params removed, and the plan's compression target if it named one. */
+  compression?: CompressionRecord;
   /** An original: the dataset's split sizes (for the report's set-up). */
   datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */

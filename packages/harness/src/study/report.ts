@@ -4,7 +4,7 @@ import { UsageError } from '@prunebench/core';
 import { readStudyDefinition, writeStudyReport } from '../report/write';
 import type { Analysis } from '../report/analysis';
 import { auditBudgets, UnequalBudgetError } from './audit';
-import { auditIterative } from './iterative';
+import { jobKinds } from './kinds';
 import type { RunRecord } from './record';
 import { ResultStore } from './store';
 import type { Rejection } from './verify';
@@ -37,9 +37,9 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   const runs = studyRuns(outDir);
   const { own: records, rejected } = runs;
   auditBudgets(records);
-  const iterativeProblems = auditIterative(records);
-  if (iterativeProblems.length) {
-    throw new UnequalBudgetError(`refusing to write a summary: iterative pruning did not take its planned retraining:\n  - ${iterativeProblems.join('\n  - ')}\nre-run the prunes named above (delete their folders under runs/).`);
+  for (const kind of jobKinds()) {
+    const problem = kind.audit?.(records);
+    if (problem) throw new UnequalBudgetError(`refusing to write a summary: ${problem}`);
   }
   const summary = summarize(records);
   const configFile = runs.study.configFile;

@@ -9,12 +9,13 @@ import { lockStudyFolder } from './lock';
 import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy, type Job } from './jobs';
+import { hasRegisteredJobKinds } from './kinds';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { StudyEta } from './eta';
 import { predictedRuns, predictRuns } from './plan';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
-import { runJobs, type JobRunner } from './scheduler';
+import { runJobs, type JobRunner } from './dispatcher';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
 import { removeTempLeftovers } from '../util/temp-leftovers';
@@ -113,7 +114,8 @@ async function runPreparedStudy(
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
   const inlinePlugins = unloadablePlugins(study);
-  const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0;
+  // Kinds registered at run time exist only in this thread.
+  const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0 && !hasRegisteredJobKinds();
   // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
   const { seconds } = await predictRuns(env, jobs);
   const eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
@@ -134,7 +136,9 @@ async function runPreparedStudy(
         ? ''
         : inlinePlugins.length
           ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
-          : ' (worker threads need the built package: npm run build)';
+          : hasRegisteredJobKinds()
+            ? ' (job kinds registered at run time exist only in this thread; list them in JOB_KINDS to use worker threads)'
+            : ' (worker threads need the built package: npm run build)';
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
   // A stop signal gives the runs in flight a bounded time to end, then abandons them.

@@ -4,13 +4,13 @@ import { Worker } from 'node:worker_threads';
 import type { BackendSelection } from '../backend/select';
 import type { StudyDefinition } from './definition';
 import type { StudyEnvironment } from './environment';
-import { executeJob } from './execute';
+import { executeJob } from './run-job';
 import { describeJob, type Job } from './jobs';
 import { lastProgressAt, progressed } from '../util/heartbeat';
 import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
 import type { ProgressSink, StudyEvent } from './progress';
 import type { RunRecord } from './record';
-import type { JobRunner } from './scheduler';
+import type { JobRunner } from './dispatcher';
 import type { ResultStore } from './store';
 
 const stallSecondsOf = (study: StudyDefinition) => study.stallSeconds ?? DEFAULT_STALL_SECONDS;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { isComplete, type RunRecord } from './record';
 import { sealRecord } from './record-seal';
-import { artifactDigests } from './verify';
+import { artifactDigests } from './artifacts';
 
 /**
  * The results folder: `runs/<job id>/` per run (run.json, history.csv, model/), and the
@@ -53,20 +53,6 @@ export class ResultStore {
 
   writeFile(id: string, name: string, data: string | Uint8Array): void {
     writeFileAtomic(path.join(this.runDir(id), name), data);
-  }
-
-  /** Every run.json under runs/, in folder-name order. */
-  list(): RunRecord[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.runsDir).sort();
-    } catch {
-      return [];
-    }
-    return names.flatMap((name) => {
-      const record = this.read(name);
-      return record ? [record] : [];
-    });
   }
 
   writeStudyFile(name: string, data: string | Uint8Array): string {

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
-import type { Job } from './jobs';
+import { jobKind, jobKinds } from './kinds';
+import type { JobBase } from './kinds/job-kind';
 import { isComplete, type RunRecord } from './record';
 import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
@@ -24,73 +25,60 @@ const metrics = {
 const costFigures = { type: 'object', required: ['params', 'flops'], properties: { params: { type: 'number' }, flops: { type: 'number' } } };
 
 /**
- * The schema of run.json. A finished run must carry what the summary reads (metrics, ledger,
- * cost) and the digests of what it wrote; `{"status": "finished"}` alone is not a run.
+ * The schema of run.json, for the job kinds there are (kinds/index.ts). A finished run must
+ * carry what the summary reads (metrics, ledger, cost) and the digests of what it wrote;
+ * `{"status": "finished"}` alone is not a run. Each kind adds the fields its records must carry.
  */
-export const runRecordSchema = {
-  type: 'object',
-  required: ['id', 'kind', 'status', 'seed', 'definition', 'configFile', 'versions', 'startedAt', 'finishedAt'],
-  properties: {
-    id: { type: 'string', pattern: '^(original|prune|retrain|scratch)-[0-9a-f]+$' },
-    kind: { enum: ['original', 'prune', 'retrain', 'scratch'] },
-    status: { enum: ['finished', 'diverged', 'failed', 'not-run'] },
-    error: { type: 'string' },
-    seed: { type: 'integer', minimum: 0 },
-    pruner: { type: 'string' },
-    schedule: { type: 'string' },
-    budget: { type: 'integer', minimum: 1 },
-    definition: { type: 'object' },
-    configFile: { type: ['string', 'null'] },
-    versions: { type: 'object', required: ['prunebench', 'tfjs', 'backend'] },
-    ledger: { type: 'object', required: ['optimizerSteps', 'samples'], properties: { optimizerSteps: { type: 'number' }, samples: { type: 'number' } } },
-    plannedSteps: { type: 'integer', minimum: 0 },
-    metrics: { type: 'object', properties: { test: metrics, validation: metrics } },
-    cost: { type: 'object', required: ['before', 'after'], properties: { before: costFigures, after: costFigures } },
-    artifacts: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
-    seal: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    startedAt: { type: 'string' },
-    finishedAt: { type: 'string' },
-  },
-  allOf: [
-    { if: { properties: { status: { const: 'finished' } } }, then: { required: ['ledger', 'metrics', 'cost', 'artifacts'], properties: { metrics: { required: ['test'] } } } },
-    { if: { properties: { status: { const: 'diverged' } } }, then: { required: ['error', 'artifacts'] } },
-    { if: { properties: { status: { const: 'not-run' } } }, then: { required: ['error'] } },
-    { if: { properties: { kind: { const: 'retrain' } } }, then: { required: ['pruner', 'schedule', 'budget'] } },
-    { if: { properties: { kind: { const: 'prune' } } }, then: { required: ['pruner'] } },
-  ],
-} as const;
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateRecord = ajv.compile(runRecordSchema);
-
-/** Files a finished run of each kind must have written (retraining keeps no checkpoint). */
-const REQUIRED_ARTIFACTS: Record<RunRecord['kind'], string[]> = {
-  original: ['model/model.json', 'model/weights.bin'],
-  prune: ['model/model.json', 'model/weights.bin'],
-  retrain: ['history.csv', 'schedule.json'],
-  scratch: ['history.csv', 'schedule.json'],
-};
-
-/** What a run folder holds besides run.json (and temp files of an interrupted write). */
-function artifactFiles(dir: string, prefix = ''): string[] {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(path.join(dir, prefix), { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries
-    .filter((e) => !e.name.startsWith('.') && !e.name.endsWith('.tmp') && !(prefix === '' && e.name.startsWith('run.json')))
-    .flatMap((e) => {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? artifactFiles(dir, rel) : e.isFile() ? [rel] : [];
-    })
-    .sort();
+export function runRecordSchema(kinds: readonly string[] = jobKinds().map((k) => k.name)) {
+  return {
+    type: 'object',
+    required: ['id', 'kind', 'status', 'seed', 'definition', 'configFile', 'versions', 'startedAt', 'finishedAt'],
+    properties: {
+      id: { type: 'string', pattern: `^(${kinds.join('|')})-[0-9a-f]+$` },
+      kind: { enum: [...kinds] },
+      status: { enum: ['finished', 'diverged', 'failed', 'not-run'] },
+      error: { type: 'string' },
+      seed: { type: 'integer', minimum: 0 },
+      pruner: { type: 'string' },
+      schedule: { type: 'string' },
+      budget: { type: 'integer', minimum: 1 },
+      definition: { type: 'object' },
+      configFile: { type: ['string', 'null'] },
+      versions: { type: 'object', required: ['prunebench', 'tfjs', 'backend'] },
+      ledger: { type: 'object', required: ['optimizerSteps', 'samples'], properties: { optimizerSteps: { type: 'number' }, samples: { type: 'number' } } },
+      plannedSteps: { type: 'integer', minimum: 0 },
+      metrics: { type: 'object', properties: { test: metrics, validation: metrics } },
+      cost: { type: 'object', required: ['before', 'after'], properties: { before: costFigures, after: costFigures } },
+      artifacts: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' } },
+      seal: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      startedAt: { type: 'string' },
+      finishedAt: { type: 'string' },
+    },
+    allOf: [
+      { if: { properties: { status: { const: 'finished' } } }, then: { required: ['ledger', 'metrics', 'cost', 'artifacts'], properties: { metrics: { required: ['test'] } } } },
+      { if: { properties: { status: { const: 'diverged' } } }, then: { required: ['error', 'artifacts'] } },
+      { if: { properties: { status: { const: 'not-run' } } }, then: { required: ['error'] } },
+      ...kinds.flatMap((name) => {
+        const required = jobKind(name).record.required;
+        return required.length ? [{ if: { properties: { kind: { const: name } } }, then: { required: [...required] } }] : [];
+      }),
+    ],
+  };
 }
 
-/** SHA-256 of every file a run wrote, by path relative to its folder (recorded in run.json). */
-export function artifactDigests(runDir: string): Record<string, string> {
-  return Object.fromEntries(artifactFiles(runDir).map((rel) => [rel, fileDigest(path.join(runDir, rel))]));
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/** The compiled schema for the kinds registered now (kinds may be added at run time). */
+function recordValidator() {
+  const kinds = jobKinds().map((k) => k.name);
+  const key = kinds.join(',');
+  let validate = validators.get(key);
+  if (!validate) {
+    validate = ajv.compile(runRecordSchema(kinds));
+    validators.set(key, validate);
+  }
+  return validate;
 }
 
 /** The first artifact of `record` that is missing or no longer what the run wrote. */
@@ -98,7 +86,7 @@ export function checkArtifacts(store: ResultStore, record: RunRecord): Rejection
   const dir = store.runDir(record.id);
   const recorded = record.artifacts ?? {};
   if (record.status === 'finished') {
-    const missing = REQUIRED_ARTIFACTS[record.kind].find((rel) => !(rel in recorded));
+    const missing = jobKind(record.kind).record.artifacts.find((rel) => !(rel in recorded));
     if (missing) return { id: record.id, file: 'run.json', why: `records no digest of ${missing}, which a finished ${record.kind} run writes` };
   }
   for (const [rel, digest] of Object.entries(recorded)) {
@@ -116,7 +104,7 @@ export function checkArtifacts(store: ResultStore, record: RunRecord): Rejection
  * (and the job's definition, when given), and the digests of its artifacts. Undefined when the
  * run has no record yet.
  */
-export function checkRecord(store: ResultStore, id: string, job?: Job): { record: RunRecord } | Rejection | undefined {
+export function checkRecord(store: ResultStore, id: string, job?: JobBase): { record: RunRecord } | Rejection | undefined {
   const file = path.join(store.runDir(id), 'run.json');
   let text: string;
   try {
@@ -131,6 +119,7 @@ export function checkRecord(store: ResultStore, id: string, job?: Job): { record
   } catch {
     return { id, file: 'run.json', why: `is not valid JSON (${text.length} bytes: cut short?)` };
   }
+  const validateRecord = recordValidator();
   if (!validateRecord(record)) {
     const problems = (validateRecord.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => `${e.instancePath || '/'} ${e.message}`);
     return { id, file: 'run.json', why: `is not a valid run record (${[...new Set(problems)].join('; ')})` };
@@ -165,7 +154,7 @@ export const REJECTED_SUFFIX = '.rejected';
  * A not-run record stands only while its original is still diverged. `jobs` come dependencies
  * first (as expandStudy makes them). Returns what was set aside, in order.
  */
-export function rejectUntrusted(jobs: readonly Job[], store: ResultStore): Rejection[] {
+export function rejectUntrusted(jobs: readonly JobBase[], store: ResultStore): Rejection[] {
   const trusted = new Map<string, RunRecord['status']>();
   const rejected: Rejection[] = [];
   const setAside = (rejection: Rejection) => {

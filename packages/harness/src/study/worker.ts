@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { StudyDefinition } from './definition';
 import { openStudyFromDefinition, prepareBackend } from './environment';
 import { backendMismatch } from './identity';
-import { executeJob } from './execute';
+import { executeJob } from './run-job';
 import type { FromWorker, ToWorker } from './runners';
 import { ResultStore } from './store';
 import { onProgress } from '../util/heartbeat';

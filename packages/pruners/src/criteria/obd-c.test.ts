@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { buildChannelGraph, type Dataset } from '@prunebench/core';
 import { NoiseDataset, makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /**
  * conv1's OBD-C saliencies computed another way: each example's ∂ℓ_n/∂(conv1 output) from core's

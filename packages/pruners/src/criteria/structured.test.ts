@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type ChannelGraph, type KeptChannels, type Plan, type Pruner } from '@prunebench/core';
 import { branchyNet, makePruner, pruneContext, randomizeBatchNorms, sgdStep, tinyConvNet } from '../testing/fixtures';
@@ -10,7 +11,7 @@ import { PerLayerPlan } from '../plans/per-layer';
 import { fpgmFilterScores, l1FilterScores, l2FilterScores } from './kernel-norms';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 const uniform = (ratio: number): Plan => new UniformPlan({ ratio, layers: 'conv', minChannels: 1 });
 const context = (plan: Plan, seed = 0) => pruneContext({ seed, plan });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { buildChannelGraph, type Dataset, type PruneContext } from '@prunebench/core';
 import { NoiseDataset, makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
@@ -8,7 +9,7 @@ import { topScoring } from '../util/ranking';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /** The criterion inside a pruner made from a config entry, and its scores for every prunable group. */
 async function scoresOf(id: string, model: tfl.LayersModel, context: PruneContext, options: Record<string, unknown> = {}) {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { buildChannelGraph, type Rng } from '@prunebench/core';
 import { NoiseDataset, makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
 import { greedyRemovalOrder, sampleContributions, type LinearConsumer } from './thinet';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 /** A stand-in generator that returns the given uniforms in order. */
 function fixedDraws(...values: number[]): Rng {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { buildChannelGraph, createComponent, setupPlugins, UnknownComponentError, UsageError, type Pruner } from '@prunebench/core';
 import plugin from '../index';
 import { branchyNet, pruneContext, tinyConvNet } from '../testing/fixtures';
@@ -11,7 +12,7 @@ import { PerLayerPlan } from './per-layer';
 import { UniformPlan } from './uniform';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 describe('plans', () => {
   it('uniform keeps floor(C × (1 − ratio)) of every conv-produced prunable group', () => {

@@ -72,7 +72,7 @@ export class SoftFilterPruner implements Pruner {
       const graph = buildChannelGraph(soft);
       const l2 = (group: PruningGroup) => scoreProducerKernels(soft, group, (kernel) => l2FilterScores(kernel.read()));
       const prunable = graph.groups.filter((g) => g.prunable);
-      const counts = plan.allocate({ graph, scores: plan.needsScores ? new Map(prunable.map((g) => [g.id, l2(g)])) : undefined });
+      const counts = plan.allocate({ graph, model: soft, scores: plan.needsScores ? new Map(prunable.map((g) => [g.id, l2(g)])) : undefined });
       const pruned = [...counts].filter(([id, keep]) => keep < graph.groups[id].channels).map(([id, keep]) => ({ group: graph.groups[id], keep }));
       for (let epoch = 0; epoch < this.options.epochs; epoch++) {
         await this.trainEpoch(soft, context, epoch);

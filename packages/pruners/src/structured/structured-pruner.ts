@@ -77,7 +77,7 @@ export class StructuredPruner implements Pruner {
     const prunable = graph.groups.filter((g) => g.prunable);
     const scoring: CriterionContext = { model, graph, seed: context.seed, ledger: context.ledger, helpers: context.helpers };
     let scores = plan.needsScores ? await this.score(prunable, scoring) : undefined;
-    const counts = plan.allocate({ graph, scores });
+    const counts = plan.allocate({ graph, scores, model });
     const pruned: PruningGroup[] = [];
     for (const [groupId, keep] of counts) {
       const group = graph.groups[groupId];

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import { lampScores } from './lamp';
 import { makePruner, pruneContext, tinyConvNet } from '../testing/fixtures';
 
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 describe('lamp', () => {
   it('scores w² over the sum of the squares of the weights at least as large (hand-computed)', () => {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useWasmBackend } from '@prunebench/core/testing';
+import { useBackend } from '@prunebench/core/testing';
+import { wasmBackend } from '@prunebench/backend-wasm';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { makePruner, pruneContext, sgdStep, tinyConvNet } from '../testing/fixtures';
 import { applyWeightMasks, maskSparsity } from '../util/masks';
 
 // On the backend users get: wasm with prunebench's kernels.
-beforeAll(useWasmBackend);
+beforeAll(() => useBackend(wasmBackend));
 
 const context = (seed = 0) => pruneContext({ seed });
 

@@ -1,12 +1,52 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, deriveSeed, expandPerEpoch, originalLrAt } from '@prunebench/core';
-import { SCRATCH_FLOPS_COUNTED, scratchEpochs } from './baselines';
-import { seedFor } from './seed-streams';
-import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from './execute';
-import type { ScratchJob } from './jobs';
-import { loadMasks } from './masks';
+import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, expandPerEpoch, originalLrAt } from '@prunebench/core';
+import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
+import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
+import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
+import type { PrunerEntry } from '../iterative';
+import { jobId, pruneSeedSuffix, studyComponents } from '../job-definition';
+import { loadMasks } from '../masks';
+import { seedFor } from '../seed-streams';
+import type { JobBase, JobKind } from './job-kind';
+import { pruneKind, type PruneJob } from './prune';
+
+/** A baseline: the pruned architecture trained from a fresh initialisation (Scratch-E / B). */
+export interface ScratchJob extends JobBase {
+  kind: 'scratch';
+  variant: ScratchVariant;
+  /** The pruning of the original whose architecture is trained from scratch. */
+  pruneSeed: number;
+  pruner: PrunerEntry;
+  prunerLabel: string;
+  pruneId: string;
+  originalId: string;
+}
+
+/** Scratch-E and Scratch-B (Liu et al., ICLR 2019), per prune, when the study's `baselines` name them. */
+export const scratchKind: JobKind<ScratchJob, PruneJob> = {
+  name: 'scratch',
+  expandsFrom: pruneKind,
+  expand(study, prune) {
+    const { checkpoint: _checkpoint, ...recipe } = study.original;
+    return SCRATCH_VARIANTS.filter((v) => study.baselines?.includes(v)).map((variant): ScratchJob => {
+      const definition = { prune: prune.id, baseline: variant, original: recipe, seed: prune.seed };
+      return { id: jobId('scratch', definition), kind: 'scratch', variant, seed: prune.seed, pruneSeed: prune.pruneSeed, deps: [prune.id], definition, pruner: prune.pruner, prunerLabel: prune.prunerLabel, pruneId: prune.id, originalId: prune.originalId };
+    });
+  },
+  describe: (job) => `${job.variant} of ${job.prunerLabel} (from scratch), seed ${job.seed}${pruneSeedSuffix(job)}`,
+  labels: (job) => ({ pruner: job.prunerLabel, schedule: job.variant }),
+  components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
+  work(job, study, shape) {
+    const macs = prunedMacs(shape, job.prunerLabel);
+    const { epochs } = scratchEpochs(job.variant, study.original.epochs, shape.originalMacs, macs);
+    return { trainExamples: epochExamples(shape, epochs), forwardExamples: forwardExamples(shape), macs };
+  },
+  execute: runScratch,
+  // Trained from scratch: no checkpoint is kept, its history and LR curve are.
+  record: { required: ['pruner', 'schedule'], artifacts: ['history.csv', 'schedule.json'] },
+};
 
 /**
  * Builds the pruned architecture with fresh weights: a new original from the model factory
@@ -19,7 +59,7 @@ export async function freshPrunedArchitecture(ctx: ExecutionContext, job: Scratc
   const file = path.join(ctx.store.runDir(job.pruneId), 'selections.json');
   if (!fs.existsSync(file)) throw new Error(`${job.pruneId} has no selections.json: re-run it (delete its folder under runs/) to rebuild its architecture from scratch`);
   const selections = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<Array<[number, number[]]>>;
-  let model = make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: deriveSeed(job.seed, 'scratch-init') });
+  let model = make<ModelFactory>(ctx, 'model', ctx.study.model).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('scratch-init', job.seed) });
   try {
     for (const selection of selections) {
       const next = applyKeptChannels(model, buildChannelGraph(model), new Map(selection));
@@ -34,7 +74,7 @@ export async function freshPrunedArchitecture(ctx: ExecutionContext, job: Scratc
 }
 
 /** Runs a Scratch-E or Scratch-B baseline: the original recipe on the fresh pruned architecture. */
-export async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
+async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const { info } = await openDataset(ctx);
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);

@@ -1,16 +1,21 @@
 import { PrunebenchError } from '@prunebench/core';
 import { DiskWriteError } from '../util/atomic';
-import type { Job } from './jobs';
-import { describeJob } from './jobs';
+import { describeJob, jobLabels } from './jobs';
+import type { JobBase } from './kinds/job-kind';
 import type { ProgressSink } from './progress';
 import type { RunRecord } from './record';
 import type { ResultStore } from './store';
 
 /** Runs one job at a time: in this thread, or in a worker thread it owns. */
 export interface JobRunner {
-  run(job: Job, onEvent: ProgressSink): Promise<RunRecord>;
+  run(job: JobBase, onEvent: ProgressSink): Promise<RunRecord>;
   close(): Promise<void>;
 }
+
+/*
+ * The job dispatcher: hands a study's jobs to runners as their dependencies finish. (A retraining
+ * "schedule" is something else: the LR curve of a retraining, schedules/.)
+ */
 
 /**
  * Runs every job not already complete in the store, each as soon as its dependencies are,
@@ -21,7 +26,7 @@ export interface JobRunner {
  * in flight.
  */
 export async function runJobs(options: {
-  jobs: readonly Job[];
+  jobs: readonly JobBase[];
   store: ResultStore;
   runners: readonly JobRunner[];
   onEvent: ProgressSink;
@@ -40,7 +45,7 @@ export async function runJobs(options: {
   const idle = [...runners];
   const inFlight = new Set<Promise<void>>();
 
-  const recordSkip = (job: Job, reason: string) => {
+  const recordSkip = (job: JobBase, reason: string) => {
     store.write(failedRecord(job, reason, baseRecord));
     status.set(job.id, 'failed');
     onEvent({ type: 'job-skipped', jobId: job.id, label: describeJob(job), reason });
@@ -50,7 +55,7 @@ export async function runJobs(options: {
   let diskFull: string | undefined;
 
   // A diverged original is a result: what would prune or retrain it is not run (and not retried).
-  const recordNotRun = (job: Job) => {
+  const recordNotRun = (job: JobBase) => {
     const reason = 'not run: the original diverged';
     store.write({ ...failedRecord(job, reason, baseRecord), status: 'not-run' });
     status.set(job.id, 'not-run');
@@ -97,14 +102,7 @@ export async function runJobs(options: {
 }
 
 /** The record of a job that failed without producing one (it threw, or was skipped). */
-export function failedRecord(job: Job, error: string, base: Pick<RunRecord, 'configFile' | 'versions'>): RunRecord {
+export function failedRecord(job: JobBase, error: string, base: Pick<RunRecord, 'configFile' | 'versions'>): RunRecord {
   const now = new Date().toISOString();
-  return { id: job.id, kind: job.kind, status: 'failed', error, seed: job.seed, ...labels(job), definition: job.definition, ...base, startedAt: now, finishedAt: now };
-}
-
-export function labels(job: Job): Pick<RunRecord, 'pruner' | 'schedule' | 'budget'> {
-  if (job.kind === 'prune') return { pruner: job.prunerLabel };
-  if (job.kind === 'retrain') return { pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget };
-  if (job.kind === 'scratch') return { pruner: job.prunerLabel, schedule: job.variant };
-  return {};
+  return { id: job.id, kind: job.kind, status: 'failed', error, seed: job.seed, ...jobLabels(job), definition: job.definition, ...base, startedAt: now, finishedAt: now };
 }
