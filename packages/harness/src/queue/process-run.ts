@@ -40,6 +40,12 @@ function backendFor(definition: StudyDefinition, override: BackendName | undefin
   return backend.selection;
 }
 
+/**
+ * This worker cannot load the study's plugins: not the run's fault, so it must not cost the run an
+ * attempt. The processor hands the run back for a worker that can (processor.ts).
+ */
+export class PluginsUnavailableError extends Error {}
+
 /** A run failed: thrown so BullMQ retries it, then records it as failed with this message. */
 export class RunFailedError extends Error {}
 
@@ -54,7 +60,12 @@ export class RunFailedError extends Error {}
  */
 export async function processQueuedRun(data: QueuedJobData, ctx: RunProcessingContext): Promise<QueuedJobResult> {
   const { definition, job, study } = data;
-  const env = await environmentFor(definition);
+  let env: StudyEnvironment;
+  try {
+    env = await environmentFor(definition);
+  } catch (error) {
+    throw new PluginsUnavailableError(`this worker cannot load the plugins of the study in ${definition.out}: ${(error as Error)?.message ?? error}`);
+  }
   const store = new ResultStore(definition.out);
   const alreadyComplete = store.isComplete(job.id);
   if (!alreadyComplete) {

@@ -8,6 +8,7 @@ import { componentLabel } from './definition';
 import { speedFromMeasurements, type Speed, type StudyShape } from './cost-model';
 import { batching } from './budget';
 import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
+import { guardedCall } from './engine-guard';
 import { lastProgressAt, progressed } from '../util/heartbeat';
 
 /** Steps timed per network (after WARM_UP_STEPS untimed ones, which compile kernels and fill caches). */
@@ -50,9 +51,11 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       if (label in prunedMacs) continue;
       try {
         // A plugin call that never returns must not hold the study before its first run: bounded
-        // like a run's (stall-watch.ts), a pruner that stalls here counts as unmeasured.
+        // like a run's (stall-watch.ts); one that changes the engine has it restored (engine-guard.ts),
+        // or every run would train on what it switched to. Either counts as unmeasured.
         progressed();
-        const model = await watchForStall(pruneUntrained(env, pruner, original, dataset), {
+        const trial = guardedCall(label, () => pruneUntrained(env, pruner, original, dataset)).then((outcome) => outcome.result);
+        const model = await watchForStall(trial, {
           seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
           lastProgressAt,
           doing: () => `the cost model's trial of ${label}`,

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ComponentKind, Registry } from '@prunebench/core';
 import { progressed } from '../util/heartbeat';
+import { oneLineError } from '../util/one-line-error';
 
 /**
  * What the harness selected in tfjs for a run: the backend, its kernel set (each kernel's
@@ -58,13 +59,18 @@ export async function restoreEngine(state: EngineState): Promise<void> {
   }
 }
 
-/** A plugin call changed the engine or the model it was given: the run fails with this. */
-export class PluginMisbehavedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PluginMisbehavedError';
-    this.stack = `${this.name}: ${message}`;
-  }
+/** A plugin's error, its first line naming the plugin (the rest of its stack kept). */
+function namedError(who: string, error: unknown): Error {
+  const original = error instanceof Error ? error : new Error(String(error));
+  const named = new Error(`${who} threw: ${original.message}`, { cause: original });
+  const frames = (original.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  named.stack = [`${original.name}: ${named.message}`, ...frames].join('\n');
+  return named;
+}
+
+/** The first weight of `model` holding NaN or ±Infinity, or undefined when all are finite. */
+export function nonFiniteWeight(model: LayersModel): string | undefined {
+  return model.weights.find((w) => w.read().dataSync().some((v) => !Number.isFinite(v)))?.originalName;
 }
 
 /** `plugin "name" (package)` for the plugin that provides component `id`, in words for messages. */
@@ -108,15 +114,21 @@ export async function guardedCall<T>(
   const before = engineState();
   const inputDigest = options.input ? weightsDigest(options.input) : undefined;
   const tensorsBefore = tf.memory().numTensors;
-  const result = await call();
+  let result: T;
+  try {
+    result = await call();
+  } catch (error) {
+    if (engineChanges(before).length) await restoreEngine(before);
+    throw namedError(who, error);
+  }
   progressed();
   const changes = engineChanges(before);
   if (changes.length) {
     await restoreEngine(before);
-    throw new PluginMisbehavedError(`${who} changed ${changes.join('; ')} (restored for the next run): this run did not run on what its record would name`);
+    throw oneLineError('PluginMisbehavedError', `${who} changed ${changes.join('; ')} (restored for the next run): this run did not run on what its record would name`);
   }
   if (options.input && weightsDigest(options.input) !== inputDigest) {
-    throw new PluginMisbehavedError(`${who} changed the weights of the model it was given, in place (their digest differs after the call): it must leave its input as it was and return a new model or masks`);
+    throw oneLineError('PluginMisbehavedError', `${who} changed the weights of the model it was given, in place (their digest differs after the call): it must leave its input as it was and return a new model or masks`);
   }
   const leakedTensors = Math.max(0, tf.memory().numTensors - tensorsBefore - (options.owned?.(result) ?? 0));
   return { result, leakedTensors };

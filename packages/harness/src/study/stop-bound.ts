@@ -1,16 +1,8 @@
-import type { JobRunner } from './scheduler';
+import { oneLineError } from '../util/one-line-error';
+import type { JobRunner } from './dispatcher';
 
 /** After the first stop signal, how long runs in flight get to finish (at most) before they are abandoned. */
 export const STOP_GRACE_SECONDS = 30;
-
-/** A run still in flight when the grace after a stop signal ran out: it fails with this (redone on resume). */
-export class RunAbandonedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunAbandonedError';
-    this.stack = `${this.name}: ${message}`;
-  }
-}
 
 /**
  * `runner`, bounded by `signal`: once it aborts, a run still in flight after `graceSeconds` is
@@ -27,7 +19,7 @@ export function boundedByStop(runner: JobRunner, signal: AbortSignal | undefined
         const startGrace = () => {
           timer = setTimeout(() => {
             void runner.close();
-            reject(new RunAbandonedError(`abandoned: the study was stopped and this run did not end within ${graceSeconds} s`));
+            reject(oneLineError('RunAbandonedError', `abandoned: the study was stopped and this run did not end within ${graceSeconds} s`));
           }, graceSeconds * 1000);
         };
         const settle = () => {
