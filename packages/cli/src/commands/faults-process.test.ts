@@ -133,7 +133,9 @@ describe('runs end, and so does the process', () => {
     const { outputText } = ts.transpileModule(source, {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, esModuleInterop: true },
     });
-    const resolve = createRequire(path.join(repo, 'packages', 'cli', 'package.json')).resolve;
+    // Jest maps @prunebench/* to their TypeScript sources; the children load the built packages.
+    const node = createRequire(path.join(repo, 'packages', 'cli', 'package.json')).resolve;
+    const resolve = (spec: string) => (spec.startsWith('@prunebench/') ? path.join(repo, 'packages', spec.slice('@prunebench/'.length), 'dist', 'index.js') : node(spec));
     faultPlugin = path.join(root, 'fault-plugin.js');
     fs.writeFileSync(faultPlugin, outputText.replace(/require\("([^".][^"]*)"\)/g, (_, spec: string) => `require(${JSON.stringify(resolve(spec))})`));
   });
@@ -147,30 +149,31 @@ describe('runs end, and so does the process', () => {
   const lockLeft = (out: string) => fs.existsSync(path.join(out, '.prunebench.lock')) || fs.existsSync(path.join(out, '.prunebench.lock.json'));
 
   it('--workers 2, a criterion that never returns: its thread is stopped, the rest finishes, exit 1, no lock', async () => {
-    const { dir, out, configFile } = faulty('hung-workers', ['fault-hang'], { workers: 2, stallSeconds: 3 });
+    const { dir, out, configFile } = faulty('hung-workers', ['fault-hang'], { workers: 2, stallSeconds: 10 });
     const child = start(configFile, dir);
     const code = await exited(child);
     expect(code).toBe(1);
     const records = [...fs.readdirSync(path.join(out, 'runs'))].map((id) => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'run.json'), 'utf8')));
-    expect(records.filter((r) => /^RunStalledError: stalled: no progress for 3 s/.test(r.error ?? '')).map((r) => r.pruner)).toEqual(['fault-hang/uniform']);
+    expect(records.filter((r) => /^RunStalledError: stalled: no progress for 10 s/.test(r.error ?? '')).map((r) => r.pruner)).toEqual(['fault-hang/uniform']);
     expect(records.filter((r) => r.status === 'finished')).toHaveLength(3);
     expect(child.output()).toMatch(/run\(s\) failed/);
     expect(lockLeft(out)).toBe(false);
   }, 240_000);
 
   it('SIGTERM while a run hangs: the run is abandoned within the bound, exit 1, no lock; a second signal exits at once, no lock', async () => {
-    const first = faulty('hung-sigterm', ['fault-hang'], { stallSeconds: 600 });
+    // stallSeconds 20: a stop gives runs in flight min(30 s, 20 / 2) = 10 s.
+    const first = faulty('hung-sigterm', ['fault-hang'], { stallSeconds: 20 });
     const child = start(first.configFile, first.dir);
     await waitFor(child, 'the hung prune starts', () => /prune fault-hang/.test(child.output()));
     child.kill('SIGTERM');
     const stoppedAt = Date.now();
     expect(await exited(child)).toBe(1);
-    expect(Date.now() - stoppedAt).toBeLessThan(60_000); // the bound (30 s) plus the report
+    expect(Date.now() - stoppedAt).toBeLessThan(40_000); // the bound (10 s) plus the report
     const hung = fs.readdirSync(path.join(first.out, 'runs')).map((id) => JSON.parse(fs.readFileSync(path.join(first.out, 'runs', id, 'run.json'), 'utf8'))).find((r) => r.pruner === 'fault-hang/uniform' && r.kind === 'prune');
-    expect(hung.error).toBe('RunAbandonedError: abandoned: the study was stopped and this run did not end within 30 s');
+    expect(hung.error).toBe('RunAbandonedError: abandoned: the study was stopped and this run did not end within 10 s');
     expect(lockLeft(first.out)).toBe(false);
 
-    const second = faulty('hung-sigterm-twice', ['fault-hang'], { stallSeconds: 600 });
+    const second = faulty('hung-sigterm-twice', ['fault-hang'], { stallSeconds: 20 });
     const again = start(second.configFile, second.dir);
     await waitFor(again, 'the hung prune starts', () => /prune fault-hang/.test(again.output()));
     again.kill('SIGTERM');

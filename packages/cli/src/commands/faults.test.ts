@@ -291,11 +291,11 @@ describe('runs end', () => {
   it('a criterion that never returns: its prune fails after stallSeconds with the reason, its retrain is skipped, the rest finish, exit 1', async () => {
     const dir = path.join(root, `hang-${counter++}`);
     const out = path.join(dir, 'results');
-    const result = await run(withFault('fault-hang', { stallSeconds: 2 })(out), [], dir);
+    const result = await run(withFault('fault-hang', { stallSeconds: 5 })(out), [], dir);
     expect(result.code).toBe(1);
     const all = [...records(out).values()];
     const hung = all.find((r) => r.status === 'failed' && /stalled/.test(r.error ?? ''))!;
-    expect(hung.error).toMatch(/^RunStalledError: stalled: no progress for 2 s \(stallSeconds\) during prune fault-hang\/uniform, seed 0; the run was stopped$/);
+    expect(hung.error).toMatch(/^RunStalledError: stalled: no progress for 5 s \(stallSeconds\) during prune fault-hang\/uniform, seed 0; the run was stopped$/);
     expect(all.filter((r) => r.status === 'failed' && /^skipped: it needs prune-\w+, which failed/.test(r.error ?? ''))).toHaveLength(1);
     expect(all.filter((r) => r.status === 'finished')).toHaveLength(3); // the original, the l1 prune and its retrain
     expect(result.stderr).toMatch(/1 run\(s\) failed|2 run\(s\) failed/);

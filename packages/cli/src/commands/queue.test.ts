@@ -230,14 +230,15 @@ describeWithRedis('prunebench on a Redis queue', () => {
   }, 120_000);
 
   it('stop signals end an idle worker and a coordinator within the bound while Redis does not answer', async () => {
-    const gone = await startTestRedis();
+    // Two servers: the worker must stay idle (a run of the coordinator's study would be finished first).
+    const [forWorker, forCoordinator] = await Promise.all([startTestRedis(), startTestRedis()]);
     const out = path.join(root, 'unanswered');
     fs.writeFileSync(path.join(root, 'unanswered.json'), JSON.stringify(tinyStudyConfig(out)));
-    const idle = spawnTracked(cli(['worker', '--queue', gone.url]));
-    const coordinator = spawnTracked(cli(['run', '--queue', gone.url, '--config', path.join(root, 'unanswered.json')]));
+    const idle = spawnTracked(cli(['worker', '--queue', forWorker.url]));
+    const coordinator = spawnTracked(cli(['run', '--queue', forCoordinator.url, '--config', path.join(root, 'unanswered.json')]));
     await waitFor('the worker to connect', () => /worker ready/.test(idle.output()));
     await waitFor('the coordinator to queue the study', () => /runs to do/.test(coordinator.output()));
-    await gone.stop();
+    await Promise.all([forWorker.stop(), forCoordinator.stop()]);
     const stoppedAt = Date.now();
     idle.child.kill('SIGTERM');
     coordinator.child.kill('SIGINT');
@@ -245,6 +246,7 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(await coordinator.exited).toBe(1);
     // 5 s to close a connection that does not answer, 2 s for what is left to wind down.
     expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    expect(coordinator.output()).toMatch(/detached from the study/);
     expect(fs.existsSync(path.join(out, '.prunebench.lock'))).toBe(false);
   }, 120_000);
 

@@ -64,7 +64,7 @@ export async function processQueuedRun(data: QueuedJobData, ctx: RunProcessingCo
   try {
     env = await environmentFor(definition);
   } catch (error) {
-    throw new PluginsUnavailableError(`this worker cannot load the plugins of the study in ${definition.out}: ${(error as Error)?.message ?? error}`);
+    throw new PluginsUnavailableError(`this worker cannot load the plugins of the study in ${definition.out}: ${(error as Error)?.message ?? error}`, { cause: error });
   }
   const store = new ResultStore(definition.out);
   const alreadyComplete = store.isComplete(job.id);

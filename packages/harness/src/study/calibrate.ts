@@ -32,7 +32,7 @@ export interface Calibration {
  * network: a plan's kept-channel counts do not depend on training), and the training speed of the
  * largest and the smallest of them over a few steps on the study's own data. Takes seconds; writes nothing.
  */
-export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo): Promise<Calibration> {
+export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo, signal?: AbortSignal): Promise<Calibration> {
   const { study, container, registry } = env;
   const cut = batching(info.sizes.train, study.original.batchSize, study.original.dropLast);
   const build = async (): Promise<LayersModel> =>
@@ -59,6 +59,7 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
           seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
           lastProgressAt,
           doing: () => `the cost model's trial of ${label}`,
+          signal,
         });
         const macs = countCost(model).macs;
         prunedMacs[label] = macs;

@@ -117,7 +117,7 @@ async function runPreparedStudy(
   // Kinds registered at run time exist only in this thread.
   const useWorkers = parallel > 1 && script !== null && inlinePlugins.length === 0 && !hasRegisteredJobKinds();
   // The ETA weighs every run by the cost model, calibrated here before the runs start (seconds).
-  const { seconds } = await predictRuns(env, jobs);
+  const { seconds } = await predictRuns(env, jobs, options.signal);
   const eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
   const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, eta, signal: options.signal });
   const onEvent: ProgressSink = (event) => {
@@ -142,7 +142,8 @@ async function runPreparedStudy(
     onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
   }
   // A stop signal gives the runs in flight a bounded time to end, then abandons them.
-  const grace = Math.min(STOP_GRACE_SECONDS, study.stallSeconds ?? DEFAULT_STALL_SECONDS);
+  // Under half the stall limit, so a stop ends a hung run before the stall watch would.
+  const grace = Math.min(STOP_GRACE_SECONDS, (study.stallSeconds ?? DEFAULT_STALL_SECONDS) / 2);
   runners = runners.map((runner) => boundedByStop(runner, options.signal, grace));
   if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
   for (const message of notices) onEvent({ type: 'phase', message });

@@ -11,6 +11,8 @@ export interface StallWatchOptions {
   doing: () => string;
   /** Called once when the run stalls, before the rejection (a worker thread is terminated here). */
   onStall?: () => void;
+  /** A stop: the work is abandoned at once (a trial before the study, nothing to keep). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -21,22 +23,31 @@ export interface StallWatchOptions {
 export function watchForStall<T>(work: Promise<T>, options: StallWatchOptions): Promise<T> {
   const limitMs = options.seconds * 1000;
   return new Promise<T>((resolve, reject) => {
+    const stop = () => {
+      clearInterval(timer);
+      reject(oneLineError('RunAbandonedError', `abandoned: stopped during ${options.doing()}`));
+    };
     const timer = setInterval(
       () => {
         if (performance.now() - options.lastProgressAt() < limitMs) return;
         clearInterval(timer);
+        options.signal?.removeEventListener('abort', stop);
         options.onStall?.();
         reject(oneLineError('RunStalledError', `stalled: no progress for ${options.seconds} s (stallSeconds) during ${options.doing()}; the run was stopped`));
       },
       Math.min(1000, Math.max(20, limitMs / 4)),
     );
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
     work.then(
       (value) => {
         clearInterval(timer);
+        options.signal?.removeEventListener('abort', stop);
         resolve(value);
       },
       (error: unknown) => {
         clearInterval(timer);
+        options.signal?.removeEventListener('abort', stop);
         reject(error);
       },
     );
