@@ -146,11 +146,21 @@ describe('runs end, and so does the process', () => {
       schedules: ['ft'],
       ...extra,
     });
+  // A test that fails leaves no study running behind it.
+  const children: ChildProcess[] = [];
+  const launch = (configFile: string, cwd: string) => {
+    const child = start(configFile, cwd);
+    children.push(child);
+    return child;
+  };
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
   const lockLeft = (out: string) => fs.existsSync(path.join(out, '.prunebench.lock')) || fs.existsSync(path.join(out, '.prunebench.lock.json'));
 
   it('--workers 2, a criterion that never returns: its thread is stopped, the rest finishes, exit 1, no lock', async () => {
     const { dir, out, configFile } = faulty('hung-workers', ['fault-hang'], { workers: 2, stallSeconds: 10 });
-    const child = start(configFile, dir);
+    const child = launch(configFile, dir);
     const code = await exited(child);
     expect(code).toBe(1);
     const records = [...fs.readdirSync(path.join(out, 'runs'))].map((id) => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'run.json'), 'utf8')));
@@ -163,7 +173,7 @@ describe('runs end, and so does the process', () => {
   it('SIGTERM while a run hangs: the run is abandoned within the bound, exit 1, no lock; a second signal exits at once, no lock', async () => {
     // stallSeconds 20: a stop gives runs in flight min(30 s, 20 / 2) = 10 s.
     const first = faulty('hung-sigterm', ['fault-hang'], { stallSeconds: 20 });
-    const child = start(first.configFile, first.dir);
+    const child = launch(first.configFile, first.dir);
     await waitFor(child, 'the hung prune starts', () => /prune fault-hang/.test(child.output()));
     child.kill('SIGTERM');
     const stoppedAt = Date.now();
@@ -174,7 +184,7 @@ describe('runs end, and so does the process', () => {
     expect(lockLeft(first.out)).toBe(false);
 
     const second = faulty('hung-sigterm-twice', ['fault-hang'], { stallSeconds: 20 });
-    const again = start(second.configFile, second.dir);
+    const again = launch(second.configFile, second.dir);
     await waitFor(again, 'the hung prune starts', () => /prune fault-hang/.test(again.output()));
     again.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));

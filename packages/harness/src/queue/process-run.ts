@@ -2,7 +2,9 @@ import type { BackendName, BackendSelection } from '../backend/select';
 import { openStudyFromDefinition, prepareBackend, type StudyEnvironment } from '../study/environment';
 import { backendMismatch } from '../study/identity';
 import { executeJob } from '../study/run-job';
-import { expandStudy } from '../study/jobs';
+import { describeJob, expandStudy } from '../study/jobs';
+import { DEFAULT_STALL_SECONDS, watchForStall } from '../study/stall-watch';
+import { lastProgressAt, progressed } from '../util/heartbeat';
 import type { StudyEvent } from '../study/progress';
 import { ResultStore } from '../study/store';
 import type { StudyDefinition } from '../study/definition';
@@ -80,7 +82,13 @@ export async function processQueuedRun(data: QueuedJobData, ctx: RunProcessingCo
     const selection = await backendFor(definition, ctx.backend);
     const mismatch = backendMismatch(definition, selection);
     if (mismatch) throw new RunFailedError(mismatch);
-    const record = await executeJob(job, { ...env, selection, store, onEvent: ctx.report });
+    // A run that makes no progress for stallSeconds fails here as it would in a local study.
+    progressed();
+    const record = await watchForStall(executeJob(job, { ...env, selection, store, onEvent: ctx.report }), {
+      seconds: definition.stallSeconds ?? DEFAULT_STALL_SECONDS,
+      lastProgressAt,
+      doing: () => describeJob(job),
+    });
     store.write(record);
     if (record.status === 'failed') throw new RunFailedError((record.error ?? 'failed').split('\n')[0]);
   }
