@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describeCycle, findCycles, importCycles } from './import-cycles';
+import { describeCycle, findCycles, importCycles, importGraph, reachableFrom, sourceFiles } from './import-cycles';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -27,5 +27,20 @@ describe('import cycles', () => {
   it.each(packageSourceDirs().map((dir) => [path.relative(ROOT, dir)]))('do not exist in %s', (dir) => {
     const cycles = importCycles(path.join(ROOT, dir), ROOT);
     expect(cycles.map(describeCycle)).toEqual([]);
+  });
+});
+
+describe('the study toolkit', () => {
+  // Job kinds (packages/harness/src/study/kinds/) use the toolkit; the toolkit never reaches back
+  // into a kind, so a kind can be added or removed without touching it.
+  const study = path.join(ROOT, 'packages', 'harness', 'src', 'study');
+  const graph = importGraph(sourceFiles(path.join(ROOT, 'packages', 'harness', 'src')));
+  it.each([['execution.ts'], ['job-definition.ts'], ['cost-model.ts'], ['seed-streams.ts']])('%s imports no job kind, directly or through other files', (file) => {
+    const kinds = [...reachableFrom(graph, path.join(study, file))].filter((f) => f.startsWith(path.join(study, 'kinds') + path.sep));
+    expect(kinds.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
+
+  it('is found to reach a kind when it does (the check can fail)', () => {
+    expect([...reachableFrom(new Map([['toolkit', ['helper']], ['helper', ['kinds/x']], ['kinds/x', ['toolkit']]]), 'toolkit')].sort()).toEqual(['helper', 'kinds/x', 'toolkit']);
   });
 });

@@ -144,3 +144,16 @@ export function importCycles(dir: string, relativeTo = dir): string[][] {
 export function describeCycle(cycle: readonly string[]): string {
   return [...cycle, cycle[0]].join(' → ');
 }
+
+/** Every file `from` imports, directly or through others (not `from` itself unless in a cycle). */
+export function reachableFrom(graph: ReadonlyMap<string, readonly string[]>, from: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...(graph.get(from) ?? [])];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    queue.push(...(graph.get(file) ?? []));
+  }
+  return seen;
+}

@@ -3,6 +3,8 @@ import { installFusedBatchNormTraining, uninstallFusedBatchNormTraining } from '
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTrainingConfigs, registerBatchNormTrainingGradient } from './batch-norm-training';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
+import { DEPTHWISE_GRADIENT_KERNELS, depthwiseGradientConfigs } from './depthwise-backprop';
+import { conv3DBackpropInputConfig } from './conv3d-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { FUSED_BIAS_KERNELS, fusedBiasShapeConfig } from './fused-bias-shape';
@@ -38,7 +40,7 @@ let replaced: Map<string, KernelConfig | undefined> | null = null;
 /** The kernels this module provides for the wasm backend. */
 export const ACCELERATED_WASM_KERNELS = [
   'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad', 'Identity', 'Cast', 'Transpose',
-  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD,
+  BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD, ...DEPTHWISE_GRADIENT_KERNELS, 'Conv3DBackpropInputV2',
 ] as const;
 
 /**
@@ -47,7 +49,9 @@ export const ACCELERATED_WASM_KERNELS = [
  * leading-axes Sum/Mean for BatchNorm's statistics and gradients; a faster MaxPoolGrad; Identity
  * and same-dtype Cast that share data instead of copying it; a fused BatchNorm training kernel
  * pair, which tfjs-layers' BatchNormalization uses in training mode, see batch-norm-layer.ts; a
- * Transpose, a filter gradient and ReLU's gradient as SIMD loops, see simd-kernels.wat).
+ * Transpose, a filter gradient and ReLU's gradient as SIMD loops, see simd-kernels.wat; the
+ * depthwise conv gradients stock wasm lacks, see depthwise-backprop.ts; a 3D conv input gradient
+ * that agrees with the cpu backend, see conv3d-backprop-input.ts).
  * Idempotent. Other
  * backends are untouched. Returns true when they are registered after the call.
  */
@@ -70,7 +74,7 @@ export function registerAcceleratedWasmKernels(options: { force?: boolean } = {}
   if (stockCast) configs.push(castConfig(BACKEND, stockCast.kernelFunc));
   const stockTranspose = getKernel('Transpose', BACKEND);
   if (stockTranspose) configs.push(transposeConfig(BACKEND, stockTranspose.kernelFunc));
-  configs.push(...batchNormTrainingConfigs(BACKEND), reluGradConfig(BACKEND));
+  configs.push(...batchNormTrainingConfigs(BACKEND), reluGradConfig(BACKEND), ...depthwiseGradientConfigs(BACKEND), conv3DBackpropInputConfig(BACKEND));
   registerBatchNormTrainingGradient();
   replaced = new Map();
   for (const config of configs) {

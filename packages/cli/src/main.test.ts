@@ -48,6 +48,12 @@ describe('prunebench CLI', () => {
     for (const component of doc.components) {
       expect(component).toEqual(expect.objectContaining({ kind: expect.any(String), id: expect.any(String), package: expect.any(String) }));
     }
+    const ids = (kind: string) => doc.components.filter((c: { kind: string }) => c.kind === kind).map((c: { id: string }) => c.id);
+    expect(ids('criterion')).toEqual(expect.arrayContaining(['thinet', 'obd-c']));
+    expect(ids('weight-score')).toEqual(expect.arrayContaining(['lamp']));
+    expect(ids('regularizer')).toEqual(['slimming', 'group-lasso', 'growing-reg']);
+    const table = await run(['plugins']);
+    expect(table.stdout).toMatch(/regularizers \(3\)[\s\S]*slimming[\s\S]*group-lasso[\s\S]*growing-reg/);
   });
 
   it('plugins --config loads a third-party plugin and shows its package and version', async () => {

@@ -91,3 +91,46 @@ export const docConfigExamples = markdownFiles()
   .flatMap(codeBlocks)
   .filter((example) => looksLikeConfig(parse(example)));
 
+
+export interface TypeScriptExample {
+  /** `docs/x.md:12`: where the block starts. */
+  where: string;
+  text: string;
+  /** Declarations a fragment relies on, from a `<!-- ts-context: ... -->` comment right above the block. */
+  context: string;
+  /** Where the block is compiled from (relative imports resolve there): `<!-- ts-dir: examples/x/src -->`, else packages/cli/src. */
+  dir: string;
+}
+
+/**
+ * The TypeScript code blocks of the README and the docs. A block is compiled as written; a
+ * fragment that uses names from the text around it says so in an HTML comment above it (hidden
+ * when rendered): `<!-- ts-context: declare const model: LayersModel; -->`, and a block that is a
+ * file of a package (relative imports) names its folder: `<!-- ts-dir: examples/.../src -->`.
+ */
+export function typeScriptExamples(): TypeScriptExample[] {
+  return markdownFiles().flatMap((file) => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const blocks: TypeScriptExample[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (!/^\s*```(ts|typescript)\s*$/.test(lines[i])) continue;
+      const start = i;
+      const comments: string[] = [];
+      for (let k = i - 1; k >= 0 && /^\s*<!--[\s\S]*-->\s*$/.test(lines[k]); k--) comments.unshift(lines[k]);
+      const directive = (name: string) =>
+        comments
+          .map((c) => new RegExp(`<!--\\s*${name}:([\\s\\S]*?)-->`).exec(c)?.[1].trim())
+          .filter((v): v is string => v !== undefined);
+      const body: string[] = [];
+      for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i]); i++) body.push(lines[i]);
+      const dir = directive('ts-dir')[0];
+      blocks.push({
+        where: `${path.relative(ROOT, file)}:${start + 1}`,
+        text: body.join('\n'),
+        context: directive('ts-context').join('\n'),
+        dir: path.join(ROOT, dir ?? path.join('packages', 'cli', 'src')),
+      });
+    }
+    return blocks;
+  });
+}

@@ -25,7 +25,7 @@ export { CORE_VERSION } from './version';
 
 // The component interfaces.
 export { COMPONENT_KINDS, type ComponentKind, type ComponentClass, type JsonSchema } from './interfaces/component';
-export type { Schedule, ScheduleClass, OriginalRecipe, OriginalSchedule, Budget, StepHyperparameters } from './interfaces/schedule';
+export type { Schedule, ScheduleClass, OriginalRecipe, Budget, StepHyperparameters } from './interfaces/schedule';
 export type { ModelFactory, ModelClass, ModelSpec } from './interfaces/model';
 export { batchesPerEpoch, type Dataset, type DatasetClass, type DatasetInfo, type Batch, type BatchOptions, type SplitName } from './interfaces/dataset';
 export type { Ledger, LedgerEntries } from './interfaces/ledger';
@@ -42,6 +42,7 @@ export type {
   PlanInput,
 } from './interfaces/pruner';
 export type { Criterion, CriterionClass, CriterionContext, CriterionRequirements } from './interfaces/criterion';
+export type { Regularizer, RegularizerClass, RegularizerContext } from './interfaces/regularizer';
 export type { WeightScore, WeightScoreClass, WeightScoreContext } from './interfaces/weight-score';
 export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type ActivationTap, type TapPoint, type ForwardOptions, type GradientOptions, type ActivationGradients } from './interfaces/prune-helpers';
 
@@ -78,7 +79,6 @@ export type {
   ChannelLayout,
   ChannelSegment,
   KeptChannels,
-  ChannelSelection,
   ConvInfo,
   GroupMember,
   GroupMemberRole,
@@ -87,7 +87,7 @@ export type {
   ResidualRole,
 } from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
-export { applyKeptChannels, applyChannelSelection } from './graph/apply-kept-channels';
+export { applyKeptChannels } from './graph/apply-kept-channels';
 export {
   registerLayerRule,
   layerRuleFor,
@@ -106,3 +106,6 @@ export { countCost, type CostOptions, type LayerCost, type ModelCost } from './c
 export * from './schedule';
 export { Rng, deriveSeed } from './util/rng';
 export { closestName, didYouMean, editDistance } from './util/did-you-mean';
+
+// Deprecated names, removed at plugin API 3 (nothing in this repository uses them).
+export { applyChannelSelection, type ChannelSelection, type OriginalSchedule } from './compat';

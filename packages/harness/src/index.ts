@@ -33,10 +33,21 @@ export {
 } from './training/train';
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
-export { evaluate, type Evaluation, type EvaluateOptions } from './training/evaluate';
+export { evaluate, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
 export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
+export { readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
+export type { DatasetEntry } from './data/open-dataset';
+
+// Pruning one model for deployment (`prunebench prune`): load, prune, check, fine-tune, measure, save.
+export { pruneModel, defaultPrunedDir, type PruneModelOptions } from './prune/prune-model';
+export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
+export { makePruner, type PruneKeys } from './prune/make-pruner';
+export { nothingPrunedMessage } from './prune/nothing-pruned';
+export type { OutputCheck } from './prune/output-check';
+export type { LatencyComparison, LatencyFigure, LatencyOptions } from './prune/latency';
+export type { FinetuneOutcome } from './prune/finetune';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 // The training-throughput benchmark (`prunebench bench`).
@@ -61,7 +72,7 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type TrainingRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job } from './study/jobs';
 export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
 export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
@@ -76,8 +87,9 @@ export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow }
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
-export { planStudy, type StudyPlan, type PlannedRun } from './study/plan';
-export { formatDuration } from './study/cost-model';
+export { planStudy, estimateWallSeconds, type StudyPlan, type PlannedRun } from './study/plan';
+export { plural } from './util/plural';
+export { formatDuration, type Speed, type StudyShape } from './study/cost-model';
 export { workerScript } from './study/runners';
 export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
@@ -95,6 +107,9 @@ export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
+export { latexDocument, latexTables } from './report/latex';
+export { startLiveServer, type LiveServer, type ServeOptions, type ServeSnapshot } from './serve/server';
+export { compareStudies, comparisonMarkdown, comparisonHtml, comparisonCsv, type StudyComparison, type SharedCell, type CellDifference } from './report/compare';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';

@@ -36,11 +36,15 @@ const prunerOptions: Record<string, Record<string, unknown>> = {
   structured: { criterion: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
   mask: { score: 'magnitude', sparsity: 0.5 },
   sfp: { plan: { use: 'uniform', ratio: 0.5 }, epochs: 2, batchSize: 16 },
+  'sfp-pretrained': { plan: { use: 'uniform', ratio: 0.5 }, epochs: 2, batchSize: 16 },
+  'taylor-fo-iterative': { ratio: 0.3, perIteration: 2, frequency: 1, batchSize: 8 },
 };
 const invalidPrunerOptions: Record<string, Array<Record<string, unknown>>> = {
   structured: [{ criterion: 'l1', plan: 'no-such-plan' }, { criterion: 'l1', plan: { use: 'uniform', ratio: 2 } }, { criterion: 'no-such-criterion' }],
   mask: [{ score: 'magnitude', sparsity: 1.5 }, { score: 'magnitude' }, { score: 'l1', sparsity: 0.5 }],
   sfp: [{ plan: 'no-such-plan' }, { epochs: 0 }],
+  'sfp-pretrained': [{ milestoneFractions: [1.5] }],
+  'taylor-fo-iterative': [{ ratio: 1 }, { frequency: 0 }],
 };
 for (const componentClass of plugin.pruners) {
   describePrunerConformance({ componentClass, options: prunerOptions[componentClass.id], invalidOptions: invalidPrunerOptions[componentClass.id], plugins: [plugin] });

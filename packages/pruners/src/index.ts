@@ -7,12 +7,14 @@ import { TaylorFo2019Criterion } from './criteria/taylor-fo-2019';
 import { ThiNetCriterion } from './criteria/thinet';
 import { ObdCCriterion } from './criteria/obd-c';
 import { LampScore } from './unstructured/lamp';
+import { GroupLassoRegularizer, GrowingRegRegularizer, SlimmingRegularizer } from './regularizers/regularizers';
 import { GlobalPlan } from './plans/global';
 import { PerLayerPlan } from './plans/per-layer';
 import { PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan } from './plans/pfec';
 import { UniformPlan } from './plans/uniform';
 import { StructuredPruner } from './structured/structured-pruner';
-import { SoftFilterPruner } from './soft-filter/sfp';
+import { SoftFilterPretrainedPruner, SoftFilterPruner } from './soft-filter/sfp';
+import { TaylorFoIterativePruner } from './iterative/taylor-fo-iterative';
 import { MaskPruner } from './unstructured/mask-pruner';
 import { MagnitudeScore, RandomWeightsScore } from './unstructured/weight-scores';
 
@@ -21,9 +23,11 @@ const { name, version } = require('../package.json') as { name: string; version:
 
 export { StructuredPruner, type StructuredPrunerOptions } from './structured/structured-pruner';
 export { MaskPruner, type MaskPrunerOptions } from './unstructured/mask-pruner';
-export { SoftFilterPruner, type SoftFilterOptions } from './soft-filter/sfp';
+export { SoftFilterPruner, SoftFilterPretrainedPruner, type SoftFilterOptions } from './soft-filter/sfp';
+export { TaylorFoIterativePruner, type TaylorFoIterativeOptions } from './iterative/taylor-fo-iterative';
 export { L1Criterion, L2Criterion, FpgmCriterion, BnScaleCriterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, ThiNetCriterion, ObdCCriterion };
 export { MagnitudeScore, RandomWeightsScore, LampScore };
+export { SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
 export { applyWeightMasks, maskSparsity } from './util/masks';
@@ -35,10 +39,11 @@ export const plugin = definePlugin({
   name,
   version,
   apiVersion: PLUGIN_API_VERSION,
-  pruners: [StructuredPruner, MaskPruner, SoftFilterPruner],
+  pruners: [StructuredPruner, MaskPruner, SoftFilterPruner, SoftFilterPretrainedPruner, TaylorFoIterativePruner],
   criteria: [L1Criterion, L2Criterion, RandomCriterion, Taylor2017Criterion, TaylorAliasCriterion, TaylorFo2019Criterion, BnScaleCriterion, FpgmCriterion, ThiNetCriterion, ObdCCriterion],
   weightScores: [MagnitudeScore, RandomWeightsScore, LampScore],
   plans: [UniformPlan, PerLayerPlan, GlobalPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan],
+  regularizers: [SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer],
 });
 
 export default plugin;

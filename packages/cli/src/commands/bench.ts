@@ -1,6 +1,6 @@
-import { UsageError, didYouMean } from '@prunebench/core';
 import { BENCH_BACKENDS, BENCH_MODELS, formatTrainingBenchmark, loopMeasurer, runTrainingBenchmark, tinybenchMeasurer, type BenchBackend, type BenchModel, type Measurer } from '@prunebench/harness';
 import type { Command } from 'commander';
+import { nameList, wholeNumber } from '../flags';
 import { printJson, type Io } from '../io';
 
 interface BenchOptions {
@@ -14,23 +14,8 @@ interface BenchOptions {
   cpuBatch?: string;
 }
 
-function list<T extends string>(value: string | undefined, known: readonly T[], what: string): T[] | undefined {
-  if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) {
-    if (!(known as readonly string[]).includes(name)) {
-      throw new UsageError(`unknown ${what} "${name}"${didYouMean(name, known)} (known: ${known.join(', ')})`);
-    }
-  }
-  return names as T[];
-}
-
-function count(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
+const list = <T extends string>(value: string | undefined, known: readonly T[], what: string) => (value === undefined ? undefined : nameList(value, known, what));
+const count = (value: string | undefined, flag: string, min: number) => (value === undefined ? undefined : wholeNumber(value, flag, min));
 
 /** tinybench (ESM only) when it can be loaded, else the built-in loop timer. */
 async function measurer(): Promise<Measurer> {

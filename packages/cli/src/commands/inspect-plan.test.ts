@@ -1,3 +1,8 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { modelArtifacts, selectBackend, writeModelFiles } from '@prunebench/harness';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
 
@@ -56,5 +61,52 @@ describe('prunebench inspect --plan', () => {
     expect(taylor.stderr).toMatch(/needs calibration data/);
     const badRatio = await run(['inspect', '--model', 'vgg-small', '--plan', 'uniform', '--ratio', '1.5']);
     expect(badRatio.code).toBe(2);
+  });
+
+  it('opens a saved model.json (or its folder): its groups, what the plan keeps, params and MACs after', async () => {
+    // Reproduces issue 29: inspect could not open your own model.json ("unknown model").
+    await selectBackend('cpu');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-inspect-'));
+    try {
+      const input = tfl.input({ shape: [6, 6, 2] });
+      let x = tfl.layers.conv2d({ name: 'conv', filters: 8, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+      x = tfl.layers.dense({ name: 'fc1', units: 10 }).apply(tfl.layers.flatten().apply(x)) as tfl.SymbolicTensor;
+      x = tfl.layers.dense({ name: 'fc2', units: 4 }).apply(x) as tfl.SymbolicTensor;
+      const model = tfl.model({ inputs: input, outputs: x });
+      writeModelFiles(dir, await modelArtifacts(model));
+      model.dispose();
+      const file = path.join(dir, 'model.json');
+      const { code, stdout, stderr } = await run(['inspect', '--model', file, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--json']);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const doc = JSON.parse(stdout);
+      expect(doc).toMatchObject({ model: file, input: [6, 6, 2], classes: 4, plan: { use: 'uniform', ratio: 0.5, layers: 'all' } });
+      expect(doc.pruned.map((g: { layers: string[]; kept: number; total: number }) => [g.layers[0], g.kept, g.total])).toEqual([['conv', 4, 8], ['fc1', 5, 10]]);
+      expect(doc.after.macs).toBeLessThan(doc.before.macs);
+      // A Dense-only model under `uniform` (convs only by default): the preview says what would prune.
+      const mlpInput = tfl.input({ shape: [5] });
+      const hidden = tfl.layers.dense({ name: 'hidden', units: 8 }).apply(mlpInput) as tfl.SymbolicTensor;
+      const mlp = tfl.model({ inputs: mlpInput, outputs: tfl.layers.dense({ name: 'out', units: 2 }).apply(hidden) as tfl.SymbolicTensor });
+      writeModelFiles(path.join(dir, 'mlp'), await modelArtifacts(mlp));
+      mlp.dispose();
+      const dense = await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5']);
+      expect(dense.code).toBe(0);
+      expect(dense.stdout).toMatch(/after: 66 params \(−0%\)[\s\S]*note: .*prunes nothing.*"hidden" \(dense layers\)\. Give --plan-option layers=all/);
+      const denseJson = JSON.parse((await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5', '--json'])).stdout);
+      expect(denseJson.nothingPruned).toMatch(/layers=all/);
+      const all = JSON.parse((await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--json'])).stdout);
+      expect(all.nothingPruned).toBeUndefined();
+      expect(all.after.params).toBe(4 * 5 + 4 + 4 * 2 + 2);
+      const text = await run(['inspect', '--model', dir]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/fc1\s+Dense\s+10/);
+      const shaped = await run(['inspect', '--model', dir, '--input', '8x8x2']);
+      expect(shaped.code).toBe(2);
+      expect(shaped.stderr).toMatch(/--input is for a model built by id/);
+      const missing = await run(['inspect', '--model', path.join(dir, 'nothing', 'model.json')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/no TF\.js model at/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

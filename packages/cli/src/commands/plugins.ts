@@ -14,6 +14,10 @@ function componentRow(c: RegisteredComponent) {
   };
 }
 
+/** Section headings: `criteria (8)`, `pruners (3)`. */
+const PLURALS: Record<string, string> = { criterion: 'criteria' };
+export const kindPlural = (kind: string) => PLURALS[kind] ?? `${kind}s`;
+
 /** `prunebench plugins [--config FILE] [--json]`: every registered component and its package. */
 export function registerPluginsCommand(program: Command, io: Io): void {
   program
@@ -39,7 +43,7 @@ export function registerPluginsCommand(program: Command, io: Io): void {
       io.out(formatTable(['plugin', 'version', 'package'], plugins.map((p) => [p.name, p.version, p.package])));
       for (const kind of COMPONENT_KINDS) {
         const rows = components.filter((c) => c.kind === kind);
-        io.out(`\n${kind}s (${rows.length})\n`);
+        io.out(`\n${kindPlural(kind)} (${rows.length})\n`);
         if (rows.length) io.out(formatTable(['id', 'package', 'description'], rows.map((r) => [r.id, r.package, r.description]), io.columns));
       }
     });

@@ -11,8 +11,7 @@ import { StructuredPruner } from '@prunebench/pruners';
 import { SyntheticDataset } from '@prunebench/datasets';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
-import { modelArtifacts, modelFromArtifacts, readModelArtifacts, writeModelFiles } from './prune-model-files';
-import type { PruningReport } from './prune-report';
+import { modelArtifacts, modelFromArtifacts, readModelArtifacts, writeModelFiles, type PruningReport } from '@prunebench/harness';
 
 const repo = path.resolve(__dirname, '..', '..', '..', '..');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-prune-'));
@@ -109,7 +108,7 @@ describe('prunebench prune', () => {
       for (const g of report.groups) expect(g.keptChannels).toHaveLength(g.kept);
       expect(report.versions).toMatchObject({ backend: 'wasm', acceleratedWasmKernels: true, tfjs: tf.version_core });
       expect(report.versions.plugins.map((p) => p.name)).toEqual(expect.arrayContaining(['@prunebench/pruners', '@prunebench/models']));
-      expect(report.latency.pruned.map((l) => l.batchSize)).toEqual([1, 2]);
+      expect(report.latency!.pruned.map((l) => l.batchSize)).toEqual([1, 2]);
       // The saved model, read back here, has the pruned shapes and the report's cost.
       const saved = await modelFromArtifacts(readModelArtifacts(out), out);
       expect(countCost(saved).params).toBe(report.cost.after.params);
@@ -135,13 +134,86 @@ describe('prunebench prune', () => {
     return saveModel(path.join(root, 'unknown', name), tfl.model({ inputs: input, outputs: x }));
   }
 
-  it('refuses a model with a layer type the channel graph does not know, naming it and how to add a rule (exit 2)', async () => {
-    const dir = await savedModelWith('transpose', tfl.layers.conv2dTranspose({ name: 'upsample', filters: 4, kernelSize: 2, strides: 2 }));
-    const out = path.join(root, 'unknown-out');
+  it('prunes around a layer the channel graph does not trace, saying so; with nothing left to prune, refuses naming it (exit 2)', async () => {
+    // Reproduces issue 29: one Reshape made prune refuse the whole model.
+    const input = tfl.input({ shape: [8, 8, 2] });
+    let x = tfl.layers.conv2d({ name: 'conv_a', filters: 6, kernelSize: 3, padding: 'same' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.conv2d({ name: 'conv_b', filters: 4, kernelSize: 3, padding: 'same' }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.reshape({ name: 'reshape', targetShape: [64, 4] }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'head', units: 3 }).apply(tfl.layers.flatten().apply(x)) as tfl.SymbolicTensor;
+    const dir = await saveModel(path.join(root, 'models', 'reshape'), tfl.model({ inputs: input, outputs: x }));
+    const out = path.join(root, 'reshape-out');
     const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, ...FAST]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/layer "upsample" \(Conv2DTranspose\)/);
-    expect(result.stderr).toMatch(/add a layer rule for Conv2DTranspose \(see docs\/writing-a-plugin\.md\)/i);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = readReport(out);
+    expect(report.leftWhole).toEqual([{ layer: 'reshape', className: 'Reshape' }]);
+    expect(report.groups.find((g) => g.layers.includes('conv_a'))).toMatchObject({ kept: 3, total: 6 });
+    expect(report.groups.find((g) => g.layers.includes('conv_b'))).toBeUndefined();
+    expect(report.check.passed).toBe(true);
+    expect(result.stdout).toMatch(/left whole: the channels around "reshape" \(Reshape\)/);
+
+    // Here the only conv feeds the untraced layer: nothing can be pruned, and the message says why.
+    const transposed = await savedModelWith('transpose', tfl.layers.conv2dTranspose({ name: 'upsample', filters: 4, kernelSize: 2, strides: 2 }));
+    const refused = await prune([transposed, '--plan', 'uniform', '--ratio', '0.5', '--out', path.join(root, 'unknown-out'), ...FAST]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/prunes nothing[\s\S]*"upsample" \(Conv2DTranspose\)[\s\S]*layer rule/);
+    expect(fs.existsSync(path.join(root, 'unknown-out'))).toBe(false);
+  });
+
+  it('refuses a plan that prunes nothing, naming the option that would: layers=all for a Dense-only model (exit 2)', async () => {
+    // Reproduces issue 29: `uniform` covers convs only, so a Dense-only model came out unchanged with exit 0.
+    const input = tfl.input({ shape: [20] });
+    let x = tfl.layers.dense({ name: 'fc1', units: 16, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'fc2', units: 8, activation: 'relu' }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'fc3', units: 3 }).apply(x) as tfl.SymbolicTensor;
+    const dir = await saveModel(path.join(root, 'models', 'mlp'), tfl.model({ inputs: input, outputs: x }));
+    const out = path.join(root, 'mlp-out');
+    const refused = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, ...FAST]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/prunes nothing[\s\S]*"fc1", "fc2" \(dense layers\)\. Give --plan-option layers=all/);
+    expect(fs.existsSync(out)).toBe(false);
+    const tiny = await prune([dir, '--plan', 'uniform', '--ratio', '0', '--plan-option', 'layers=all', '--out', out, ...FAST]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/keeps every channel[\s\S]*larger ratio/);
+    const dense = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--out', out, ...FAST]);
+    expect({ code: dense.code, stderr: dense.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(readReport(out).groups.map((g) => [g.layers[0], g.kept, g.total])).toEqual([['fc1', 8, 16], ['fc2', 4, 8]]);
+  });
+
+  it('--finetune takes your own data: a CSV of features and labels', async () => {
+    // Issue 29: fine-tuning on your own data was missing.
+    const input = tfl.input({ shape: [6] });
+    let x = tfl.layers.dense({ name: 'fc1', units: 12, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'fc2', units: 3 }).apply(x) as tfl.SymbolicTensor;
+    const dir = await saveModel(path.join(root, 'models', 'tabular'), tfl.model({ inputs: input, outputs: x }));
+    const csv = path.join(root, 'tabular.csv');
+    const rows = Array.from({ length: 60 }, (_, i) => [...Array.from({ length: 6 }, (_, f) => ((i * 7 + f * 3) % 11) / 10 + (f === i % 3 ? 2 : 0)), ['low', 'mid', 'high'][i % 3]].join(','));
+    fs.writeFileSync(csv, ['f0,f1,f2,f3,f4,f5,level', ...rows].join('\n'));
+    const out = path.join(root, 'tabular-out');
+    const dataset = JSON.stringify({ use: 'csv', path: csv, testFraction: 0.25 });
+    const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--finetune', '--dataset', dataset, '--epochs', '2', '--batch-size', '9', '--out', out, ...FAST]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = readReport(out);
+    expect(report.dataset).toMatchObject({ use: 'csv', path: csv, testFraction: 0.25 });
+    expect(report.finetune).toMatchObject({ status: 'completed', epochs: 2, stepsPerEpoch: 5, steps: 10, samples: 90 });
+    expect(report.accuracy!.original.test.samples).toBe(15);
+    expect(report.groups).toEqual([expect.objectContaining({ layers: ['fc1'], kept: 6, total: 12 })]);
+  });
+
+  it('--dry-run prunes, counts and checks a model.json without timing, tuning or saving anything', async () => {
+    const dir = await saveModel(path.join(root, 'models', 'dry'), buildModel('lenet5', {}, [28, 28, 1]));
+    const out = path.join(root, 'dry-out');
+    const json = await prune([path.join(dir, 'model.json'), '--plan', 'uniform', '--ratio', '0.5', '--out', out, '--dry-run', '--json', ...FAST]);
+    expect(json.code).toBe(0);
+    const report = JSON.parse(json.stdout) as PruningReport;
+    expect(report).toMatchObject({ dryRun: true, check: { passed: true } });
+    expect(report.latency).toBeUndefined();
+    expect(report.cost.after.macs).toBeLessThan(report.cost.before.macs);
+    const text = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, '--dry-run', ...FAST]);
+    expect(text.stdout).toMatch(/^dry run: would prune /);
+    expect(text.stdout).toMatch(/g1\s+conv1\s+1\s+3 \/ 6/);
+    expect(text.stdout).toMatch(/dry run: nothing was saved\n$/);
+    expect(text.stdout).not.toMatch(/latency/);
     expect(fs.existsSync(out)).toBe(false);
   });
 
@@ -156,7 +228,7 @@ describe('prunebench prune', () => {
     const dir = await savedModelWith('custom', new TestScale({ name: 'scale' }));
     const known = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', path.join(root, 'custom-out'), ...FAST]);
     expect(known.code).toBe(2);
-    expect(known.stderr).toMatch(/layer "scale" \(TestScale\)[\s\S]*add a layer rule for TestScale/i);
+    expect(known.stderr).toMatch(/layer "scale" is of class "TestScale", which has no layer rule[\s\S]*registerLayerRule/);
 
     const file = path.join(dir, 'model.json');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"TestScale"/g, '"NobodysLayer"'));
@@ -184,7 +256,7 @@ describe('prunebench prune', () => {
     const withPlugin = await prune([dir, '--config', configFile, '--plan', 'uniform', '--ratio', '0.5', ...FAST]);
     // Now the class loads; the channel graph has no rule for it, so the model is refused as such.
     expect(withPlugin.code).toBe(2);
-    expect(withPlugin.stderr).toMatch(/layer "double" \(PluginDouble\)[\s\S]*add a layer rule for PluginDouble/i);
+    expect(withPlugin.stderr).toMatch(/layer "double" is of class "PluginDouble", which has no layer rule/);
   });
 
   it('weight-level pruning saves the masked weights and the masks', async () => {
@@ -325,7 +397,7 @@ describe('prunebench prune', () => {
     expect(text.stdout).toMatch(/MACs\s+416,016 → 153,216 \(−63\.17%\)/);
     expect(text.stdout).toMatch(/check: outputs match/);
     expect(text.stdout).toMatch(/wrote .*json-out\/: model\.json, pruning\.json and 1 weight shard\n$/);
-    expect(text.stdout).toMatch(/latency on wasm[\s\S]*\n1\s+[\d.]+\s+[\d.]+\s+[\d.]+×[\s\S]*\n2\s+/);
+    expect(text.stdout).toMatch(/latency on wasm, ms: median \(interquartile range\)[\s\S]*\n1\s+[\d.]+ \([\d.]+–[\d.]+\)\s+[\d.]+ \([\d.]+–[\d.]+\)\s+[\d.]+×[\s\S]*\n2\s+/);
   });
 
   it('usage errors name the flag and the closest known name (exit 2)', async () => {

@@ -1,19 +1,34 @@
 import * as path from 'node:path';
-import { writeReport } from '@prunebench/harness';
+import { UsageError } from '@prunebench/core';
+import { latexDocument, ResultStore, writeReport } from '@prunebench/harness';
 import type { Command } from 'commander';
 import type { Io } from '../io';
 
-/** `prunebench report DIR`: rebuilds the summary and figures from the run folders. */
+/** What `--format` takes: the report's usual files, and a LaTeX document of its tables. */
+export const REPORT_FORMATS = ['html', 'latex'] as const;
+
+export function parseFormats(text: string): Set<(typeof REPORT_FORMATS)[number]> {
+  const formats = text.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
+  if (unknown.length || !formats.length) throw new UsageError(`--format: expected ${REPORT_FORMATS.join(', ')} or both, comma-separated (got "${text}")`);
+  return new Set(formats as Array<(typeof REPORT_FORMATS)[number]>);
+}
+
+/** `prunebench report DIR [--format html,latex]`: rebuilds the summary and figures from the run folders. */
 export function registerReportCommand(program: Command, io: Io): void {
   program
     .command('report')
     .description('rebuild summary.md/.csv, runs.csv, results.jsonl, the figures and report.html from a results folder')
     .argument('<dir>', 'the results folder of a `prunebench run`')
-    .action(async (dir: string) => {
+    .option('-f, --format <formats>', 'also write: latex (report.tex, booktabs tables that compile with pdflatex); html, the usual files, are always written', 'html')
+    .action(async (dir: string, options: { format: string }) => {
+      const formats = parseFormats(options.format);
       const report = await writeReport(path.resolve(dir));
       for (const r of report.rejected) io.err(`prunebench: left out runs/${r.id}: ${r.file} ${r.why} (\`prunebench run\` redoes it)\n`);
-      for (const file of [report.summaryMd, report.summaryCsv, report.runsCsv, report.resultsJsonl, ...report.figures, report.reportHtml]) {
-        io.out(`${path.relative(process.cwd(), file)}\n`);
+      const written = [report.summaryMd, report.summaryCsv, report.runsCsv, report.resultsJsonl, ...report.figures, report.reportHtml];
+      if (formats.has('latex')) {
+        written.push(new ResultStore(path.resolve(dir)).writeStudyFile('report.tex', latexDocument(report.analysis, report.title)));
       }
+      for (const file of written) io.out(`${path.relative(process.cwd(), file)}\n`);
     });
 }

@@ -53,5 +53,24 @@ describe('prunebench run --dry-run', () => {
     expect(await main(['run', '--dry-run', '--config', configFile], io)).toBe(0);
     expect(io.stdout()).toMatch(/11 already done, 0 to run/);
     expect(io.stdout()).toMatch(/Every run is done/);
+
+    // Two runs' results gone (as after a Ctrl-C before they ran): the report says it is partial.
+    const retrains = fs.readdirSync(path.join(out, 'runs')).filter((name) => name.startsWith('retrain-')).slice(0, 2);
+    for (const name of retrains) fs.rmSync(path.join(out, 'runs', name), { recursive: true });
+    expect(await main(['report', out], collectingIo())).toBe(0);
+    const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).not.toMatch(/All \d+ runs finished/);
+    expect(summary).toMatch(/Partial: 9 of the study's 11 runs finished\*\*, 2 have no result yet/);
+    expect(summary).toMatch(/2 of the study's 11 runs have no result yet/);
+
+    // The report for a paper: report.tex beside the usual files; an unknown format is bad usage.
+    const latex = collectingIo();
+    expect(await main(['report', out, '--format', 'html,latex'], latex)).toBe(0);
+    expect(latex.stdout()).toMatch(/report\.tex/);
+    const tex = fs.readFileSync(path.join(out, 'report.tex'), 'utf8');
+    expect(tex).toMatch(/\\begin\{tabular\}\{lcc\}[\s\S]*\\toprule[\s\S]*l1\/uniform &/);
+    const bad = collectingIo();
+    expect(await main(['report', out, '--format', 'pdf'], bad)).toBe(2);
+    expect(bad.stderr()).toMatch(/--format: expected html, latex/);
   });
 });

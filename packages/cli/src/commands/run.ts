@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, BACKEND_NAMES } from '@prunebench/core';
-import { loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, STOP_GRACE_SECONDS, type BackendName, type StudySource } from '@prunebench/harness';
+import { BACKEND_NAMES, UsageError } from '@prunebench/core';
+import { loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, STOP_GRACE_SECONDS, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';
+import { parseBackend, wholeNumber } from '../flags';
 import { QUICK_STUDY } from '../quick-study';
 import { printDryRun } from './run-dry';
 
@@ -16,21 +17,6 @@ interface RunOptions {
   queue?: string;
   dryRun?: boolean;
   json?: boolean;
-}
-
-function parseWorkers(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--workers must be a whole number ≥ 1 (got "${value}")`);
-  return n;
-}
-
-export function parseBackend(value: string | undefined): BackendName | undefined {
-  if (value === undefined) return undefined;
-  if (!(BACKEND_NAMES as readonly string[]).includes(value)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')} (got "${value}")`);
-  }
-  return value as BackendName;
 }
 
 /** `prunebench run`: a study from the config found (or given), or the built-in quick study. */
@@ -46,7 +32,7 @@ export function registerRunCommand(program: Command, io: Io): void {
     .option('--json', 'with --dry-run: print the plan as one JSON document')
     .option('-q, --queue <url>', 'run on `prunebench worker`s through this Redis queue: redis://HOST:PORT or rediss:// (default: $PRUNEBENCH_REDIS_URL; none: run here)')
     .action(async (options: RunOptions) => {
-      const overrides = { out: options.out, backend: parseBackend(options.backend), workers: parseWorkers(options.workers) };
+      const overrides = { out: options.out, backend: parseBackend(options.backend), workers: options.workers === undefined ? undefined : wholeNumber(options.workers, '--workers') };
       // Only finds the config here: openStudy checks it, structure and components in one round.
       const loaded = await loadConfig({ file: options.config, deferStructureCheck: true });
       const source: StudySource = loaded

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalSchedule, type Schedule, type StepHyperparameters } from '@prunebench/core';
-import { lineChartSvg } from '@prunebench/harness';
+import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { lineChartSvg, plural, scheduleColours } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
+import { parseOptionValue, wholeNumber } from '../flags';
 import { formatTable, printJson, type Io } from '../io';
 
 interface ScheduleCommandOptions {
@@ -84,15 +85,7 @@ export function registerScheduleCommand(program: Command, io: Io): void {
     });
 }
 
-function wholeNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`${flag} must be a whole number, at least 1 (got "${text}")`);
-  }
-  return value;
-}
-
-function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalSchedule {
+function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalRecipe {
   if (given) return readOriginalSchedule(given);
   const fromConfig = context.loaded?.config.original;
   if (fromConfig) return resolveOriginalSchedule(fromConfig, 'original', context.loaded!.filepath);
@@ -122,15 +115,6 @@ function scheduleOptions(pairs: string[], names: string[]): Map<string, Record<s
   return byName;
 }
 
-/** JSON when it parses (false, 0.3, [10,20], {"use":"step"}), the plain string otherwise. */
-export function parseOptionValue(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * 12 significant digits: drops the float noise of products like 0.1 × 0.01 (0.0010000000000000002
  * → 0.001) and keeps every digit a schedule means (float32 weights see ~7).
@@ -158,10 +142,10 @@ function formatValue(value: number): string {
  * cosine), a sample instead: the start, points through the rise, the peak, points through
  * the decay, and the last step.
  */
-function describeSteps(name: string, steps: StepHyperparameters[], budget: Budget, original: OriginalSchedule): string {
+function describeSteps(name: string, steps: StepHyperparameters[], budget: Budget, original: OriginalRecipe): string {
   const total = steps.length;
   const header =
-    `${name}: ${budget.epochs} epochs × ${budget.stepsPerEpoch} steps = ${total} steps ` +
+    `${name}: ${plural(budget.epochs, 'epoch')} × ${budget.stepsPerEpoch} steps = ${total} steps ` +
     `(original: ${describeOriginalSchedule(original)})\n`;
   const changes = steps.flatMap((s, t) => (t === 0 || s.lr !== steps[t - 1].lr || s.momentum !== steps[t - 1].momentum ? [t] : []));
   let note: string;
@@ -192,7 +176,7 @@ function sampleIndices(steps: StepHyperparameters[]): number[] {
 export async function scheduleChartSvg(
   computed: Array<{ name: string; steps: StepHyperparameters[] }>,
   budget: Budget,
-  original: OriginalSchedule,
+  original: OriginalRecipe,
   options: { logY?: boolean } = {},
 ): Promise<string> {
   return lineChartSvg(
@@ -202,10 +186,12 @@ export async function scheduleChartSvg(
       y: steps.map((s) => s.lr),
     })),
     {
-      title: `Retraining schedules, ${budget.epochs} epochs × ${budget.stepsPerEpoch} steps (original: ${original.epochs} epochs, lr ${original.lr})`,
+      title: `Retraining schedules, ${plural(budget.epochs, 'epoch')} × ${budget.stepsPerEpoch} steps (original: ${plural(original.epochs, 'epoch')}, lr ${original.lr})`,
       xTitle: 'epoch',
       yTitle: 'learning rate',
       logY: options.logY ?? true,
+      // The report's colour for each schedule (one colour per schedule in every chart).
+      colours: scheduleColours(computed.map((c) => c.name)),
     },
   );
 }

@@ -2,21 +2,13 @@ import { UsageError } from '@prunebench/core';
 import { queueUrlFrom, REDIS_URL_ENV, startQueueWorker } from '@prunebench/harness';
 import type { Command } from 'commander';
 import type { Io } from '../io';
-import { parseBackend } from './run';
+import { parseBackend, positiveNumber, wholeNumber } from '../flags';
 
 interface WorkerOptions {
   queue?: string;
   concurrency: string;
   backend?: string;
   stallTimeout: string;
-}
-
-function positiveNumber(flag: string, value: string, integer: boolean): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number > 0 (got "${value}")`);
-  }
-  return n;
 }
 
 /** `prunebench worker`: takes study runs from a Redis queue until stopped. */
@@ -31,8 +23,8 @@ export function registerWorkerCommand(program: Command, io: Io): void {
     .action(async (options: WorkerOptions) => {
       const url = queueUrlFrom(options.queue);
       if (!url) throw new UsageError(`give the queue: --queue redis://HOST:PORT, or set ${REDIS_URL_ENV}`);
-      const concurrency = positiveNumber('--concurrency', options.concurrency, true);
-      const stallTimeoutMs = 1000 * positiveNumber('--stall-timeout', options.stallTimeout, false);
+      const concurrency = wholeNumber(options.concurrency, '--concurrency');
+      const stallTimeoutMs = 1000 * positiveNumber(options.stallTimeout, '--stall-timeout');
       const log = (line: string) => io.err(`prunebench worker: ${line}\n`);
       const worker = startQueueWorker({ url, concurrency, backend: parseBackend(options.backend), stallTimeoutMs, log });
       let stopped: () => void = () => {};

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyChannelSelection, buildChannelGraph } from '@prunebench/core';
+import { applyKeptChannels, buildChannelGraph } from '@prunebench/core';
 import { loadCheckpoint, openStudy, sealRecord } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import { main } from '../main';
@@ -57,7 +57,7 @@ describe('a study using every part of the design', () => {
     for (const r of scratch) {
       if (r.scratch.variant === 'scratch-e') expect(r.scratch.epochs).toBe(2);
       else {
-        const factor = r.cost.before.flops / r.cost.after.flops;
+        const factor = r.cost.before.macs / r.cost.after.macs;
         expect(r.scratch.factor).toBeCloseTo(factor, 10);
         expect(r.scratch.epochs).toBe(Math.round(2 * factor));
         expect(r.ledger.optimizerSteps).toBe(r.scratch.epochs * 4); // floor(128 / 32) steps per epoch
@@ -77,7 +77,7 @@ describe('a study using every part of the design', () => {
     let rewound = (await loadCheckpoint(path.join(runs, original.id, 'rewind-epoch-1'))).model;
     const selections = JSON.parse(fs.readFileSync(path.join(runs, prune.id, 'selections.json'), 'utf8')) as Array<Array<[number, number[]]>>;
     expect(selections).toHaveLength(2);
-    for (const selection of selections) rewound = applyChannelSelection(rewound, buildChannelGraph(rewound), new Map(selection));
+    for (const selection of selections) rewound = applyKeptChannels(rewound, buildChannelGraph(rewound), new Map(selection));
     const pruned = (await loadCheckpoint(path.join(runs, prune.id, 'model'))).model;
     const finalWeights = (await loadCheckpoint(path.join(runs, original.id, 'model'))).model;
     const a = pruned.getWeights().map((w) => w.dataSync());
@@ -100,7 +100,7 @@ describe('a study using every part of the design', () => {
 
   it('writes a report whose claims recompute from results.jsonl', () => {
     const md = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
-    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## Noise floor and notes']) {
+    for (const heading of ['## Set-up', '## Which schedule, at equal budget', '## Lift over random', '## Pruned, not retrained', '## From scratch (Liu et al. 2019)', '## What pruning cost', '## What this test set can detect, and notes']) {
       expect(md).toContain(heading);
     }
     expect(md).toMatch(/All \d+ runs finished\./);
@@ -155,7 +155,7 @@ describe('docs/study-design.md', () => {
     for (const config of blocks) {
       const env = await openStudy({ configFile: null, inlineConfig: config, dir: os.tmpdir(), builtinModules: [...BUILTIN_PLUGIN_MODULES], overrides: {} });
       expect(env.study.pruners.map((p) => p.id)).toEqual(['l1', 'l1', 'random', 'random']);
-      expect(env.study.pruners[1].iterative).toEqual({ steps: 3, retrainEpochs: 1, schedule: { id: 'lrw', options: {} }, rewindEpoch: 1 });
+      expect(env.study.pruners[1].iterative).toEqual({ preset: 'renda-weight-rewinding', steps: 3, retrainEpochs: 8, schedule: { id: 'lrw', options: {} }, rewindEpoch: 2, retrainFromEpoch: 2 });
     }
   });
 });

@@ -24,15 +24,19 @@ const componentRef: JsonSchema = {
 
 /** How a pruner entry prunes in steps (the harness runs it; see docs/study-design.md). */
 const iterativeSchema: JsonSchema = {
-  description: 'Prune in `steps` steps, retraining `retrainEpochs` epochs under `schedule` between them; `rewindEpoch` rewinds the kept weights to the original at that epoch after every step.',
+  description: 'Prune in `steps` steps (rounds), retraining `retrainEpochs` epochs under `schedule` between them; `rewindEpoch` k rewinds the kept weights to the original at epoch k after every step and retrains T − k epochs of the original schedule from k (Renda et al.). `preset` names the paper\'s procedures.',
   type: 'object',
   additionalProperties: false,
   required: ['steps'],
   properties: {
-    steps: { type: 'integer', minimum: 1, description: 'Pruning steps; the final sparsity is reached at the last.' },
-    retrainEpochs: { type: 'integer', minimum: 1, description: 'Epochs of retraining between two steps (default 1).' },
+    preset: {
+      enum: ['renda-weight-rewinding', 'renda-lr-rewinding'],
+      description: 'Renda et al. 2020 (needs rewindEpoch k): weight rewinding (rewind the kept weights to epoch k, retrain T − k epochs of the original schedule from k) or learning-rate rewinding (keep the pruned weights, same retraining); retrainEpochs and schedule follow from it.',
+    },
+    steps: { type: 'integer', minimum: 1, description: 'Pruning steps (rounds); the final sparsity is reached at the last.' },
+    retrainEpochs: { type: 'integer', minimum: 1, description: 'Epochs of retraining between two steps (default 1; T − k with rewinding).' },
     schedule: { ...componentRef, description: 'Schedule of the retraining between steps (default "lrw").' },
-    rewindEpoch: { type: 'integer', minimum: 0, description: "Weight rewinding: reset the kept weights to the original's at this epoch after each step." },
+    rewindEpoch: { type: 'integer', minimum: 0, description: "The epoch k rewound to: the kept weights are reset to the original's after epoch k after each step (weight rewinding; with preset renda-lr-rewinding only the LR is)." },
   },
 };
 

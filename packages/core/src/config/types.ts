@@ -45,6 +45,8 @@ export interface PrunebenchConfig {
 
 /** A pruner entry's `iterative` key: prune in steps with retraining (and rewinding) between. */
 export interface IterativePruning {
+  /** Renda et al.'s procedures: `renda-weight-rewinding` or `renda-lr-rewinding` (with `rewindEpoch`). */
+  preset?: 'renda-weight-rewinding' | 'renda-lr-rewinding';
   steps: number;
   retrainEpochs?: number;
   schedule?: ComponentEntry;

@@ -1,5 +1,5 @@
 /** The kinds of component a plugin can contribute. */
-export const COMPONENT_KINDS = ['pruner', 'criterion', 'weight-score', 'plan', 'schedule', 'model', 'dataset'] as const;
+export const COMPONENT_KINDS = ['pruner', 'criterion', 'weight-score', 'plan', 'regularizer', 'schedule', 'model', 'dataset'] as const;
 export type ComponentKind = (typeof COMPONENT_KINDS)[number];
 
 /** A JSON Schema (draft 2020-12 / draft-07 subset that ajv understands). */

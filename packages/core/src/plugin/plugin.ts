@@ -20,6 +20,8 @@ export interface PrunebenchPlugin {
   /** Unstructured criteria: score weights; the built-in mask pruner adds sparsity and scope. */
   weightScores?: ComponentClass[];
   plans?: ComponentClass[];
+  /** Sparsity regularizers: a penalty trained into the original before a criterion prunes (the structured pruner's `regularizer`). */
+  regularizers?: ComponentClass[];
   schedules?: ComponentClass[];
   models?: ComponentClass[];
   datasets?: ComponentClass[];
@@ -33,6 +35,7 @@ export const PLUGIN_FIELDS: Record<ComponentKind, keyof PrunebenchPlugin> = {
   criterion: 'criteria',
   'weight-score': 'weightScores',
   plan: 'plans',
+  regularizer: 'regularizers',
   schedule: 'schedules',
   model: 'models',
   dataset: 'datasets',

@@ -3,3 +3,4 @@ export { lineChartSvg, type LineSeries, type LineChartOptions } from './line-cha
 export { scatterChartSvg, type ScatterSeries, type ScatterPoint, type ScatterChartOptions } from './scatter-chart';
 export { downsample } from './downsample';
 export { renderVegaLiteSvg } from './render';
+export { scheduleColours, CATEGORY_COLOURS } from './palette';

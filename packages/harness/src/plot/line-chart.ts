@@ -22,6 +22,8 @@ export interface LineChartOptions {
   maxPointsPerSeries?: number;
   /** How points are joined: straight lines (default) or steps held until the next point. */
   interpolate?: 'linear' | 'step-after';
+  /** A colour per series, in order (default: Vega's category colours by position). */
+  colours?: string[];
 }
 
 /**
@@ -64,7 +66,7 @@ export async function lineChartSvg(series: LineSeries[], options: LineChartOptio
         scale: options.logY ? { type: 'log' } : { zero: false },
         axis: options.logY ? { format: '~g' } : {},
       },
-      color: { field: 'series', type: 'nominal', scale: { domain: names }, title: null, legend },
+      color: { field: 'series', type: 'nominal', scale: options.colours ? { domain: names, range: options.colours } : { domain: names }, title: null, legend },
       // Dash patterns too, so series that coincide (FT and LRW for short budgets) stay visible.
       strokeDash: { field: 'series', type: 'nominal', scale: { domain: names }, title: null, legend },
       order: { field: 'order', type: 'quantitative' },

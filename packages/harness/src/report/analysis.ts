@@ -1,7 +1,15 @@
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
-import { binomialStdError, pairedDifference, summarizeSample, type PairedDifference, type SampleSummary } from '../study/statistics';
+import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
+import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
+import { holm, pairedTests } from './paired-tests';
+import { MIN_SEEDS_FOR_BEST, markIdenticalRuns, pickBest, selectionSplit, type SelectionSplit } from './selection';
+import type { RunPredictions } from '../study/predictions';
+import { jobKinds } from '../study/kinds';
+import type { BaselineResult, Cell, Comparison } from './analysis-types';
+
+export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
 /**
  * What a study's report says, computed from its run records (and its definition, when the
@@ -9,44 +17,10 @@ import { binomialStdError, pairedDifference, summarizeSample, type PairedDiffere
  * gains over the reference schedule and over random, the baselines, the noise floor and every
  * failure. Everything the report shows comes from here, so a test can recompute its claims.
  */
-export interface Cell {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  top1: SampleSummary;
-  /** Test top-1 by pairing unit (seed), finished runs only. */
-  bySeed: Map<string, number>;
-  diverged: number;
-  failed: number;
-  flopsAfter: number;
-  paramsAfter: number;
-  /** This cell is the best of its budget (highest mean). */
-  best: boolean;
-}
-
-export interface Comparison {
-  pruner: string;
-  schedule: string;
-  budget: number;
-  /** What the cell is compared with: the reference schedule, or the random pruner. */
-  against: string;
-  difference: PairedDifference;
-}
-
 export interface PrunedBaseline {
   pruner: string;
   top1: SampleSummary;
   bySeed: Map<string, number>;
-}
-
-export interface ScratchBaseline {
-  pruner: string;
-  variant: string;
-  top1: SampleSummary;
-  epochs: number[];
-  factor: number;
-  /** Best retraining schedule of the largest budget minus scratch, paired by seed. */
-  prunedMinusScratch?: Comparison;
 }
 
 export interface PrunerCost {
@@ -86,7 +60,8 @@ export interface Analysis {
   /** Pruners with no random counterpart in the study (so no lift is shown). */
   withoutRandom: string[];
   pruned: PrunedBaseline[];
-  scratch: ScratchBaseline[];
+  /** Baseline kinds' results (scratch-e, scratch-b, ...), per pruner: each kind's report section shows its own. */
+  baselines: BaselineResult[];
   costs: PrunerCost[];
   /** The test set's size and the binomial standard error at the original's accuracy. */
   noise: { testExamples: number; stdError: number } | null;
@@ -95,6 +70,12 @@ export interface Analysis {
   /** Distinct pruned FLOPs: a Pareto chart needs several. */
   distinctFlops: number;
   failures: Failure[];
+  /** The equal-compression audit: pruners in groups of equal pruned MACs, and the comparisons refused. */
+  compression: { tolerance: number; classes: string[][]; refused: CompressionCheck[] };
+  /** How best cells were picked: on which split, and whether seeds were enough to give a ★ at all. */
+  selection: { split: SelectionSplit; seeds: number; starred: boolean };
+  /** Retraining runs, counted once where several schedules ran the same run. */
+  retrainRuns: { distinct: number; total: number };
 }
 
 /** Pairing units sort by seed number (then prune seed), not as text. */
@@ -121,12 +102,28 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition): Analysis {
+export interface AnalysisOptions {
+  /** Pruned models are compared when their MACs agree within this fraction of the original's (default 1%). */
+  compressionTolerance?: number;
+  /** A run's stored per-example predictions (study/predictions.ts), for McNemar's test. */
+  predictions?: (runId: string) => RunPredictions | undefined;
+}
+
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
   const retrains = records.filter((r) => r.kind === 'retrain');
+  const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
+  const prunedMacs = prunedMacsByUnit(records, seedKey);
+  const refused: CompressionCheck[] = [];
   const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
   const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
   const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
+  const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
+  const split = selectionSplit(retrains);
+  const seedCount = unique(retrains.filter((r) => r.status === 'finished').map(seedKey)).length;
+  const starred = seedCount >= MIN_SEEDS_FOR_BEST;
+  const cellRuns = new Map<Cell, Map<string, RunRecord>>();
 
   const cells: Cell[] = [];
   for (const budget of budgets) {
@@ -136,23 +133,32 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         if (!runs.length) continue;
         const finished = runs.filter((r) => r.status === 'finished' && top1(r) !== undefined);
         const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+        const validation = finished.flatMap((r) => (typeof r.metrics?.validation?.top1 === 'number' ? [r.metrics.validation.top1] : []));
         cells.push({
           pruner,
           schedule,
           budget,
           top1: summarizeSample([...bySeed.values()]),
           bySeed,
+          ...(validation.length ? { validation: summarizeSample(validation) } : {}),
+          runs: new Map(finished.map((r) => [seedKey(r), r.id])),
           diverged: runs.filter((r) => r.status === 'diverged').length,
           failed: runs.filter((r) => r.status === 'failed').length,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
+        cellRuns.set(cells[cells.length - 1], new Map(finished.map((r) => [seedKey(r), r])));
       }
     }
-    const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0);
-    const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
-    if (best) best.best = true;
+  }
+  const retrainRuns = markIdenticalRuns(cells, (c) => cellRuns.get(c) ?? new Map());
+  // The best cell among pruners of equal compression (a smaller model is not "worse" than a larger one), on validation when there is one.
+  for (const budget of starred ? budgets : []) {
+    for (const members of classes) {
+      const best = pickBest(cells.filter((c) => c.budget === budget && members.includes(c.pruner)), split);
+      if (best) best.best = true;
+    }
   }
   const cell = (pruner: string, schedule: string, budget: number) => cells.find((c) => c.pruner === pruner && c.schedule === schedule && c.budget === budget);
 
@@ -160,7 +166,8 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   for (const c of cells) {
     if (c.schedule === reference) continue;
     const ref = cell(c.pruner, reference, c.budget);
-    if (ref) gains.push({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, against: reference, difference: pairedDifference(c.bySeed, ref.bySeed) });
+    const identical = (c.sameAs ?? c.schedule) === (ref?.sameAs ?? reference);
+    if (ref) gains.push({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, against: reference, difference: pairedDifference(c.bySeed, ref.bySeed), ...(identical ? { identical } : {}) });
   }
 
   const lifts: Comparison[] = [];
@@ -174,6 +181,11 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         continue;
       }
       const randomLabel = componentLabel(counterpart);
+      const check = checkCompression(prunedMacs, label, randomLabel, originalMacs, tolerance);
+      if (check && !check.equal) {
+        refused.push(check);
+        continue;
+      }
       for (const c of cells.filter((x) => x.pruner === label)) {
         const r = cell(randomLabel, c.schedule, c.budget);
         if (r) lifts.push({ pruner: label, schedule: c.schedule, budget: c.budget, against: randomLabel, difference: pairedDifference(c.bySeed, r.bySeed) });
@@ -190,24 +202,49 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   });
 
   const largest = budgets[budgets.length - 1];
-  const scratchRecords = records.filter((r) => r.kind === 'scratch');
-  const scratch: ScratchBaseline[] = [];
-  for (const pruner of pruners) {
-    for (const variant of unique(scratchRecords.filter((r) => r.pruner === pruner).map((r) => r.schedule!)).sort()) {
-      const runs = scratchRecords.filter((r) => r.pruner === pruner && r.schedule === variant && r.status === 'finished' && top1(r) !== undefined);
-      const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
-      const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
-      scratch.push({
-        pruner,
-        variant,
-        top1: summarizeSample([...bySeed.values()]),
-        epochs: unique(runs.map((r) => r.scratch?.epochs ?? NaN)).sort((a, b) => a - b),
-        factor: mean(runs.map((r) => r.scratch?.factor ?? NaN)),
-        ...(bestCell && runs.length
-          ? { prunedMinusScratch: { pruner, schedule: bestCell.schedule, budget: largest, against: variant, difference: pairedDifference(bestCell.bySeed, bySeed) } }
-          : {}),
-      });
+  const baselines: BaselineResult[] = [];
+  for (const kind of jobKinds()) {
+    const nameOf = kind.report?.baselineName;
+    if (!nameOf) continue;
+    const ofKind = records.filter((r) => r.kind === kind.name);
+    for (const pruner of pruners) {
+      for (const name of unique(ofKind.filter((r) => r.pruner === pruner).map(nameOf)).sort()) {
+        const runs = ofKind.filter((r) => r.pruner === pruner && nameOf(r) === name && r.status === 'finished' && top1(r) !== undefined);
+        const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
+        const bestCell = pickBest(cells.filter((c) => c.pruner === pruner && c.budget === largest), split);
+        baselines.push({
+          kind: kind.name,
+          pruner,
+          name,
+          top1: summarizeSample([...bySeed.values()]),
+          bySeed,
+          runs,
+          ...(bestCell && runs.length
+            ? { bestRetrainedMinus: { pruner, schedule: bestCell.schedule, budget: largest, against: name, difference: pairedDifference(bestCell.bySeed, bySeed) } }
+            : {}),
+        });
+      }
     }
+  }
+
+  // Paired tests beside every gain, lift and baseline comparison; Holm over each table's comparisons.
+  const cache = new Map<string, RunPredictions | undefined>();
+  const testPredictions = (id: string) => {
+    if (!cache.has(id)) cache.set(id, options.predictions?.(id));
+    return cache.get(id)?.get('test');
+  };
+  const runsOf = (pruner: string, schedule: string, budget: number) => cell(pruner, schedule, budget)?.runs ?? new Map<string, string>();
+  const test = (c: Comparison, against: ReadonlyMap<string, string>) => (c.tests = pairedTests(c.difference, runsOf(c.pruner, c.schedule, c.budget), against, testPredictions));
+  for (const g of gains) if (!g.identical) test(g, runsOf(g.pruner, g.against, g.budget));
+  for (const l of lifts) test(l, runsOf(l.against, l.schedule, l.budget));
+  for (const b of baselines) if (b.bestRetrainedMinus) test(b.bestRetrainedMinus, new Map(b.runs.map((r) => [seedKey(r), r.id])));
+  const tables = [
+    ...budgets.flatMap((b) => [gains.filter((g) => g.budget === b), lifts.filter((l) => l.budget === b)]),
+    ...unique(baselines.map((b) => b.kind)).map((kind) => baselines.flatMap((b) => (b.kind === kind && b.bestRetrainedMinus ? [b.bestRetrainedMinus] : []))),
+  ];
+  for (const table of tables) {
+    const adjusted = holm(table.map((c) => c.tests?.p ?? NaN));
+    table.forEach((c, i) => c.tests && (c.tests.holm = adjusted[i]));
   }
 
   const costs: PrunerCost[] = pruners.flatMap((pruner) => {
@@ -253,17 +290,20 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,
     withoutRandom,
     pruned,
-    scratch,
+    baselines,
     costs,
     noise: examples && Number.isFinite(originalTop1.mean) ? { testExamples: examples, stdError: binomialStdError(originalTop1.mean, examples) } : null,
     scheduleNotes: slrNotes(study, budgets),
     distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
     failures,
+    compression: { tolerance, classes, refused },
+    selection: { split, seeds: seedCount, starred },
+    retrainRuns,
   };
 }

@@ -19,7 +19,7 @@ const analysis = {
     cell('random 0.5', 'clr', 3, [0.84, 0.85], 1e6),
   ],
   gains: [], lifts: [], withoutRandom: [], pruned: [], costs: [], noise: null, scheduleNotes: [], distinctFlops: 2, failures: [],
-  scratch: [{ pruner: 'l1 0.5', variant: 'scratch-e', top1: summarizeSample([0.8, 0.81]), epochs: [4], factor: 1 }],
+  baselines: [{ kind: 'scratch', pruner: 'l1 0.5', name: 'scratch-e', top1: summarizeSample([0.8, 0.81]), bySeed: new Map([['0', 0.8], ['1', 0.81]]), runs: [] }],
 } as unknown as Analysis;
 
 /** Every `color` / `shape` encoding of a spec, wherever it is nested. */
@@ -67,6 +67,6 @@ describe('report figures', () => {
     for (const text of ['l1 0.5', 'random 0.5', 'retraining budget (epochs)', 'scratch-e']) expect(svg).toContain(text);
     const data = (specs[0] as { data: { values: Array<{ kind: string }> } }).data.values;
     expect(data.filter((v) => v.kind === 'seed')).toHaveLength(10);
-    expect(data.filter((v) => v.kind === 'scratch')).toHaveLength(1);
+    expect(data.filter((v) => v.kind === 'baseline')).toHaveLength(1);
   });
 });

@@ -1,12 +1,12 @@
+import { plural } from '../util/plural';
 import type { TopLevelSpec } from 'vega-lite';
-import { downsample, renderVegaLiteSvg } from '../plot';
+import { downsample, renderVegaLiteSvg, scheduleColours } from '../plot';
 import type { Analysis } from './analysis';
 
 /**
  * The report's figures as Vega-Lite specs, rendered to SVG in Node. Every figure uses the same
  * colour for a schedule and the same marker for a pruner (`styleScales`).
  */
-const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'triangle-left', 'stroke', 'wedge'];
 
 export interface StyleScales {
@@ -16,12 +16,12 @@ export interface StyleScales {
 
 /** The colour of every schedule (and baseline) and the marker of every pruner, fixed per study. */
 export function styleScales(analysis: Analysis): StyleScales {
-  const schedules = [...analysis.schedules, ...new Set(analysis.scratch.map((s) => s.variant))];
+  const schedules = [...analysis.schedules, ...new Set(analysis.baselines.map((b) => b.name))];
   return { schedules, pruners: analysis.pruners };
 }
 
 const colour = (style: StyleScales, title: string | null = 'schedule') =>
-  ({ field: 'schedule', type: 'nominal', scale: { domain: style.schedules, range: PALETTE.slice(0, Math.max(1, style.schedules.length)) }, title, legend: { labelLimit: 400 } }) as const;
+  ({ field: 'schedule', type: 'nominal', scale: { domain: style.schedules, range: scheduleColours(style.schedules) }, title, legend: { labelLimit: 400 } }) as const;
 const shape = (style: StyleScales, legend: boolean) =>
   ({ field: 'pruner', type: 'nominal', scale: { domain: style.pruners, range: SHAPES.slice(0, Math.max(1, style.pruners.length)) }, title: 'pruner', legend: legend ? { labelLimit: 400 } : null }) as const;
 
@@ -43,13 +43,19 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
   if (Number.isFinite(analysis.original.top1.mean)) {
     for (const pruner of style.pruners) values.push({ kind: 'original', pruner, top1: 100 * analysis.original.top1.mean });
   }
-  // Scratch baselines have no retraining budget: a dotted level per panel.
-  for (const s of analysis.scratch) if (s.top1.n > 0) values.push({ kind: 'scratch', pruner: s.pruner, schedule: s.variant, top1: 100 * s.top1.mean });
-  // The y range covers the runs, not the CI (with two seeds a 95% t interval is ±12.7 std): bands are clipped.
-  const shown = values.flatMap((v) => [v.mean, v.top1]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const pad = Math.max(0.5, 0.1 * (Math.max(...shown) - Math.min(...shown)));
+  // Baselines (scratch) have no retraining budget: a dotted level per panel.
+  for (const b of analysis.baselines) if (b.top1.n > 0) values.push({ kind: 'baseline', pruner: b.pruner, schedule: b.name, top1: 100 * b.top1.mean });
+  // The y range covers every mean, seed and CI end, so no bar leaves the axis (within 0–100%).
+  const shown = values.flatMap((v) => [v.mean, v.top1, v.lo, v.hi]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const pad = shown.length ? Math.max(0.5, 0.05 * (Math.max(...shown) - Math.min(...shown))) : 0;
   const domain = shown.length ? [Math.max(0, Math.min(...shown) - pad), Math.min(100, Math.max(...shown) + pad)] : undefined;
-  const x = { field: 'budget', type: 'quantitative', title: 'retraining budget (epochs)', scale: { zero: false, nice: false, padding: 12 }, axis: { values: analysis.budgets, format: 'd' } } as const;
+  // The schedules of a budget side by side (dodged), so their bars and seed dots do not hide each other.
+  const gaps = analysis.budgets.slice(1).map((b, i) => b - analysis.budgets[i]);
+  const step = (gaps.length ? Math.min(...gaps) : 1) * 0.5 / Math.max(1, style.schedules.length);
+  for (const v of values) {
+    if (typeof v.budget === 'number') v.at = v.budget + step * (style.schedules.indexOf(v.schedule as string) - (style.schedules.length - 1) / 2);
+  }
+  const x = { field: 'at', type: 'quantitative', title: 'retraining budget (epochs)', scale: { zero: false, nice: false, padding: 24 }, axis: { values: analysis.budgets, format: 'd' } } as const;
   const y = (field: string) => ({ field, type: 'quantitative', title: 'test top-1 (%)', scale: domain ? { domain, zero: false } : { zero: false } }) as const;
   const lineColour = { ...colour(style), legend: { labelLimit: 400, symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } };
   return {
@@ -65,10 +71,11 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
         { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'area', opacity: 0.07, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y: y('mean'), color: lineColour } },
-        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1, clip: true }, encoding: { x, y: y('mean'), color: lineColour, shape: shape(style, false) } },
-        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 16, opacity: 0.55, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, false) } },
-        { transform: [{ filter: "datum.kind === 'scratch'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
+        { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1, clip: true }, encoding: { x, y: y('mean'), color: lineColour, shape: shape(style, true) } },
+        { transform: [{ filter: "datum.kind === 'baseline'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
         { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'rule', strokeDash: [4, 4], color: '#333', clip: true }, encoding: { y: y('top1') } },
+        // Seeds last, outlined in white, so neither a bar nor a mean hides them.
+        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 28, opacity: 0.9, stroke: 'white', strokeWidth: 0.8, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, false) } },
       ],
     },
   } as TopLevelSpec;
@@ -137,7 +144,7 @@ export function learningRateSpec(curves: LrCurve[], budget: number, style: Style
   });
   return {
     $schema: SCHEMA,
-    title: `Retraining learning rate and momentum (${budget} epochs)`,
+    title: `Retraining learning rate and momentum (${plural(budget, 'epoch')})`,
     background: 'white',
     data: { values },
     vconcat: [panel('learning rate', values.every((v) => v.quantity !== 'learning rate' || v.value > 0)), panel('momentum', false)],

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../study/record';
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = value === undefined || value === null || (typeof value === 'number' && !Number.isFinite(value)) ? '' : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -37,8 +37,8 @@ export function runsCsv(records: readonly RunRecord[]): string {
       params_before: r.cost?.before.params,
       params_after: r.cost?.after.params,
       nonzero_params_after: r.cost?.after.nonZeroParams,
-      flops_before: r.cost?.before.flops,
-      flops_after: r.cost?.after.flops,
+      flops_before: r.cost?.before.macs,
+      flops_after: r.cost?.after.macs,
       optimizer_steps: r.ledger?.optimizerSteps,
       planned_steps: r.plannedSteps,
       samples: r.ledger?.samples,

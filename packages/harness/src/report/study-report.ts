@@ -1,9 +1,14 @@
+import { describeRunCounts } from './run-counts';
 import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
-import { compareUnits, type Analysis, type Cell } from './analysis';
+import { jobKinds } from '../study/kinds';
+import { compareUnits, type Analysis, type Cell, type Comparison } from './analysis';
+import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
-import { count, formatDifference, formatSample, pct } from './format';
+import { count, formatComparison, formatDifference, formatSample, pct } from './format';
+import { detectableDifference, formatP } from './paired-tests';
+import { MIN_SEEDS_FOR_BEST } from './selection';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -45,13 +50,25 @@ function setup(records: readonly RunRecord[], analysis: Analysis, study?: StudyD
 function spreadNote(analysis: Analysis): string {
   const ns = analysis.cells.map((c) => c.top1.n);
   const most = ns.length ? Math.max(...ns) : 0;
-  return most >= 2
-    ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds.'
-    : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const spread =
+    most >= 2
+      ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean, clipped to [0, 100] where it reaches past them] over seeds.'
+      : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const { selection, retrainRuns } = analysis;
+  const pick = !selection.starred
+    ? `With ${selection.seeds} seed${selection.seeds === 1 ? '' : 's'} (fewer than ${MIN_SEEDS_FOR_BEST}), no interval excludes anything: no ★ is given and no cell is called the best.`
+    : selection.split === 'validation'
+      ? '★ marks the best cell of each table by its validation accuracy (mean over seeds); the table shows that cell\'s test accuracy.'
+      : '★ marks the best cell of each table by its test accuracy: the study has no validation split, so the pick was made on test, which favours the cell it picks (give the dataset a `validationSize`).';
+  const identical = retrainRuns.distinct < retrainRuns.total
+    ? ` "= s" marks a schedule whose runs are those of schedule s (equal LR curves over the same pruned model): shown once, and counted once — ${retrainRuns.distinct} distinct of ${retrainRuns.total} retraining runs.`
+    : '';
+  return `${spread} ${pick}${identical}`;
 }
 
 function cellText(c: Cell | undefined): string {
   if (!c) return '';
+  if (c.sameAs) return `= ${c.sameAs}`;
   const notes = [c.diverged ? `${c.diverged} diverged` : '', c.failed ? `${c.failed} failed` : ''].filter(Boolean).join(', ');
   const text = `${formatSample(c.top1)}${notes ? ` (${notes})` : ''}`;
   return c.best ? `**${text} ★**` : text;
@@ -60,23 +77,29 @@ function cellText(c: Cell | undefined): string {
 /** Per budget: the pruner × schedule table (best cell marked) and the gains over the reference. */
 function budgetTables(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Which schedule, at equal budget' }, { kind: 'paragraph', text: spreadNote(analysis) }];
+  const classes = analysis.compression.classes.length > 1 ? analysis.compression.classes : [analysis.pruners];
   for (const budget of analysis.budgets) {
     const find = (p: string, s: string) => analysis.cells.find((c) => c.pruner === p && c.schedule === s && c.budget === budget);
-    blocks.push({
-      kind: 'table',
-      caption: `${budget}-epoch retraining budget (★ = best mean of the budget).`,
-      header: ['pruner', ...analysis.schedules],
-      rows: analysis.pruners.filter((p) => analysis.schedules.some((s) => find(p, s))).map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
-    });
+    // Pruners of unequal compression are never side by side: one table per group of equal MACs.
+    for (const members of classes) {
+      const rows = analysis.pruners.filter((p) => members.includes(p) && analysis.schedules.some((s) => find(p, s)));
+      if (!rows.length) continue;
+      blocks.push({
+        kind: 'table',
+        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''}${analysis.selection.starred ? ` (★ = best of the table on ${analysis.selection.split})` : ''}.`,
+        header: ['pruner', ...analysis.schedules],
+        rows: rows.map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
+      });
+    }
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
-      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatDifference(g.difference) : ''))]] : [];
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? (g.identical ? `identical runs (= ${analysis.reference})` : formatComparison(g)) : ''))]] : [];
     });
     if (gainRows.length) {
       blocks.push({
         kind: 'table',
-        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], the seeds where its sign holds, and its p-value with Holm's adjustment over this table (see "Paired tests").`,
         header: ['pruner', ...others],
         rows: gainRows,
       });
@@ -85,29 +108,41 @@ function budgetTables(analysis: Analysis): Block[] {
   return blocks;
 }
 
+/** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
+function compressionCaption(analysis: Analysis, members: string[]): string {
+  const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
+  if (!macs.length) return `${members.join(', ')}: pruned MACs not recorded`;
+  const value = macs.reduce((a, b) => a + b, 0) / macs.length;
+  return `models of ${count(value)} MACs (−${(100 * (1 - value / analysis.original.flops)).toFixed(1)}%), equal within ${(100 * analysis.compression.tolerance).toFixed(0)}% of the original's`;
+}
+
 function liftSection(analysis: Analysis): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Lift over random' }];
+  const refused: Block[] = analysis.compression.refused.length
+    ? [{ kind: 'paragraph', text: 'Refused by the equal-compression audit (docs/fairness.md):' }, { kind: 'list', items: analysis.compression.refused.map((r) => describeRefusal(r, analysis.compression.tolerance)) }]
+    : [];
+  if (!analysis.lifts.length && refused.length) return [...blocks, ...refused];
   if (!analysis.lifts.length) {
     blocks.push({ kind: 'paragraph', text: 'No criterion has a random pruner under the same plan in this study: add `"baselines": ["random"]` to measure what choosing channels by the criterion is worth.' });
     return blocks;
   }
   blocks.push({
     kind: 'paragraph',
-    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
+    text: 'Criterion minus the random pruner under the same plan (same original, schedule, budget and seed; pruned models of equal MACs, audited): mean difference in percentage points [95% CI], and the seeds where its sign holds.',
   });
   const pruners = [...new Set(analysis.lifts.map((l) => l.pruner))];
   for (const budget of analysis.budgets) {
     const rows = pruners.flatMap((p) => {
       const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
-      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatDifference(l.difference) : ''))]] : [];
+      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatComparison(l) : ''))]] : [];
     });
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
   if (analysis.withoutRandom.length) blocks.push({ kind: 'paragraph', text: `No random counterpart for: ${analysis.withoutRandom.join(', ')}.` });
-  return blocks;
+  return [...blocks, ...refused];
 }
 
-function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] {
+function baselineSections(analysis: Analysis, records: readonly RunRecord[], study?: StudyDefinition): Block[] {
   const blocks: Block[] = [];
   // Shown when the study asks for it (or when the folder has no definition to ask).
   const wantsPruned = !study || (study.baselines ?? []).includes('pruned');
@@ -120,20 +155,10 @@ function baselineSections(analysis: Analysis, study?: StudyDefinition): Block[] 
       rows: analysis.pruned.map((p) => [p.pruner, formatSample(p.top1), [...p.bySeed].sort(([a], [b]) => compareUnits(a, b)).map(([k, v]) => `${k}: ${pct(v)}`).join(', ')]),
     });
   }
-  if (analysis.scratch.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' });
-    blocks.push({
-      kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
-      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
-      rows: analysis.scratch.map((s) => [
-        s.pruner,
-        s.variant,
-        `${s.epochs.join(', ')}${s.factor > 1 ? ` (×${s.factor.toFixed(2)})` : ''}`,
-        formatSample(s.top1),
-        s.prunedMinusScratch ? `${s.prunedMinusScratch.schedule} @ ${s.prunedMinusScratch.budget} ep: ${formatDifference(s.prunedMinusScratch.difference)}` : '–',
-      ]),
-    });
+  const input = { records, study };
+  for (const kind of jobKinds()) {
+    const sections = kind.report?.sections;
+    if (sections) blocks.push(...sections({ ...input, baselines: analysis.baselines.filter((b) => b.kind === kind.name) }));
   }
   return blocks;
 }
@@ -166,14 +191,68 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   ];
 }
 
+/** Every comparison of the report with its tests: the per-seed McNemar tests and those across seeds. */
+function pairedTestsSection(analysis: Analysis): Block[] {
+  const rows = comparisons(analysis).map(({ what, c }) => [
+    what,
+    formatDifference(c.difference),
+    formatP(c.tests!.t),
+    formatP(c.tests!.permutation),
+    formatP(c.tests!.holm),
+    c.tests!.mcnemar.map((m) => `seed ${m.unit}: b ${m.b}, c ${m.c}, p ${formatP(m.p)}`).join('; ') || '–',
+  ]);
+  if (!rows.length) return [];
+  return [
+    { kind: 'heading', level: 2, text: 'Paired tests' },
+    {
+      kind: 'table',
+      caption:
+        'Each comparison on the same test set. Across seeds: the paired t test and the exact sign-flip permutation test of the seed-level differences (two-sided; the permutation test cannot go below 2 / 2^n with n seeds). ' +
+        'Holm: the p-value the table uses (t from two seeds on, McNemar with one) adjusted over the comparisons of its table (the gains of one budget, the lifts of one budget, the comparisons with one baseline). ' +
+        'McNemar: the exact test between the two runs of one seed, on the examples only one of them classifies correctly (b: only the first, c: only the second).',
+      header: ['comparison', 'difference (pp)', 'p (t)', 'p (permutation)', 'Holm', 'McNemar per seed'],
+      rows,
+    },
+  ];
+}
+
+function comparisons(analysis: Analysis): Array<{ what: string; c: Comparison }> {
+  return [
+    ...analysis.gains.map((c) => ({ what: `gain: ${c.pruner}, ${c.schedule} − ${c.against} @ ${c.budget} ep`, c })),
+    ...analysis.lifts.map((c) => ({ what: `lift: ${c.pruner} − ${c.against}, ${c.schedule} @ ${c.budget} ep`, c })),
+    ...analysis.baselines.flatMap((b) => (b.bestRetrainedMinus ? [{ what: `${b.kind}: ${b.pruner} ${b.bestRetrainedMinus.schedule} @ ${b.bestRetrainedMinus.budget} ep − ${b.name}`, c: b.bestRetrainedMinus }] : [])),
+  ].filter((x) => x.c.tests);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 function noiseSection(analysis: Analysis): Block[] {
   const items: string[] = [];
-  if (analysis.noise) {
+  const tested = comparisons(analysis).flatMap(({ c }) => c.tests!.mcnemar);
+  if (tested.length) {
+    const examples = tested[0].examples;
+    const discordant = median(tested.map((m) => m.b + m.c));
+    const detectable = detectableDifference(examples, discordant);
+    items.push(
+      `The test set has ${examples} examples. Two runs of one seed disagree on a median of ${discordant} of them (${((100 * discordant) / examples).toFixed(2)}%) in the comparisons of this report; ` +
+        (Number.isFinite(detectable)
+          ? `at that rate McNemar's exact test (5%, two-sided) detects a difference of ${(100 * detectable).toFixed(2)} pp or more between two runs of one seed, and no smaller one. `
+          : `so few that McNemar's exact test (5%, two-sided) cannot detect any difference between two runs of one seed. `) +
+        'Across seeds, the t and permutation p-values beside each comparison say what the seeds show.',
+    );
+  } else if (analysis.noise) {
     const se = analysis.noise.stdError;
-    items.push(`The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) its binomial standard error is ${(100 * se).toFixed(2)} pp (95%: ±${(196 * se).toFixed(2)} pp). Differences smaller than this cannot be told apart on this test set, whatever the seeds.`);
+    items.push(
+      `The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) one accuracy's binomial standard error is ${(100 * se).toFixed(2)} pp. ` +
+        'Two models evaluated on the same examples agree on most of them, so they are compared by a paired test on per-example predictions; these runs stored none (predictions.bin), so no such test is shown.',
+    );
   }
   items.push(...analysis.scheduleNotes);
-  return items.length ? [{ kind: 'heading', level: 2, text: 'Noise floor and notes' }, { kind: 'list', items }] : [];
+  return items.length ? [{ kind: 'heading', level: 2, text: 'What this test set can detect, and notes' }, { kind: 'list', items }] : [];
 }
 
 function failureSection(analysis: Analysis): Block[] {
@@ -207,20 +286,23 @@ export function studyReportBlocks(options: {
   allRows: Block;
   /** How the study was measured (budget accounting, batching, identity, runs not part of it). */
   notes?: string[];
+  /** How many runs the study has (study.json's jobs), when some may have no record yet. */
+  studyRuns?: number;
 }): Block[] {
   const { analysis, records, study } = options;
   return [
     { kind: 'heading', level: 1, text: options.title },
     {
       kind: 'paragraph',
-      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${analysis.failures.length ? `**${analysis.failures.length} of ${records.length} runs did not finish**: see the last sections.` : `All ${records.length} runs finished.`}`,
+      text: `Original (unpruned): test top-1 ${formatSample(analysis.original.top1)} % over ${analysis.original.top1.n} seed(s). Every retraining run of one budget took the same optimizer steps on the same samples (audited). ${describeRunCounts({ recorded: records.length, unfinished: analysis.failures.length, studyRuns: options.studyRuns })}`,
     },
     ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
     ...liftSection(analysis),
-    ...baselineSections(analysis, study),
+    ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
+    ...pairedTestsSection(analysis),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },
     ...options.figures.map((f): Block => ({ kind: 'figure', ...f })),

@@ -1,3 +1,4 @@
+import { plural } from '../util/plural';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StudyDefinition } from '../study/definition';
@@ -5,6 +6,7 @@ import type { RunRecord } from '../study/record';
 import type { ResultStore } from '../study/store';
 import { summaryTable, type Summary } from '../study/summary';
 import { analyzeStudy, type Analysis } from './analysis';
+import { readPredictions } from '../study/predictions';
 import { type Block, toHtml, toMarkdown } from './document';
 import { accuracyVsBudgetSpec, learningRateSpec, type LrCurve, paretoSpec, renderSpec, styleScales } from './figures';
 import { count } from './format';
@@ -49,8 +51,8 @@ export interface StudyReportFiles {
 }
 
 /** Writes summary.md, report.html, runs.csv and figures/*.svg of a study's results folder. */
-export async function writeStudyReport(store: ResultStore, records: readonly RunRecord[], summary: Summary, title: string, study?: StudyDefinition, notes: string[] = []): Promise<StudyReportFiles> {
-  const analysis = analyzeStudy(records, study);
+export async function writeStudyReport(store: ResultStore, records: readonly RunRecord[], summary: Summary, title: string, study?: StudyDefinition, notes: string[] = [], studyRuns?: number): Promise<StudyReportFiles> {
+  const analysis = analyzeStudy(records, study, { predictions: (id) => readPredictions(store.runDir(id)) });
   const style = styleScales(analysis);
   const figures: ReportFigure[] = [];
   const figureNotes: string[] = [];
@@ -58,7 +60,7 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
     figures.push({
       file: 'figures/accuracy-vs-budget.svg',
       svg: await renderSpec(accuracyVsBudgetSpec(analysis, style)),
-      caption: `Test top-1 vs retraining budget, one panel per pruner and one colour per schedule: mean with a marker at each budget, the 95% CI as band and bar, each seed as a small dot (the y axis spans the runs; wider intervals are clipped); dashed: the original${analysis.scratch.length ? '; dotted: the scratch baselines' : ''}.`,
+      caption: `Test top-1 vs retraining budget, one panel per pruner (its marker) and one colour per schedule, the schedules of a budget side by side: mean with a marker at each budget, the 95% CI as band and bar, each seed as a small outlined dot; dashed: the original${analysis.baselines.length ? `; dotted: the baselines (${[...new Set(analysis.baselines.map((b) => b.name))].join(', ')})` : ''}.`,
     });
     if (analysis.distinctFlops >= 2) {
       figures.push({
@@ -73,10 +75,10 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
   const largest = analysis.budgets[analysis.budgets.length - 1];
   const curves = largest === undefined ? [] : lrCurves(store, records, analysis, largest);
   if (curves.length) {
-    figures.push({ file: 'figures/learning-rates.svg', svg: await renderSpec(learningRateSpec(curves, largest, style)), caption: `The retraining schedules' learning rate and momentum at ${largest} epochs, as run.` });
+    figures.push({ file: 'figures/learning-rates.svg', svg: await renderSpec(learningRateSpec(curves, largest, style)), caption: `The retraining schedules' learning rate and momentum at ${plural(largest, 'epoch')}, as run.` });
   }
   const written = figures.map((f) => store.writeStudyFile(f.file, f.svg));
-  const blocks = studyReportBlocks({ title, records, analysis, study, figures, figureNotes, allRows: allRowsBlock(summary), notes });
+  const blocks = studyReportBlocks({ title, records, analysis, study, figures, figureNotes, allRows: allRowsBlock(summary), notes, studyRuns });
   return {
     summaryMd: store.writeStudyFile('summary.md', toMarkdown(blocks)),
     reportHtml: store.writeStudyFile('report.html', toHtml(title, blocks)),

@@ -1,3 +1,4 @@
+import { plural } from '../util/plural';
 import { PrunebenchError } from '@prunebench/core';
 import { expectedSamples, type Batching } from './budget';
 import type { RunRecord } from './record';
@@ -70,14 +71,14 @@ export function auditBudgets(records: readonly RunRecord[]): void {
     const total = (r: RunRecord) => (r.plannedSteps ?? 0) + (r.budgetAccounting?.deductedSteps ?? 0);
     for (const run of runs) {
       if (total(run) !== total(reference)) {
-        problems.push(`at ${budget} epochs, ${describe(run)} planned ${total(run)} steps but ${describe(reference)} planned ${total(reference)}`);
+        problems.push(`at ${plural(budget, 'epoch')}, ${describe(run)} planned ${total(run)} steps but ${describe(reference)} planned ${total(reference)}`);
       }
       if (run.status !== 'finished' || run.budgetAccounting?.deductedSteps || reference.budgetAccounting?.deductedSteps) continue;
       const a = run.ledger!;
       const b = reference.ledger!;
       if (a.optimizerSteps !== b.optimizerSteps || a.samples !== b.samples) {
         problems.push(
-          `at ${budget} epochs, ${describe(run)} took ${a.optimizerSteps} steps on ${a.samples} samples, ` +
+          `at ${plural(budget, 'epoch')}, ${describe(run)} took ${a.optimizerSteps} steps on ${a.samples} samples, ` +
             `but ${describe(reference)} took ${b.optimizerSteps} steps on ${b.samples} samples`,
         );
       }

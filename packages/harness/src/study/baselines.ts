@@ -1,4 +1,4 @@
-import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, BASELINE_NAMES } from '@prunebench/core';
+import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, splitComponentRef, BASELINE_NAMES } from '@prunebench/core';
 import { stableStringify } from '../util/hash';
 import type { PrunerEntry } from './iterative';
 
@@ -35,15 +35,52 @@ export function isRandomPruner(ref: ComponentRef): boolean {
   return ref.id === RANDOM_STRUCTURED || ref.id === RANDOM_WEIGHTS;
 }
 
+/** Options of a structured pruner entry that are the pruner's, not its criterion's. */
+const STRUCTURED_KEYS = new Set(['plan', 'countsFrom', 'regularizer', 'sparsityTraining']);
+
+/** A criterion entry as `countsFrom` names it: `{ use: id, ...the criterion's own options }`. */
+function criterionEntry(ref: PrunerEntry): Record<string, unknown> {
+  return { use: ref.id, ...Object.fromEntries(Object.entries(ref.options).filter(([k]) => !STRUCTURED_KEYS.has(k))) };
+}
+
+/** `countsFrom` of an entry, normalised for comparison; null when it has none. */
+function countsFromKey(ref: PrunerEntry): string | null {
+  const from = ref.options.countsFrom;
+  if (from === undefined) return null;
+  return stableStringify(typeof from === 'string' ? { use: from } : from);
+}
+
 /**
- * The random pruner a criterion's lift is measured against: the study's random pruner with the
- * same plan (or sparsity) and the same iterative schedule; undefined when there is none.
+ * The random pruner a criterion's lift is measured against: the study's random pruner that takes
+ * its kept counts from this criterion (`countsFrom`: the same architecture), else the one with
+ * the same plan (or sparsity) and the same iterative schedule; undefined when there is none.
+ * Whether the two pruned networks really have equal MACs is checked by the report
+ * (report/compression-audit.ts).
  */
 export function randomCounterpart(ref: PrunerEntry, pruners: readonly PrunerEntry[]): PrunerEntry | undefined {
   if (isRandomPruner(ref)) return undefined;
   const key = pairingKey(ref);
   if (key === null) return undefined;
-  return pruners.find((p) => isRandomPruner(p) && pairingKey(p) === key);
+  const candidates = pruners.filter((p) => isRandomPruner(p) && pairingKey(p) === key);
+  const own = stableStringify(criterionEntry(ref));
+  return candidates.find((p) => countsFromKey(p) === own) ?? candidates.find((p) => countsFromKey(p) === null);
+}
+
+/**
+ * Whether a plan sets kept counts from the criterion's scores (`global`): then a random pruner
+ * under it prunes another architecture than the criterion, and its counterpart takes the
+ * criterion's counts instead. Plans declare it as `needsScores`.
+ */
+function planRanksByScores(registry: Registry, plan: unknown): boolean {
+  if (plan === undefined) return false;
+  const { id, options } = splitComponentRef(plan as string | { use: string });
+  if (!registry.has('plan', id)) return false;
+  const PlanClass = registry.get('plan', id).componentClass as unknown as new (options: Record<string, unknown>) => { needsScores?: boolean };
+  try {
+    return Boolean(new PlanClass(options).needsScores);
+  } catch {
+    return false; // a plan that cannot be made from its options alone: its entry's own check reports it
+  }
 }
 
 /**
@@ -54,11 +91,13 @@ export function addRandomCounterparts(pruners: PrunerEntry[], registry: Registry
   const out = [...pruners];
   const errors: ConfigError[] = [];
   for (const ref of pruners) {
-    if (isRandomPruner(ref) || randomCounterpart(ref, out)) continue;
     const o = ref.options;
+    const sameCounts = o.plan !== undefined && registry.has('criterion', ref.id) && planRanksByScores(registry, o.plan);
+    const counterpart = randomCounterpart(ref, out);
+    if (isRandomPruner(ref) || (counterpart && (!sameCounts || counterpart.options.countsFrom !== undefined))) continue;
     const entry =
       o.plan !== undefined
-        ? { use: RANDOM_STRUCTURED, plan: o.plan }
+        ? { use: RANDOM_STRUCTURED, plan: o.plan, ...(sameCounts ? { countsFrom: criterionEntry(ref) } : {}) }
         : typeof o.sparsity === 'number'
           ? { use: RANDOM_WEIGHTS, sparsity: o.sparsity, ...(o.scope ? { scope: o.scope } : {}), ...(o.includeDense !== undefined ? { includeDense: o.includeDense } : {}) }
           : null;

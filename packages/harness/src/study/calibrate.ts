@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { countCost, createComponent, createPruneContext, LEDGER, RNG, Rng, RunLedger, type Dataset, type DatasetInfo, type ModelFactory, type Pruner } from '@prunebench/core';
+import { countCost, createComponent, createPruneContext, RunLedger, runScope, type Dataset, type DatasetInfo, type ModelFactory, type Pruner } from '@prunebench/core';
 import { loadCheckpoint } from '../training/checkpoint';
 import { train } from '../training/train';
 import type { StudyEnvironment } from './environment';
@@ -43,36 +43,50 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
   const original = await build();
   const prunedMacs: Record<string, number> = {};
   const unmeasured: string[] = [];
+  // The smallest pruned network, kept to time it; each pruner gets its own fresh network (a pruner may change or dispose what it is given).
   let smallest: { label: string; model: LayersModel; macs: number } | undefined;
+  const dispose = (model: LayersModel | undefined) => {
+    try {
+      model?.dispose();
+    } catch {
+      // already disposed by the pruner that was given it
+    }
+  };
   try {
     const originalMacs = countCost(original).macs;
     for (const pruner of study.pruners) {
       const label = componentLabel(pruner);
       if (label in prunedMacs) continue;
+      const input = await build();
+      let model: LayersModel | undefined;
       try {
         // A plugin call that never returns must not hold the study before its first run: bounded
         // like a run's (stall-watch.ts); one that changes the engine has it restored (engine-guard.ts),
         // or every run would train on what it switched to. Either counts as unmeasured.
         progressed();
-        const trial = guardedCall(label, () => pruneUntrained(env, pruner, original, dataset)).then((outcome) => outcome.result);
-        const model = await watchForStall(trial, {
+        const trial = guardedCall(label, () => pruneUntrained(env, pruner, input, dataset)).then((outcome) => outcome.result);
+        model = await watchForStall(trial, {
           seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
           lastProgressAt,
           doing: () => `the cost model's trial of ${label}`,
           signal,
         });
-        const macs = countCost(model).macs;
+        const macs = model ? countCost(model).macs : originalMacs;
         prunedMacs[label] = macs;
-        if (!smallest || macs < smallest.macs) {
-          smallest?.model.dispose();
+        if (model && model !== input && (!smallest || macs < smallest.macs)) {
+          dispose(smallest?.model);
           smallest = { label, model, macs };
-        } else if (model !== original) model.dispose();
+          model = undefined;
+        }
       } catch {
         unmeasured.push(label);
+      } finally {
+        if (model !== input) dispose(model);
+        dispose(input);
       }
     }
     const measured = [{ network: `${study.model.id} (original)`, macs: originalMacs, examplesPerSecond: await examplesPerSecond(original, dataset, study.original.batchSize) }];
-    if (smallest && smallest.model !== original && smallest.macs < originalMacs * 0.95) {
+    if (smallest && smallest.macs < originalMacs * 0.95) {
       measured.push({ network: `${study.model.id} pruned by ${smallest.label}`, macs: smallest.macs, examplesPerSecond: await examplesPerSecond(smallest.model, dataset, study.original.batchSize) });
     }
     const trainPerExample = 1 / measured[0].examplesPerSecond;
@@ -82,20 +96,20 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
     const shape: StudyShape = { examplesPerEpoch, evaluatedExamples: info.sizes.test + info.sizes.validation, originalMacs, prunedMacs };
     return { shape, speed, measured, unmeasured };
   } finally {
-    if (smallest && smallest.model !== original) smallest.model.dispose();
-    original.dispose();
+    dispose(smallest?.model);
+    dispose(original);
   }
 }
 
-/** A pruner applied to an untrained copy of `original`: its result's size is what the study's prunes will have. */
-async function pruneUntrained(env: StudyEnvironment, pruner: StudyEnvironment['study']['pruners'][number], original: LayersModel, dataset: Dataset): Promise<LayersModel> {
+/**
+ * A pruner applied to an untrained network: its result's size is what the study's prunes will
+ * have. Undefined for a pruner that keeps every channel (weight-level) or trains itself.
+ */
+async function pruneUntrained(env: StudyEnvironment, pruner: StudyEnvironment['study']['pruners'][number], original: LayersModel, dataset: Dataset): Promise<LayersModel | undefined> {
   const ledger = new RunLedger();
-  const container = env.container.createChildContainer();
-  container.register(RNG, { useValue: new Rng(0, 'run') });
-  container.register(LEDGER, { useValue: ledger });
-  const instance = createComponent<Pruner>(container, env.registry, 'pruner', pruner.id, pruner.options);
+  const instance = createComponent<Pruner>(runScope(env.container, { seed: 0, ledger }), env.registry, 'pruner', pruner.id, pruner.options);
   // A weight-level pruner keeps every channel, and a self-training one would train here: both keep the original's size.
-  if (!instance.requirements.structured || instance.requirements.trainsItself) return original;
+  if (!instance.requirements.structured || instance.requirements.trainsItself) return undefined;
   const result = await instance.prune(original, createPruneContext({ dataset: instance.requirements.needsData ? dataset : undefined, seed: 0, ledger }));
   return result.model;
 }

@@ -2,12 +2,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
 import type { StudyIdentity } from './study-identity';
-import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
+import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalRecipe, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
 import type { BaselineName } from './baselines';
 import { checkIterative, iterativeLabelSuffix, type PrunerEntry } from './iterative';
 
-/** How the original network is trained (and what retraining inherits: batch, momentum, wd). */
-export interface OriginalRecipe extends OriginalSchedule {
+/**
+ * How the original network is trained (and what retraining inherits: batch, momentum, wd): core's
+ * `OriginalRecipe` — the one recipe type schedules see — with every default filled, plus the keys
+ * only the harness's trainer reads.
+ */
+export interface TrainingRecipe extends OriginalRecipe {
   batchSize: number;
   momentum: number;
   weightDecay: number;
@@ -30,7 +34,7 @@ export type BudgetAccounting = 'retraining' | 'total';
 export interface StudyDefinition {
   dataset: ComponentRef;
   model: ComponentRef;
-  original: OriginalRecipe;
+  original: TrainingRecipe;
   /** Pruners, with how each prunes when not in one shot. */
   pruners: PrunerEntry[];
   schedules: ComponentRef[];
@@ -110,7 +114,7 @@ export function defineStudy(
   const missing = missingStudyKeys(config, source.file ?? undefined);
   if (missing.length) throw new ConfigErrors(missing);
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
-  const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as OriginalRecipe;
+  const original: TrainingRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as TrainingRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
   // Unset stays unset, so job ids of studies that never name it do not change.
   const divergence = config.original?.divergence;
@@ -205,9 +209,13 @@ export function componentLabel(ref: ComponentRef | PrunerEntry): string {
   const suffix = iterativeLabelSuffix((ref as PrunerEntry).iterative);
   if (suffix) return `${componentLabel({ id: ref.id, options: ref.options })}${suffix}`;
   const plan = ref.options.plan;
-  if (typeof plan === 'string') return `${ref.id}/${plan}`;
+  // `countsFrom`: random pruning of another criterion's architecture, "random/global@l1".
+  const from = ref.options.countsFrom;
+  const fromId = typeof from === 'string' ? from : from && typeof from === 'object' ? (from as { use?: unknown }).use : undefined;
+  const counts = typeof fromId === 'string' ? `@${fromId}` : '';
+  if (typeof plan === 'string') return `${ref.id}/${plan}${counts}`;
   if (plan && typeof plan === 'object' && typeof (plan as { use?: unknown }).use === 'string') {
-    return `${ref.id}/${(plan as { use: string }).use}`;
+    return `${ref.id}/${(plan as { use: string }).use}${counts}`;
   }
   return ref.id;
 }

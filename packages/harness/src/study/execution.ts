@@ -1,15 +1,19 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
 import { type ComponentRef, type Dataset, type DatasetInfo, type WeightMasks, type StepHyperparameters, createComponent, type Registry, type RunLedger, countCost, runScope } from '@prunebench/core';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
-import type { ProgressSink } from './progress';
-import type { CostFigures, Metrics, RunRecord } from './record';
+import { throttledStepProgress, type ProgressSink } from './progress';
+import type { CostFigures, Metrics } from './record';
 import type { ResultStore } from './store';
 import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
-import { evaluate, type Evaluation } from '../training/evaluate';
+import { EVAL_BATCH, type Evaluation } from '../training/evaluate';
+import { evaluateAndKeepPredictions } from './predictions';
+import { openDataset as openDatasetComponent } from '../data/open-dataset';
+import { runLatency } from '../prune/latency';
+
+export { EVAL_BATCH, runLatency };
 import { batching as cutEpochs, type Batching } from './budget';
 import { measure, type MeasuredCost } from './metering/measured-cost';
 import { curveDigest } from './curve-digest';
@@ -36,10 +40,7 @@ export function openDataset(ctx: ExecutionContext): Promise<{ dataset: Dataset; 
   const key = definitionHash(ctx.study.dataset);
   let entry = datasets.get(key);
   if (!entry) {
-    entry = (async () => {
-      const dataset = make<Dataset>(ctx, 'dataset', ctx.study.dataset);
-      return { dataset, info: await dataset.load() };
-    })();
+    entry = openDatasetComponent(ctx, ctx.study.dataset);
     datasets.set(key, entry);
     entry.catch(() => datasets.delete(key));
   }
@@ -65,19 +66,6 @@ export function stepsPerEpoch(ctx: ExecutionContext, info: DatasetInfo): number 
   return steps;
 }
 
-/** Step progress as study events, at most one a second (they may cross a thread boundary). */
-function progressSink(ctx: ExecutionContext, jobId: string, totalSteps: number) {
-  let last = 0;
-  return (p: { step: number; epoch: number; imagesPerSecond: number; loss: number }) => {
-    const now = performance.now();
-    if (now - last < 1000 && p.step + 1 < totalSteps) return;
-    last = now;
-    ctx.onEvent({ type: 'job-progress', jobId, step: p.step + 1, totalSteps, epoch: p.epoch, imagesPerSecond: p.imagesPerSecond, loss: p.loss });
-  };
-}
-
-export const EVAL_BATCH = 256;
-
 export function metrics(evaluation: Evaluation): Metrics {
   return evaluation.top5 === undefined
     ? { loss: evaluation.loss, top1: evaluation.top1, examples: evaluation.samples }
@@ -85,8 +73,8 @@ export function metrics(evaluation: Evaluation): Metrics {
 }
 
 export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
-  const { params, flops, nonZeroParams } = countCost(model, { masks });
-  return masks ? { params, flops, nonZeroParams } : { params, flops };
+  const { params, macs, nonZeroParams } = countCost(model, { masks });
+  return masks ? { params, macs, nonZeroParams } : { params, macs };
 }
 
 export async function trainAndEvaluate(
@@ -113,16 +101,15 @@ export async function trainAndEvaluate(
       masks,
       seed: dataSeed,
       ledger,
-      onStep: progressSink(ctx, job.id, steps.length),
+      onStep: throttledStepProgress(ctx.onEvent, job.id, steps.length),
       onEpoch,
     }),
   );
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
   const measured: MeasuredCost = { examplesServed: result.samples, macs: compute.macs, byKernel: compute.byKernel, optimizerSteps: optimizerSteps + result.steps };
   if (result.status !== 'completed') return { result, measured };
-  const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
-  const validation = info.sizes.validation > 0 ? metrics(await evaluate(model, dataset, 'validation', EVAL_BATCH, { ledger })) : undefined;
-  return { result, test, validation, measured };
+  const splits = await evaluateAndKeepPredictions(ctx.store, job.id, model, dataset, info, ledger);
+  return { result, test: metrics(splits.test), validation: splits.validation && metrics(splits.validation), measured };
 }
 
 /**
@@ -159,25 +146,4 @@ export function sampleSchedule(steps: StepHyperparameters[], stepsPerEpoch: numb
 export function historyCsv(history: TrainResult['history']): string {
   const keys = Object.keys(history[0] ?? { epoch: 0 });
   return [keys.join(','), ...history.map((row) => keys.map((k) => String((row as unknown as Record<string, unknown>)[k] ?? '')).join(','))].join('\n') + '\n';
-}
-
-/** Median wall time of a forward pass at batch 1 and at 64, after a warm-up. */
-export function measureLatency(model: LayersModel, info: DatasetInfo): RunRecord['latency'] {
-  return [1, 64].map((batchSize) => {
-    const x = tf.zeros([batchSize, ...info.inputShape]);
-    const times: number[] = [];
-    try {
-      for (let i = 0; i < 6; i++) {
-        const start = performance.now();
-        const y = model.predict(x) as tf.Tensor;
-        y.dataSync();
-        y.dispose();
-        if (i > 0) times.push(performance.now() - start);
-      }
-    } finally {
-      x.dispose();
-    }
-    times.sort((a, b) => a - b);
-    return { batchSize, msPerBatch: times[Math.floor(times.length / 2)] };
-  });
 }

@@ -59,10 +59,10 @@ function record(job: Job, overrides: Partial<RunRecord> = {}): RunRecord {
       budgetAccounting: { mode: 'retraining', epochs: job.budget, deductedSteps: 0, expectedSteps: job.budget * 10, expectedSamples: job.budget * 80 },
       measured: { examplesServed: 0, macs: 1e6, byKernel: {}, optimizerSteps: job.budget * 10 },
       metrics: { test: { loss: 1, top1: 0.5 + job.seed / 10 } },
-      cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
+      cost: { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } },
     });
   }
-  if (job.kind === 'original') Object.assign(base, { metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } } });
+  if (job.kind === 'original') Object.assign(base, { metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, macs: 5000 }, after: { params: 1000, macs: 5000 } } });
   return { ...base, ...overrides };
 }
 

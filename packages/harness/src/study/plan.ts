@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { createComponent, type Dataset } from '@prunebench/core';
 import { describeChoice } from '../backend/select';
 import { calibrateStudy, type Calibration } from './calibrate';
-import { predictSeconds, simulateWallSeconds, type RunWork } from './cost-model';
+import { predictSeconds, simulateWallSeconds, type RunWork, type Speed, type StudyShape } from './cost-model';
 import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, type StudySource } from './environment';
 import { studyIdentity } from './identity';
 import { describeJob, expandStudy, jobLabels, runWork, type Job } from './jobs';
@@ -19,7 +19,8 @@ export const STUDY_OVERHEAD_SECONDS = 6;
 /** One run of a study as the dry run lists it. */
 export interface PlannedRun {
   id: string;
-  kind: Job['kind'];
+  /** Its job kind's name (kinds/index.ts). */
+  kind: string;
   label: string;
   pruner?: string;
   schedule?: string;
@@ -68,6 +69,15 @@ export async function predictRuns(env: StudyEnvironment, jobs: readonly Job[], s
   return { calibration, seconds, work };
 }
 
+/**
+ * The cost model's wall time for a study's jobs (those not in `done`) on `runners`, with its
+ * start and report: what the dry run prints, for any shape and speed.
+ */
+export function estimateWallSeconds(jobs: readonly Job[], study: StudyEnvironment['study'], shape: StudyShape, speed: Speed, runners: number, done: ReadonlySet<string> = new Set()): number {
+  const left = jobs.filter((job) => !done.has(job.id)).map((job) => ({ id: job.id, deps: job.deps.filter((d) => !done.has(d)), seconds: predictSeconds(runWork(job, study, shape), speed) }));
+  return simulateWallSeconds(left, runners) + (left.length ? STUDY_OVERHEAD_SECONDS : 0);
+}
+
 /** The ETA's view of the jobs: ids, dependencies, predicted seconds. */
 export function predictedRuns(jobs: readonly Job[], seconds: ReadonlyMap<string, number>): PredictedRun[] {
   return jobs.map((job) => ({ id: job.id, deps: job.deps, seconds: seconds.get(job.id) ?? 0 }));
@@ -100,15 +110,14 @@ export async function planStudy(source: StudySource, options: { threadsAvailable
     seconds: seconds.get(job.id)!,
   }));
   const runners = effectiveRunners(env, jobs.length - done.size, options.threadsAvailable);
-  const left = runs.filter((r) => !r.done).map((r) => ({ id: r.id, deps: jobs.find((j) => j.id === r.id)!.deps.filter((d) => !done.has(d)), seconds: r.seconds }));
   return {
     out: study.out,
     configFile: study.configFile,
     backend: describeChoice(selection),
     runners,
     runs,
-    wallSeconds: simulateWallSeconds(left, runners) + STUDY_OVERHEAD_SECONDS,
-    runSeconds: left.reduce((sum, r) => sum + r.seconds, 0),
+    wallSeconds: estimateWallSeconds(jobs, study, calibration.shape, calibration.speed, runners, done),
+    runSeconds: runs.filter((r) => !r.done).reduce((sum, r) => sum + r.seconds, 0),
     calibration,
   };
 }

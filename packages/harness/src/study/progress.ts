@@ -11,6 +11,17 @@ export type StudyEvent =
 
 export type ProgressSink = (event: StudyEvent) => void;
 
+/** Trainer step progress as `job-progress` events, at most one a second and always the last step (they may cross a thread boundary). */
+export function throttledStepProgress(onEvent: ProgressSink, jobId: string, totalSteps: number) {
+  let last = 0;
+  return (p: { step: number; epoch: number; imagesPerSecond: number; loss: number }) => {
+    const now = performance.now();
+    if (now - last < 1000 && p.step + 1 < totalSteps) return;
+    last = now;
+    onEvent({ type: 'job-progress', jobId, step: p.step + 1, totalSteps, epoch: p.epoch, imagesPerSecond: p.imagesPerSecond, loss: p.loss });
+  };
+}
+
 const pad = (n: number, width: number) => String(n).padStart(width);
 
 /** Where the ETA comes from: the cost model's (eta.ts), fed every event. */

@@ -3,6 +3,7 @@ import type { Batching } from './budget';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
+import type { RUN_RECORD_FORMAT } from './record-format';
 import type { CompressionRecord } from './compression';
 
 export interface Metrics {
@@ -15,7 +16,8 @@ export interface Metrics {
 
 export interface CostFigures {
   params: number;
-  flops: number;
+  /** Multiply-accumulates of one example (core's countCost). Format 1 called it `flops`. */
+  macs: number;
   /** Unstructured pruning: params that are not masked to zero. */
   nonZeroParams?: number;
 }
@@ -27,6 +29,8 @@ export interface CostFigures {
  * are `not-run` ones (jobs whose original diverged: nothing to prune or retrain).
  */
 export interface RunRecord {
+  /** run.json's format (record-format.ts); the store writes the current one, readers upgrade older ones. */
+  format?: typeof RUN_RECORD_FORMAT;
   id: string;
   /** The job kind that made it (kinds/index.ts). */
   kind: string;
@@ -63,6 +67,11 @@ export interface RunRecord {
   datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
   scheduleDigest?: string;
+  /**
+   * An original trained for weight rewinding: per requested epoch k, its checkpoint folder and the
+   * digest of its LR curve from epoch k on (what a retraining that rewinds to k must replay).
+   */
+  rewind?: Array<{ epoch: number; checkpoint: string; curveDigest: string }>;
   /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
   iterative?: IterativeRecord;
   /**
@@ -70,8 +79,8 @@ export interface RunRecord {
    * FLOPs ratio capped by the recipe's `scratchBMaxFactor`); `flopsCounted` says what the ratio counts.
    */
   scratch?: { variant: ScratchVariant; epochs: number; factor: number; milestones: number[]; flopsRatio?: number; capped?: boolean; flopsCounted?: string };
-  /** Measured inference latency of the final model, milliseconds per batch. */
-  latency?: { batchSize: number; msPerBatch: number }[];
+  /** Measured inference latency of the final model, milliseconds per batch: median and quartiles of the timed runs. */
+  latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
   /** Tensors the pruner's call left allocated beyond its result (a plugin's leak; warned about). */

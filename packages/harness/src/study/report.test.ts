@@ -11,7 +11,7 @@ import { expandStudy, type Job } from './jobs';
 import { studyFileFor } from './study-file-check';
 
 const base = { versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '', configFile: '/somewhere/abs/study.config.json' };
-const cost = { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } };
+const cost = { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } };
 
 const original = (job: Job): RunRecord => ({
   ...base, id: job.id, kind: 'original', status: 'finished', seed: job.seed, definition: job.definition,

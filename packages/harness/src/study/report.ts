@@ -27,7 +27,7 @@ export interface ReportFiles {
  * `prunebench report DIR` does, and the last phase of `prunebench run`). Refuses, naming the
  * runs, when retraining runs of one budget differ in steps or samples.
  */
-export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary; analysis: Analysis; rejected: Rejection[] }> {
+export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary; analysis: Analysis; rejected: Rejection[]; title: string }> {
   const store = new ResultStore(outDir);
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
@@ -48,7 +48,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
     ...(summary.original.diverged ? [originalsDiverged(summary)] : []),
     ...studyNotes(runs, outDir),
   ];
-  const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes);
+  const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes, runs.study.jobs.length);
   const files: ReportFiles = {
     resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records, outDir)),
     summaryMd: report.summaryMd,
@@ -57,7 +57,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
     figures: report.figures,
     reportHtml: report.reportHtml,
   };
-  return { ...files, summary, analysis: report.analysis, rejected };
+  return { ...files, summary, analysis: report.analysis, rejected, title };
 }
 
 /** The study's title, from the study.json that `prunebench run` leaves in the results folder. */

@@ -13,7 +13,7 @@ export interface StudyFile {
   definitionHash: string;
   study: StudyDefinition;
   /** Every job of the definition: the report, the audit and `clean` use exactly these. */
-  jobs: Array<{ id: string; kind: Job['kind']; deps: string[] }>;
+  jobs: Array<{ id: string; kind: string; deps: string[] }>;
 }
 
 export const STUDY_FILE = 'study.json';

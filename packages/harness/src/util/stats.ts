@@ -7,3 +7,13 @@ export function meanStd(values: readonly number[]): { mean: number; std: number;
   const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
   return { mean, std: Math.sqrt(variance), n };
 }
+
+/** The `p` quantile (0 ≤ p ≤ 1) by linear interpolation between order statistics (numpy's default). */
+export function quantile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * p;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}

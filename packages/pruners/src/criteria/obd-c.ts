@@ -67,8 +67,8 @@ export class ObdCCriterion implements Criterion {
         });
         tf.dispose(grads);
       }
-      // One forward and one backward pass per example of its own (the batch's forward is the calibration's).
-      ledger.charge('extraForwardSamples', n);
+      // A backward pass per example; its forward passes are over the examples the calibration
+      // batch already charged (the ledger counts examples, the harness's meter the compute).
       ledger.charge('extraBackwardSamples', n);
       this.batches++;
     }

@@ -13,7 +13,10 @@ export interface TaylorFo2019Options extends CalibrationOptions {
  * channel after its BN, so ∂L/∂gate = Σ_{n,spatial} a · ∂L/∂a with L the batch-mean loss; a
  * channel's score is (∂L/∂gate)² averaged over the calibration batches, and, when the same
  * criterion scores the same group again (iterative pruning), averaged with `momentum` over
- * those pruning iterations: s ← m·s + (1−m)·s_new.
+ * those pruning iterations: s ← m·s + (1−m)·s_new — while the group keeps its width (a group
+ * the last step narrowed starts again: a criterion does not see which channels were kept). The
+ * paper's procedure, with momentum carried per channel through narrowing, is the
+ * `taylor-fo-iterative` pruner.
  */
 @injectable()
 export class TaylorFo2019Criterion implements Criterion {

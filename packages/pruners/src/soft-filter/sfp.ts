@@ -22,38 +22,64 @@ import type { StructuredPruner } from '../structured/structured-pruner';
 import { cloneModel } from '../util/clone-model';
 import { componentEntrySchema } from '../util/entry-schema';
 import { topScoring } from '../util/ranking';
+import { sgdSettingsSchema, trainWithSgd, type SgdSettings } from '../util/sgd-training';
+import { reinitializeWeights } from './reinitialize';
 
-export interface SoftFilterOptions {
+export interface SoftFilterOptions extends SgdSettings {
   plan?: ComponentEntryRef;
-  /** Epochs of soft pruning: train one epoch, then zero each group's lowest-l2 filters. */
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
+  /** The LR is multiplied by `gamma` at floor(f × epochs) for each fraction f. */
+  milestoneFractions: number[];
+  gamma: number;
+  /** Epochs at the start trained at lr / 10 (the reference's `--schedule 1 … --gammas 10 …`). */
+  warmupEpochs: number;
 }
 
-/**
- * Soft Filter Pruning (He et al., IJCAI 2018): for `epochs` epochs, train the network one epoch
- * on the train split and then set the filters of lowest l2 norm to zero in every group the plan
- * prunes — zeroed filters keep training and may grow back — and finally remove the filters that
- * are lowest at the end (l2 × the plan). It trains itself: every step is charged to the ledger
- * (an extra optimizer step, forward and backward pass per example), so the harness shows it.
- */
-@injectable()
-export class SoftFilterPruner implements Pruner {
-  static readonly id = 'sfp';
-  static readonly description = 'structured: Soft Filter Pruning, zero lowest-l2 filters after each training epoch, then remove them (He et al. 2018)';
-  static readonly optionsSchema: JsonSchema = {
+/** He et al.'s CIFAR settings (the reference code's scripts/cifar10_resnet.sh and its SGD). */
+const PAPER: Omit<SoftFilterOptions, 'plan'> = {
+  epochs: 200,
+  batchSize: 128,
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  milestoneFractions: [0.3, 0.6, 0.8],
+  gamma: 0.2,
+  warmupEpochs: 1,
+};
+
+/** The variant from the trained original: a fine-tuning LR, no warm-up (prunebench's choice; the paper trains from scratch). */
+const PRETRAINED: Omit<SoftFilterOptions, 'plan'> = { ...PAPER, epochs: 20, lr: 0.01, milestoneFractions: [0.5, 0.75], warmupEpochs: 0 };
+
+function sfpSchema(defaults: Omit<SoftFilterOptions, 'plan'>): JsonSchema {
+  return {
     type: 'object',
     properties: {
       plan: componentEntrySchema('plan', '{ "use": "uniform", "ratio": 0.3 }'),
-      epochs: { type: 'integer', minimum: 1, default: 1, description: 'epochs of soft pruning (train, then zero)' },
-      batchSize: { type: 'integer', minimum: 1, default: 128, description: 'training batch size' },
-      lr: { type: 'number', exclusiveMinimum: 0, default: 0.01, description: 'SGD learning rate during soft pruning' },
-      momentum: { type: 'number', minimum: 0, maximum: 1, exclusiveMaximum: 1, default: 0.9 },
+      ...sgdSettingsSchema(defaults),
+      milestoneFractions: { type: 'array', items: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, default: defaults.milestoneFractions, description: 'LR × gamma at these fractions of the epochs' },
+      gamma: { type: 'number', exclusiveMinimum: 0, default: defaults.gamma },
+      warmupEpochs: { type: 'integer', minimum: 0, default: defaults.warmupEpochs, description: 'first epochs at lr / 10' },
     },
     additionalProperties: false,
   };
+}
+
+/**
+ * Soft Filter Pruning (He et al., IJCAI 2018; reference code he-y/soft-filter-pruning): train,
+ * and at the end of every epoch set to zero, in every group the plan prunes, the filters of
+ * lowest l2 norm — zeroed filters keep training and may grow back — then remove the filters
+ * lowest at the end (l2 × the plan). `sfp` is the paper's: from scratch (the weights re-drawn
+ * from the run's seed), 200 epochs of SGD with Nesterov momentum 0.9, weight decay 5e-4, batch
+ * 128, LR 0.01 for the first epoch then 0.1, × 0.2 at 30 / 60 / 80 % of the epochs (60, 120, 160
+ * of 200). Its training is the pruner's: every step is charged to the ledger and measured.
+ */
+@injectable()
+export class SoftFilterPruner implements Pruner {
+  static readonly id: string = 'sfp';
+  static readonly description: string = 'Soft Filter Pruning as He et al. 2018: from scratch, zero lowest-l2 filters after every epoch, then remove them';
+  static readonly optionsSchema: JsonSchema = sfpSchema(PAPER);
+  /** Train from re-drawn weights (the paper) or from the given original. */
+  protected readonly fromScratch: boolean = true;
   readonly requirements: PrunerRequirements = { structured: true, needsData: true, needsGradients: true, trainsItself: true };
   private readonly plan?: Plan;
   private readonly hardPrune: StructuredPruner;
@@ -63,55 +89,47 @@ export class SoftFilterPruner implements Pruner {
     this.hardPrune = components.create<StructuredPruner>('pruner', { use: 'structured', criterion: 'l2', ...(options.plan ? { plan: options.plan } : {}) });
   }
 
+  /** The LR of an epoch: lr/10 during the warm-up, then lr × gamma^(milestones passed). */
+  lrAt(epoch: number): number {
+    const { lr, gamma, milestoneFractions, warmupEpochs, epochs } = this.options;
+    if (epoch < warmupEpochs) return lr / 10;
+    return milestoneFractions.reduce((value, f) => (epoch >= Math.floor(f * epochs) ? value * gamma : value), lr);
+  }
+
   async prune(model: LayersModel, context: PruneContext): Promise<PruneResult> {
+    const id = (this.constructor as typeof SoftFilterPruner).id;
     const plan = context.plan ?? this.plan;
-    if (!plan) throw new UsageError('pruner "sfp" needs a plan, e.g. { "use": "sfp", "plan": { "use": "uniform", "ratio": 0.3 } }');
-    if (!context.dataset) throw new UsageError('pruner "sfp" trains the network: it needs the train split (context.dataset)');
+    if (!plan) throw new UsageError(`pruner "${id}" needs a plan, e.g. { "use": "${id}", "plan": { "use": "uniform", "ratio": 0.3 } }`);
+    if (!context.dataset) throw new UsageError(`pruner "${id}" trains the network: it needs the train split (context.dataset)`);
     const soft = await cloneModel(model);
     try {
+      if (this.fromScratch) reinitializeWeights(soft, context.helpers.rng('sfp-init'));
       const graph = buildChannelGraph(soft);
       const l2 = (group: PruningGroup) => scoreProducerKernels(soft, group, (kernel) => l2FilterScores(kernel.read()));
       const prunable = graph.groups.filter((g) => g.prunable);
-      const counts = plan.allocate({ graph, model: soft, scores: plan.needsScores ? new Map(prunable.map((g) => [g.id, l2(g)])) : undefined });
-      const pruned = [...counts].filter(([id, keep]) => keep < graph.groups[id].channels).map(([id, keep]) => ({ group: graph.groups[id], keep }));
-      for (let epoch = 0; epoch < this.options.epochs; epoch++) {
-        await this.trainEpoch(soft, context, epoch);
-        for (const { group, keep } of pruned) zeroFilters(soft, group, topScoring(l2(group), keep));
-      }
+      const counts = plan.allocate({ graph, scores: plan.needsScores ? new Map(prunable.map((g) => [g.id, l2(g)])) : undefined });
+      const pruned = [...counts].filter(([group, keep]) => keep < graph.groups[group].channels).map(([group, keep]) => ({ group: graph.groups[group], keep }));
+      await trainWithSgd(soft, context, this.options, {
+        lrAt: (epoch) => this.lrAt(epoch),
+        afterEpoch: () => pruned.forEach(({ group, keep }) => zeroFilters(soft, group, topScoring(l2(group), keep))),
+      }, `pruner "${id}"`);
       return await this.hardPrune.prune(soft, { ...context, plan });
     } finally {
       soft.dispose();
     }
   }
+}
 
-  /** One epoch of SGD with momentum (PyTorch's: v ← m·v + g, w ← w − lr·v) on softmax cross-entropy (the models output logits). */
-  private async trainEpoch(model: LayersModel, context: PruneContext, epoch: number): Promise<void> {
-    const { lr, momentum, batchSize } = this.options;
-    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const velocity: tf.Tensor[] = variables.map((v) => tf.zerosLike(v as tf.Tensor));
-    try {
-      for await (const { x, y } of context.dataset!.batches('train', { batchSize, seed: context.seed, epoch, shuffle: true, augment: true, dropRemainder: true })) {
-        try {
-          tf.tidy(() => {
-            const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, variables);
-            variables.forEach((variable, i) => {
-              const v = tf.add(tf.mul(velocity[i], momentum), grads[variable.name]);
-              velocity[i].dispose();
-              velocity[i] = tf.keep(v);
-              variable.assign(tf.sub(variable, tf.mul(v, lr)));
-            });
-          });
-        } finally {
-          tf.dispose([x, y]);
-        }
-        context.ledger.charge('extraOptimizerSteps', 1);
-        context.ledger.charge('extraForwardSamples', x.shape[0]);
-        context.ledger.charge('extraBackwardSamples', x.shape[0]);
-      }
-    } finally {
-      tf.dispose(velocity);
-    }
-  }
+/**
+ * `sfp-pretrained`: SFP from the trained original instead of from scratch (the paper's
+ * "pre-trained" setting), by default 20 epochs at LR 0.01 × 0.2 at 50 / 75 %, otherwise the paper's optimizer.
+ */
+@injectable()
+export class SoftFilterPretrainedPruner extends SoftFilterPruner {
+  static override readonly id = 'sfp-pretrained';
+  static override readonly description = 'Soft Filter Pruning from the trained original (He et al. 2018, pre-trained variant)';
+  static override readonly optionsSchema: JsonSchema = sfpSchema(PRETRAINED);
+  protected override readonly fromScratch = false;
 }
 
 /** Sets every channel of `group` not in `kept` to zero in its producers' kernels and biases (the filters SFP zeroes). */

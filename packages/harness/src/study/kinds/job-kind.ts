@@ -1,4 +1,5 @@
 import type { ComponentKind } from '@prunebench/core';
+import type { BaselineResult } from '../../report/analysis-types';
 import type { Block } from '../../report/document';
 import type { RunWork, StudyShape } from '../cost-model';
 import type { StudyDefinition } from '../definition';
@@ -26,10 +27,14 @@ export type RecordLabels = Pick<RunRecord, 'pruner' | 'schedule' | 'budget'>;
 /** What a kind's `execute` returns: the record's fields beyond those every run.json has. */
 export type JobOutcome = Omit<RunRecord, 'id' | 'kind' | 'seed' | 'pruner' | 'schedule' | 'budget' | 'definition' | 'configFile' | 'versions' | 'pruneSeed' | 'identity' | 'startedAt' | 'finishedAt'>;
 
-/** What a kind adds to the report, given the study's records and its definition (when the folder has one). */
+/** What a kind's report section is made from. */
 export interface KindReportInput {
+  /** Every record of the study (all kinds). */
   records: readonly RunRecord[];
+  /** The study's definition, when the results folder has one. */
   study?: StudyDefinition;
+  /** This kind's baseline results (when it names its runs as baselines), per pruner × name. */
+  baselines: readonly BaselineResult[];
 }
 
 /**
@@ -65,13 +70,25 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   record: {
     /** Fields a record of this kind must carry (beyond every record's). */
     required: readonly string[];
-    /** Files a finished run must have written, relative to its folder (their digests are checked). */
-    artifacts: readonly string[];
+    /**
+     * Files a finished run must have written, relative to its folder (their digests are checked);
+     * a function when they depend on the run (an original's rewind checkpoints).
+     */
+    artifacts: readonly string[] | ((record: RunRecord) => readonly string[]);
   };
   /** Words for the progress line when one of its runs ends, after the test accuracy. */
   summarize?(record: RunRecord): string[];
   /** Why the report must refuse these records (unequal budgets and the like); undefined when they pass. */
   audit?(records: readonly RunRecord[]): string | undefined;
-  /** What the report shows of this kind's runs: sections of report.html and summary.md. */
-  report?: { sections(input: KindReportInput): Block[] };
+  /** What the report does with its runs. */
+  report?: {
+    /**
+     * Its runs are a baseline, compared with retraining (Scratch-E / B): the name a run is shown
+     * under. The report groups them per pruner × name (analysis.ts), pairs each with the best
+     * retrained cell of the largest budget and draws it as a dotted level in the accuracy figure.
+     */
+    baselineName?(record: RunRecord): string;
+    /** Sections of report.html and summary.md, after the pruned-not-retrained baseline. */
+    sections?(input: KindReportInput): Block[];
+  };
 }

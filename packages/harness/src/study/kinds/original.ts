@@ -5,7 +5,7 @@ import { evaluate } from '../../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { epochExamples, forwardExamples } from '../cost-model';
 import { curveDigest } from '../curve-digest';
-import { type ExecutionContext, EVAL_BATCH, cost, historyCsv, make, measureLatency, metrics, openDataset, studyBatching, trainAndEvaluate } from '../execution';
+import { type ExecutionContext, EVAL_BATCH, cost, historyCsv, make, runLatency, metrics, openDataset, studyBatching, trainAndEvaluate } from '../execution';
 import { rewindCheckpointName, rewindEpochs } from '../iterative';
 import { componentDefinition, jobId, providerCodeOf, studyComponents } from '../job-definition';
 import { seedFor } from '../seed-streams';
@@ -55,7 +55,11 @@ export const originalKind: JobKind<OriginalJob, never> = {
   components: (_job, study) => studyComponents(study),
   work: (_job, study, shape) => ({ trainExamples: study.original.checkpoint ? 0 : epochExamples(shape, study.original.epochs), forwardExamples: forwardExamples(shape), macs: shape.originalMacs }),
   execute: runOriginal,
-  record: { required: [], artifacts: MODEL_FILES },
+  record: {
+    required: [],
+    // Its rewind checkpoints are artifacts like its model: digested in run.json, checked on every read.
+    artifacts: (record) => [...MODEL_FILES, ...(record.rewind ?? []).flatMap((r) => MODEL_FILES.map((f) => `${r.checkpoint}/${f.slice('model/'.length)}`))],
+  },
 };
 
 async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
@@ -71,7 +75,7 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       const test = metrics(await evaluate(model, dataset, 'test', EVAL_BATCH, { ledger }));
       await saveCheckpoint(ctx.store.modelDir(job.id), { model });
       const figures = cost(model);
-      return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: measureLatency(model, info) };
+      return { status: 'finished' as const, ledger: ledger.toJSON(), metrics: { test }, cost: { before: figures, after: figures }, latency: await runLatency(model) };
     }
     const batching = studyBatching(ctx, info);
     const steps = expandPerEpoch({ epochs: recipe.epochs, stepsPerEpoch: batching.stepsPerEpoch }, (epoch) => ({
@@ -93,16 +97,18 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
         return { status: 'diverged' as const, error: outcome.result.message, ledger: ledger.toJSON(), plannedSteps: steps.length };
       }
       await saveCheckpoint(ctx.store.modelDir(job.id), { model });
-      const latency = measureLatency(model, info);
+      const latency = await runLatency(model);
       for (const [epoch, weights] of kept) {
         model.setWeights(weights);
         await saveCheckpoint(path.join(ctx.store.runDir(job.id), rewindCheckpointName(epoch)), { model });
       }
+      const S = batching.stepsPerEpoch;
       return {
         status: 'finished' as const,
         ledger: ledger.toJSON(),
         plannedSteps: steps.length,
         scheduleDigest: curveDigest(steps),
+        ...(kept.size ? { rewind: [...kept.keys()].sort((a, b) => a - b).map((epoch) => ({ epoch, checkpoint: rewindCheckpointName(epoch), curveDigest: curveDigest(steps.slice(epoch * S)) })) } : {}),
         metrics: { test: outcome.test, validation: outcome.validation },
         cost: { before: figures, after: figures },
         latency,

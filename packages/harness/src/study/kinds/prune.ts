@@ -1,15 +1,16 @@
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type Pruner, type Schedule, type WeightMasks, RunLedger, createPruneContext } from '@prunebench/core';
-import { evaluate } from '../../training/evaluate';
+import { type Pruner, type Schedule, type WeightMasks, RunLedger } from '@prunebench/core';
+import { evaluateAndKeepPredictions } from '../predictions';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { guardedCall, nonFiniteWeight, pluginOf } from '../engine-guard';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
-import { type ExecutionContext, EVAL_BATCH, cost, make, measureLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
-import { auditIterative, pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { type ExecutionContext, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
+import { auditIterative, pruneIteratively, rewindCheckpointName, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { pruneOnce } from '../../prune/prune-once';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { saveMasks } from '../masks';
 import { MeteredDataset } from '../metering/metered-dataset';
@@ -53,9 +54,11 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
   components: (job, study) => [...studyComponents(study), { kind: 'pruner', id: job.pruner.id }],
   work(job, _study, shape) {
     // One-shot pruning trains nothing; iterative pruning retrains between its steps, a
-    // self-training pruner (SFP) trains for its `epochs`, on the original-sized network.
+    // self-training pruner (SFP, a regularizer's sparsity training) trains for its `epochs`, on the original-sized network.
     const iterative = job.pruner.iterative ? epochExamples(shape, job.pruner.iterative.steps * job.pruner.iterative.retrainEpochs) : 0;
-    const own = typeof job.pruner.options?.epochs === 'number' && job.pruner.id === 'sfp' ? epochExamples(shape, job.pruner.options.epochs) : 0;
+    const options = job.pruner.options ?? {};
+    const sparsity = (options.sparsityTraining as { epochs?: number } | undefined)?.epochs ?? (options.regularizer !== undefined ? 1 : 0);
+    const own = epochExamples(shape, (typeof options.epochs === 'number' && /^sfp/.test(job.pruner.id) ? options.epochs : 0) + sparsity);
     return { trainExamples: iterative + own, forwardExamples: forwardExamples(shape), macs: iterative ? (shape.originalMacs + prunedMacs(shape, job.prunerLabel)) / 2 : shape.originalMacs };
   },
   execute: runPrune,
@@ -65,7 +68,7 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
     const { before, after } = record.cost;
     return [
       `params −${((100 * (before.params - (after.nonZeroParams ?? after.params))) / before.params).toFixed(1)}%`,
-      `FLOPs −${((100 * (before.flops - after.flops)) / before.flops).toFixed(1)}%`,
+      `MACs −${((100 * (before.macs - after.macs)) / before.macs).toFixed(1)}%`,
     ];
   },
   audit(records) {
@@ -121,10 +124,9 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
         }
       } else {
         // The pruner may not change the original in place: its weights are digested before and after.
-        const guarded = await guardedCall(who, () => ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger }))), { input: original, owned });
-        const once = guarded.result;
+        const guarded = await guardedCall(who, () => pruneOnce(original, pruner, { dataset: view, seed, ledger }), { input: original, owned });
+        result = guarded.result;
         leakedTensors = guarded.leakedTensors;
-        result = { ...once, selections: once.keptChannels ? [selectionEntries(once.keptChannels)] : [] };
       }
     });
     const { compute, optimizerSteps } = metered;
@@ -138,7 +140,8 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
-    const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
+    const splits = await evaluateAndKeepPredictions(ctx.store, job.id, pruned, dataset, info, ledger);
+    const test = metrics(splits.test);
     await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
     if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
     const mismatch = costMismatches(ledger.toJSON(), measured);
@@ -151,10 +154,10 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       measured,
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
       ...(leakedTensors ? { leakedTensors } : {}),
-      metrics: { test },
+      metrics: { test, ...(splits.validation ? { validation: metrics(splits.validation) } : {}) },
       cost: { before, after },
-      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
-      latency: measureLatency(pruned, info),
+      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.macs }, { params: after.nonZeroParams ?? after.params, macs: after.macs }),
+      latency: await runLatency(pruned),
     };
   } finally {
     if (pruned && pruned !== original) pruned.dispose();

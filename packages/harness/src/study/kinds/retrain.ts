@@ -3,7 +3,7 @@ import { loadCheckpoint } from '../../training/checkpoint';
 import { compressSchedule, expectedSamples } from '../budget';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { componentLabel } from '../definition';
-import { type ExecutionContext, make, measureLatency, openDataset, studyBatching, trainAndEvaluate, trainedRun } from '../execution';
+import { type ExecutionContext, make, runLatency, openDataset, studyBatching, trainAndEvaluate, trainedRun } from '../execution';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { loadMasks } from '../masks';
 import { seedFor } from '../seed-streams';
@@ -95,7 +95,7 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
       measured: outcome.measured,
       // Retraining keeps the pruned shape; masked weights stay zero, so the cost is the prune's.
       cost: pruneRecord?.cost,
-      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };
   } finally {
     model.dispose();

@@ -2,9 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, expandPerEpoch, originalLrAt } from '@prunebench/core';
+import type { BaselineResult } from '../../report/analysis-types';
+import type { Block } from '../../report/document';
+import { formatComparison, formatSample } from '../../report/format';
 import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
-import { type ExecutionContext, cost, make, measureLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
+import { type ExecutionContext, cost, make, runLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
 import type { PrunerEntry } from '../iterative';
 import { jobId, pruneSeedSuffix, studyComponents } from '../job-definition';
 import { loadMasks } from '../masks';
@@ -46,7 +49,36 @@ export const scratchKind: JobKind<ScratchJob, PruneJob> = {
   execute: runScratch,
   // Trained from scratch: no checkpoint is kept, its history and LR curve are.
   record: { required: ['pruner', 'schedule'], artifacts: ['history.csv', 'schedule.json'] },
+  report: {
+    baselineName: (record) => record.schedule ?? 'scratch',
+    sections: ({ baselines }) => (baselines.length ? scratchSection(baselines) : []),
+  },
 };
+
+/** The report's "From scratch" section: each baseline beside the best retrained cell. */
+function scratchSection(baselines: readonly BaselineResult[]): Block[] {
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
+  return [
+    { kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' },
+    {
+      kind: 'table',
+      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed, with its p-value (Holm over this table; see "Paired tests").',
+      header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
+      rows: baselines.map((s) => {
+        const epochs = [...new Set(s.runs.map((r) => r.scratch?.epochs ?? NaN))].sort((a, b) => a - b);
+        const factor = mean(s.runs.map((r) => r.scratch?.factor ?? NaN));
+        const best = s.bestRetrainedMinus;
+        return [
+          s.pruner,
+          s.name,
+          `${epochs.join(', ')}${factor > 1 ? ` (×${factor.toFixed(2)})` : ''}`,
+          formatSample(s.top1),
+          best ? `${best.schedule} @ ${best.budget} ep: ${formatComparison(best)}` : '–',
+        ];
+      }),
+    },
+  ];
+}
 
 /**
  * Builds the pruned architecture with fresh weights: a new original from the model factory
@@ -79,15 +111,15 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
   const recipe = ctx.study.original;
-  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops, recipe.scratchBMaxFactor);
+  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.macs, pruneRecord.cost.after.macs, recipe.scratchBMaxFactor);
   const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
   const model = await freshPrunedArchitecture(ctx, job);
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
     const built = cost(model, masks);
     const expected = pruneRecord.cost.after;
-    if (built.params !== expected.params || built.flops !== expected.flops) {
-      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.flops} FLOPs, the pruned model ${expected.params} / ${expected.flops}: its channel selections do not replay`);
+    if (built.params !== expected.params || built.macs !== expected.macs) {
+      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.macs} MACs, the pruned model ${expected.params} / ${expected.macs}: its kept channels do not replay`);
     }
     const S = stepsPerEpoch(ctx, info);
     const steps = expandPerEpoch({ epochs, stepsPerEpoch: S }, (epoch) => ({ lr: originalLrAt(stretched, epoch), momentum: recipe.momentum }));
@@ -98,7 +130,7 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
       ...trained,
       scratch: { variant: job.variant, epochs, factor, milestones: stretched.milestones, flopsRatio, capped, flopsCounted: SCRATCH_FLOPS_COUNTED },
       cost: pruneRecord.cost,
-      latency: trained.status === 'finished' ? measureLatency(model, info) : undefined,
+      latency: trained.status === 'finished' ? await runLatency(model) : undefined,
     };
   } finally {
     model.dispose();

@@ -10,6 +10,9 @@ export const MODEL_JSON = 'model.json';
 /** Shard size of tfjs's own savers and converter: browsers fetch (and cache) 4 MiB pieces. */
 export const SHARD_BYTES = 4 * 1024 * 1024;
 
+/** How `writeModelFiles` splits the weights: tfjs's 4 MiB shards, or one file of this name. */
+export type WeightFiles = { shardBytes: number } | { singleFile: string };
+
 /** `file://dir`, `dir` or `dir/model.json` → the model.json file. */
 export function modelJsonPath(given: string): string {
   const stripped = given.startsWith('file://') ? given.slice('file://'.length) : given;
@@ -97,18 +100,23 @@ export async function modelArtifacts(model: tfl.LayersModel): Promise<tf.io.Mode
 }
 
 /**
- * Writes artifacts in the standard TF.js layers format: `model.json` and its weights in
- * `group1-shard<i>of<n>.bin` files of at most 4 MiB, named in the manifest relative to it, so
+ * Writes artifacts in the standard TF.js layers format: `model.json` and its weights, by default
+ * in `group1-shard<i>of<n>.bin` files of at most 4 MiB, named in the manifest relative to it, so
  * `tf.loadLayersModel('…/model.json')` loads it in a browser (http) and in Node (file://).
+ * Returns the files written, model.json first.
  */
-export function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, shardBytes = SHARD_BYTES): string[] {
+export function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, files: WeightFiles = { shardBytes: SHARD_BYTES }): string[] {
+  if (!artifacts.modelTopology || artifacts.modelTopology instanceof ArrayBuffer) {
+    throw new Error('only layers models (a JSON topology) are written as model files, not binary graph models');
+  }
   const weights = artifacts.weightData ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)) : new Uint8Array(0);
+  const shardBytes = 'singleFile' in files ? Math.max(1, weights.byteLength) : files.shardBytes;
   const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
-  const shards = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+  const shards = 'singleFile' in files ? [files.singleFile] : Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
   fs.mkdirSync(dir, { recursive: true });
   shards.forEach((name, i) => fs.writeFileSync(path.join(dir, name), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
   const json: tf.io.ModelJSON = {
-    modelTopology: artifacts.modelTopology as object,
+    modelTopology: artifacts.modelTopology,
     format: artifacts.format ?? 'layers-model',
     generatedBy: artifacts.generatedBy,
     convertedBy: artifacts.convertedBy ?? null,
@@ -118,4 +126,14 @@ export function writeModelFiles(dir: string, artifacts: tf.io.ModelArtifacts, sh
   if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
   fs.writeFileSync(path.join(dir, MODEL_JSON), JSON.stringify(json));
   return [MODEL_JSON, ...shards];
+}
+
+/** The model loaded from a model.json path, a folder holding one, or a `file://` URL of either. */
+export async function loadModelFile(given: string): Promise<tfl.LayersModel> {
+  return modelFromArtifacts(readModelArtifacts(given), modelJsonPath(given));
+}
+
+/** Whether `given` is written as a path (a .json file, a folder, a `file://` URL) rather than a model id. */
+export function looksLikeModelFile(given: string): boolean {
+  return given.startsWith('file://') || /\.json$/i.test(given) || given.includes('/') || given.includes(path.sep) || fs.existsSync(given);
 }

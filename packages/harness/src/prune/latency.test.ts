@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { selectBackend } from '@prunebench/harness';
-import { compareLatency } from './prune-latency';
+import { selectBackend } from '../backend/select';
+import { quantile } from '../util/stats';
+import { compareLatency, speedups, type LatencyFigure } from './latency';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -32,6 +33,8 @@ describe('latency', () => {
     expect(result.original.map((l) => [l.batchSize, l.runs])).toEqual([[1, 5], [3, 5]]);
     for (const [i, figure] of result.pruned.entries()) {
       expect(figure.medianMs).toBeGreaterThan(0);
+      expect(figure.q1Ms).toBeLessThanOrEqual(figure.medianMs);
+      expect(figure.q3Ms).toBeGreaterThanOrEqual(figure.medianMs);
       expect(figure.imagesPerSecond).toBeCloseTo((1000 * figure.batchSize) / figure.medianMs, 6);
       expect(result.speedup[i].ratio).toBeCloseTo(result.original[i].medianMs / figure.medianMs, 6);
     }
@@ -40,5 +43,27 @@ describe('latency', () => {
     expect([capped.original[0].runs, capped.pruned[0].runs]).toEqual([5, 5]);
     a.dispose();
     b.dispose();
+  });
+
+  it('says where the pruned model is slower than the original, and whether beyond the spread of the runs', () => {
+    // Issue 29: a pruned model slower at batch 1 in every repeat, and nothing said so.
+    const figure = (batchSize: number, q1Ms: number, medianMs: number, q3Ms: number): LatencyFigure => ({ batchSize, q1Ms, medianMs, q3Ms, imagesPerSecond: 0, runs: 9 });
+    const original = [figure(1, 1.9, 2, 2.1), figure(8, 10, 11, 12), figure(64, 30, 32, 34)];
+    const pruned = [figure(1, 2.6, 3, 3.3), figure(8, 11.5, 12, 14), figure(64, 15, 16, 17)];
+    const { speedup, slower } = speedups(original, pruned);
+    expect(speedup.map((s) => [s.batchSize, s.ratio])).toEqual([[1, 2 / 3], [8, 11 / 12], [64, 2]]);
+    expect(slower).toEqual([
+      { batchSize: 1, ratio: 2 / 3, beyondSpread: true },
+      { batchSize: 8, ratio: 11 / 12, beyondSpread: false },
+    ]);
+    expect(speedups(pruned, original).slower.map((s) => s.batchSize)).toEqual([64]);
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates between order statistics as numpy does', () => {
+    expect([0.25, 0.5, 0.75].map((p) => quantile([4, 1, 3, 2], p))).toEqual([1.75, 2.5, 3.25]);
+    expect(quantile([7], 0.25)).toBe(7);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });

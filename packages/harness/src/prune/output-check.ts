@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { zeroDroppedChannels, type ChannelGraph, type ChannelSelection, type WeightMasks } from '@prunebench/core';
+import { zeroDroppedChannels, type ChannelGraph, type KeptChannels, type WeightMasks } from '@prunebench/core';
+import { applyWeightMasks } from '../training/train';
 
 /** What the output check measured (written to pruning.json). */
 export interface OutputCheck {
@@ -20,13 +21,9 @@ export interface OutputCheck {
  * Turns `original` (in place) into what the pruned model must compute: a structured pruning's
  * dropped channels zeroed at every consumer (`zeroDroppedChannels`), weight masks applied.
  */
-export function zeroPrunedParts(original: LayersModel, graph: ChannelGraph, selection?: ChannelSelection, masks?: WeightMasks): void {
+export function zeroPrunedParts(original: LayersModel, graph: ChannelGraph, selection?: KeptChannels, masks?: WeightMasks): void {
   if (selection) zeroDroppedChannels(original, graph, selection);
-  for (const [name, mask] of masks ?? []) {
-    const weight = original.weights.find((w) => w.originalName === name || w.name === name);
-    if (!weight) throw new Error(`mask "${name}" matches no weight of the original model`);
-    tf.tidy(() => void weight.write(tf.mul(weight.read(), tf.tensor(mask, weight.shape as number[]))));
-  }
+  if (masks) applyWeightMasks(original, masks);
 }
 
 /** A seeded standard-normal batch for each input of `model` (unknown dims become 8). */

@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UsageError } from '@prunebench/core';
-import { fileSystemIO, selectBackend } from '@prunebench/harness';
-import { modelArtifacts, modelFromArtifacts, readModelArtifacts, writeModelFiles } from './prune-model-files';
+import { selectBackend } from '../backend/select';
+import { fileSystemIO } from './fs-io';
+import { modelArtifacts, modelFromArtifacts, readModelArtifacts, writeModelFiles } from './model-files';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-model-files-'));
 beforeAll(async () => {
@@ -25,7 +26,7 @@ describe('model files', () => {
     const model = smallModel();
     const dir = path.join(root, 'sharded');
     // A 100-byte shard size makes several shards of this small model (the real size is 4 MiB).
-    const files = writeModelFiles(dir, await modelArtifacts(model), 100);
+    const files = writeModelFiles(dir, await modelArtifacts(model), { shardBytes: 100 });
     const bytes = model.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a! * b!, 1)!, 0);
     const count = Math.ceil(bytes / 100);
     expect(files).toEqual(['model.json', ...Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`)]);
@@ -73,7 +74,7 @@ describe('model files', () => {
 
     const model = smallModel();
     const sharded = path.join(root, 'missing-shard');
-    const shards = writeModelFiles(sharded, await modelArtifacts(model), 100).slice(1);
+    const shards = writeModelFiles(sharded, await modelArtifacts(model), { shardBytes: 100 }).slice(1);
     model.dispose();
     expect(shards.length).toBeGreaterThan(2);
     fs.rmSync(path.join(sharded, shards[1]));
