@@ -56,19 +56,15 @@ export { Registry, type PluginSource, type RegisteredComponent, type RegisteredP
 export { normalizePluginName } from './plugin/names';
 export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin } from './plugin/loader';
 export { createComponent, type ComponentFactory, type ComponentEntryRef } from './plugin/create';
-export { COMPOSING_PRUNERS, resolvePrunerEntry, type PrunerEntryTarget } from './plugin/compose';
 export { setupPlugins, type Setup } from './plugin/setup';
 export { pluginContainer, runScope } from './plugin/containers';
 
-// Config validation (loading files is the harness's job).
-export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+// The backend-provider contract (the harness lists the providers).
 export type { BackendProvider, LoadedBackend } from './backend/provider';
+
+// A config's types (checking one against the registry: @prunebench/core/config).
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
-export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
-export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
-export { expandPlanShorthand } from './config/plan-entry';
-export { planEntryErrors } from './config/validate';
-export { composeConfigSchema } from './config/compose-schema';
+export { splitComponentRef } from './config/validate';
 
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.
 export { RunLedger, emptyLedgerEntries } from './ledger/run-ledger';

@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 
 export { loadConfig, type LoadConfigOptions } from './config/load';
+export { studyConfigSchema, type StudyConfig } from './config/study-schema';
 
 export {
   selectBackend,
@@ -13,6 +14,7 @@ export {
   CPU_TRAINING_WARNING,
   onBackendSelected,
   AUTO_ORDER,
+  BACKEND_NAMES,
   type BackendName,
   type ConcreteBackendName,
   type BackendSelection,
@@ -83,7 +85,7 @@ export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
 export { preflightStudy } from './study/preflight';
 export { auditBudgets, UnequalBudgetError } from './study/audit';
-export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
+export { summarize, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
@@ -102,7 +104,7 @@ export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
 // The study's design: baselines, iterative pruning, statistics and the generated report.
-export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
+export { BASELINE_NAMES, type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
@@ -113,7 +115,6 @@ export { compareStudies, comparisonMarkdown, comparisonHtml, comparisonCsv, type
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';
-export { meanStd } from './util/stats';
 
 // Studies across machines: a BullMQ queue on Redis (coordinator, workers, status).
 export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueConnection } from './queue/connection';

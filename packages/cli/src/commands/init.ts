@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ConfigError, ConfigErrors, didYouMean, setupPlugins, UsageError, type ComponentKind, type Registry } from '@prunebench/core';
 import type { Command } from 'commander';
 import { builtinPlugins } from '../builtins';
+import { wholeNumberList } from '../flags';
 import type { Io } from '../io';
 
 interface InitOptions {
@@ -17,14 +18,6 @@ interface InitOptions {
 }
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
-
-function numbers(text: string, option: string, minimum: number): number[] {
-  const values = list(text).map(Number);
-  if (!values.length || values.some((v) => !Number.isInteger(v) || v < minimum)) {
-    throw new UsageError(`${option}: expected whole numbers ≥ ${minimum}, comma-separated (got "${text}")`);
-  }
-  return values;
-}
 
 /** The id, checked against what the registry holds of these kinds; unknown ids name the closest. */
 function known(registry: Registry, kinds: ComponentKind[], id: string, option: string): ComponentKind {
@@ -115,8 +108,8 @@ export function registerInitCommand(program: Command, io: Io): void {
         model: options.model,
         pruners,
         schedules,
-        budgets: numbers(options.budgets, '--budgets', 1),
-        seeds: numbers(options.seeds, '--seeds', 0),
+        budgets: wholeNumberList(options.budgets, '--budgets', 1),
+        seeds: wholeNumberList(options.seeds, '--seeds', 0),
         out: `results/${options.model}-${options.dataset}`,
       });
       fs.mkdirSync(path.dirname(file), { recursive: true });

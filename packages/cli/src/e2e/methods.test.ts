@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../main';
-import { collectingIo } from '../test-io';
+import { runTinyStudy, type StudyRecord } from './test-tiny-study';
 
 /**
  * A tiny study with every method of the PruningBench catalogue prunebench added (lamp, thinet,
@@ -13,7 +12,6 @@ import { collectingIo } from '../test-io';
 describe('a tiny study with each new method (wasm)', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-methods-'));
   const out = path.join(root, 'results');
-  const configFile = path.join(root, 'prunebench.config.json');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const uniform = { use: 'uniform', ratio: 0.5 };
   const sparsityTraining = { epochs: 1, batchSize: 32 };
@@ -29,30 +27,21 @@ describe('a tiny study with each new method (wasm)', () => {
     { use: 'sfp', plan: uniform, epochs: 1, batchSize: 32, label: 'sfp' },
     { use: 'sfp-pretrained', plan: uniform, epochs: 1, batchSize: 32, label: 'sfp-pretrained' },
   ];
-  type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  let records: Rec[] = [];
+  let records: StudyRecord[] = [];
   let summary = '';
 
   beforeAll(async () => {
-    fs.writeFileSync(
-      configFile,
-      JSON.stringify({
-        dataset: { use: 'fashion-mnist', trainSize: 64, testSize: 50 },
-        model: { use: 'vgg-small', widths: [8, 'M', 8, 'M'], hiddenUnits: 8 },
-        original: { epochs: 1, batchSize: 32, lr: 0.05, milestones: [], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
-        pruners,
-        schedules: ['ft'],
-        budgets: [1],
-        seeds: [0],
-        backend: 'wasm',
-        workers: 1,
-        out,
-      }),
-    );
-    const io = collectingIo();
-    const code = await main(['run', '--config', configFile], io);
-    if (code !== 0) throw new Error(`run exited ${code}: ${io.stderr()}`);
-    records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    records = await runTinyStudy(root, {
+      dataset: { use: 'fashion-mnist', trainSize: 64, testSize: 50 },
+      model: { use: 'vgg-small', widths: [8, 'M', 8, 'M'], hiddenUnits: 8 },
+      original: { epochs: 1, batchSize: 32, lr: 0.05, milestones: [], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
+      pruners,
+      schedules: ['ft'],
+      budgets: [2],
+      // A pruner's own training comes out of its retraining budget: what a regularizer trains too.
+      budgetAccounting: 'total',
+      seeds: [0],
+    });
     summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
   }, 600_000);
 
@@ -81,6 +70,9 @@ describe('a tiny study with each new method (wasm)', () => {
         expect(prune.measured.optimizerSteps).toBeGreaterThan(0);
         expect(prune.measured.optimizerSteps).toBe(prune.ledger.extraOptimizerSteps);
         expect(cells[measuredAt]).toMatch(new RegExp(`\\b${prune.measured.optimizerSteps} steps`));
+        const retrain = records.find((r) => r.kind === 'retrain' && r.pruner === label)!;
+        expect(retrain.budgetAccounting).toMatchObject({ mode: 'total', deductedSteps: prune.measured.optimizerSteps, expectedSteps: 4 - prune.measured.optimizerSteps });
+        expect(retrain.ledger.optimizerSteps).toBe(4 - prune.measured.optimizerSteps);
       } else {
         expect(prune.measured.optimizerSteps).toBe(0);
       }

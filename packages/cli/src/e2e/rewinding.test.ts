@@ -5,6 +5,7 @@ import { applyKeptChannels, buildChannelGraph } from '@prunebench/core';
 import { loadCheckpoint } from '@prunebench/harness';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
+import { runTinyStudy, type StudyRecord } from './test-tiny-study';
 
 /**
  * Weight rewinding as Renda et al. (ICLR 2020) define it, end to end on wasm: the original keeps
@@ -16,31 +17,20 @@ describe('weight rewinding (renda-weight-rewinding)', () => {
   const out = path.join(root, 'results');
   const configFile = path.join(root, 'prunebench.config.json');
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-  type Rec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  let records: Rec[] = [];
+  let records: StudyRecord[] = [];
   const k = 1;
   const T = 3;
 
   beforeAll(async () => {
-    fs.writeFileSync(
-      configFile,
-      JSON.stringify({
-        dataset: { use: 'fashion-mnist', trainSize: 96, testSize: 50 },
-        model: { use: 'vgg-small', widths: [8, 'M', 8, 'M'], hiddenUnits: 8 },
-        original: { epochs: T, batchSize: 32, lr: 0.05, milestones: [2], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
-        pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 }, iterative: { preset: 'renda-weight-rewinding', steps: 1, rewindEpoch: k } }],
-        schedules: ['lrw'],
-        budgets: [T - k],
-        seeds: [0],
-        backend: 'wasm',
-        workers: 1,
-        out,
-      }),
-    );
-    const io = collectingIo();
-    const code = await main(['run', '--config', configFile], io);
-    if (code !== 0) throw new Error(`run exited ${code}: ${io.stderr()}`);
-    records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    records = await runTinyStudy(root, {
+      dataset: { use: 'fashion-mnist', trainSize: 96, testSize: 50 },
+      model: { use: 'vgg-small', widths: [8, 'M', 8, 'M'], hiddenUnits: 8 },
+      original: { epochs: T, batchSize: 32, lr: 0.05, milestones: [2], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
+      pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 }, iterative: { preset: 'renda-weight-rewinding', steps: 1, rewindEpoch: k } }],
+      schedules: ['lrw'],
+      budgets: [T - k],
+      seeds: [0],
+    });
   }, 300_000);
 
   it("retrains on the original's LR curve from epoch k: the retrain's digest is the one the original recorded for k", () => {

@@ -6,6 +6,7 @@ import { loadCheckpoint, openStudy, sealRecord } from '@prunebench/harness';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import { main } from '../main';
 import { collectingIo } from '../test-io';
+import { runTinyStudy } from './test-tiny-study';
 
 /**
  * The study's full design on embedded Fashion-MNIST at tiny sizes: baselines (random
@@ -22,29 +23,19 @@ describe('a study using every part of the design', () => {
   let records: Rec[] = [];
 
   beforeAll(async () => {
-    fs.writeFileSync(
-      configFile,
-      JSON.stringify({
-        dataset: { use: 'fashion-mnist', trainSize: 128, testSize: 100 },
-        model: { use: 'vgg-small', widths: [8, 'M', 16, 'M'], hiddenUnits: 16 },
-        original: { epochs: 2, batchSize: 32, lr: 0.05, milestones: [1], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
-        pruners: [
-          { use: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
-          { use: 'l1', plan: { use: 'uniform', ratio: 0.25 }, iterative: { steps: 2, retrainEpochs: 1, schedule: 'lrw', rewindEpoch: 1 } },
-        ],
-        schedules: ['ft', 'slr', 'clr-nomom', 'clr-div10'],
-        budgets: [1, 2],
-        seeds: [0, 1],
-        baselines: ['random', 'pruned', 'scratch-e', 'scratch-b'],
-        backend: 'wasm',
-        workers: 1,
-        out,
-      }),
-    );
-    const io = collectingIo();
-    const code = await main(['run', '--config', configFile], io);
-    if (code !== 0) throw new Error(`run exited ${code}: ${io.stderr()}`);
-    records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    records = await runTinyStudy(root, {
+      dataset: { use: 'fashion-mnist', trainSize: 128, testSize: 100 },
+      model: { use: 'vgg-small', widths: [8, 'M', 16, 'M'], hiddenUnits: 16 },
+      original: { epochs: 2, batchSize: 32, lr: 0.05, milestones: [1], gamma: 0.1, momentum: 0.9, weightDecay: 1e-4 },
+      pruners: [
+        { use: 'l1', plan: { use: 'uniform', ratio: 0.5 } },
+        { use: 'l1', plan: { use: 'uniform', ratio: 0.25 }, iterative: { steps: 2, retrainEpochs: 1, schedule: 'lrw', rewindEpoch: 1 } },
+      ],
+      schedules: ['ft', 'slr', 'clr-nomom', 'clr-div10'],
+      budgets: [1, 2],
+      seeds: [0, 1],
+      baselines: ['random', 'pruned', 'scratch-e', 'scratch-b'],
+    });
   }, 600_000);
 
   it('runs every job: random counterparts added, scratch baselines per pruner × seed', () => {

@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { UsageError, buildChannelGraph, findUnsupportedLayers, type ChannelGraph, type ComponentRef, type Registry } from '@prunebench/core';
+import { UsageError, buildChannelGraph, findUnsupportedLayers, type ChannelGraph, type Registry } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import type { PruneKeys } from './make-pruner';
 import type { LayerLeftWhole } from './pruning-report';
 

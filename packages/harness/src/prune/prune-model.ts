@@ -2,23 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  CORE_VERSION,
-  PruneCheckError,
-  PrunebenchError,
-  RunLedger,
-  UsageError,
-  buildChannelGraph,
-  countCost,
-  createComponent,
-  findUnsupportedLayers,
-  resolveComponentRef,
-  type ChannelGraph,
-  type DatasetInfo,
-  type PruneResult,
-  type Registry,
-  type Schedule,
-} from '@prunebench/core';
+import { CORE_VERSION, PruneCheckError, PrunebenchError, RunLedger, UsageError, buildChannelGraph, countCost, createComponent, findUnsupportedLayers, type ChannelGraph, type DatasetInfo, type PruneResult, type Registry, type Schedule } from '@prunebench/core';
+import { resolveComponentRef } from '@prunebench/core/config';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendName } from '../backend/select';
 import { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from '../data/open-dataset';

@@ -8,6 +8,7 @@ import { MIN_SEEDS_FOR_BEST, markIdenticalRuns, pickBest, selectionSplit, type S
 import type { RunPredictions } from '../study/predictions';
 import { jobKinds } from '../study/kinds';
 import type { BaselineResult, Cell, Comparison } from './analysis-types';
+import { groupRuns, seedKey, testTop1 } from './run-groups';
 
 export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
@@ -81,11 +82,7 @@ export interface Analysis {
 /** Pairing units sort by seed number (then prune seed), not as text. */
 export const compareUnits = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
-const seedKey = (r: RunRecord) => {
-  const pruneSeed = (r.definition as { pruneSeed?: unknown }).pruneSeed;
-  return pruneSeed === undefined ? String(r.seed) : `${r.seed}/${String(pruneSeed)}`;
-};
-const top1 = (r: RunRecord) => r.metrics?.test?.top1;
+const top1 = testTop1;
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
 const unique = <T>(values: T[]) => [...new Set(values)];
 
@@ -110,14 +107,16 @@ export interface AnalysisOptions {
 }
 
 export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
-  const retrains = records.filter((r) => r.kind === 'retrain');
+  const groups = groupRuns(records);
+  // The runs the cells are made of (retraining): what selection and the seed count read.
+  const retrains = groups.flatMap((g) => g.runs);
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
   const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
-  const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
-  const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
-  const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
+  const budgets = unique(groups.map((g) => g.budget)).sort((a, b) => a - b);
+  const pruners = study ? study.pruners.map(componentLabel) : unique(groups.map((g) => g.pruner)).sort();
+  const schedules = study ? study.schedules.map(componentLabel) : unique(groups.map((g) => g.schedule)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
   const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
   const split = selectionSplit(retrains);
@@ -129,21 +128,20 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   for (const budget of budgets) {
     for (const pruner of pruners) {
       for (const schedule of schedules) {
-        const runs = retrains.filter((r) => r.budget === budget && r.pruner === pruner && r.schedule === schedule);
-        if (!runs.length) continue;
-        const finished = runs.filter((r) => r.status === 'finished' && top1(r) !== undefined);
-        const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+        const group = groups.find((g) => g.budget === budget && g.pruner === pruner && g.schedule === schedule);
+        if (!group) continue;
+        const { finished } = group;
         const validation = finished.flatMap((r) => (typeof r.metrics?.validation?.top1 === 'number' ? [r.metrics.validation.top1] : []));
         cells.push({
           pruner,
           schedule,
           budget,
-          top1: summarizeSample([...bySeed.values()]),
-          bySeed,
+          top1: group.top1,
+          bySeed: group.bySeed,
           ...(validation.length ? { validation: summarizeSample(validation) } : {}),
           runs: new Map(finished.map((r) => [seedKey(r), r.id])),
-          diverged: runs.filter((r) => r.status === 'diverged').length,
-          failed: runs.filter((r) => r.status === 'failed').length,
+          diverged: group.diverged,
+          failed: group.failed,
           flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,

@@ -13,15 +13,6 @@ import { count } from './format';
 import { runsCsv } from './runs-csv';
 import { type ReportFigure, studyReportBlocks } from './study-report';
 
-/** The study definition `prunebench run` pins in study.json, when the folder has one. */
-export function readStudyDefinition(outDir: string): StudyDefinition | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(outDir, 'study.json'), 'utf8')) as { study: StudyDefinition }).study;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The summary's rows (summary.ts) as the report's last table. */
 function allRowsBlock(summary: Summary): Block {
   const table = summaryTable(summary);

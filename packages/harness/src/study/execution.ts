@@ -1,7 +1,8 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, type Dataset, type DatasetInfo, type WeightMasks, type StepHyperparameters, createComponent, type Registry, type RunLedger, countCost, runScope } from '@prunebench/core';
+import { type Dataset, type DatasetInfo, type WeightMasks, type StepHyperparameters, createComponent, type Registry, type RunLedger, countCost, runScope } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import { throttledStepProgress, type ProgressSink } from './progress';

@@ -1,11 +1,4 @@
-import type { RunRecord } from './record';
-
-/**
- * The format of run.json this harness writes. 2: cost figures (and an iterative prune's steps)
- * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
- * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`).
- */
-export const RUN_RECORD_FORMAT = 2 as const;
+import { RUN_RECORD_FORMAT, type RunRecord } from './record';
 
 /**
  * A parsed run.json in the current format: a format-1 record has its `flops` figures renamed

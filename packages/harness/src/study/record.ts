@@ -3,8 +3,14 @@ import type { Batching } from './budget';
 import type { MeasuredCost } from './metering/measured-cost';
 import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
-import type { RUN_RECORD_FORMAT } from './record-format';
 import type { CompressionRecord } from './compression';
+
+/**
+ * The format of run.json this harness writes. 2: cost figures (and an iterative prune's steps)
+ * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
+ * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`).
+ */
+export const RUN_RECORD_FORMAT = 2 as const;
 
 export interface Metrics {
   loss: number;

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
-import { isComplete, type RunRecord } from './record';
+import { isComplete, RUN_RECORD_FORMAT, type RunRecord } from './record';
 import { sealRecord } from './record-seal';
 import { artifactDigests } from './artifacts';
-import { parseRunRecord, RUN_RECORD_FORMAT } from './record-format';
+import { parseRunRecord } from './record-format';
 
 /**
  * The results folder: `runs/<job id>/` per run (run.json, history.csv, model/), and the

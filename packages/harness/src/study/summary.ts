@@ -1,12 +1,10 @@
 import * as path from 'node:path';
-import { meanStd } from '../util/stats';
+import { groupRuns } from '../report/run-groups';
+import { summarizeSample, type SampleSummary } from './statistics';
 import type { RunRecord } from './record';
 
-export interface Stat {
-  mean: number;
-  std: number;
-  n: number;
-}
+/** Accuracy over seeds: the study's one mean and std (statistics.ts; the std is NaN below two seeds). */
+export type Stat = SampleSummary;
 
 /** One line of the summary: a pruner × schedule × budget, aggregated over seeds. */
 export interface SummaryRow {
@@ -56,14 +54,9 @@ const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + 
 export function summarize(records: readonly RunRecord[]): Summary {
   const originals = records.filter((r) => r.kind === 'original' && r.status === 'finished');
   const prunes = new Map(records.filter((r) => r.kind === 'prune').map((r) => [r.id, r]));
-  const groups = new Map<string, RunRecord[]>();
-  for (const record of records) {
-    if (record.kind !== 'retrain') continue;
-    const key = JSON.stringify([record.pruner, record.schedule, record.budget]);
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  const rows: SummaryRow[] = [...groups.values()].map((runs) => {
-    const finished = runs.filter((r) => r.status === 'finished');
+  // The same groups the report's tables and figures are made of (report/run-groups.ts).
+  const rows: SummaryRow[] = groupRuns(records).map((group) => {
+    const { runs, finished } = group;
     const pruneRecords = runs.map((r) => prunes.get(String(r.definition.prune))).filter((p): p is RunRecord => !!p);
     const cost = finished.map((r) => r.cost).filter((c) => !!c) as NonNullable<RunRecord['cost']>[];
     const reduction = (pick: (c: NonNullable<RunRecord['cost']>) => [number, number]) =>
@@ -73,15 +66,15 @@ export function summarize(records: readonly RunRecord[]): Summary {
       }));
     const top5 = finished.map((r) => r.metrics?.test?.top5).filter((v): v is number => v !== undefined);
     return {
-      pruner: runs[0].pruner!,
-      schedule: runs[0].schedule!,
-      budget: runs[0].budget!,
-      top1: meanStd(finished.map((r) => r.metrics?.test?.top1 ?? NaN)),
-      ...(top5.length ? { top5: meanStd(top5) } : {}),
+      pruner: group.pruner,
+      schedule: group.schedule,
+      budget: group.budget,
+      top1: group.top1,
+      ...(top5.length ? { top5: summarizeSample(top5) } : {}),
       seeds: finished.map((r) => r.seed).sort((a, b) => a - b),
-      diverged: runs.filter((r) => r.status === 'diverged').length,
-      failed: runs.filter((r) => r.status === 'failed').length,
-      notRun: runs.filter((r) => r.status === 'not-run').length,
+      diverged: group.diverged,
+      failed: group.failed,
+      notRun: group.notRun,
       paramsReduction: reduction((c) => [c.before.params, c.after.nonZeroParams ?? c.after.params]),
       flopsReduction: reduction((c) => [c.before.macs, c.after.macs]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
@@ -102,7 +95,7 @@ export function summarize(records: readonly RunRecord[]): Summary {
   rows.sort((a, b) => a.budget - b.budget || a.pruner.localeCompare(b.pruner) || a.schedule.localeCompare(b.schedule));
   return {
     original: {
-      top1: meanStd(originals.map((r) => r.metrics?.test?.top1 ?? NaN)),
+      top1: summarizeSample(originals.map((r) => r.metrics?.test?.top1 ?? NaN)),
       params: originals[0]?.cost?.before.params ?? NaN,
       flops: originals[0]?.cost?.before.macs ?? NaN,
       seeds: originals.map((r) => r.seed).sort((a, b) => a - b),
@@ -161,35 +154,6 @@ export function summaryTable(summary: Summary): SummaryTable {
       ];
     }),
   };
-}
-
-/** The original model's line above the table. */
-export function originalLine(summary: Summary): string {
-  return `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
-    `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).` +
-    (summary.original.diverged ? ` ${originalsDiverged(summary)}` : '');
-}
-
-/** summary.md: the table a reader looks at first. */
-export function summaryMarkdown(summary: Summary, title = 'prunebench study'): string {
-  const table = summaryTable(summary);
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = [
-    `# ${title}`,
-    '',
-    originalLine(summary),
-    '',
-    `Test top-1 accuracy (%), ${summary.rows.some((r) => r.top1.n >= 2) ? 'mean ± std over seeds' : 'one seed per row (no spread to show)'}. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).`,
-    'The pruner\'s cost is measured by the harness (examples served, multiply-accumulates the engine ran, optimizer steps); what the pruner charged itself is shown beside it. Total compute = retraining + pruning, in multiply-accumulates.',
-    '',
-    `| ${table.header.join(' | ')} |`,
-    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|',
-    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-  ];
-  if (summary.failedRuns.length) {
-    lines.push('', '## Failed runs', '', ...summary.failedRuns.map((f) => `- \`${f.id}\`: ${f.error.split('\n')[0]}`));
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 function csvCell(value: unknown): string {

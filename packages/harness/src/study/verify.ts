@@ -5,8 +5,8 @@ import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
 import { jobKind, jobKinds } from './kinds';
 import type { JobBase } from './kinds/job-kind';
-import { isComplete, type RunRecord } from './record';
-import { RUN_RECORD_FORMAT, upgradeRunRecord } from './record-format';
+import { isComplete, RUN_RECORD_FORMAT, type RunRecord } from './record';
+import { upgradeRunRecord } from './record-format';
 import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
 

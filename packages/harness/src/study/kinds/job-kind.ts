@@ -82,6 +82,8 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   audit?(records: readonly RunRecord[]): string | undefined;
   /** What the report does with its runs. */
   report?: {
+    /** Its runs are the study's cells: grouped by pruner × schedule × budget over seeds (report/run-groups.ts). */
+    cells?: boolean;
     /**
      * Its runs are a baseline, compared with retraining (Scratch-E / B): the name a run is shown
      * under. The report groups them per pruner × name (analysis.ts), pairs each with the best
