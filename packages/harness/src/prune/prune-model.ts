@@ -18,8 +18,8 @@ import { compareLatency, type LatencyOptions } from './latency';
 import { CONFIG_KEYS, makePruner, type PruneKeys } from './make-pruner';
 import { nothingPrunedError } from './nothing-pruned';
 import { pruneOnce } from './prune-once';
-import { compareOutputs, zeroPrunedParts } from './output-check';
-import { percentFewer as percent, type PruningReport } from './pruning-report';
+import { compareOutputs, zeroPrunedParts, type OutputCheck } from './output-check';
+import { percentFewer as percent, type PruningReport, type SkippedCheck } from './pruning-report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const HARNESS_VERSION: string = require('../../package.json').version;
@@ -147,9 +147,12 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
 
     const latency = options.dryRun ? undefined : await compareLatency(original, pruned, options.latency);
     const originalMetrics = data && !options.dryRun ? await evaluateSplits(original, data.dataset, data.info, { ledger }) : undefined;
-    zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks);
-    const check = compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed });
-    if (!check.passed) {
+    // A pruner that trains the network itself changes the kept weights too: the zeroed original is
+    // no reference for it, so its check is skipped and the report says why.
+    const check: OutputCheck | SkippedCheck = pruner.requirements.trainsItself
+      ? { skipped: `pruner "${prunerRef.id}" trains the network itself, so the kept weights differ from the original's; evaluate it on data (--dataset) instead` }
+      : (zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks), compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed }));
+    if ('passed' in check && !check.passed) {
       throw new PruneCheckError(
         `the pruned model's outputs differ from the original's with the pruned ${structured ? 'channels' : 'weights'} zeroed by ` +
           `${check.maxAbsError.toExponential(3)} (relative ${check.relativeError.toExponential(3)} > tolerance ${options.tolerance}); ` +

@@ -11,6 +11,11 @@ export interface LayerLeftWhole {
   className: string;
 }
 
+/** An output check that does not apply, and why. */
+export interface SkippedCheck {
+  skipped: string;
+}
+
 /** pruning.json: what was pruned, how, what it saved, and what was measured. */
 export interface PruningReport {
   format: 1;
@@ -37,8 +42,8 @@ export interface PruningReport {
     /** Percent fewer (non-zero, for weight masks) params and fewer MACs. */
     reduction: { paramsPercent: number; macsPercent: number };
   };
-  /** The pruned model's outputs against the original's with the pruned parts zeroed. */
-  check: OutputCheck;
+  /** The pruned model's outputs against the original's with the pruned parts zeroed (skipped for pruners that train the network themselves). */
+  check: OutputCheck | SkippedCheck;
   /** Absent for a dry run. */
   latency?: LatencyComparison;
   masks?: { file: string; weights: string[] };

@@ -52,7 +52,7 @@ function spreadNote(analysis: Analysis): string {
   const most = ns.length ? Math.max(...ns) : 0;
   const spread =
     most >= 2
-      ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean, clipped to [0, 100] where it reaches past them] over seeds.'
+      ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds; an interval reaching past 0 or 100 is clipped there and marked "(clipped)".'
       : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
   const { selection, retrainRuns } = analysis;
   const pick = !selection.starred

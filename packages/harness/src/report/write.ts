@@ -11,6 +11,7 @@ import { type Block, toHtml, toMarkdown } from './document';
 import { accuracyVsBudgetSpec, learningRateSpec, type LrCurve, paretoSpec, renderSpec, styleScales } from './figures';
 import { count } from './format';
 import { runsCsv } from './runs-csv';
+import { comparisonsCsvs } from './comparisons-csv';
 import { type ReportFigure, studyReportBlocks } from './study-report';
 
 /** The summary's rows (summary.ts) as the report's last table. */
@@ -37,6 +38,8 @@ export interface StudyReportFiles {
   summaryMd: string;
   reportHtml: string;
   runsCsv: string;
+  /** gains.csv, lifts.csv, baselines.csv and mcnemar.csv (report/comparisons-csv.ts). */
+  comparisonCsvs: string[];
   figures: string[];
   analysis: Analysis;
 }
@@ -74,6 +77,7 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
     summaryMd: store.writeStudyFile('summary.md', toMarkdown(blocks)),
     reportHtml: store.writeStudyFile('report.html', toHtml(title, blocks)),
     runsCsv: store.writeStudyFile('runs.csv', runsCsv(records)),
+    comparisonCsvs: Object.entries(comparisonsCsvs(analysis)).map(([file, text]) => store.writeStudyFile(file, text)),
     figures: written,
     analysis,
   };

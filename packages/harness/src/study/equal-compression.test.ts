@@ -98,6 +98,30 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
     }
     expect(summary).toMatch(/Two runs of one seed disagree on a median of \d+(\.\d+)? of them/);
   });
+
+  it('writes CSVs for pandas: percent accuracies, whole counts, no empty column, one file per kind of comparison', () => {
+    const table = (file: string) => {
+      const [header, ...rows] = fs.readFileSync(path.join(out, file), 'utf8').trim().split('\n').map((line) => line.split(','));
+      return { header, rows, col: (name: string) => rows.map((r) => r[header.indexOf(name)]) };
+    };
+    const runs = table('runs.csv');
+    expect(runs.header).toEqual(expect.arrayContaining(['test_top1_pct', 'macs_before', 'macs_after', 'params_after']));
+    expect(runs.header.filter((h) => /flops|^test_top1$|validation/.test(h))).toEqual([]); // no validation split: no empty column for it
+    for (const name of runs.header) expect(runs.col(name).some((v) => v !== '')).toBe(true);
+    for (const name of ['macs_after', 'params_after', 'test_examples', 'seed']) for (const v of runs.col(name)) expect(v).toMatch(/^\d+$/);
+    const retrain = records.find((r) => r.kind === 'retrain')!;
+    expect(Number(runs.rows.find((r) => r[0] === retrain.id)![runs.header.indexOf('test_top1_pct')])).toBeCloseTo(100 * retrain.metrics!.test!.top1, 4);
+    const summaryCsv = table('summary.csv');
+    expect(summaryCsv.header).toEqual(expect.arrayContaining(['top1_mean_pct', 'n', 'macs_after', 'params_after']));
+    const lifts = table('lifts.csv');
+    expect(lifts.rows).toHaveLength(3);
+    expect(lifts.header).toEqual(expect.arrayContaining(['pruner', 'against', 'diff_mean_pp', 'p', 'p_holm', 'seeds_up']));
+    for (const v of lifts.col('p')) expect(Number(v)).toBeGreaterThan(0);
+    const mcnemar = table('mcnemar.csv');
+    expect(mcnemar.rows.filter((r) => r[0] === 'lift')).toHaveLength(3);
+    expect(mcnemar.col('examples').every((v) => v === '16')).toBe(true);
+    expect(fs.existsSync(path.join(out, 'gains.csv'))).toBe(true);
+  });
 });
 
 /** The test split of a predictions.bin, read straight from its bytes (the documented layout). */

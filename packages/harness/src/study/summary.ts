@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { groupRuns } from '../report/run-groups';
+import { csvTable } from '../report/runs-csv';
 import { summarizeSample, type SampleSummary } from './statistics';
 import type { RunRecord } from './record';
 
@@ -156,37 +157,39 @@ export function summaryTable(summary: Summary): SummaryTable {
   };
 }
 
-function csvCell(value: unknown): string {
-  const text = value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A percentage rounded to what the data can mean (1e-4 %), so no float noise reaches the file. */
 const percent = (fraction: number) => round(100 * fraction, 4);
 const round = (value: number, decimals: number) => (Number.isFinite(value) ? Number(value.toFixed(decimals)) : NaN);
+/** Counts (params, MACs, samples, steps: means over seeds) as whole numbers. */
+const whole = (value: number) => (Number.isFinite(value) ? Math.round(value) : NaN);
+/** The 95% t interval of an accuracy's mean in percent, clipped to [0, 100]; empty below two seeds. */
+const interval = (stat: Stat): [number, number] =>
+  stat.n > 1 && Number.isFinite(stat.ci95) ? [percent(Math.max(0, stat.mean - stat.ci95)), percent(Math.min(1, stat.mean + stat.ci95))] : [NaN, NaN];
 /** The std of one seed is not a measurement: left empty. */
 const spread = (stat: Stat, scale: (v: number) => number) => (stat.n > 1 ? scale(stat.std) : NaN);
 
 /**
  * summary.csv: the same rows, machine-readable. One unit per quantity, named in the column:
- * `_pct` percent, `_epochs`, `_samples`, `_steps`, `_macs` (multiply-accumulates), `_params`.
+ * `_pct` percent, `_epochs`, `_samples`, `_steps`, `_macs` (multiply-accumulates); `params_after` and
+ * `macs_after` are what they say, counts are whole numbers, `n` the seeds that finished, and a
+ * column empty on every row is left out (one seed: no std, no interval).
  */
 export function summaryCsv(summary: Summary): string {
   const header = [
-    'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'seeds', 'diverged_runs', 'failed_runs',
-    'params_reduction_pct', 'flops_reduction_pct', 'params_after_params', 'flops_after_macs',
+    'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'top1_ci_low_pct', 'top1_ci_high_pct', 'n', 'diverged_runs', 'failed_runs',
+    'params_reduction_pct', 'macs_reduction_pct', 'params_after', 'macs_after',
     'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'retraining_optimizer_steps', 'retraining_samples',
     'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_optimizer_steps', 'cost_mismatches', 'retraining_macs', 'total_macs', 'not_run_runs',
     'original_top1_mean_pct', 'original_top1_std_pct',
   ];
   const rows = summary.rows.map((r) => [
-    r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), r.seeds.length, r.diverged, r.failed,
-    round(r.paramsReduction, 4), round(r.flopsReduction, 4), round(r.paramsAfter, 1), round(r.flopsAfter, 1),
-    round(r.extraForwardSamples, 1), round(r.extraBackwardSamples, 1), round(r.extraOptimizerSteps, 1), r.optimizerSteps, r.samples,
-    round(r.measuredExamples, 1), round(r.measuredPrunerMacs, 1), round(r.measuredPrunerSteps, 1), r.costMismatches, round(r.retrainMacs, 1), round(r.totalMacs, 1), r.notRun,
+    r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), ...interval(r.top1), r.seeds.length, r.diverged, r.failed,
+    round(r.paramsReduction, 4), round(r.flopsReduction, 4), whole(r.paramsAfter), whole(r.flopsAfter),
+    whole(r.extraForwardSamples), whole(r.extraBackwardSamples), whole(r.extraOptimizerSteps), r.optimizerSteps, r.samples,
+    whole(r.measuredExamples), whole(r.measuredPrunerMacs), whole(r.measuredPrunerSteps), r.costMismatches, whole(r.retrainMacs), whole(r.totalMacs), r.notRun,
     percent(summary.original.top1.mean), spread(summary.original.top1, percent),
   ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  return csvTable(header, rows, ['pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'n']);
 }
 
 /** `file` as seen from `dir`, with forward slashes (what reports print). */
