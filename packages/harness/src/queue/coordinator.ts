@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Queue, QueueEvents } from 'bullmq';
 import { openStudy, unloadablePlugins, type StudySource } from '../study/environment';
 import { describeJob, expandStudy, type Job } from '../study/jobs';
+import { liveStatusWriter } from '../serve/live-status';
 import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../study/progress';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
@@ -56,6 +57,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   const connection = parseQueueUrl(options.url);
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: connection.options });
   let events: QueueEvents | undefined;
+  let live: ReturnType<typeof liveStatusWriter> | undefined;
   // ioredis repeats a connection error on every reconnect attempt: say each once.
   let lastError = '';
   // Wrong credentials or missing rights: no reconnect fixes them, so the coordinator stops at once.
@@ -75,8 +77,12 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const resumed = kept.size;
 
     const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal });
+    // What `prunebench serve` shows of the runs the workers have in flight (live.json).
+    const writer = liveStatusWriter(study.out);
+    live = writer;
     const onEvent: ProgressSink = (event) => {
       printer(event);
+      writer.sink(event);
       options.onEvent?.(event);
     };
     await queue.waitUntilReady();
@@ -189,6 +195,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   try {
     return await Promise.race([follow(), unfixable.failed]);
   } finally {
+    live?.close();
     // Bounded: a Redis that does not answer must not keep a stopped coordinator (or its lock).
     await boundedClose(Promise.all([events?.close(), queue.close()]));
     await release();
