@@ -49,6 +49,7 @@ export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type A
 // Pruning: the context (with its helpers) and the one score check.
 export { createPruneContext } from './prune/context';
 export { checkScores, InvalidScoresError } from './prune/scores';
+export { applyWeightMasks, maskWeights, type MaskedWeights } from './prune/weight-masks';
 
 // Plugins: definition, registry, loading, making components.
 export { PLUGIN_API_VERSION, definePlugin, type PrunebenchPlugin } from './plugin/plugin';
@@ -101,7 +102,7 @@ export { countCost, type CostOptions, type LayerCost, type ModelCost } from './c
 // Schedule helpers, seeded randomness, name suggestions.
 export * from './schedule';
 export { Rng, deriveSeed } from './util/rng';
-export { closestName, didYouMean, editDistance } from './util/did-you-mean';
+export { closestName, didYouMean } from './util/did-you-mean';
 
 // Deprecated names, removed at plugin API 3 (nothing in this repository uses them).
 export { applyChannelSelection, type ChannelSelection, type OriginalSchedule } from './compat';

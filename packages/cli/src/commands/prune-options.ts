@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { UsageError, readOriginalSchedule, resolveOriginalSchedule, originalPreset } from '@prunebench/core';
+import { UsageError, originalPreset } from '@prunebench/core';
+import { readOriginalSchedule, resolveOriginalSchedule } from '@prunebench/core/config';
 import { RECIPE_DEFAULTS, defaultPrunedDir, type TrainingRecipe, type PruneModelOptions, type StudyConfig } from '@prunebench/harness';
 import type { CommandContext } from '../context';
 import { PRUNING_FLAGS, fraction, parseBackend, parseEntry, parseKeyValues, parsePlan, parseSeed, positiveNumber, wholeNumber } from '../flags';

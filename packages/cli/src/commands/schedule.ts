@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { UsageError, createComponent, didYouMean, originalPreset, type Budget, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { describeOriginalSchedule, readOriginalSchedule, resolveOriginalSchedule } from '@prunebench/core/config';
 import { lineChartSvg, plural, scheduleColours } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';

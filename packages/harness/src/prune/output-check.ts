@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { zeroDroppedChannels, type ChannelGraph, type KeptChannels, type WeightMasks } from '@prunebench/core';
-import { applyWeightMasks } from '../training/train';
+import { applyWeightMasks, zeroDroppedChannels, type ChannelGraph, type KeptChannels, type WeightMasks } from '@prunebench/core';
 
 /** What the output check measured (written to pruning.json). */
 export interface OutputCheck {

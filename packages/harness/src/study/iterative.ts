@@ -1,7 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type ComponentEntry, type KeptChannels, ConfigError, ConfigErrors, type Dataset, type GroupPruning, type IterativePruning, type Plan, type PrunebenchConfig, type Pruner, type Registry, RunLedger, type Schedule, type StepHyperparameters, type WeightMasks, PrunebenchError, UsageError, applyKeptChannels, createPruneContext, buildChannelGraph, countCost } from '@prunebench/core';
+import { applyWeightMasks, type ComponentEntry, type KeptChannels, ConfigError, ConfigErrors, type Dataset, type GroupPruning, type IterativePruning, type Plan, type PrunebenchConfig, type Pruner, type Registry, RunLedger, type Schedule, type StepHyperparameters, type WeightMasks, PrunebenchError, UsageError, applyKeptChannels, createPruneContext, buildChannelGraph, countCost } from '@prunebench/core';
 import { type ComponentRef, resolveComponentRef } from '@prunebench/core/config';
-import { applyWeightMasks, train } from '../training/train';
+import { train } from '../training/train';
 import { seedFor } from './seed-streams';
 
 /**
