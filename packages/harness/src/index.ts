@@ -93,7 +93,7 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, backendMismatch, codeIdentity, describeIdentity } from './study/identity';
 export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
