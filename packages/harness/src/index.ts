@@ -65,7 +65,7 @@ export {
 } from './benchmark/train-step-benchmark';
 export { formatTrainingBenchmark } from './benchmark/format';
 export { tinybenchMeasurer } from './benchmark/tinybench-measurer';
-export { referenceCnn, miniResNet20 } from './benchmark/reference-models';
+export { referenceCnn, miniResNet20, miniCifarResNet } from './benchmark/reference-models';
 export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flops';
 
 export * from './plot';
