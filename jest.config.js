@@ -14,6 +14,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@prunebench/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@prunebench/core/config$': '<rootDir>/packages/core/src/config/index.ts',
     '^@prunebench/(core|harness|backend-wasm|schedules|pruners|models|datasets|cli)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testTimeout: 60000,

@@ -1,6 +1,6 @@
 // Inference latency of built-in models before and after pruning, on wasm with prunebench's
 // kernels, BatchNorm folded into the convs (what evaluation runs): measured speed-up against
-// the FLOPs reduction, and the pruned widths that are not a multiple of 4 (wasm's SIMD width).
+// the MAC (multiply-accumulate) reduction, and the pruned widths that are not a multiple of 4 (wasm's SIMD width).
 // Original and pruned model (and the original without BN folding) are timed in alternating
 // rounds in one process, so machine load hits all alike; the median round counts.
 // Usage: npx tsc -b benchmarks && node benchmarks/dist/pruned-latency.js [--batch 64] [--rounds 5] [--iterations 3] [--json]
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       prunedMs.push(await timeInference(foldedPruned.model, x, iterations));
       unfoldedMs.push(await timeInference(original, x, iterations));
     }
-    const flopsRatio = before.flops / after.flops;
+    const macsRatio = before.macs / after.macs;
     const speedup = median(originalMs) / median(prunedMs);
     rows.push({
       case: c.label,
@@ -102,11 +102,11 @@ async function main(): Promise<void> {
       originalUnfoldedMs: median(unfoldedMs),
       imagesPerSecondOriginal: (1000 * batch) / median(originalMs),
       imagesPerSecondPruned: (1000 * batch) / median(prunedMs),
-      flopsBefore: before.flops,
-      flopsAfter: after.flops,
-      flopsRatio,
+      macsBefore: before.macs,
+      macsAfter: after.macs,
+      macsRatio,
       speedup,
-      speedupOverFlopsRatio: speedup / flopsRatio,
+      speedupOverMacsRatio: speedup / macsRatio,
       foldedBatchNorms: foldedPruned.folded.length,
       unalignedWidths: unalignedWidths(pruned),
     });
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
     `median of ${rounds} alternating rounds of ${iterations} calls; load average ${machine.loadAverage.map((l) => l.toFixed(1)).join(' ')}\n`);
   for (const r of rows) {
     process.stdout.write(`${r.case}: ${r.originalMs.toFixed(1)} ms -> ${r.prunedMs.toFixed(1)} ms per batch ` +
-      `(${r.imagesPerSecondOriginal.toFixed(0)} -> ${r.imagesPerSecondPruned.toFixed(0)} img/s); FLOPs ${(r.flopsBefore / 1e6).toFixed(1)}M -> ${(r.flopsAfter / 1e6).toFixed(1)}M ` +
-      `(${r.flopsRatio.toFixed(2)}x fewer); measured speed-up ${r.speedup.toFixed(2)}x = ${r.speedupOverFlopsRatio.toFixed(2)} of the FLOPs ratio (target >= 0.8); ` +
+      `(${r.imagesPerSecondOriginal.toFixed(0)} -> ${r.imagesPerSecondPruned.toFixed(0)} img/s); MACs ${(r.macsBefore / 1e6).toFixed(1)}M -> ${(r.macsAfter / 1e6).toFixed(1)}M ` +
+      `(${r.macsRatio.toFixed(2)}x fewer); measured speed-up ${r.speedup.toFixed(2)}x = ${r.speedupOverMacsRatio.toFixed(2)} of the MACs ratio (target >= 0.8); ` +
       `widths not a multiple of 4: ${r.unalignedWidths.length ? r.unalignedWidths.join(', ') : 'none'}; ` +
       `original without BN folding ${r.originalUnfoldedMs.toFixed(1)} ms (folding: ${(r.originalUnfoldedMs / r.originalMs).toFixed(2)}x)\n`);
   }

@@ -7,7 +7,8 @@
 // Run from the repository after `npm ci && npm run build`. The data options here are the
 // ones to give `prunebench prune --dataset` when fine-tuning, so it sees the same images.
 require('reflect-metadata');
-const { batchesPerEpoch, validateOptions } = require('@prunebench/core');
+const { batchesPerEpoch } = require('@prunebench/core');
+const { validateOptions } = require('@prunebench/core/config');
 const { evaluate, fileSystemIO, selectBackend, train } = require('@prunebench/harness');
 const { FashionMnistDataset } = require('@prunebench/datasets');
 const { buildLeNet5 } = require('@prunebench/models');

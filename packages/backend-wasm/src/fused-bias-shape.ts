@@ -12,7 +12,7 @@ export const FUSED_BIAS_KERNELS = ['FusedConv2D', 'FusedDepthwiseConv2D', '_Fuse
  * The wasm backend keeps one shape per data buffer, and it is not always the tensor's shape:
  * Reshape shares the buffer under a new shape, and GatherV2, Concat, BatchMatMul and the
  * keepDims reductions allocate their output at a flattened shape and only relabel the tensor.
- * A bias sliced with tf.gather (applyChannelSelection) is `[C]` but recorded as `[1, 1, C, 1]`,
+ * A bias sliced with tf.gather (applyKeptChannels) is `[C]` but recorded as `[1, 1, C, 1]`,
  * and the stock fused kernels refuse it ("only supports rank-1 bias but got rank 4").
  * The tensor's own shape is the true one, so this shows it to the stock kernel for the call
  * (kernels are synchronous) and restores the record afterwards.

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { ConfigErrors, resolveConfigComponents, setupPlugins, type PrunebenchConfig } from '@prunebench/core';
+import { ConfigErrors, setupPlugins, type PrunebenchConfig } from '@prunebench/core';
+import { resolveConfigComponents } from '@prunebench/core/config';
 import { defineStudy } from '@prunebench/harness';
 import { builtinPlugins } from './builtins';
 import { configSchemaForEditors } from './config-schema';

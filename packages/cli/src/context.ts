@@ -1,5 +1,6 @@
-import { resolveConfigComponents, setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
-import { loadConfig } from '@prunebench/harness';
+import { setupPlugins, type LoadedConfig, type Setup } from '@prunebench/core';
+import { resolveConfigComponents } from '@prunebench/core/config';
+import { loadConfig, studyConfigSchema } from '@prunebench/harness';
 import { builtinPlugins } from './builtins';
 
 export interface CommandContext extends Setup {
@@ -15,6 +16,6 @@ export interface CommandContext extends Setup {
 export async function loadContext(options: { config?: string; cwd?: string }): Promise<CommandContext> {
   const loaded = await loadConfig({ file: options.config, cwd: options.cwd, deferStructureCheck: true });
   const setup = await setupPlugins({ builtins: builtinPlugins(), config: loaded });
-  if (loaded) resolveConfigComponents(loaded.config, setup.registry, loaded.filepath);
+  if (loaded) resolveConfigComponents(loaded.config, setup.registry, loaded.filepath, studyConfigSchema);
   return { ...setup, loaded };
 }

@@ -4,7 +4,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveConfigComponents, setupPlugins } from '@prunebench/core';
+import { setupPlugins } from '@prunebench/core';
+import { resolveConfigComponents } from '@prunebench/core/config';
 import { extractIterative, loadConfig } from '@prunebench/harness';
 import { docConfigExamples as examples, INSTALLED_BY, parse, STUDY_KEYS } from './test-docs';
 import { builtinPlugins } from './builtins';

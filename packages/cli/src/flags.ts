@@ -1,7 +1,7 @@
 // Every command's flag parsers, in one place: each turns a flag's text into a value or throws a
 // UsageError (exit 2) naming the flag, what it takes and what it got.
-import { UsageError, BACKEND_NAMES, didYouMean } from '@prunebench/core';
-import type { BackendName, PruneKeys } from '@prunebench/harness';
+import { UsageError, didYouMean } from '@prunebench/core';
+import { BACKEND_NAMES, type BackendName, type PruneKeys } from '@prunebench/harness';
 
 /** A count: a whole number, at least `min` (default 1). */
 export function wholeNumber(text: string, flag: string, min = 1): number {
@@ -10,6 +10,19 @@ export function wholeNumber(text: string, flag: string, min = 1): number {
     throw new UsageError(`${flag} must be a whole number, at least ${min} (got "${text}")`);
   }
   return value;
+}
+
+/** A comma-separated list of whole numbers, each at least `min` (budgets, seeds). */
+export function wholeNumberList(text: string, flag: string, min = 1): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!parts.length) throw new UsageError(`${flag}: expected whole numbers ≥ ${min}, comma-separated (got "${text}")`);
+  return parts.map((part) => {
+    const value = Number(part);
+    if (!/^\d+$/.test(part) || !Number.isSafeInteger(value) || value < min) {
+      throw new UsageError(`${flag}: expected whole numbers ≥ ${min}, comma-separated (got "${text}")`);
+    }
+    return value;
+  });
 }
 
 /** A seed: a whole number ≥ 0, 0 when the flag is absent. */
@@ -50,11 +63,13 @@ export function parseBackend(text: string | undefined, flag = '--backend'): Back
   return text as BackendName;
 }
 
-/** A comma-separated list of known names. */
-export function nameList<T extends string>(text: string, known: readonly T[], what: string): T[] {
+/** A comma-separated list of known names: `--backends wasm,cpu` (flag `--backends`, each a `backend`). */
+export function nameList<T extends string>(text: string, known: readonly T[], flag: string, what: string): T[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const expected = `${flag}: expected ${known.join(', ')}, comma-separated`;
+  if (!names.length) throw new UsageError(`${expected} (got "${text}")`);
   for (const name of names) {
-    if (!(known as readonly string[]).includes(name)) throw new UsageError(`unknown ${what} "${name}"${didYouMean(name, known)} (known: ${known.join(', ')})`);
+    if (!(known as readonly string[]).includes(name)) throw new UsageError(`${expected}: unknown ${what} "${name}"${didYouMean(name, known)}`);
   }
   return names as T[];
 }

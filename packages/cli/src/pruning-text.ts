@@ -55,8 +55,10 @@ export function describePruning(report: PruningReport): string {
   lines.push(`MACs   ${count(before.macs)} → ${count(after.macs)} (−${reduction.macsPercent}%)`);
   const { check } = report;
   lines.push(
-    `check: outputs match the original with the pruned ${report.structured ? 'channels' : 'weights'} zeroed: ` +
-      `max |error| ${check.maxAbsError.toExponential(2)}, relative ${check.relativeError.toExponential(2)} ≤ ${check.tolerance}`,
+    'skipped' in check
+      ? `check: skipped: ${check.skipped}`
+      : `check: outputs match the original with the pruned ${report.structured ? 'channels' : 'weights'} zeroed: ` +
+          `max |error| ${check.maxAbsError.toExponential(2)}, relative ${check.relativeError.toExponential(2)} ≤ ${check.tolerance}`,
   );
   if (report.latency) lines.push('', describeLatency(report.latency));
   return `${lines.join('\n')}\n`;

@@ -1,4 +1,4 @@
-import { validateConfigStructure } from '@prunebench/core';
+import { validateConfigStructure } from '@prunebench/core/config';
 import { QUICK_STUDY } from './quick-study';
 
 describe('the built-in quick study', () => {

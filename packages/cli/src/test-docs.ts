@@ -2,7 +2,8 @@
 // config-schema): every JSON/YAML code block that is a prunebench config.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configSchema, type PrunebenchPlugin } from '@prunebench/core';
+import { type PrunebenchPlugin } from '@prunebench/core';
+import { configSchema } from '@prunebench/core/config';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 // The example plugin from its sources, when a test asks (jest compiles them; the cli's build does not include them).

@@ -25,7 +25,7 @@ export { CORE_VERSION } from './version';
 
 // The component interfaces.
 export { COMPONENT_KINDS, type ComponentKind, type ComponentClass, type JsonSchema } from './interfaces/component';
-export type { Schedule, ScheduleClass, OriginalRecipe, OriginalSchedule, Budget, StepHyperparameters } from './interfaces/schedule';
+export type { Schedule, ScheduleClass, OriginalRecipe, Budget, StepHyperparameters } from './interfaces/schedule';
 export type { ModelFactory, ModelClass, ModelSpec } from './interfaces/model';
 export { batchesPerEpoch, type Dataset, type DatasetClass, type DatasetInfo, type Batch, type BatchOptions, type SplitName } from './interfaces/dataset';
 export type { Ledger, LedgerEntries } from './interfaces/ledger';
@@ -49,6 +49,7 @@ export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type A
 // Pruning: the context (with its helpers) and the one score check.
 export { createPruneContext } from './prune/context';
 export { checkScores, InvalidScoresError } from './prune/scores';
+export { applyWeightMasks, maskWeights, type MaskedWeights } from './prune/weight-masks';
 
 // Plugins: definition, registry, loading, making components.
 export { PLUGIN_API_VERSION, definePlugin, type PrunebenchPlugin } from './plugin/plugin';
@@ -56,19 +57,15 @@ export { Registry, type PluginSource, type RegisteredComponent, type RegisteredP
 export { normalizePluginName } from './plugin/names';
 export { loadPluginByName, loadPlugins, type PluginReference, type LoadedPlugin } from './plugin/loader';
 export { createComponent, type ComponentFactory, type ComponentEntryRef } from './plugin/create';
-export { COMPOSING_PRUNERS, resolvePrunerEntry, type PrunerEntryTarget } from './plugin/compose';
 export { setupPlugins, type Setup } from './plugin/setup';
 export { pluginContainer, runScope } from './plugin/containers';
 
-// Config validation (loading files is the harness's job).
-export { configSchema, BACKEND_NAMES, BASELINE_NAMES } from './config/schema';
+// The backend-provider contract (the harness lists the providers).
 export type { BackendProvider, LoadedBackend } from './backend/provider';
+
+// A config's types (checking one against the registry: @prunebench/core/config).
 export { defineConfig, type PrunebenchConfig, type LoadedConfig, type ComponentEntry, type IterativePruning } from './config/types';
-export { validateConfigStructure, configStructureErrors, validateOptions, resolveComponentRef, splitComponentRef, type ComponentRef } from './config/validate';
-export { resolveConfigComponents, type ResolvedComponents } from './config/resolve';
-export { expandPlanShorthand } from './config/plan-entry';
-export { planEntryErrors } from './config/validate';
-export { composeConfigSchema } from './config/compose-schema';
+export { splitComponentRef } from './config/validate';
 
 // The one Ledger implementation: the harness charges it during a run; plugin tests hand one to a pruner.
 export { RunLedger, emptyLedgerEntries } from './ledger/run-ledger';
@@ -79,7 +76,6 @@ export type {
   ChannelLayout,
   ChannelSegment,
   KeptChannels,
-  ChannelSelection,
   ConvInfo,
   GroupMember,
   GroupMemberRole,
@@ -88,7 +84,7 @@ export type {
   ResidualRole,
 } from './graph/types';
 export { buildChannelGraph } from './graph/build-graph';
-export { applyKeptChannels, applyChannelSelection } from './graph/apply-kept-channels';
+export { applyKeptChannels } from './graph/apply-kept-channels';
 export {
   registerLayerRule,
   layerRuleFor,
@@ -106,4 +102,7 @@ export { countCost, type CostOptions, type LayerCost, type ModelCost } from './c
 // Schedule helpers, seeded randomness, name suggestions.
 export * from './schedule';
 export { Rng, deriveSeed } from './util/rng';
-export { closestName, didYouMean, editDistance } from './util/did-you-mean';
+export { closestName, didYouMean } from './util/did-you-mean';
+
+// Deprecated names, removed at plugin API 3 (nothing in this repository uses them).
+export { applyChannelSelection, type ChannelSelection, type OriginalSchedule } from './compat';

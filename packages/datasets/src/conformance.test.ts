@@ -47,7 +47,15 @@ function writeImageFolder(): string {
   return folder;
 }
 
+function writeCsv(): string {
+  const file = path.join(root, 'table.csv');
+  const rows = Array.from({ length: 40 }, (_, i) => `${(i * 0.37) % 5},${-i / 7},${i % 3},${['cat', 'dog', 'eel'][i % 3]}`);
+  fs.writeFileSync(file, ['a,b,c,species', ...rows].join('\n') + '\n');
+  return file;
+}
+
 const { cifar10, cifar100 } = writeCifar();
+const csv = writeCsv();
 const images = writeImageFolder();
 const small = { trainSize: 40, testSize: 20 };
 
@@ -58,11 +66,13 @@ const sampleOptions: Record<string, Record<string, unknown>> = {
   cifar100: { path: cifar100 },
   imagefolder: { path: images, imageSize: 6 },
   synthetic: { inputShape: [6, 6, 2], numClasses: 3, trainSize: 30, testSize: 9, validationSize: 6 },
+  csv: { path: csv, validationSize: 6, normalize: 'standardize' },
 };
 const invalidOptions: Record<string, Array<Record<string, unknown>>> = {
   cifar10: [{}],
   imagefolder: [{}],
   synthetic: [{ numClasses: 1 }, { inputShape: [0, 4] }],
+  csv: [{}, { path: csv, testFraction: 1 }],
 };
 
 for (const componentClass of plugin.datasets) {

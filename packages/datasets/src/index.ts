@@ -1,6 +1,7 @@
 import { definePlugin, PLUGIN_API_VERSION } from '@prunebench/core';
 import { Cifar10Dataset } from './datasets/cifar10';
 import { Cifar100Dataset } from './datasets/cifar100';
+import { CsvDataset } from './datasets/csv';
 import { FashionMnistDataset } from './datasets/fashion-mnist';
 import { ImageFolderDataset } from './datasets/imagefolder';
 import { MnistDataset } from './datasets/mnist';
@@ -15,6 +16,8 @@ export { Cifar10Dataset, CIFAR10_CLASSES } from './datasets/cifar10';
 export { Cifar100Dataset, type Cifar100Options } from './datasets/cifar100';
 export { ImageFolderDataset, type ImageFolderOptions } from './datasets/imagefolder';
 export { SyntheticDataset, type SyntheticOptions } from './datasets/synthetic';
+export { CsvDataset, type CsvOptions } from './datasets/csv';
+export { parseCsv } from './readers/csv';
 export type { MnistFamilyOptions } from './datasets/mnist-family';
 export type { CifarOptions } from './datasets/cifar';
 export type { SplitOptions, NormalizationOptions } from './data/common-options';
@@ -31,7 +34,7 @@ export const plugin = definePlugin({
   name,
   version,
   apiVersion: PLUGIN_API_VERSION,
-  datasets: [FashionMnistDataset, MnistDataset, Cifar10Dataset, Cifar100Dataset, ImageFolderDataset, SyntheticDataset],
+  datasets: [FashionMnistDataset, MnistDataset, Cifar10Dataset, Cifar100Dataset, ImageFolderDataset, SyntheticDataset, CsvDataset],
 });
 
 export default plugin;

@@ -4,6 +4,7 @@
 import 'reflect-metadata';
 
 export { loadConfig, type LoadConfigOptions } from './config/load';
+export { studyConfigSchema, type StudyConfig } from './config/study-schema';
 
 export {
   selectBackend,
@@ -13,6 +14,7 @@ export {
   CPU_TRAINING_WARNING,
   onBackendSelected,
   AUTO_ORDER,
+  BACKEND_NAMES,
   type BackendName,
   type ConcreteBackendName,
   type BackendSelection,
@@ -33,20 +35,21 @@ export {
 } from './training/train';
 export type { TrainingData } from './training/batches';
 export { SgdOptimizer, type SgdOptions, type SgdState, type WeightDecayFilter } from './training/sgd';
-export { evaluate, evaluateSplits, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
+export { evaluate, type Evaluation, type EvaluateOptions, type SplitMetrics } from './training/evaluate';
 export { foldBatchNorm, type FoldedModel } from './training/fold-batch-norm';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, type CheckpointContents, type LoadedCheckpoint } from './training/checkpoint';
 export { fileSystemIO } from './training/fs-io';
-export { MODEL_JSON, SHARD_BYTES, modelJsonPath, readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
-export { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from './data/open-dataset';
+export { readModelArtifacts, modelFromArtifacts, modelArtifacts, writeModelFiles, loadModelFile, looksLikeModelFile, type WeightFiles } from './training/model-files';
+export type { DatasetEntry } from './data/open-dataset';
 
 // Pruning one model for deployment (`prunebench prune`): load, prune, check, fine-tune, measure, save.
-export { pruneModel, defaultPrunedDir, PRUNING_JSON, MASKS_BIN, type PruneModelOptions } from './prune/prune-model';
+export { pruneModel, defaultPrunedDir, type PruneModelOptions } from './prune/prune-model';
 export { percentFewer, type PruningReport, type LayerLeftWhole } from './prune/pruning-report';
-export { makePruner, CONFIG_KEYS, type PruneKeys } from './prune/make-pruner';
-export { compareOutputs, zeroPrunedParts, type OutputCheck } from './prune/output-check';
-export { compareLatency, measureLatencies, type LatencyComparison, type LatencyFigure, type LatencyOptions } from './prune/latency';
-export { finetune, type FinetuneOutcome, type FinetuneOptions } from './prune/finetune';
+export { makePruner, type PruneKeys } from './prune/make-pruner';
+export { nothingPrunedMessage } from './prune/nothing-pruned';
+export type { OutputCheck } from './prune/output-check';
+export type { LatencyComparison, LatencyFigure, LatencyOptions } from './prune/latency';
+export type { FinetuneOutcome } from './prune/finetune';
 export { crossEntropy, crossEntropyPerExample, outputsProbabilities } from './training/loss';
 
 // The training-throughput benchmark (`prunebench bench`).
@@ -71,7 +74,7 @@ export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flop
 export * from './plot';
 
 // The fair-budget study (harness, results, reports).
-export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type OriginalRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
+export { defineStudy, studyFromConfig, componentLabel, configName, defaultOut, RECIPE_DEFAULTS, withPathsFrom, type StudyDefinition, type BudgetAccounting, type TrainingRecipe, type StudyOverrides, type PluginLoad } from './study/definition';
 export { expandStudy, describeJob, type Job } from './study/jobs';
 export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
 export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
@@ -81,7 +84,7 @@ export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
 export { preflightStudy } from './study/preflight';
 export { auditBudgets, UnequalBudgetError } from './study/audit';
-export { summarize, summaryMarkdown, summaryCsv, type Summary, type SummaryRow } from './study/summary';
+export { summarize, summaryCsv, type Summary, type SummaryRow } from './study/summary';
 export { ResultStore } from './study/store';
 export type { RunRecord, Metrics, CostFigures } from './study/record';
 export { createProgressPrinter, type StudyEvent, type ProgressSink } from './study/progress';
@@ -100,16 +103,17 @@ export { batching, expectedSamples, type Batching } from './study/budget';
 export { fileDigest, dirDigest } from './util/digest';
 export { writeFileAtomic, writeJsonAtomic, writeDirAtomic, DiskWriteError } from './util/atomic';
 // The study's design: baselines, iterative pruning, statistics and the generated report.
-export { type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
+export { BASELINE_NAMES, type BaselineName, type ScratchVariant, randomCounterpart, scratchEpochs } from './study/baselines';
 export { type IterativeSpec, type IterativeRecord, type PrunerEntry, stepTargets, stepSparsity, extractIterative } from './study/iterative';
 export { curveDigest } from './study/curve-digest';
 export { compressionRecord, describeCompression, type CompressionRecord, type CompressionTargetSpec } from './study/compression';
 export { summarizeSample, pairedDifference, binomialStdError, studentTQuantile, studentTCdf, type SampleSummary, type PairedDifference } from './study/statistics';
 export { latexDocument, latexTables } from './report/latex';
+export { startLiveServer, type LiveServer, type ServeOptions, type ServeSnapshot } from './serve/server';
+export { compareStudies, comparisonMarkdown, comparisonHtml, comparisonCsv, type StudyComparison, type SharedCell, type CellDifference } from './report/compare';
 export { analyzeStudy, type Analysis, type Cell, type Comparison } from './report/analysis';
 export { runsCsv, RUNS_CSV_COLUMNS } from './report/runs-csv';
 export { definitionHash, stableStringify } from './util/hash';
-export { meanStd } from './util/stats';
 
 // Studies across machines: a BullMQ queue on Redis (coordinator, workers, status).
 export { parseQueueUrl, redactRedisUrl, queueUrlFrom, REDIS_URL_ENV, type QueueConnection } from './queue/connection';

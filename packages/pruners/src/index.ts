@@ -30,7 +30,7 @@ export { MagnitudeScore, RandomWeightsScore, LampScore };
 export { SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
-export { applyWeightMasks, maskSparsity } from './util/masks';
+export { maskSparsity } from './util/masks';
 export { topScoring, keepCount } from './util/ranking';
 export { cloneModel } from './util/clone-model';
 

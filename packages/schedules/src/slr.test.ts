@@ -1,4 +1,4 @@
-import { resolveOriginalSchedule } from '@prunebench/core';
+import { resolveOriginalSchedule } from '@prunebench/core/config';
 import { ScaledLrRestartingSchedule } from './slr';
 import { cifar, expectConstantWithinEpochs, imagenet, lrPerEpoch, makeSchedule, runs } from './test-support';
 

@@ -14,7 +14,7 @@ interface BenchOptions {
   cpuBatch?: string;
 }
 
-const list = <T extends string>(value: string | undefined, known: readonly T[], what: string) => (value === undefined ? undefined : nameList(value, known, what));
+const list = <T extends string>(value: string | undefined, known: readonly T[], what: string) => (value === undefined ? undefined : nameList(value, known, `--${what}s`, what));
 const count = (value: string | undefined, flag: string, min: number) => (value === undefined ? undefined : wholeNumber(value, flag, min));
 
 /** tinybench (ESM only) when it can be loaded, else the built-in loop timer. */

@@ -82,6 +82,20 @@ describe('prunebench inspect --plan', () => {
       expect(doc).toMatchObject({ model: file, input: [6, 6, 2], classes: 4, plan: { use: 'uniform', ratio: 0.5, layers: 'all' } });
       expect(doc.pruned.map((g: { layers: string[]; kept: number; total: number }) => [g.layers[0], g.kept, g.total])).toEqual([['conv', 4, 8], ['fc1', 5, 10]]);
       expect(doc.after.macs).toBeLessThan(doc.before.macs);
+      // A Dense-only model under `uniform` (convs only by default): the preview says what would prune.
+      const mlpInput = tfl.input({ shape: [5] });
+      const hidden = tfl.layers.dense({ name: 'hidden', units: 8 }).apply(mlpInput) as tfl.SymbolicTensor;
+      const mlp = tfl.model({ inputs: mlpInput, outputs: tfl.layers.dense({ name: 'out', units: 2 }).apply(hidden) as tfl.SymbolicTensor });
+      writeModelFiles(path.join(dir, 'mlp'), await modelArtifacts(mlp));
+      mlp.dispose();
+      const dense = await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5']);
+      expect(dense.code).toBe(0);
+      expect(dense.stdout).toMatch(/after: 66 params \(−0%\)[\s\S]*note: .*prunes nothing.*"hidden" \(dense layers\)\. Give --plan-option layers=all/);
+      const denseJson = JSON.parse((await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5', '--json'])).stdout);
+      expect(denseJson.nothingPruned).toMatch(/layers=all/);
+      const all = JSON.parse((await run(['inspect', '--model', path.join(dir, 'mlp'), '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--json'])).stdout);
+      expect(all.nothingPruned).toBeUndefined();
+      expect(all.after.params).toBe(4 * 5 + 4 + 4 * 2 + 2);
       const text = await run(['inspect', '--model', dir]);
       expect(text.code).toBe(0);
       expect(text.stdout).toMatch(/fc1\s+Dense\s+10/);

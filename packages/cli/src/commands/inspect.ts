@@ -1,5 +1,5 @@
 import { UsageError, buildChannelGraph, countCost, createComponent, createPruneContext, type ChannelGraph, RunLedger, type ModelClass, type ModelFactory, type PruneResult } from '@prunebench/core';
-import { compressionRecord, describeCompression, loadModelFile, looksLikeModelFile, makePruner, percentFewer as percent, selectBackend } from '@prunebench/harness';
+import { compressionRecord, describeCompression, loadModelFile, looksLikeModelFile, makePruner, nothingPrunedMessage, percentFewer as percent, selectBackend } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
 import { PRUNING_FLAGS, parseKeyValues, parsePlan, parseSeed, parseShape, wholeNumber } from '../flags';
@@ -75,7 +75,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
         const cost = countCost(model);
         const graph = buildChannelGraph(model);
         // `flops` (the same number as `macs`) is left out of the output; --json consumers read `macs` (see CHANGELOG).
-        const layers = cost.layers.map(({ flops: _deprecated, ...layer }) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
+        const layers = cost.layers.map((layer) => ({ ...layer, groups: outputGroups(graph, layer.name) }));
         const groups = graph.groups.map(({ members, ...group }) => ({ ...group, members }));
         const pruning = options.plan === undefined ? undefined : await prune(model);
         const after = pruning && countCost(pruning.model);
@@ -98,7 +98,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
             layers,
             groups,
             convs: graph.convs,
-            ...(pruning ? { pruned: pruning.groups } : {}),
+            ...(pruning ? { pruned: pruning.groups, ...(pruning.nothing ? { nothingPruned: pruning.nothing } : {}) } : {}),
           });
           return;
         }
@@ -143,6 +143,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
               `${formatCount(afterBlock.macs)} MACs (−${afterBlock.macsReduction}%)\n`,
           );
           if (afterBlock.compression.target) io.out(`${describeCompression(afterBlock.compression)}\n`);
+          if (pruning.nothing) io.out(`note: ${pruning.nothing}\n`);
         }
       } finally {
         model.dispose();
@@ -154,7 +155,7 @@ export function registerInspectCommand(program: Command, io: Io): void {
         const plan = parsePlan(options.plan!, options.ratio, parseKeyValues(options.planOption, '--plan-option'));
         const ledger = new RunLedger();
         const seed = parseSeed(options.seed);
-        const { pruner } = makePruner(context, { use: criterion, plan }, { seed, ledger }, PRUNING_FLAGS);
+        const { ref, pruner } = makePruner(context, { use: criterion, plan }, { seed, ledger }, PRUNING_FLAGS);
         if (!pruner.requirements.structured) {
           throw new UsageError(`--criterion ${criterion} is a weight-level pruner: inspect --plan needs a structured criterion (l1, l2, random, fpgm, bn-scale)`);
         }
@@ -162,7 +163,10 @@ export function registerInspectCommand(program: Command, io: Io): void {
           throw new UsageError(`--criterion ${criterion} needs calibration data, which inspect does not have: use l1, l2, random, fpgm or bn-scale`);
         }
         const result: PruneResult = await pruner.prune(original, createPruneContext({ seed, ledger }));
-        return { model: result.model, groups: result.groups ?? [], plan, criterion };
+        const groups = result.groups ?? [];
+        // A plan that keeps everything is shown, with what would prune (as `prune` would refuse it).
+        const nothing = groups.every((g) => g.kept === g.total) ? nothingPrunedMessage(context.registry, ref, original, PRUNING_FLAGS) : undefined;
+        return { model: result.model, groups, plan, criterion, nothing };
       }
     });
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { UsageError, readOriginalSchedule, resolveOriginalSchedule, originalPreset } from '@prunebench/core';
-import { RECIPE_DEFAULTS, defaultPrunedDir, type OriginalRecipe, type PruneModelOptions } from '@prunebench/harness';
+import { UsageError, originalPreset } from '@prunebench/core';
+import { readOriginalSchedule, resolveOriginalSchedule } from '@prunebench/core/config';
+import { RECIPE_DEFAULTS, defaultPrunedDir, type TrainingRecipe, type PruneModelOptions, type StudyConfig } from '@prunebench/harness';
 import type { CommandContext } from '../context';
 import { PRUNING_FLAGS, fraction, parseBackend, parseEntry, parseKeyValues, parsePlan, parseSeed, positiveNumber, wholeNumber } from '../flags';
 
@@ -59,7 +60,7 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
     pruner: prunerEntry(flags),
     seed: parseSeed(flags.seed),
     out: path.resolve(flags.out ?? defaultPrunedDir(model)),
-    backend: parseBackend(flags.backend) ?? config?.backend ?? 'auto',
+    backend: parseBackend(flags.backend) ?? (config as StudyConfig | undefined)?.backend ?? 'auto',
     tolerance: positiveNumber(flags.tolerance, '--tolerance', { zero: true }),
     latency: { batchSizes: [...new Set([1, throughput])], runs: wholeNumber(flags.latencyRuns, '--latency-runs'), warmupRuns: 3, budgetMs: LATENCY_BUDGET_MS },
     dryRun: Boolean(flags.dryRun),
@@ -82,7 +83,7 @@ export function parsePruneFlags(model: string, flags: PruneFlags, context: Comma
     : config?.original
       ? resolveOriginalSchedule(config.original, 'original', loaded!.filepath)
       : originalPreset('cifar');
-  const recipe = { ...RECIPE_DEFAULTS, dropLast: true, ...schedule } as OriginalRecipe;
+  const recipe = { ...RECIPE_DEFAULTS, dropLast: true, ...schedule } as TrainingRecipe;
   if (flags.batchSize !== undefined) recipe.batchSize = wholeNumber(flags.batchSize, '--batch-size');
   options.finetune = { schedule: parseEntry(flags.schedule, '--schedule'), epochs, recipe };
   return options;

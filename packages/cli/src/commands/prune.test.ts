@@ -103,7 +103,7 @@ describe('prunebench prune', () => {
       expect(report).toEqual(readReport(out));
       expect(report.cost.after.params).toBeLessThan(report.cost.before.params);
       expect(report.cost.after.macs).toBeLessThan(report.cost.before.macs);
-      expect(report.check.passed).toBe(true);
+      expect(report.check).toMatchObject({ passed: true });
       expect(report.groups.some((g) => g.kept < g.total)).toBe(true);
       for (const g of report.groups) expect(g.keptChannels).toHaveLength(g.kept);
       expect(report.versions).toMatchObject({ backend: 'wasm', acceleratedWasmKernels: true, tfjs: tf.version_core });
@@ -149,7 +149,7 @@ describe('prunebench prune', () => {
     expect(report.leftWhole).toEqual([{ layer: 'reshape', className: 'Reshape' }]);
     expect(report.groups.find((g) => g.layers.includes('conv_a'))).toMatchObject({ kept: 3, total: 6 });
     expect(report.groups.find((g) => g.layers.includes('conv_b'))).toBeUndefined();
-    expect(report.check.passed).toBe(true);
+    expect(report.check).toMatchObject({ passed: true });
     expect(result.stdout).toMatch(/left whole: the channels around "reshape" \(Reshape\)/);
 
     // Here the only conv feeds the untraced layer: nothing can be pruned, and the message says why.
@@ -178,6 +178,26 @@ describe('prunebench prune', () => {
     const dense = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--out', out, ...FAST]);
     expect({ code: dense.code, stderr: dense.stderr }).toEqual({ code: 0, stderr: '' });
     expect(readReport(out).groups.map((g) => [g.layers[0], g.kept, g.total])).toEqual([['fc1', 8, 16], ['fc2', 4, 8]]);
+  });
+
+  it('--finetune takes your own data: a CSV of features and labels', async () => {
+    // Issue 29: fine-tuning on your own data was missing.
+    const input = tfl.input({ shape: [6] });
+    let x = tfl.layers.dense({ name: 'fc1', units: 12, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ name: 'fc2', units: 3 }).apply(x) as tfl.SymbolicTensor;
+    const dir = await saveModel(path.join(root, 'models', 'tabular'), tfl.model({ inputs: input, outputs: x }));
+    const csv = path.join(root, 'tabular.csv');
+    const rows = Array.from({ length: 60 }, (_, i) => [...Array.from({ length: 6 }, (_, f) => ((i * 7 + f * 3) % 11) / 10 + (f === i % 3 ? 2 : 0)), ['low', 'mid', 'high'][i % 3]].join(','));
+    fs.writeFileSync(csv, ['f0,f1,f2,f3,f4,f5,level', ...rows].join('\n'));
+    const out = path.join(root, 'tabular-out');
+    const dataset = JSON.stringify({ use: 'csv', path: csv, testFraction: 0.25 });
+    const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--plan-option', 'layers=all', '--finetune', '--dataset', dataset, '--epochs', '2', '--batch-size', '9', '--out', out, ...FAST]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const report = readReport(out);
+    expect(report.dataset).toMatchObject({ use: 'csv', path: csv, testFraction: 0.25 });
+    expect(report.finetune).toMatchObject({ status: 'completed', epochs: 2, stepsPerEpoch: 5, steps: 10, samples: 90 });
+    expect(report.accuracy!.original.test.samples).toBe(15);
+    expect(report.groups).toEqual([expect.objectContaining({ layers: ['fc1'], kept: 6, total: 12 })]);
   });
 
   it('--dry-run prunes, counts and checks a model.json without timing, tuning or saving anything', async () => {
@@ -329,16 +349,17 @@ describe('prunebench prune', () => {
     const dir = await saveModel(path.join(root, 'models', 'broken'), buildModel('lenet5', {}, [28, 28, 1]));
     const out = path.join(root, 'broken-out');
     const real = StructuredPruner.prototype.prune;
-    const spy = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(async function (this: StructuredPruner, model, context) {
+    const scaled = async function (this: StructuredPruner, model: tfl.LayersModel, context: Parameters<StructuredPruner['prune']>[1]) {
       const result = await real.call(this, model, context);
       // A pruner bug: one kept filter of conv2 comes out scaled.
       const layer = result.model.getLayer('conv2');
       const [kernel, bias] = layer.getWeights();
-      const scaled = tf.tidy(() => tf.mul(kernel, 1.5));
-      layer.setWeights([scaled, bias]);
-      scaled.dispose();
+      const times = tf.tidy(() => tf.mul(kernel, 1.5));
+      layer.setWeights([times, bias]);
+      times.dispose();
       return result;
-    });
+    };
+    const spy = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(scaled);
     try {
       const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', out, ...FAST]);
       expect(spy).toHaveBeenCalled();
@@ -347,6 +368,21 @@ describe('prunebench prune', () => {
       expect(fs.existsSync(out)).toBe(false);
     } finally {
       spy.mockRestore();
+    }
+    // A pruner that trains the network itself changes the kept weights: no zeroed-original check, and the report says so.
+    const training = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(async function (this: StructuredPruner, model, context) {
+      const result = await scaled.call(this, model, context);
+      Object.assign(this.requirements, { trainsItself: true });
+      return result;
+    });
+    try {
+      const trainsOut = path.join(root, 'trains-out');
+      const result = await prune([dir, '--plan', 'uniform', '--ratio', '0.5', '--out', trainsOut, ...FAST]);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/check: skipped: pruner "l1" trains the network itself/);
+      expect(readReport(trainsOut).check).toEqual({ skipped: expect.stringMatching(/trains the network itself/) });
+    } finally {
+      training.mockRestore();
     }
     // A structured pruner that does not say which channels it kept cannot be checked: refused too.
     const silent = jest.spyOn(StructuredPruner.prototype, 'prune').mockImplementation(async function (this: StructuredPruner, model, context) {

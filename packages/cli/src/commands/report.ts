@@ -1,17 +1,14 @@
 import * as path from 'node:path';
-import { UsageError } from '@prunebench/core';
 import { latexDocument, ResultStore, writeReport } from '@prunebench/harness';
 import type { Command } from 'commander';
+import { nameList } from '../flags';
 import type { Io } from '../io';
 
 /** What `--format` takes: the report's usual files, and a LaTeX document of its tables. */
 export const REPORT_FORMATS = ['html', 'latex'] as const;
 
 export function parseFormats(text: string): Set<(typeof REPORT_FORMATS)[number]> {
-  const formats = text.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
-  const unknown = formats.filter((f) => !(REPORT_FORMATS as readonly string[]).includes(f));
-  if (unknown.length || !formats.length) throw new UsageError(`--format: expected ${REPORT_FORMATS.join(', ')} or both, comma-separated (got "${text}")`);
-  return new Set(formats as Array<(typeof REPORT_FORMATS)[number]>);
+  return new Set(nameList(text.toLowerCase(), REPORT_FORMATS, '--format', 'format'));
 }
 
 /** `prunebench report DIR [--format html,latex]`: rebuilds the summary and figures from the run folders. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BACKEND_NAMES, UsageError } from '@prunebench/core';
-import { loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, type StudySource } from '@prunebench/harness';
+import { UsageError } from '@prunebench/core';
+import { BACKEND_NAMES, loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, createComponent, describeOriginalSchedule, didYouMean, originalPreset, readOriginalSchedule, resolveOriginalSchedule, type Budget, type OriginalSchedule, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { UsageError, createComponent, didYouMean, originalPreset, type Budget, type OriginalRecipe, type Schedule, type StepHyperparameters } from '@prunebench/core';
+import { describeOriginalSchedule, readOriginalSchedule, resolveOriginalSchedule } from '@prunebench/core/config';
 import { lineChartSvg, plural, scheduleColours } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext, type CommandContext } from '../context';
@@ -85,7 +86,7 @@ export function registerScheduleCommand(program: Command, io: Io): void {
     });
 }
 
-function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalSchedule {
+function originalScheduleFor(given: string | undefined, context: CommandContext): OriginalRecipe {
   if (given) return readOriginalSchedule(given);
   const fromConfig = context.loaded?.config.original;
   if (fromConfig) return resolveOriginalSchedule(fromConfig, 'original', context.loaded!.filepath);
@@ -142,7 +143,7 @@ function formatValue(value: number): string {
  * cosine), a sample instead: the start, points through the rise, the peak, points through
  * the decay, and the last step.
  */
-function describeSteps(name: string, steps: StepHyperparameters[], budget: Budget, original: OriginalSchedule): string {
+function describeSteps(name: string, steps: StepHyperparameters[], budget: Budget, original: OriginalRecipe): string {
   const total = steps.length;
   const header =
     `${name}: ${plural(budget.epochs, 'epoch')} × ${budget.stepsPerEpoch} steps = ${total} steps ` +
@@ -176,7 +177,7 @@ function sampleIndices(steps: StepHyperparameters[]): number[] {
 export async function scheduleChartSvg(
   computed: Array<{ name: string; steps: StepHyperparameters[] }>,
   budget: Budget,
-  original: OriginalSchedule,
+  original: OriginalRecipe,
   options: { logY?: boolean } = {},
 ): Promise<string> {
   return lineChartSvg(

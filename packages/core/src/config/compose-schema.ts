@@ -12,8 +12,8 @@ import { configSchema } from './schema';
  * A config that loads `plugins` names components this schema cannot know: for it, ids and
  * options are left to the CLI. Compiles under ajv's strict mode.
  */
-export function composeConfigSchema(registry: Registry): JsonSchema {
-  const base = structuredClone(configSchema) as JsonSchema & { properties: Record<string, JsonSchema> };
+export function composeConfigSchema(registry: Registry, structure: JsonSchema = configSchema): JsonSchema {
+  const base = structuredClone(structure) as JsonSchema & { properties: Record<string, JsonSchema> };
   const entry = (kind: ComponentKind, description: string) => componentEntrySchema(registry, kind, description);
   const known: Record<string, JsonSchema> = {
     dataset: entry('dataset', base.properties.dataset.description as string),

@@ -43,21 +43,22 @@ describe('config structure', () => {
     );
   });
 
-  it('gives key paths, types, ranges and enum suggestions, all at once', () => {
+  it('gives key paths, types and ranges, all at once', () => {
     const found = messages(() =>
-      validateConfigStructure({ budgets: [10, -1], backend: 'wasmm', workers: 'two', schedules: ['ft', { cycleMomentum: true }] }),
+      validateConfigStructure({ budgets: [10, -1], backend: 4, workers: 'two', schedules: ['ft', { cycleMomentum: true }] }),
     );
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^budgets\[1\]: must be >= 1 \(got -1\)/),
-        expect.stringMatching(/^backend: "wasmm" is not one of .* — did you mean "wasm"\?/),
+        // The names a backend may have are the harness's (its studyConfigSchema); core checks the type.
+        expect.stringMatching(/^backend: must be string/),
         expect.stringMatching(/^workers: must be integer \(got "two"\)/),
         expect.stringMatching(/^schedules\[1\]\.use: is required/),
       ]),
     );
   });
 
-  it('validates baselines and a pruner entry\'s iterative key with key paths and "did you mean"', () => {
+  it('validates a pruner entry\'s iterative key with key paths and "did you mean"', () => {
     expect(() =>
       validateConfigStructure({
         pruners: [{ use: 'l1', plan: 'uniform', iterative: { steps: 3, retrainEpochs: 2, schedule: 'lrw', rewindEpoch: 1 } }],
@@ -66,13 +67,12 @@ describe('config structure', () => {
       }),
     ).not.toThrow();
     const found = messages(() =>
-      validateConfigStructure({ pruners: [{ use: 'l1', iterative: { step: 3 } }, { use: 'l2', iterative: { steps: 0 } }], baselines: ['scratch-c'] }),
+      validateConfigStructure({ pruners: [{ use: 'l1', iterative: { step: 3 } }, { use: 'l2', iterative: { steps: 0 } }] }),
     );
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^pruners\[0\]\.iterative\.step: unknown key "step" — did you mean "steps"\?/),
         expect.stringMatching(/^pruners\[1\]\.iterative\.steps: must be >= 1/),
-        expect.stringMatching(/^baselines\[0\]: "scratch-c" is not one of .* — did you mean "scratch-e"\?/),
       ]),
     );
   });

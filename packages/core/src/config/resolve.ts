@@ -1,5 +1,6 @@
 import { ConfigError, ConfigErrors } from '../errors';
-import type { ComponentKind } from '../interfaces/component';
+import type { ComponentKind, JsonSchema } from '../interfaces/component';
+import { configSchema } from './schema';
 import type { Registry } from '../plugin/registry';
 import type { ComponentEntry, PrunebenchConfig } from './types';
 import { configStructureErrors, resolveComponentRef, type ComponentRef } from './validate';
@@ -20,10 +21,11 @@ function within(path: string, entry: string): boolean {
  * Checks a config in one round: its structure, and every component it names against the
  * registry (ids, options, a pruner's plan and the plan's options). Throws ConfigErrors listing
  * all problems, so one run of the command shows them all; an entry whose structure is already
- * wrong is not looked up again.
+ * wrong is not looked up again. `schema` is the structure to check (the harness's
+ * `studyConfigSchema` narrows `baselines` and `backend` to the names it knows).
  */
-export function resolveConfigComponents(config: PrunebenchConfig, registry: Registry, file?: string): ResolvedComponents {
-  const errors: ConfigError[] = configStructureErrors(config, file);
+export function resolveConfigComponents(config: PrunebenchConfig, registry: Registry, file?: string, schema: JsonSchema = configSchema): ResolvedComponents {
+  const errors: ConfigError[] = configStructureErrors(config, file, schema);
   const structural = [...errors];
   const resolve = (kind: ComponentKind, entry: ComponentEntry, path: string): ComponentRef | undefined => {
     if (structural.some((e) => within(e.keyPath, path) || within(path, e.keyPath))) return undefined;

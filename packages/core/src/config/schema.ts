@@ -5,6 +5,8 @@ import { originalScheduleSchema } from '../schedule/original-schema';
  * The JSON Schema of a prunebench config's structure. The CLI's `config.schema.json` (for
  * editors) is composed from it and the components' own schemas (`composeConfigSchema`,
  * `npm run schema`); a test in @prunebench/cli keeps the shipped file up to date.
+ * The names a study may give `baselines` and `backend` are the harness's (its `studyConfigSchema`
+ * narrows these two keys to them): here they are any strings.
  * Component entries (`dataset`, `model`, `pruners[]`, `schedules[]`) are a name or
  * `{ "use": name, ...options }`; their options are checked against each component's own
  * schema once plugins are loaded.
@@ -24,15 +26,19 @@ const componentRef: JsonSchema = {
 
 /** How a pruner entry prunes in steps (the harness runs it; see docs/study-design.md). */
 const iterativeSchema: JsonSchema = {
-  description: 'Prune in `steps` steps, retraining `retrainEpochs` epochs under `schedule` between them; `rewindEpoch` rewinds the kept weights to the original at that epoch after every step.',
+  description: 'Prune in `steps` steps (rounds), retraining `retrainEpochs` epochs under `schedule` between them; `rewindEpoch` k rewinds the kept weights to the original at epoch k after every step and retrains T − k epochs of the original schedule from k (Renda et al.). `preset` names the paper\'s procedures.',
   type: 'object',
   additionalProperties: false,
   required: ['steps'],
   properties: {
-    steps: { type: 'integer', minimum: 1, description: 'Pruning steps; the final sparsity is reached at the last.' },
-    retrainEpochs: { type: 'integer', minimum: 1, description: 'Epochs of retraining between two steps (default 1).' },
+    preset: {
+      enum: ['renda-weight-rewinding', 'renda-lr-rewinding'],
+      description: 'Renda et al. 2020 (needs rewindEpoch k): weight rewinding (rewind the kept weights to epoch k, retrain T − k epochs of the original schedule from k) or learning-rate rewinding (keep the pruned weights, same retraining); retrainEpochs and schedule follow from it.',
+    },
+    steps: { type: 'integer', minimum: 1, description: 'Pruning steps (rounds); the final sparsity is reached at the last.' },
+    retrainEpochs: { type: 'integer', minimum: 1, description: 'Epochs of retraining between two steps (default 1; T − k with rewinding).' },
     schedule: { ...componentRef, description: 'Schedule of the retraining between steps (default "lrw").' },
-    rewindEpoch: { type: 'integer', minimum: 0, description: "Weight rewinding: reset the kept weights to the original's at this epoch after each step." },
+    rewindEpoch: { type: 'integer', minimum: 0, description: "The epoch k rewound to: the kept weights are reset to the original's after epoch k after each step (weight rewinding; with preset renda-lr-rewinding only the LR is)." },
   },
 };
 
@@ -40,12 +46,6 @@ const prunerRef: JsonSchema = {
   ...componentRef,
   then: { ...(componentRef.then as object), properties: { ...((componentRef.then as { properties: object }).properties), iterative: iterativeSchema } },
 };
-
-/** Baselines a study can add (docs/study-design.md). */
-export const BASELINE_NAMES = ['random', 'pruned', 'scratch-e', 'scratch-b'] as const;
-
-/** `auto` and the harness's backend providers, in `auto`'s order (a harness test keeps the two lists equal). */
-export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const configSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -69,7 +69,7 @@ export const configSchema: JsonSchema = {
     baselines: {
       type: 'array',
       uniqueItems: true,
-      items: { enum: [...BASELINE_NAMES] },
+      items: { type: 'string', minLength: 1 },
       description: 'random: a random pruner under every plan used; pruned: accuracy before retraining; scratch-e / scratch-b: the pruned architecture trained from scratch for the original\'s epochs / compute.',
     },
     referenceSchedule: { type: 'string', minLength: 1, description: 'The schedule paired gains are measured against (default "ft" when run, else the first).' },
@@ -81,7 +81,7 @@ export const configSchema: JsonSchema = {
       additionalProperties: false,
       properties: { backend: { type: 'boolean', description: 'false: leave the backend out of run identity (the report says so).' } },
     },
-    backend: { enum: [...BACKEND_NAMES], description: 'tfjs backend; "auto" picks the fastest that loads and is verified (a GPU backend only on a real GPU).' },
+    backend: { type: 'string', minLength: 1, description: 'tfjs backend; "auto" picks the fastest that loads and is verified (a GPU backend only on a real GPU).' },
     workers: { type: 'integer', minimum: 1, description: 'Runs in parallel (worker threads); default: one per core.' },
     stallSeconds: { type: 'number', exclusiveMinimum: 0, description: 'A run that makes no progress (an optimizer step, an evaluated batch, a plugin call returning) for this long fails; default 900.' },
     out: { type: 'string', description: 'Output folder, relative to the config file.' },

@@ -1,5 +1,4 @@
 import type { PluginReference } from '../plugin/loader';
-import type { BACKEND_NAMES } from './schema';
 
 /** A config entry naming a component: its id, or `{ use: id, ...options }`. */
 export type ComponentEntry = string | { use: string; [option: string]: unknown };
@@ -28,7 +27,8 @@ export interface PrunebenchConfig {
   };
   /** Each may carry `iterative` (see IterativePruning). */
   pruners?: ComponentEntry[];
-  baselines?: Array<'random' | 'pruned' | 'scratch-e' | 'scratch-b'>;
+  /** Baselines the study adds: names the harness knows (its `BaselineName`). */
+  baselines?: string[];
   referenceSchedule?: string;
   schedules?: ComponentEntry[];
   budgets?: number[];
@@ -36,7 +36,8 @@ export interface PrunebenchConfig {
   pruneSeeds?: number[];
   budgetAccounting?: 'retraining' | 'total';
   identity?: { backend?: boolean };
-  backend?: (typeof BACKEND_NAMES)[number];
+  /** The backend to run on: a name the harness knows (its `BackendName`). */
+  backend?: string;
   workers?: number;
   /** A run with no progress for this long fails (default 900). */
   stallSeconds?: number;
@@ -45,6 +46,8 @@ export interface PrunebenchConfig {
 
 /** A pruner entry's `iterative` key: prune in steps with retraining (and rewinding) between. */
 export interface IterativePruning {
+  /** Renda et al.'s procedures: `renda-weight-rewinding` or `renda-lr-rewinding` (with `rewindEpoch`). */
+  preset?: 'renda-weight-rewinding' | 'renda-lr-rewinding';
   steps: number;
   retrainEpochs?: number;
   schedule?: ComponentEntry;

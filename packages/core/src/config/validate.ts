@@ -94,14 +94,14 @@ export function schemaErrors(
 }
 
 /** The problems of a config's structure (keys, types, ranges), without throwing. */
-export function configStructureErrors(config: unknown, file?: string): ConfigError[] {
-  const validate = compile(configSchema);
+export function configStructureErrors(config: unknown, file?: string, schema: JsonSchema = configSchema): ConfigError[] {
+  const validate = compile(schema);
   return validate(config) ? [] : schemaErrors(validate.errors ?? [], config, '', file);
 }
 
 /** Checks a config's structure (keys, types, ranges). Throws ConfigErrors listing every problem. */
-export function validateConfigStructure(config: unknown, file?: string): void {
-  const errors = configStructureErrors(config, file);
+export function validateConfigStructure(config: unknown, file?: string, schema: JsonSchema = configSchema): void {
+  const errors = configStructureErrors(config, file, schema);
   if (errors.length) throw new ConfigErrors(errors);
 }
 

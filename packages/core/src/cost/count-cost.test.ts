@@ -24,7 +24,7 @@ describe('countCost', () => {
     const cost = countCost(model);
     const byName = Object.fromEntries(cost.layers.map((l) => [l.name, l]));
     // conv: 3·3·3·4 weights + 4 biases; 3·3·3·4 MACs at each of 8·8 positions.
-    expect(byName.conv).toMatchObject({ params: 112, macs: 108 * 64, flops: 108 * 64, outputShape: [8, 8, 4] });
+    expect(byName.conv).toMatchObject({ params: 112, macs: 108 * 64, outputShape: [8, 8, 4] });
     // BN: gamma and beta only (moving statistics are not trainable).
     expect(byName.bn).toMatchObject({ params: 8, macs: 0 });
     // depthwise 3×3 with stride 2: 3·3·4 MACs at 4·4 positions.
@@ -33,7 +33,6 @@ describe('countCost', () => {
     expect(byName.fc).toMatchObject({ params: 16 * 5 + 5, macs: 80 });
     expect(cost.params).toBe(112 + 8 + 36 + 85);
     expect(cost.macs).toBe(6912 + 576 + 80);
-    expect(cost.flops).toBe(cost.macs); // the deprecated alias
     expect(cost.nonZeroParams).toBe(cost.params);
     expect(countCost(model, { includeBatchNorm: false }).params).toBe(cost.params - 8);
     model.dispose();

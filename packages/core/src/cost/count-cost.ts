@@ -1,8 +1,9 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { WeightMasks } from '../interfaces/pruner';
+import { withDeprecatedFlops, type DeprecatedFlops } from '../compat';
 
 /** One layer's share of the cost. */
-export interface LayerCost {
+export interface LayerCost extends DeprecatedFlops {
   name: string;
   className: string;
   /** Output shape without the batch dimension. */
@@ -13,18 +14,14 @@ export interface LayerCost {
   nonZeroParams: number;
   /** Multiply-accumulates of one example (conv and dense layers; 0 for the others). */
   macs: number;
-  /** @deprecated the same number as `macs` (multiply-accumulates, not FLOPs); removed in the next plugin API. */
-  flops: number;
 }
 
 /** A model's cost: per layer, and the totals. */
-export interface ModelCost {
+export interface ModelCost extends DeprecatedFlops {
   params: number;
   nonZeroParams: number;
   /** Multiply-accumulates of one example, all layers. */
   macs: number;
-  /** @deprecated the same number as `macs`; removed in the next plugin API. */
-  flops: number;
   layers: LayerCost[];
 }
 
@@ -91,9 +88,8 @@ export function countCost(model: LayersModel, options: CostOptions = {}): ModelC
         macs += product(weight.shape) * product(shapeWithoutBatch(inbound?.inputShapes).slice(0, -1));
       }
     }
-    return { name: layer.name, className, outputShape, params, nonZeroParams, macs, flops: macs };
+    return withDeprecatedFlops({ name: layer.name, className, outputShape, params, nonZeroParams, macs });
   });
   const sum = (key: 'params' | 'nonZeroParams' | 'macs') => layers.reduce((acc, l) => acc + l[key], 0);
-  const macs = sum('macs');
-  return { params: sum('params'), nonZeroParams: sum('nonZeroParams'), macs, flops: macs, layers };
+  return withDeprecatedFlops({ params: sum('params'), nonZeroParams: sum('nonZeroParams'), macs: sum('macs'), layers });
 }

@@ -101,6 +101,3 @@ export function applyKeptChannels(model: LayersModel, graph: ChannelGraph, keep:
   }
   return pruned;
 }
-
-/** @deprecated the old name of `applyKeptChannels`; removed in the next plugin API. */
-export const applyChannelSelection = applyKeptChannels;

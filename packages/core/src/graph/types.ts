@@ -139,6 +139,3 @@ export interface ChannelGraph {
  * Groups not listed keep all their channels.
  */
 export type KeptChannels = ReadonlyMap<number, readonly number[]> | Readonly<Record<number, readonly number[]>>;
-
-/** @deprecated the old name of `KeptChannels` ("select" now means only choosing a backend); removed in the next plugin API. */
-export type ChannelSelection = KeptChannels;

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ChannelGraph, ChannelSelection } from './types';
+import type { ChannelGraph, KeptChannels } from './types';
 
 /**
- * Makes `model` (in place) compute what `applyChannelSelection(model, graph, keep)` computes:
+ * Makes `model` (in place) compute what `applyKeptChannels(model, graph, keep)` computes:
  * every consumer's input weights of the channels not kept are zeroed, so the dropped channels
  * (their BatchNorm shift included, and their h × w rows after a Flatten) contribute nothing.
  * The reference a pruned model is checked against.
  */
-export function zeroDroppedChannels(model: LayersModel, graph: ChannelGraph, keep: ChannelSelection): void {
+export function zeroDroppedChannels(model: LayersModel, graph: ChannelGraph, keep: KeptChannels): void {
   const entries: Array<readonly [number, readonly number[]]> =
     keep instanceof Map ? [...keep.entries()] : Object.entries(keep).map(([id, kept]) => [Number(id), kept as readonly number[]] as const);
   for (const [id, kept] of entries) {

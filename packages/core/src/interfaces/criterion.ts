@@ -40,6 +40,12 @@ export interface Criterion {
    */
   prepare?(groups: readonly PruningGroup[], context: CriterionContext): Promise<void>;
   score(group: PruningGroup, context: CriterionContext): Float32Array | Promise<Float32Array>;
+  /**
+   * Told which channels each pruned group kept (group id → kept indices of the scored model), so
+   * a criterion that keeps state across prunings (importance with momentum) can carry it to the
+   * narrowed model by channel identity. Groups not listed kept every channel.
+   */
+  channelsKept?(kept: ReadonlyMap<number, readonly number[]>, graph: ChannelGraph): void;
 }
 
 export type CriterionClass = ComponentClass<Criterion>;

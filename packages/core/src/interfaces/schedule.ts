@@ -57,6 +57,3 @@ export interface Schedule {
 }
 
 export type ScheduleClass = ComponentClass<Schedule>;
-
-/** @deprecated the old name of `OriginalRecipe`; removed in the next plugin API. */
-export type OriginalSchedule = OriginalRecipe;

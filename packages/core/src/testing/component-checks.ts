@@ -10,6 +10,22 @@ export interface ConformanceCheck {
   run: () => Promise<void>;
 }
 
+/**
+ * Runs `checks` one after another and returns the failure message of each failing one, by name:
+ * how a kit's own tests (and a plugin's, for a component meant to fail) see what a suite catches.
+ */
+export async function failedChecks(checks: readonly ConformanceCheck[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const check of checks) {
+    try {
+      await check.run();
+    } catch (error) {
+      out[check.name] = (error as Error).message;
+    }
+  }
+  return out;
+}
+
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
 /** A value of the wrong JSON type for a declared option, or undefined when the schema allows any. */

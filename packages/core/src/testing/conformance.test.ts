@@ -11,7 +11,7 @@ import type { Batch, BatchOptions, Dataset, SplitName } from '../interfaces/data
 import type { Pruner, PruneContext, PruneResult } from '../interfaces/pruner';
 import { buildChannelGraph } from '../graph/build-graph';
 import { applyKeptChannels } from '../graph/apply-kept-channels';
-import type { ConformanceCheck } from './component-checks';
+import { failedChecks } from './component-checks';
 import { useCpuBackend } from './environment';
 import { scheduleConformanceChecks } from './schedule';
 import { modelConformanceChecks } from './model';
@@ -21,18 +21,7 @@ import { TinyDataset } from './tiny-fixtures';
 
 beforeAll(useCpuBackend);
 
-/** Runs every check; returns the failure message of each failing one, by name. */
-async function failures(checks: ConformanceCheck[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const check of checks) {
-    try {
-      await check.run();
-    } catch (error) {
-      out[check.name] = (error as Error).message;
-    }
-  }
-  return out;
-}
+const failures = failedChecks;
 const failed = (all: Record<string, string>, fragment: string) => Object.entries(all).find(([name]) => name.includes(fragment))?.[1];
 
 // ---------- schedules ----------

@@ -6,7 +6,7 @@ export { describeRegularizerConformance, regularizerConformanceChecks, type Regu
 export { describeScheduleConformance, scheduleConformanceChecks, type ScheduleConformanceOptions } from './schedule';
 export { describeModelConformance, modelConformanceChecks, type ModelConformanceOptions } from './model';
 export { describeDatasetConformance, datasetConformanceChecks, type DatasetConformanceOptions } from './dataset';
-export { componentChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';
+export { componentChecks, failedChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';
 export { conformanceEnvironment, useCpuBackend, expectNoLeakedTensors, type ConformanceSubject, type ConformanceEnvironment } from './environment';
 export { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
 export { useBackend, describeBackendProviderConformance, backendProviderConformanceChecks, type BackendProviderConformanceOptions } from './backend';

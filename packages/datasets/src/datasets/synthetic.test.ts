@@ -87,7 +87,7 @@ describe('datasets plugin', () => {
   it('lists every dataset id and creates them through the registry with schema defaults', async () => {
     const registry = new Registry();
     registry.add(plugin, { packageName: plugin.name });
-    expect(registry.ids('dataset')).toEqual(['cifar10', 'cifar100', 'fashion-mnist', 'imagefolder', 'mnist', 'synthetic']);
+    expect(registry.ids('dataset')).toEqual(['cifar10', 'cifar100', 'csv', 'fashion-mnist', 'imagefolder', 'mnist', 'synthetic']);
     const dataset = createComponent<Dataset>(container, registry, 'dataset', 'synthetic', { trainSize: 30 });
     expect((await dataset.load()).sizes).toEqual({ train: 30, validation: 0, test: 64 });
     expect(() => createComponent(container, registry, 'dataset', 'synthetic', { trainSise: 3 })).toThrow(/trainSise/);

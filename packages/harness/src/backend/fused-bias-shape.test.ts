@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { selectBackend } from './select';
-import { applyChannelSelection, buildChannelGraph } from '@prunebench/core';
+import { applyKeptChannels, buildChannelGraph } from '@prunebench/core';
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -35,7 +35,7 @@ describe('fused kernels on wasm take a bias whose data the backend recorded at a
     y.dispose();
   });
 
-  it('a conv net with biases still runs forward and trains after applyChannelSelection', () => {
+  it('a conv net with biases still runs forward and trains after applyKeptChannels', () => {
     const input = tfl.input({ shape: [6, 6, 1] });
     const c1 = tfl.layers.conv2d({ filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }).apply(input) as tfl.SymbolicTensor;
     const fc1 = tfl.layers.dense({ units: 5, activation: 'relu' }).apply(tfl.layers.flatten().apply(c1)) as tfl.SymbolicTensor;
@@ -43,7 +43,7 @@ describe('fused kernels on wasm take a bias whose data the backend recorded at a
     const model = tfl.model({ inputs: input, outputs: out });
     const graph = buildChannelGraph(model);
     const selection = new Map(graph.groups.filter((g) => g.prunable).map((g) => [g.id, [0, 2]]));
-    const pruned = applyChannelSelection(model, graph, selection);
+    const pruned = applyKeptChannels(model, graph, selection);
     const tensors = tf.memory().numTensors;
     tf.tidy(() => {
       const y = pruned.predict(tf.ones([2, 6, 6, 1])) as tf.Tensor;

@@ -2,14 +2,14 @@
 // silently computes on the CPU (as 4.22 does without CUDA 11.2) never chosen nor recorded as a GPU.
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { BACKEND_NAMES, BackendError, type BackendProvider, type LoadedBackend } from '@prunebench/core';
+import { BackendError, type BackendProvider, type LoadedBackend } from '@prunebench/core';
 import { backendProviderConformanceChecks, describeBackendProviderConformance } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import { backendIdentity } from '../study/identity';
 import { BACKEND_PROVIDERS } from './providers';
 import { cpuBackend } from './providers/cpu';
 import { tensorflowGpuBackend } from './providers/tensorflow-gpu';
-import { AUTO_ORDER, describeChoice, selectBackend } from './select';
+import { AUTO_ORDER, BACKEND_NAMES, describeChoice, selectBackend } from './select';
 
 describe('the list of backend providers', () => {
   it('is what the config accepts and what auto tries, in order', () => {

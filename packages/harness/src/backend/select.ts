@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BackendError, BACKEND_NAMES, type BackendProvider, type LoadedBackend } from '@prunebench/core';
+import { BackendError, type BackendProvider, type LoadedBackend } from '@prunebench/core';
 import { STOCK_WASM_ENV } from '@prunebench/backend-wasm';
 import { BACKEND_PROVIDERS } from './providers';
 
+/**
+ * What a config's `backend` and `--backend` accept: `auto`, then every provider in
+ * `BACKEND_PROVIDERS` order (a test keeps the two lists equal; names are literals so the type is).
+ */
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
 

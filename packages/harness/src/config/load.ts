@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cosmiconfig, defaultLoadersSync, getDefaultSearchPlaces } from 'cosmiconfig';
-import { ConfigError, ConfigErrors, UsageError, configStructureErrors, validateConfigStructure, type LoadedConfig, type PrunebenchConfig } from '@prunebench/core';
+import { ConfigError, ConfigErrors, UsageError, type LoadedConfig, type PrunebenchConfig } from '@prunebench/core';
+import { configStructureErrors, validateConfigStructure } from '@prunebench/core/config';
+import { studyConfigSchema } from './study-schema';
 
 const MODULE_NAME = 'prunebench';
 
@@ -87,9 +89,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError('', 'a config must be an object', result.filepath);
   }
-  if (!options.deferStructureCheck) validateConfigStructure(config, result.filepath);
+  if (!options.deferStructureCheck) validateConfigStructure(config, result.filepath, studyConfigSchema);
   else {
-    const pluginErrors = configStructureErrors(config, result.filepath).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
+    const pluginErrors = configStructureErrors(config, result.filepath, studyConfigSchema).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
     if (pluginErrors.length) throw new ConfigErrors(pluginErrors);
   }
   return { config: config as PrunebenchConfig, filepath: result.filepath, dir: path.dirname(result.filepath) };

@@ -1,4 +1,5 @@
-import { createComponent, resolveComponentRef, type ComponentRef, type Dataset, type DatasetInfo, type Registry } from '@prunebench/core';
+import { createComponent, type Dataset, type DatasetInfo, type Registry } from '@prunebench/core';
+import { resolveComponentRef, type ComponentRef } from '@prunebench/core/config';
 import type { DependencyContainer } from 'tsyringe';
 import { withPathsFrom } from '../study/definition';
 

@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { UsageError, batchesPerEpoch, type Dataset, type DatasetInfo, type RunLedger, type Schedule, type WeightMasks } from '@prunebench/core';
-import type { OriginalRecipe } from '../study/definition';
+import type { TrainingRecipe } from '../study/definition';
 import { throttledStepProgress, type ProgressSink } from '../study/progress';
 import { evaluateSplits, type SplitMetrics } from '../training/evaluate';
 import { DEFAULT_DIVERGENCE, train } from '../training/train';
@@ -21,7 +21,7 @@ export interface FinetuneOutcome {
 export interface FinetuneOptions {
   dataset: Dataset;
   info: DatasetInfo;
-  recipe: OriginalRecipe;
+  recipe: TrainingRecipe;
   schedule: Schedule;
   epochs: number;
   masks?: WeightMasks;

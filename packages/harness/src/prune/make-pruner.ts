@@ -1,4 +1,5 @@
-import { ConfigErrors, UnknownComponentError, UsageError, createComponent, resolveComponentRef, resolvePrunerEntry, runScope, type ComponentRef, type Ledger, type Pruner, type Registry } from '@prunebench/core';
+import { ConfigErrors, UnknownComponentError, UsageError, createComponent, runScope, type Ledger, type Pruner, type Registry } from '@prunebench/core';
+import { resolveComponentRef, resolvePrunerEntry, type ComponentRef } from '@prunebench/core/config';
 import type { DependencyContainer } from 'tsyringe';
 
 /** How the caller spells each input in messages: flags for the CLI (`--plan`), key paths for a config. */

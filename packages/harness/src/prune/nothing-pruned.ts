@@ -1,4 +1,6 @@
-import { UsageError, type ChannelGraph, type ComponentRef, type Registry } from '@prunebench/core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { UsageError, buildChannelGraph, findUnsupportedLayers, type ChannelGraph, type Registry } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import type { PruneKeys } from './make-pruner';
 import type { LayerLeftWhole } from './pruning-report';
 
@@ -44,4 +46,9 @@ export function nothingPrunedError(options: { registry: Registry; prunerRef: Com
     );
   }
   return new UsageError(`${head}: the plan keeps every channel of the ${prunable.length} prunable group(s). Give a larger ratio, or another plan (e.g. uniform with ratio 0.5).`);
+}
+
+/** Why a structured pruning of `model` removed nothing, and what would prune (for previews such as `inspect --plan`). */
+export function nothingPrunedMessage(registry: Registry, prunerRef: ComponentRef, model: LayersModel, keys: PruneKeys): string {
+  return nothingPrunedError({ registry, prunerRef, graph: buildChannelGraph(model), leftWhole: findUnsupportedLayers(model), keys }).message;
 }

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { zeroDroppedChannels, type ChannelGraph, type ChannelSelection, type WeightMasks } from '@prunebench/core';
-import { applyWeightMasks } from '../training/train';
+import { applyWeightMasks, zeroDroppedChannels, type ChannelGraph, type KeptChannels, type WeightMasks } from '@prunebench/core';
 
 /** What the output check measured (written to pruning.json). */
 export interface OutputCheck {
@@ -21,7 +20,7 @@ export interface OutputCheck {
  * Turns `original` (in place) into what the pruned model must compute: a structured pruning's
  * dropped channels zeroed at every consumer (`zeroDroppedChannels`), weight masks applied.
  */
-export function zeroPrunedParts(original: LayersModel, graph: ChannelGraph, selection?: ChannelSelection, masks?: WeightMasks): void {
+export function zeroPrunedParts(original: LayersModel, graph: ChannelGraph, selection?: KeptChannels, masks?: WeightMasks): void {
   if (selection) zeroDroppedChannels(original, graph, selection);
   if (masks) applyWeightMasks(original, masks);
 }

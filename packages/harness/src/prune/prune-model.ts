@@ -2,28 +2,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  CORE_VERSION,
-  PruneCheckError,
-  PrunebenchError,
-  RunLedger,
-  UsageError,
-  buildChannelGraph,
-  countCost,
-  createComponent,
-  createPruneContext,
-  findUnsupportedLayers,
-  resolveComponentRef,
-  type ChannelGraph,
-  type DatasetInfo,
-  type PruneResult,
-  type Registry,
-  type Schedule,
-} from '@prunebench/core';
+import { CORE_VERSION, PruneCheckError, PrunebenchError, RunLedger, UsageError, buildChannelGraph, countCost, createComponent, findUnsupportedLayers, type ChannelGraph, type DatasetInfo, type PruneResult, type Registry, type Schedule } from '@prunebench/core';
+import { resolveComponentRef } from '@prunebench/core/config';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendName } from '../backend/select';
 import { openDataset, resolveDatasetEntry, type DatasetEntry, type OpenDataset } from '../data/open-dataset';
-import { componentLabel, type OriginalRecipe } from '../study/definition';
+import { componentLabel, type TrainingRecipe } from '../study/definition';
 import { saveMasks } from '../study/masks';
 import type { ProgressSink } from '../study/progress';
 import { evaluateSplits } from '../training/evaluate';
@@ -33,8 +17,9 @@ import { finetune } from './finetune';
 import { compareLatency, type LatencyOptions } from './latency';
 import { CONFIG_KEYS, makePruner, type PruneKeys } from './make-pruner';
 import { nothingPrunedError } from './nothing-pruned';
-import { compareOutputs, zeroPrunedParts } from './output-check';
-import { percentFewer as percent, type PruningReport } from './pruning-report';
+import { pruneOnce } from './prune-once';
+import { compareOutputs, zeroPrunedParts, type OutputCheck } from './output-check';
+import { percentFewer as percent, type PruningReport, type SkippedCheck } from './pruning-report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const HARNESS_VERSION: string = require('../../package.json').version;
@@ -57,7 +42,7 @@ export interface PruneModelOptions {
   dataset?: DatasetEntry;
   /** Data used only when something needs it (fine-tuning, a data-driven criterion): a config's. */
   fallbackDataset?: DatasetEntry;
-  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: OriginalRecipe };
+  finetune?: { schedule: string | { use: string; [key: string]: unknown }; epochs: number; recipe: TrainingRecipe };
   latency: LatencyOptions;
   /** Where the pruned model goes (a folder); unused by a dry run. */
   out: string;
@@ -142,9 +127,7 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
     const data: OpenDataset | undefined = datasetRef && (await openDataset(options.components, datasetRef));
     if (data) checkDataFits(original, data.info, data.ref.id);
     const before = countCost(original);
-    const result: PruneResult = await ledger.time('prune', () =>
-      pruner.prune(original, createPruneContext({ dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger })),
-    );
+    const result = await pruneOnce(original, pruner, { dataset: needsData ? data?.dataset : undefined, seed: options.seed, ledger });
     if (structured ? !result.keptChannels : !result.masks) {
       if (result.model !== original) result.model.dispose();
       throw new PruneCheckError(
@@ -164,9 +147,12 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
 
     const latency = options.dryRun ? undefined : await compareLatency(original, pruned, options.latency);
     const originalMetrics = data && !options.dryRun ? await evaluateSplits(original, data.dataset, data.info, { ledger }) : undefined;
-    zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks);
-    const check = compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed });
-    if (!check.passed) {
+    // A pruner that trains the network itself changes the kept weights too: the zeroed original is
+    // no reference for it, so its check is skipped and the report says why.
+    const check: OutputCheck | SkippedCheck = pruner.requirements.trainsItself
+      ? { skipped: `pruner "${prunerRef.id}" trains the network itself, so the kept weights differ from the original's; evaluate it on data (--dataset) instead` }
+      : (zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks), compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed }));
+    if ('passed' in check && !check.passed) {
       throw new PruneCheckError(
         `the pruned model's outputs differ from the original's with the pruned ${structured ? 'channels' : 'weights'} zeroed by ` +
           `${check.maxAbsError.toExponential(3)} (relative ${check.relativeError.toExponential(3)} > tolerance ${options.tolerance}); ` +

@@ -1,5 +1,5 @@
 import type { GroupPruning, LedgerEntries } from '@prunebench/core';
-import type { OriginalRecipe } from '../study/definition';
+import type { TrainingRecipe } from '../study/definition';
 import type { SplitMetrics } from '../training/evaluate';
 import type { FinetuneOutcome } from './finetune';
 import type { LatencyComparison } from './latency';
@@ -9,6 +9,11 @@ import type { OutputCheck } from './output-check';
 export interface LayerLeftWhole {
   layer: string;
   className: string;
+}
+
+/** An output check that does not apply, and why. */
+export interface SkippedCheck {
+  skipped: string;
 }
 
 /** pruning.json: what was pruned, how, what it saved, and what was measured. */
@@ -37,8 +42,8 @@ export interface PruningReport {
     /** Percent fewer (non-zero, for weight masks) params and fewer MACs. */
     reduction: { paramsPercent: number; macsPercent: number };
   };
-  /** The pruned model's outputs against the original's with the pruned parts zeroed. */
-  check: OutputCheck;
+  /** The pruned model's outputs against the original's with the pruned parts zeroed (skipped for pruners that train the network themselves). */
+  check: OutputCheck | SkippedCheck;
   /** Absent for a dry run. */
   latency?: LatencyComparison;
   masks?: { file: string; weights: string[] };
@@ -46,7 +51,7 @@ export interface PruningReport {
   /** On the dataset's test split: the original, and the pruned model before any fine-tuning. */
   accuracy?: { original: SplitMetrics; pruned: SplitMetrics };
   /** The fine-tuning run: its schedule, budget and recipe, and what the trainer reported. */
-  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: OriginalRecipe };
+  finetune?: FinetuneOutcome & { schedule: Record<string, unknown> & { use: string }; epochs: number; recipe: TrainingRecipe };
   ledger: LedgerEntries;
   versions: Record<string, unknown> & { plugins: Array<{ name: string; version: string; package: string }> };
   /** The files written to `out`. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Queue, QueueEvents } from 'bullmq';
 import { openStudy, unloadablePlugins, type StudySource } from '../study/environment';
 import { describeJob, expandStudy, type Job } from '../study/jobs';
+import { liveStatusWriter } from '../serve/live-status';
 import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../study/progress';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
@@ -55,6 +56,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   const connection = parseQueueUrl(options.url);
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: connection.options });
   let events: QueueEvents | undefined;
+  let live: ReturnType<typeof liveStatusWriter> | undefined;
   // ioredis repeats a connection error on every reconnect attempt: say each once.
   let lastError = '';
   const onError = (error: Error) => {
@@ -71,8 +73,12 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const resumed = kept.size;
 
     const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal });
+    // What `prunebench serve` shows of the runs the workers have in flight (live.json).
+    const writer = liveStatusWriter(study.out);
+    live = writer;
     const onEvent: ProgressSink = (event) => {
       printer(event);
+      writer.sink(event);
       options.onEvent?.(event);
     };
     await queue.waitUntilReady();
@@ -182,6 +188,7 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
     return { out: study.out, report, failed, resumed };
   } finally {
+    live?.close();
     await events?.close().catch(() => {});
     await queue.close().catch(() => {});
     await release();

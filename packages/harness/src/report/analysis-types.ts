@@ -1,5 +1,6 @@
 import type { RunRecord } from '../study/record';
 import type { PairedDifference, SampleSummary } from '../study/statistics';
+import type { PairedTests } from './paired-tests';
 
 /*
  * The parts of a study's analysis (analysis.ts) that job kinds read and fill in (their report
@@ -13,11 +14,17 @@ export interface Cell {
   top1: SampleSummary;
   /** Test top-1 by pairing unit (seed), finished runs only. */
   bySeed: Map<string, number>;
+  /** Validation top-1 over seeds, when the dataset holds a validation split (what ★ is picked on). */
+  validation?: SampleSummary;
+  /** Its runs are, seed by seed, those of this schedule (equal LR curves over the same pruned model): shown once. */
+  sameAs?: string;
+  /** The run id of each pairing unit (its predictions.bin feeds the paired tests). */
+  runs?: Map<string, string>;
   diverged: number;
   failed: number;
   flopsAfter: number;
   paramsAfter: number;
-  /** This cell is the best of its budget among the pruners of equal compression (highest mean). */
+  /** The best cell of its budget among pruners of equal compression, picked on validation when there is one (report/selection.ts). */
   best: boolean;
 }
 
@@ -28,6 +35,10 @@ export interface Comparison {
   /** What the cell is compared with: the reference schedule, or the random pruner. */
   against: string;
   difference: PairedDifference;
+  /** Both sides are the same runs (equal LR curves over the same pruned model): no difference to test. */
+  identical?: boolean;
+  /** McNemar per seed, t and permutation tests across seeds, Holm over its table (report/paired-tests.ts). */
+  tests?: PairedTests;
 }
 
 /** The runs of one baseline (a kind whose runs are compared with retraining) for one pruner, over seeds. */

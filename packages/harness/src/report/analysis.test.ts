@@ -30,11 +30,11 @@ const study: StudyDefinition = {
 function record(job: Job): RunRecord {
   const base: RunRecord = { id: job.id, kind: job.kind, status: 'finished', seed: job.seed, definition: job.definition, configFile: null, versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '2026-01-01T00:00:00Z' };
   const acc = (top1: number) => ({ test: { loss: 1, top1, examples: 1000 } });
-  if (job.kind === 'original') return { ...base, metrics: acc(0.9), cost: { before: { params: 10, flops: 100 }, after: { params: 10, flops: 100 } } };
+  if (job.kind === 'original') return { ...base, metrics: acc(0.9), cost: { before: { params: 10, macs: 100 }, after: { params: 10, macs: 100 } } };
   if (job.kind === 'prune') return { ...base, pruner: job.prunerLabel, metrics: acc(0.2 + job.seed / 100), ledger: emptyLedgerEntries() };
   if (job.kind !== 'retrain') return base;
   const top1 = 0.8 + (job.scheduleLabel === 'slr' ? (job.seed + 1) / 100 : 0) + (job.prunerLabel.startsWith('l1') ? 0.005 : 0) + job.budget / 1000;
-  return { ...base, pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget, metrics: acc(top1), cost: { before: { params: 10, flops: 100 }, after: { params: 5, flops: 40 } } };
+  return { ...base, pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget, metrics: acc(top1), cost: { before: { params: 10, macs: 100 }, after: { params: 5, macs: 40 } } };
 }
 
 describe('analyzeStudy', () => {

@@ -3,8 +3,12 @@ import { randomCounterpart } from '../study/baselines';
 import type { RunRecord } from '../study/record';
 import { COMPRESSION_TOLERANCE, checkCompression, compressionClasses, prunedMacsByUnit, type CompressionCheck } from './compression-audit';
 import { binomialStdError, pairedDifference, summarizeSample, type SampleSummary } from '../study/statistics';
+import { holm, pairedTests } from './paired-tests';
+import { MIN_SEEDS_FOR_BEST, markIdenticalRuns, pickBest, selectionSplit, type SelectionSplit } from './selection';
+import type { RunPredictions } from '../study/predictions';
 import { jobKinds } from '../study/kinds';
 import type { BaselineResult, Cell, Comparison } from './analysis-types';
+import { groupRuns, seedKey, testTop1 } from './run-groups';
 
 export type { BaselineResult, Cell, Comparison } from './analysis-types';
 
@@ -69,16 +73,16 @@ export interface Analysis {
   failures: Failure[];
   /** The equal-compression audit: pruners in groups of equal pruned MACs, and the comparisons refused. */
   compression: { tolerance: number; classes: string[][]; refused: CompressionCheck[] };
+  /** How best cells were picked: on which split, and whether seeds were enough to give a ★ at all. */
+  selection: { split: SelectionSplit; seeds: number; starred: boolean };
+  /** Retraining runs, counted once where several schedules ran the same run. */
+  retrainRuns: { distinct: number; total: number };
 }
 
 /** Pairing units sort by seed number (then prune seed), not as text. */
 export const compareUnits = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
-const seedKey = (r: RunRecord) => {
-  const pruneSeed = (r.definition as { pruneSeed?: unknown }).pruneSeed;
-  return pruneSeed === undefined ? String(r.seed) : `${r.seed}/${String(pruneSeed)}`;
-};
-const top1 = (r: RunRecord) => r.metrics?.test?.top1;
+const top1 = testTop1;
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
 const unique = <T>(values: T[]) => [...new Set(values)];
 
@@ -95,44 +99,62 @@ function slrNotes(study: StudyDefinition | undefined, budgets: number[]): string
   });
 }
 
-export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: { compressionTolerance?: number } = {}): Analysis {
-  const retrains = records.filter((r) => r.kind === 'retrain');
+export interface AnalysisOptions {
+  /** Pruned models are compared when their MACs agree within this fraction of the original's (default 1%). */
+  compressionTolerance?: number;
+  /** A run's stored per-example predictions (study/predictions.ts), for McNemar's test. */
+  predictions?: (runId: string) => RunPredictions | undefined;
+}
+
+export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinition, options: AnalysisOptions = {}): Analysis {
+  const groups = groupRuns(records);
+  // The runs the cells are made of (retraining): what selection and the seed count read.
+  const retrains = groups.flatMap((g) => g.runs);
   const tolerance = options.compressionTolerance ?? COMPRESSION_TOLERANCE;
-  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.flops ?? NaN;
+  const originalMacs = records.find((r) => r.kind === 'original' && r.status === 'finished' && r.cost)?.cost?.before.macs ?? NaN;
   const prunedMacs = prunedMacsByUnit(records, seedKey);
   const refused: CompressionCheck[] = [];
-  const budgets = unique(retrains.map((r) => r.budget!)).sort((a, b) => a - b);
-  const pruners = study ? study.pruners.map(componentLabel) : unique(retrains.map((r) => r.pruner!)).sort();
-  const schedules = study ? study.schedules.map(componentLabel) : unique(retrains.map((r) => r.schedule!)).sort();
+  const budgets = unique(groups.map((g) => g.budget)).sort((a, b) => a - b);
+  const pruners = study ? study.pruners.map(componentLabel) : unique(groups.map((g) => g.pruner)).sort();
+  const schedules = study ? study.schedules.map(componentLabel) : unique(groups.map((g) => g.schedule)).sort();
   const reference = study?.referenceSchedule ?? (schedules.includes('ft') ? 'ft' : schedules[0]);
   const classes = compressionClasses(pruners, prunedMacs, originalMacs, tolerance);
+  const split = selectionSplit(retrains);
+  const seedCount = unique(retrains.filter((r) => r.status === 'finished').map(seedKey)).length;
+  const starred = seedCount >= MIN_SEEDS_FOR_BEST;
+  const cellRuns = new Map<Cell, Map<string, RunRecord>>();
 
   const cells: Cell[] = [];
   for (const budget of budgets) {
     for (const pruner of pruners) {
       for (const schedule of schedules) {
-        const runs = retrains.filter((r) => r.budget === budget && r.pruner === pruner && r.schedule === schedule);
-        if (!runs.length) continue;
-        const finished = runs.filter((r) => r.status === 'finished' && top1(r) !== undefined);
-        const bySeed = new Map(finished.map((r) => [seedKey(r), top1(r)!]));
+        const group = groups.find((g) => g.budget === budget && g.pruner === pruner && g.schedule === schedule);
+        if (!group) continue;
+        const { finished } = group;
+        const validation = finished.flatMap((r) => (typeof r.metrics?.validation?.top1 === 'number' ? [r.metrics.validation.top1] : []));
         cells.push({
           pruner,
           schedule,
           budget,
-          top1: summarizeSample([...bySeed.values()]),
-          bySeed,
-          diverged: runs.filter((r) => r.status === 'diverged').length,
-          failed: runs.filter((r) => r.status === 'failed').length,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.flops] : []))),
+          top1: group.top1,
+          bySeed: group.bySeed,
+          ...(validation.length ? { validation: summarizeSample(validation) } : {}),
+          runs: new Map(finished.map((r) => [seedKey(r), r.id])),
+          diverged: group.diverged,
+          failed: group.failed,
+          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
+        cellRuns.set(cells[cells.length - 1], new Map(finished.map((r) => [seedKey(r), r])));
       }
     }
-    // The best cell among pruners of equal compression: a smaller model is not "worse" than a larger one.
+  }
+  const retrainRuns = markIdenticalRuns(cells, (c) => cellRuns.get(c) ?? new Map());
+  // The best cell among pruners of equal compression (a smaller model is not "worse" than a larger one), on validation when there is one.
+  for (const budget of starred ? budgets : []) {
     for (const members of classes) {
-      const ofBudget = cells.filter((c) => c.budget === budget && c.top1.n > 0 && members.includes(c.pruner));
-      const best = ofBudget.reduce<Cell | undefined>((b, c) => (!b || c.top1.mean > b.top1.mean ? c : b), undefined);
+      const best = pickBest(cells.filter((c) => c.budget === budget && members.includes(c.pruner)), split);
       if (best) best.best = true;
     }
   }
@@ -142,7 +164,8 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
   for (const c of cells) {
     if (c.schedule === reference) continue;
     const ref = cell(c.pruner, reference, c.budget);
-    if (ref) gains.push({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, against: reference, difference: pairedDifference(c.bySeed, ref.bySeed) });
+    const identical = (c.sameAs ?? c.schedule) === (ref?.sameAs ?? reference);
+    if (ref) gains.push({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, against: reference, difference: pairedDifference(c.bySeed, ref.bySeed), ...(identical ? { identical } : {}) });
   }
 
   const lifts: Comparison[] = [];
@@ -186,7 +209,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
       for (const name of unique(ofKind.filter((r) => r.pruner === pruner).map(nameOf)).sort()) {
         const runs = ofKind.filter((r) => r.pruner === pruner && nameOf(r) === name && r.status === 'finished' && top1(r) !== undefined);
         const bySeed = new Map(runs.map((r) => [seedKey(r), top1(r)!]));
-        const bestCell = cells.filter((c) => c.pruner === pruner && c.budget === largest && c.top1.n > 0).sort((a, b) => b.top1.mean - a.top1.mean)[0];
+        const bestCell = pickBest(cells.filter((c) => c.pruner === pruner && c.budget === largest), split);
         baselines.push({
           kind: kind.name,
           pruner,
@@ -200,6 +223,26 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
         });
       }
     }
+  }
+
+  // Paired tests beside every gain, lift and baseline comparison; Holm over each table's comparisons.
+  const cache = new Map<string, RunPredictions | undefined>();
+  const testPredictions = (id: string) => {
+    if (!cache.has(id)) cache.set(id, options.predictions?.(id));
+    return cache.get(id)?.get('test');
+  };
+  const runsOf = (pruner: string, schedule: string, budget: number) => cell(pruner, schedule, budget)?.runs ?? new Map<string, string>();
+  const test = (c: Comparison, against: ReadonlyMap<string, string>) => (c.tests = pairedTests(c.difference, runsOf(c.pruner, c.schedule, c.budget), against, testPredictions));
+  for (const g of gains) if (!g.identical) test(g, runsOf(g.pruner, g.against, g.budget));
+  for (const l of lifts) test(l, runsOf(l.against, l.schedule, l.budget));
+  for (const b of baselines) if (b.bestRetrainedMinus) test(b.bestRetrainedMinus, new Map(b.runs.map((r) => [seedKey(r), r.id])));
+  const tables = [
+    ...budgets.flatMap((b) => [gains.filter((g) => g.budget === b), lifts.filter((l) => l.budget === b)]),
+    ...unique(baselines.map((b) => b.kind)).map((kind) => baselines.flatMap((b) => (b.kind === kind && b.bestRetrainedMinus ? [b.bestRetrainedMinus] : []))),
+  ];
+  for (const table of tables) {
+    const adjusted = holm(table.map((c) => c.tests?.p ?? NaN));
+    table.forEach((c, i) => c.tests && (c.tests.holm = adjusted[i]));
   }
 
   const costs: PrunerCost[] = pruners.flatMap((pruner) => {
@@ -245,7 +288,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.flops ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,
@@ -258,5 +301,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
     failures,
     compression: { tolerance, classes, refused },
+    selection: { split, seeds: seedCount, starred },
+    retrainRuns,
   };
 }

@@ -36,13 +36,13 @@ const MACS: Record<string, number> = { 'l1/global': 500, 'fpgm/uniform': 504, 'r
 function record(job: Job): RunRecord {
   const base: RunRecord = { id: job.id, kind: job.kind, status: 'finished', seed: job.seed, definition: job.definition, configFile: null, versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '' };
   const acc = (top1: number) => ({ test: { loss: 1, top1, examples: 500 } });
-  if (job.kind === 'original') return { ...base, metrics: acc(0.9), cost: { before: { params: 10, flops: 1000 }, after: { params: 10, flops: 1000 } } };
-  const after = { params: 5, flops: MACS[job.prunerLabel] };
-  if (job.kind === 'prune') return { ...base, pruner: job.prunerLabel, metrics: acc(0.3), ledger: emptyLedgerEntries(), cost: { before: { params: 10, flops: 1000 }, after } };
+  if (job.kind === 'original') return { ...base, metrics: acc(0.9), cost: { before: { params: 10, macs: 1000 }, after: { params: 10, macs: 1000 } } };
+  const after = { params: 5, macs: MACS[job.prunerLabel] };
+  if (job.kind === 'prune') return { ...base, pruner: job.prunerLabel, metrics: acc(0.3), ledger: emptyLedgerEntries(), cost: { before: { params: 10, macs: 1000 }, after } };
   if (job.kind !== 'retrain') return base;
   // random (the largest model) is the most accurate: were it compared, it would take ★.
   const top1 = 0.8 + (job.prunerLabel === 'random/global' ? 0.05 : 0) + job.seed / 1000;
-  return { ...base, pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget, metrics: acc(top1), cost: { before: { params: 10, flops: 1000 }, after } };
+  return { ...base, pruner: job.prunerLabel, schedule: job.scheduleLabel, budget: job.budget, metrics: acc(top1), cost: { before: { params: 10, macs: 1000 }, after } };
 }
 
 describe('the equal-compression audit', () => {

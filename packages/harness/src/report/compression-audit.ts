@@ -18,7 +18,7 @@ export function prunedMacsByUnit(records: readonly RunRecord[], unitOf: (r: RunR
   for (const r of ordered) {
     if (r.status !== 'finished' || !r.cost || !r.pruner) continue;
     const byUnit = out.get(r.pruner) ?? new Map<string, number>();
-    byUnit.set(unitOf(r), r.cost.after.flops);
+    byUnit.set(unitOf(r), r.cost.after.macs);
     out.set(r.pruner, byUnit);
   }
   return out;

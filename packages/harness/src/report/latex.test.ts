@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Analysis, Cell, Comparison } from './analysis';
 import { budgetTable, latexDocument, latexEscape } from './latex';
-import { holmAdjust, pairedTPValue } from './paired-test';
+import { holm, pairedTests } from './paired-tests';
+import { welchTPValue } from './welch-test';
 import { pairedDifference, summarizeSample } from '../study/statistics';
 
 const seeds = ['0', '1', '2', '3'];
@@ -15,7 +16,12 @@ function cell(pruner: string, schedule: string, values: number[], best = false):
 const ft = cell('l1_50%', 'ft', [0.8, 0.81, 0.79, 0.8]);
 const slr = cell('l1_50%', 'slr', [0.821, 0.829, 0.811, 0.82], true);
 const clr = cell('l1_50%', 'clr', [0.81, 0.8, 0.8, 0.794]);
-const gain = (c: Cell): Comparison => ({ pruner: c.pruner, schedule: c.schedule, budget: 2, against: 'ft', difference: pairedDifference(c.bySeed, ft.bySeed) });
+const gain = (c: Cell): Comparison => {
+  const difference = pairedDifference(c.bySeed, ft.bySeed);
+  return { pruner: c.pruner, schedule: c.schedule, budget: 2, against: 'ft', difference, tests: pairedTests(difference, new Map(), new Map(), () => undefined) };
+};
+const gains = [gain(slr), gain(clr)];
+holm(gains.map((g) => g.tests!.p)).forEach((p, i) => (gains[i].tests!.holm = p));
 const analysis = {
   reference: 'ft',
   budgets: [2],
@@ -24,17 +30,16 @@ const analysis = {
   seeds: [0, 1, 2, 3],
   original: { top1: summarizeSample([0.85, 0.86]), params: 1, flops: 1 },
   cells: [ft, slr, clr],
-  gains: [gain(slr), gain(clr)],
+  gains,
 } as unknown as Analysis;
 
 describe('LaTeX tables', () => {
-  it('paired t test and Holm: known values', () => {
-    // t = 2 / (1 / √4) = 4 with 3 df: two-sided p = 0.02801.
-    const d = { ...summarizeSample([1, 2, 3, 2]), positive: 4, negative: 0, ties: 0, units: [] };
-    expect(d.mean / (d.std / 2)).toBeCloseTo(4.899, 3);
-    expect(pairedTPValue({ ...d, mean: 2, std: 1, n: 4 })).toBeCloseTo(0.02801, 4);
-    expect(pairedTPValue({ ...d, n: 1 })).toBeUndefined();
-    expect(holmAdjust([0.01, 0.04, 0.03])).toEqual([0.03, 0.06, 0.06]);
+  it('Welch\'s t test (compare\'s unpaired fallback): a known value', () => {
+    // Means 1 and 3, variances 1 and 1, n = 4 each: t = 2 / √0.5 = 2.828, 6 df: two-sided p = 0.0300.
+    const a = { ...summarizeSample([0, 1, 1, 2]) };
+    const b = { ...summarizeSample([2, 3, 3, 4]) };
+    expect(welchTPValue({ ...a, std: 1 }, { ...b, std: 1 })).toBeCloseTo(0.03, 3);
+    expect(welchTPValue(summarizeSample([1]), b)).toBeUndefined();
   });
 
   it('mean ± std, the CI below, the best in bold, a mark only where the paired test says so, labels escaped', () => {

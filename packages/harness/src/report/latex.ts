@@ -1,11 +1,10 @@
-import type { Analysis, Cell, Comparison } from './analysis';
-import { pairedTPValue, holmAdjust } from './paired-test';
+import type { Analysis, Cell } from './analysis';
 
 /**
  * The report's tables for a paper: LaTeX with booktabs, one table per retraining budget
  * (pruner × schedule, test top-1 % as mean ± std with the 95% CI under it, the best mean of
- * the budget in bold, a mark where the schedule differs from the reference schedule by a
- * paired t test over seeds, Holm-adjusted over the table's comparisons), and a standalone
+ * the budget in bold, a mark where the schedule differs from the reference schedule by the
+ * report's paired test over seeds, Holm-adjusted over the budget's comparisons), and a standalone
  * document around them that compiles as written (`pdflatex report.tex`; needs only booktabs).
  */
 
@@ -23,14 +22,7 @@ const MARKS: Array<{ below: number; mark: string }> = [
   { below: 0.01, mark: '**' },
   { below: 0.05, mark: '*' },
 ];
-const markFor = (p: number | undefined) => (p === undefined ? '' : (MARKS.find((m) => p < m.below)?.mark ?? ''));
-
-/** Adjusted p-values of one budget's gains over the reference schedule, by `pruner\u0000schedule`. */
-function adjustedPValues(gains: readonly Comparison[]): Map<string, number> {
-  const tested = gains.map((g) => ({ key: `${g.pruner}\u0000${g.schedule}`, p: pairedTPValue(g.difference) })).filter((t): t is { key: string; p: number } => t.p !== undefined);
-  const adjusted = holmAdjust(tested.map((t) => t.p));
-  return new Map(tested.map((t, i) => [t.key, adjusted[i]]));
-}
+const markFor = (p: number | undefined) => (p === undefined || !Number.isFinite(p) ? '' : (MARKS.find((m) => p < m.below)?.mark ?? ''));
 
 function cellText(cell: Cell | undefined, mark: string): { main: string; ci: string } {
   if (!cell || cell.top1.n === 0) return { main: '--', ci: '' };
@@ -43,8 +35,8 @@ function cellText(cell: Cell | undefined, mark: string): { main: string; ci: str
 
 /** One booktabs table of a budget. */
 export function budgetTable(analysis: Analysis, budget: number): string {
-  const gains = analysis.gains.filter((g) => g.budget === budget && g.against === analysis.reference);
-  const p = adjustedPValues(gains);
+  // The analysis's paired tests (paired-tests.ts): Holm-adjusted over the budget's gains.
+  const p = new Map(analysis.gains.filter((g) => g.budget === budget && g.against === analysis.reference).map((g) => [`${g.pruner}\u0000${g.schedule}`, g.tests?.holm]));
   const schedules = analysis.schedules;
   const rows: string[] = [];
   for (const pruner of analysis.pruners) {

@@ -51,7 +51,7 @@ const study: StudyDefinition = {
 function record(job: Job): RunRecord {
   const base: RunRecord = { id: job.id, kind: job.kind, status: 'finished', seed: job.seed, definition: job.definition, configFile: null, versions: { prunebench: '0.1.0', tfjs: '4.22.0', backend: 'wasm' }, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };
   const ratio = job.kind === 'original' ? 0 : (job.pruner.options.plan as { ratio: number }).ratio;
-  const cost = { before: { params: 1000, flops: 5000 }, after: { params: 1000 * (1 - ratio), flops: 5000 * (1 - ratio) ** 2 } };
+  const cost = { before: { params: 1000, macs: 5000 }, after: { params: 1000 * (1 - ratio), macs: 5000 * (1 - ratio) ** 2 } };
   const acc = (x: number) => ({ test: { loss: 1, top1: x, examples: 500 } });
   if (job.kind === 'original') return { ...base, ledger: emptyLedgerEntries(), metrics: acc(0.9 + job.seed / 200), cost, datasetSizes: { train: 64, validation: 0, test: 500 } };
   if (job.kind === 'prune') return { ...base, pruner: job.prunerLabel, metrics: acc(0.3 + job.seed / 100), cost, ledger: emptyLedgerEntries() };

@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import { componentLabel, type StudyDefinition } from '../study/definition';
 import type { RunRecord } from '../study/record';
 import { jobKinds } from '../study/kinds';
-import { compareUnits, type Analysis, type Cell } from './analysis';
+import { compareUnits, type Analysis, type Cell, type Comparison } from './analysis';
 import { describeRefusal } from './compression-audit';
 import type { Block } from './document';
-import { count, formatDifference, formatSample, pct } from './format';
+import { count, formatComparison, formatDifference, formatSample, pct } from './format';
+import { detectableDifference, formatP } from './paired-tests';
+import { MIN_SEEDS_FOR_BEST } from './selection';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -48,13 +50,25 @@ function setup(records: readonly RunRecord[], analysis: Analysis, study?: StudyD
 function spreadNote(analysis: Analysis): string {
   const ns = analysis.cells.map((c) => c.top1.n);
   const most = ns.length ? Math.max(...ns) : 0;
-  return most >= 2
-    ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds.'
-    : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const spread =
+    most >= 2
+      ? 'Test top-1 accuracy (%): mean ± sample std [95% t confidence interval of the mean] over seeds; an interval reaching past 0 or 100 is clipped there and marked "(clipped)".'
+      : `Test top-1 accuracy (%) of ${most === 1 ? 'a single seed' : 'no finished run'}: no spread can be shown (run at least two seeds for a std and a confidence interval).`;
+  const { selection, retrainRuns } = analysis;
+  const pick = !selection.starred
+    ? `With ${selection.seeds} seed${selection.seeds === 1 ? '' : 's'} (fewer than ${MIN_SEEDS_FOR_BEST}), no interval excludes anything: no ★ is given and no cell is called the best.`
+    : selection.split === 'validation'
+      ? '★ marks the best cell of each table by its validation accuracy (mean over seeds); the table shows that cell\'s test accuracy.'
+      : '★ marks the best cell of each table by its test accuracy: the study has no validation split, so the pick was made on test, which favours the cell it picks (give the dataset a `validationSize`).';
+  const identical = retrainRuns.distinct < retrainRuns.total
+    ? ` "= s" marks a schedule whose runs are those of schedule s (equal LR curves over the same pruned model): shown once, and counted once — ${retrainRuns.distinct} distinct of ${retrainRuns.total} retraining runs.`
+    : '';
+  return `${spread} ${pick}${identical}`;
 }
 
 function cellText(c: Cell | undefined): string {
   if (!c) return '';
+  if (c.sameAs) return `= ${c.sameAs}`;
   const notes = [c.diverged ? `${c.diverged} diverged` : '', c.failed ? `${c.failed} failed` : ''].filter(Boolean).join(', ');
   const text = `${formatSample(c.top1)}${notes ? ` (${notes})` : ''}`;
   return c.best ? `**${text} ★**` : text;
@@ -72,7 +86,7 @@ function budgetTables(analysis: Analysis): Block[] {
       if (!rows.length) continue;
       blocks.push({
         kind: 'table',
-        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''} (★ = best mean of the table).`,
+        caption: `${budget}-epoch retraining budget${classes.length > 1 ? `, ${compressionCaption(analysis, members)}` : ''}${analysis.selection.starred ? ` (★ = best of the table on ${analysis.selection.split})` : ''}.`,
         header: ['pruner', ...analysis.schedules],
         rows: rows.map((p) => [p, ...analysis.schedules.map((s) => cellText(find(p, s)))]),
       });
@@ -80,12 +94,12 @@ function budgetTables(analysis: Analysis): Block[] {
     const others = analysis.schedules.filter((s) => s !== analysis.reference);
     const gainRows = analysis.pruners.flatMap((p) => {
       const gains = others.map((s) => analysis.gains.find((g) => g.pruner === p && g.schedule === s && g.budget === budget));
-      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? formatDifference(g.difference) : ''))]] : [];
+      return gains.some(Boolean) ? [[p, ...gains.map((g) => (g ? (g.identical ? `identical runs (= ${analysis.reference})` : formatComparison(g)) : ''))]] : [];
     });
     if (gainRows.length) {
       blocks.push({
         kind: 'table',
-        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], and the seeds where its sign holds.`,
+        caption: `Gain over \`${analysis.reference}\` at the ${budget}-epoch budget, paired by seed: mean difference in percentage points [95% CI], the seeds where its sign holds, and its p-value with Holm's adjustment over this table (see "Paired tests").`,
         header: ['pruner', ...others],
         rows: gainRows,
       });
@@ -120,7 +134,7 @@ function liftSection(analysis: Analysis): Block[] {
   for (const budget of analysis.budgets) {
     const rows = pruners.flatMap((p) => {
       const lifts = analysis.schedules.map((s) => analysis.lifts.find((l) => l.pruner === p && l.schedule === s && l.budget === budget));
-      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatDifference(l.difference) : ''))]] : [];
+      return lifts.some(Boolean) ? [[`${p} vs ${lifts.find(Boolean)!.against}`, ...lifts.map((l) => (l ? formatComparison(l) : ''))]] : [];
     });
     if (rows.length) blocks.push({ kind: 'table', caption: `${budget}-epoch budget.`, header: ['criterion', ...analysis.schedules], rows });
   }
@@ -177,14 +191,68 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   ];
 }
 
+/** Every comparison of the report with its tests: the per-seed McNemar tests and those across seeds. */
+function pairedTestsSection(analysis: Analysis): Block[] {
+  const rows = comparisons(analysis).map(({ what, c }) => [
+    what,
+    formatDifference(c.difference),
+    formatP(c.tests!.t),
+    formatP(c.tests!.permutation),
+    formatP(c.tests!.holm),
+    c.tests!.mcnemar.map((m) => `seed ${m.unit}: b ${m.b}, c ${m.c}, p ${formatP(m.p)}`).join('; ') || '–',
+  ]);
+  if (!rows.length) return [];
+  return [
+    { kind: 'heading', level: 2, text: 'Paired tests' },
+    {
+      kind: 'table',
+      caption:
+        'Each comparison on the same test set. Across seeds: the paired t test and the exact sign-flip permutation test of the seed-level differences (two-sided; the permutation test cannot go below 2 / 2^n with n seeds). ' +
+        'Holm: the p-value the table uses (t from two seeds on, McNemar with one) adjusted over the comparisons of its table (the gains of one budget, the lifts of one budget, the comparisons with one baseline). ' +
+        'McNemar: the exact test between the two runs of one seed, on the examples only one of them classifies correctly (b: only the first, c: only the second).',
+      header: ['comparison', 'difference (pp)', 'p (t)', 'p (permutation)', 'Holm', 'McNemar per seed'],
+      rows,
+    },
+  ];
+}
+
+function comparisons(analysis: Analysis): Array<{ what: string; c: Comparison }> {
+  return [
+    ...analysis.gains.map((c) => ({ what: `gain: ${c.pruner}, ${c.schedule} − ${c.against} @ ${c.budget} ep`, c })),
+    ...analysis.lifts.map((c) => ({ what: `lift: ${c.pruner} − ${c.against}, ${c.schedule} @ ${c.budget} ep`, c })),
+    ...analysis.baselines.flatMap((b) => (b.bestRetrainedMinus ? [{ what: `${b.kind}: ${b.pruner} ${b.bestRetrainedMinus.schedule} @ ${b.bestRetrainedMinus.budget} ep − ${b.name}`, c: b.bestRetrainedMinus }] : [])),
+  ].filter((x) => x.c.tests);
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 function noiseSection(analysis: Analysis): Block[] {
   const items: string[] = [];
-  if (analysis.noise) {
+  const tested = comparisons(analysis).flatMap(({ c }) => c.tests!.mcnemar);
+  if (tested.length) {
+    const examples = tested[0].examples;
+    const discordant = median(tested.map((m) => m.b + m.c));
+    const detectable = detectableDifference(examples, discordant);
+    items.push(
+      `The test set has ${examples} examples. Two runs of one seed disagree on a median of ${discordant} of them (${((100 * discordant) / examples).toFixed(2)}%) in the comparisons of this report; ` +
+        (Number.isFinite(detectable)
+          ? `at that rate McNemar's exact test (5%, two-sided) detects a difference of ${(100 * detectable).toFixed(2)} pp or more between two runs of one seed, and no smaller one. `
+          : `so few that McNemar's exact test (5%, two-sided) cannot detect any difference between two runs of one seed. `) +
+        'Across seeds, the t and permutation p-values beside each comparison say what the seeds show.',
+    );
+  } else if (analysis.noise) {
     const se = analysis.noise.stdError;
-    items.push(`The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) its binomial standard error is ${(100 * se).toFixed(2)} pp (95%: ±${(196 * se).toFixed(2)} pp). Differences smaller than this cannot be told apart on this test set, whatever the seeds.`);
+    items.push(
+      `The test set has ${analysis.noise.testExamples} examples: at the original's accuracy (${pct(analysis.original.top1.mean)}%) one accuracy's binomial standard error is ${(100 * se).toFixed(2)} pp. ` +
+        'Two models evaluated on the same examples agree on most of them, so they are compared by a paired test on per-example predictions; these runs stored none (predictions.bin), so no such test is shown.',
+    );
   }
   items.push(...analysis.scheduleNotes);
-  return items.length ? [{ kind: 'heading', level: 2, text: 'Noise floor and notes' }, { kind: 'list', items }] : [];
+  return items.length ? [{ kind: 'heading', level: 2, text: 'What this test set can detect, and notes' }, { kind: 'list', items }] : [];
 }
 
 function failureSection(analysis: Analysis): Block[] {
@@ -234,6 +302,7 @@ export function studyReportBlocks(options: {
     ...liftSection(analysis),
     ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
+    ...pairedTestsSection(analysis),
     ...noiseSection(analysis),
     { kind: 'heading', level: 2, text: 'Figures' },
     ...options.figures.map((f): Block => ({ kind: 'figure', ...f })),

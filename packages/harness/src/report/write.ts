@@ -6,20 +6,13 @@ import type { RunRecord } from '../study/record';
 import type { ResultStore } from '../study/store';
 import { summaryTable, type Summary } from '../study/summary';
 import { analyzeStudy, type Analysis } from './analysis';
+import { readPredictions } from '../study/predictions';
 import { type Block, toHtml, toMarkdown } from './document';
 import { accuracyVsBudgetSpec, learningRateSpec, type LrCurve, paretoSpec, renderSpec, styleScales } from './figures';
 import { count } from './format';
 import { runsCsv } from './runs-csv';
+import { comparisonsCsvs } from './comparisons-csv';
 import { type ReportFigure, studyReportBlocks } from './study-report';
-
-/** The study definition `prunebench run` pins in study.json, when the folder has one. */
-export function readStudyDefinition(outDir: string): StudyDefinition | undefined {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(outDir, 'study.json'), 'utf8')) as { study: StudyDefinition }).study;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The summary's rows (summary.ts) as the report's last table. */
 function allRowsBlock(summary: Summary): Block {
@@ -45,13 +38,15 @@ export interface StudyReportFiles {
   summaryMd: string;
   reportHtml: string;
   runsCsv: string;
+  /** gains.csv, lifts.csv, baselines.csv and mcnemar.csv (report/comparisons-csv.ts). */
+  comparisonCsvs: string[];
   figures: string[];
   analysis: Analysis;
 }
 
 /** Writes summary.md, report.html, runs.csv and figures/*.svg of a study's results folder. */
 export async function writeStudyReport(store: ResultStore, records: readonly RunRecord[], summary: Summary, title: string, study?: StudyDefinition, notes: string[] = [], studyRuns?: number): Promise<StudyReportFiles> {
-  const analysis = analyzeStudy(records, study);
+  const analysis = analyzeStudy(records, study, { predictions: (id) => readPredictions(store.runDir(id)) });
   const style = styleScales(analysis);
   const figures: ReportFigure[] = [];
   const figureNotes: string[] = [];
@@ -82,6 +77,7 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
     summaryMd: store.writeStudyFile('summary.md', toMarkdown(blocks)),
     reportHtml: store.writeStudyFile('report.html', toHtml(title, blocks)),
     runsCsv: store.writeStudyFile('runs.csv', runsCsv(records)),
+    comparisonCsvs: Object.entries(comparisonsCsvs(analysis)).map(([file, text]) => store.writeStudyFile(file, text)),
     figures: written,
     analysis,
   };

@@ -1,4 +1,5 @@
-import { type ComponentRef, ConfigError, ConfigErrors, type Registry, resolveComponentRef, splitComponentRef, BASELINE_NAMES } from '@prunebench/core';
+import { ConfigError, ConfigErrors, type Registry, splitComponentRef } from '@prunebench/core';
+import { type ComponentRef, resolveComponentRef } from '@prunebench/core/config';
 import { stableStringify } from '../util/hash';
 import type { PrunerEntry } from './iterative';
 
@@ -11,6 +12,7 @@ import type { PrunerEntry } from './iterative';
  *   initialised, trained under the original recipe for the original's epochs (E), or for the
  *   original's compute (B: epochs and milestones scaled by original FLOPs / pruned FLOPs).
  */
+export const BASELINE_NAMES = ['random', 'pruned', 'scratch-e', 'scratch-b'] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 export type ScratchVariant = 'scratch-e' | 'scratch-b';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { countCost, createComponent, createPruneContext, LEDGER, RNG, Rng, RunLedger, type Dataset, type DatasetInfo, type ModelFactory, type Pruner } from '@prunebench/core';
+import { countCost, createComponent, createPruneContext, RunLedger, runScope, type Dataset, type DatasetInfo, type ModelFactory, type Pruner } from '@prunebench/core';
 import { loadCheckpoint } from '../training/checkpoint';
 import { train } from '../training/train';
 import type { StudyEnvironment } from './environment';
@@ -94,10 +94,7 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
  */
 async function pruneUntrained(env: StudyEnvironment, pruner: StudyEnvironment['study']['pruners'][number], original: LayersModel, dataset: Dataset): Promise<LayersModel | undefined> {
   const ledger = new RunLedger();
-  const container = env.container.createChildContainer();
-  container.register(RNG, { useValue: new Rng(0, 'run') });
-  container.register(LEDGER, { useValue: ledger });
-  const instance = createComponent<Pruner>(container, env.registry, 'pruner', pruner.id, pruner.options);
+  const instance = createComponent<Pruner>(runScope(env.container, { seed: 0, ledger }), env.registry, 'pruner', pruner.id, pruner.options);
   // A weight-level pruner keeps every channel, and a self-training one would train here: both keep the original's size.
   if (!instance.requirements.structured || instance.requirements.trainsItself) return undefined;
   const result = await instance.prune(original, createPruneContext({ dataset: instance.requirements.needsData ? dataset : undefined, seed: 0, ledger }));

@@ -2,12 +2,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BackendName } from '../backend/select';
 import type { StudyIdentity } from './study-identity';
-import { type LoadedConfig, type PrunebenchConfig, type ResolvedComponents, type ComponentRef, ConfigError, ConfigErrors, type OriginalSchedule, resolveOriginalSchedule, didYouMean } from '@prunebench/core';
+import { type LoadedConfig, type PrunebenchConfig, ConfigError, ConfigErrors, type OriginalRecipe, didYouMean } from '@prunebench/core';
+import { resolveOriginalSchedule } from '@prunebench/core/config';
+import type { ResolvedComponents, ComponentRef } from '@prunebench/core/config';
 import type { BaselineName } from './baselines';
+import type { StudyConfig } from '../config/study-schema';
 import { checkIterative, iterativeLabelSuffix, type PrunerEntry } from './iterative';
 
-/** How the original network is trained (and what retraining inherits: batch, momentum, wd). */
-export interface OriginalRecipe extends OriginalSchedule {
+/**
+ * How the original network is trained (and what retraining inherits: batch, momentum, wd): core's
+ * `OriginalRecipe` — the one recipe type schedules see — with every default filled, plus the keys
+ * only the harness's trainer reads.
+ */
+export interface TrainingRecipe extends OriginalRecipe {
   batchSize: number;
   momentum: number;
   weightDecay: number;
@@ -30,7 +37,7 @@ export type BudgetAccounting = 'retraining' | 'total';
 export interface StudyDefinition {
   dataset: ComponentRef;
   model: ComponentRef;
-  original: OriginalRecipe;
+  original: TrainingRecipe;
   /** Pruners, with how each prunes when not in one shot. */
   pruners: PrunerEntry[];
   schedules: ComponentRef[];
@@ -109,8 +116,10 @@ export function defineStudy(
 ): StudyDefinition {
   const missing = missingStudyKeys(config, source.file ?? undefined);
   if (missing.length) throw new ConfigErrors(missing);
+  // Validated against studyConfigSchema: `baselines` and `backend` hold the harness's names.
+  const narrowed = config as StudyConfig;
   const schedule = resolveOriginalSchedule(config.original ?? 'cifar', 'original', source.file ?? undefined);
-  const original: OriginalRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as OriginalRecipe;
+  const original: TrainingRecipe = { ...RECIPE_DEFAULTS, ...schedule, dropLast: config.original?.dropLast ?? true } as TrainingRecipe;
   if (config.original?.checkpoint) original.checkpoint = path.resolve(source.dir, config.original.checkpoint);
   // Unset stays unset, so job ids of studies that never name it do not change.
   const divergence = config.original?.divergence;
@@ -147,13 +156,13 @@ export function defineStudy(
     pruners: components.pruners,
     schedules: components.schedules,
     budgets: [...config.budgets!],
-    ...(config.baselines?.length ? { baselines: [...config.baselines] } : {}),
+    ...(narrowed.baselines?.length ? { baselines: [...narrowed.baselines] } : {}),
     referenceSchedule,
     seeds,
     pruneSeeds: config.pruneSeeds?.length ? [...config.pruneSeeds] : null,
     budgetAccounting: config.budgetAccounting ?? 'retraining',
     identity: { backend: config.identity?.backend ?? true },
-    backend: overrides.backend ?? config.backend ?? 'auto',
+    backend: overrides.backend ?? narrowed.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),
     ...(config.stallSeconds !== undefined ? { stallSeconds: config.stallSeconds } : {}),
     out: path.resolve(overrides.out ? process.cwd() : source.dir, overrides.out ?? config.out ?? defaultOut(source.file)),

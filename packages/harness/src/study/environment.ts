@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { selectBackend, type BackendSelection } from '../backend/select';
 import { loadConfig } from '../config/load';
-import { type PrunebenchConfig, resolveConfigComponents, type ResolvedComponents, configStructureErrors, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
+import { type PrunebenchConfig, ConfigError, ConfigErrors, UsageError, createComponent, type PrunebenchPlugin, type Registry, setupPlugins, type LoadedPlugin, type PluginSource, PluginNotFoundError, InvalidPluginError } from '@prunebench/core';
+import { resolveConfigComponents, type ResolvedComponents, configStructureErrors } from '@prunebench/core/config';
+import { studyConfigSchema } from '../config/study-schema';
 import { defineStudy, missingStudyKeys, type PluginLoad, type StudyDefinition, type StudyOverrides } from './definition';
 import { addRandomCounterparts } from './baselines';
 import { extractIterative } from './iterative';
@@ -71,7 +73,7 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
     config = loaded.config;
   } else {
     config = source.inlineConfig ?? {};
-    const pluginErrors = configStructureErrors(config).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
+    const pluginErrors = configStructureErrors(config, undefined, studyConfigSchema).filter((e) => e.keyPath === 'plugins' || e.keyPath.startsWith('plugins['));
     if (pluginErrors.length) throw new ConfigErrors(pluginErrors);
     loaded = { config, filepath: '', dir: source.dir };
   }
@@ -85,7 +87,7 @@ export async function openStudy(source: StudySource): Promise<StudyEnvironment> 
   try {
     const extracted = extractIterative(config, registry, file);
     iterative = extracted.iterative;
-    components = resolveConfigComponents(extracted.config, registry, file);
+    components = resolveConfigComponents(extracted.config, registry, file, studyConfigSchema);
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
     errors.push(...error.errors);

@@ -1,14 +1,16 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { DependencyContainer } from 'tsyringe';
 import type { BackendSelection } from '../backend/select';
-import { type ComponentRef, type Dataset, type DatasetInfo, type WeightMasks, type StepHyperparameters, createComponent, type Registry, type RunLedger, countCost, runScope } from '@prunebench/core';
+import { type Dataset, type DatasetInfo, type WeightMasks, type StepHyperparameters, createComponent, type Registry, type RunLedger, countCost, runScope } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import { throttledStepProgress, type ProgressSink } from './progress';
 import type { CostFigures, Metrics } from './record';
 import type { ResultStore } from './store';
 import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
-import { EVAL_BATCH, evaluateSplits, type Evaluation } from '../training/evaluate';
+import { EVAL_BATCH, type Evaluation } from '../training/evaluate';
+import { evaluateAndKeepPredictions } from './predictions';
 import { openDataset as openDatasetComponent } from '../data/open-dataset';
 import { runLatency } from '../prune/latency';
 
@@ -72,8 +74,8 @@ export function metrics(evaluation: Evaluation): Metrics {
 }
 
 export function cost(model: LayersModel, masks?: WeightMasks): CostFigures {
-  const { params, flops, nonZeroParams } = countCost(model, { masks });
-  return masks ? { params, flops, nonZeroParams } : { params, flops };
+  const { params, macs, nonZeroParams } = countCost(model, { masks });
+  return masks ? { params, macs, nonZeroParams } : { params, macs };
 }
 
 export async function trainAndEvaluate(
@@ -107,7 +109,7 @@ export async function trainAndEvaluate(
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.
   const measured: MeasuredCost = { examplesServed: result.samples, macs: compute.macs, byKernel: compute.byKernel, optimizerSteps: optimizerSteps + result.steps };
   if (result.status !== 'completed') return { result, measured };
-  const splits = await evaluateSplits(model, dataset, info, { ledger });
+  const splits = await evaluateAndKeepPredictions(ctx.store, job.id, model, dataset, info, ledger);
   return { result, test: metrics(splits.test), validation: splits.validation && metrics(splits.validation), measured };
 }
 

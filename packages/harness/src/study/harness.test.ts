@@ -9,7 +9,7 @@ import { parseMasks, saveMasks } from './masks';
 import type { RunRecord } from './record';
 import { runJobs, type JobRunner } from './dispatcher';
 import { ResultStore } from './store';
-import { summarize, summaryCsv, summaryMarkdown } from './summary';
+import { summarize, summaryCsv, summaryTable } from './summary';
 import { emptyLedgerEntries } from '@prunebench/core';
 
 const study: StudyDefinition = {
@@ -59,10 +59,10 @@ function record(job: Job, overrides: Partial<RunRecord> = {}): RunRecord {
       budgetAccounting: { mode: 'retraining', epochs: job.budget, deductedSteps: 0, expectedSteps: job.budget * 10, expectedSamples: job.budget * 80 },
       measured: { examplesServed: 0, macs: 1e6, byKernel: {}, optimizerSteps: job.budget * 10 },
       metrics: { test: { loss: 1, top1: 0.5 + job.seed / 10 } },
-      cost: { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } },
+      cost: { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } },
     });
   }
-  if (job.kind === 'original') Object.assign(base, { metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, flops: 5000 }, after: { params: 1000, flops: 5000 } } });
+  if (job.kind === 'original') Object.assign(base, { metrics: { test: { loss: 1, top1: 0.9 } }, cost: { before: { params: 1000, macs: 5000 }, after: { params: 1000, macs: 5000 } } });
   return { ...base, ...overrides };
 }
 
@@ -182,14 +182,13 @@ describe('summary', () => {
     expect(row.paramsReduction).toBeCloseTo(40, 10);
     expect(row.flopsReduction).toBeCloseTo(50, 10);
     expect(summary.original.top1.mean).toBeCloseTo(0.9, 10);
-    const md = summaryMarkdown(summary);
-    expect(md).toMatch(/\| l1\/uniform \| clr \| 2 \| 55\.00 ± 7\.07 \| 2 \| 40\.0% \| 50\.0% \| none \| none \| 20 \| 1\.00 M \|/);
+    expect(summaryTable(summary).rows[0]).toEqual(['l1/uniform', 'clr', '2', '55.00 ± 7.07', '2', '40.0%', '50.0%', 'none', 'none', '20', '1.00 M']);
     expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,2,/);
-    expect(md).toMatch(/mean ± std over seeds/);
-    // One seed: the header promises no std.
-    const single = summaryMarkdown(summarize(expandStudy({ ...study, seeds: [0] }).map((j) => record(j))));
-    expect(single).not.toMatch(/± std/);
-    expect(single).toMatch(/one seed per row \(no spread to show\)/);
+    // One seed: no spread (the study's one std is undefined below two values), in the table and the CSV.
+    const single = summarize(expandStudy({ ...study, seeds: [0] }).map((j) => record(j)));
+    expect(single.rows[0].top1).toEqual(expect.objectContaining({ n: 1, mean: 0.5, std: NaN }));
+    expect(summaryTable(single).rows[0][3]).toBe('50.00');
+    expect(summaryCsv(single).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,50,,1,/);
   });
 });
 

@@ -27,19 +27,48 @@ describe('iterative pruning steps', () => {
     expect(stepSparsity(0.9, 1, 1)).toBe(0.9);
   });
 
-  it('labels and lists the rewind epochs originals must keep', () => {
+  it('labels and lists the rewind epochs originals must keep, and completes Renda\'s retraining (T − k epochs)', () => {
     const lrw = { id: 'lrw', options: {} };
-    const pruners: PrunerEntry[] = [
-      { id: 'l1', options: {}, iterative: { steps: 3, retrainEpochs: 2, schedule: lrw, rewindEpoch: 2 } },
-      { id: 'l2', options: {}, iterative: { steps: 1, retrainEpochs: 1, schedule: lrw, rewindEpoch: 0 } },
+    // checkIterative completes the specs it is given: a fresh set for each recipe.
+    const fresh = (): PrunerEntry[] => [
+      { id: 'l1', options: {}, iterative: { steps: 3, retrainEpochs: 0, schedule: lrw, rewindEpoch: 2, retrainFromEpoch: 2 } },
+      { id: 'l2', options: {}, iterative: { steps: 1, retrainEpochs: 0, schedule: lrw, rewindEpoch: 0, retrainFromEpoch: 0 } },
       { id: 'l1', options: {} },
     ];
+    const pruners = fresh();
     expect(rewindEpochs(pruners)).toEqual([0, 2]);
-    expect(iterativeLabelSuffix(pruners[0].iterative)).toBe(' (3 steps × 2 ep lrw, rewind 2)');
     expect(iterativeLabelSuffix(pruners[1].iterative)).toBe(' (one shot, rewind 0)');
-    expect(() => checkIterative(pruners, { epochs: 1 })).toThrow(/pruners\[0\]\.iterative\.rewindEpoch: must be at most the original's 1 epochs \(got 2\)/);
-    expect(() => checkIterative(pruners, { epochs: 4, checkpoint: '/x' })).toThrow(/weight rewinding needs the original trained by the study/);
+    expect(() => checkIterative(fresh(), { epochs: 2 })).toThrow(/pruners\[0\]\.iterative\.rewindEpoch: must be before the end of the original's 2 epochs, so that T − k epochs are left to retrain \(got 2\)/);
+    expect(() => checkIterative(fresh(), { epochs: 4, checkpoint: '/x' })).toThrow(/weight rewinding needs the original trained by the study/);
     expect(() => checkIterative(pruners, { epochs: 4 })).not.toThrow();
+    expect(pruners[0].iterative!.retrainEpochs).toBe(2);
+    expect(pruners[1].iterative!.retrainEpochs).toBe(4);
+    expect(iterativeLabelSuffix(pruners[0].iterative)).toBe(' (3 steps × 2 ep lrw, rewind 2)');
+    const given: PrunerEntry[] = [{ id: 'l1', options: {}, iterative: { steps: 3, retrainEpochs: 1, schedule: lrw, rewindEpoch: 1, retrainFromEpoch: 1 } }];
+    expect(() => checkIterative(given, { epochs: 10 })).toThrow(/retrainEpochs: rewinding to epoch 1 as Renda et al\. retrains T − k = 10 − 1 = 9 epochs/);
+  });
+
+  it("expands Renda et al.'s presets: weight rewinding rewinds the weights, LR rewinding only the schedule; both retrain with lrw", () => {
+    const registry = new Registry();
+    class Lrw { static id = 'lrw'; static optionsSchema = { type: 'object', properties: {} }; }
+    class Ft { static id = 'ft'; static optionsSchema = { type: 'object', properties: {} }; }
+    registry.add({ name: 'fake', version: '1.0.0', apiVersion: 2, schedules: [Lrw, Ft] } as never, { packageName: 'fake' });
+    const { iterative } = extractIterative({ pruners: [
+      { use: 'l1', iterative: { preset: 'renda-weight-rewinding', steps: 3, rewindEpoch: 2 } },
+      { use: 'l1', iterative: { preset: 'renda-lr-rewinding', steps: 3, rewindEpoch: 2 } },
+    ] }, registry);
+    expect(iterative[0]).toEqual({ preset: 'renda-weight-rewinding', steps: 3, retrainEpochs: 0, schedule: { id: 'lrw', options: {} }, rewindEpoch: 2, retrainFromEpoch: 2 });
+    expect(iterative[1]).toEqual({ preset: 'renda-lr-rewinding', steps: 3, retrainEpochs: 0, schedule: { id: 'lrw', options: {} }, retrainFromEpoch: 2 });
+    const pruners = iterative.map((spec) => ({ id: 'l1', options: {}, iterative: spec }));
+    checkIterative(pruners, { epochs: 10, checkpoint: undefined });
+    expect(pruners.map((p) => p.iterative!.retrainEpochs)).toEqual([8, 8]);
+    expect(rewindEpochs(pruners)).toEqual([2]);
+    expect(iterativeLabelSuffix(pruners[0].iterative)).toBe(' (weight rewinding to epoch 2, 3 rounds)');
+    expect(iterativeLabelSuffix(pruners[1].iterative)).toBe(' (LR rewinding to epoch 2, 3 rounds)');
+    // LR rewinding keeps the pruned weights, so a given checkpoint is fine.
+    expect(() => checkIterative([{ id: 'l1', options: {}, iterative: { ...iterative[1]!, retrainEpochs: 0 } }], { epochs: 10, checkpoint: '/x' })).not.toThrow();
+    expect(() => extractIterative({ pruners: [{ use: 'l1', iterative: { preset: 'renda-weight-rewinding', steps: 2 } }] }, registry)).toThrow(/rewindEpoch: preset "renda-weight-rewinding" rewinds to an epoch k/);
+    expect(() => extractIterative({ pruners: [{ use: 'l1', iterative: { steps: 2, rewindEpoch: 1, schedule: 'ft' } }] }, registry)).toThrow(/schedule: rewinding as Renda et al\. retrains under the original schedule from epoch 1, which is "lrw"/);
   });
 
   it("takes the harness's iterative key off pruner entries and checks its schedule against the registry", () => {

@@ -1,50 +1,40 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  type ComponentEntry,
-  type ChannelSelection,
-  type ComponentRef,
-  ConfigError,
-  ConfigErrors,
-  type Dataset,
-  type GroupPruning,
-  type IterativePruning,
-  type Plan,
-  type PrunebenchConfig,
-  type Pruner,
-  type Registry,
-  RunLedger,
-  type Schedule,
-  type StepHyperparameters,
-  type WeightMasks,
-  PrunebenchError,
-  UsageError,
-  applyKeptChannels,
-  createPruneContext,
-  buildChannelGraph,
-  countCost,
-  resolveComponentRef,
-} from '@prunebench/core';
-import { applyWeightMasks, train } from '../training/train';
+import { applyWeightMasks, type ComponentEntry, type KeptChannels, ConfigError, ConfigErrors, type Dataset, type GroupPruning, type IterativePruning, type Plan, type PrunebenchConfig, type Pruner, type Registry, RunLedger, type Schedule, type StepHyperparameters, type WeightMasks, PrunebenchError, UsageError, applyKeptChannels, createPruneContext, buildChannelGraph, countCost } from '@prunebench/core';
+import { type ComponentRef, resolveComponentRef } from '@prunebench/core/config';
+import { train } from '../training/train';
 import { seedFor } from './seed-streams';
 
 /**
  * Iterative pruning (a pruner entry's `iterative` key): reach the entry's final sparsity in
- * `steps` prunings, retraining `retrainEpochs` epochs under `schedule` between two of them, as
- * Renda et al.'s iterative magnitude pruning and PFEC's iterative ResNet plan. With
- * `rewindEpoch` k, after every pruning the kept weights are reset to the original's at epoch
- * k (weight rewinding, lottery-ticket style), so originals keep an epoch-k checkpoint.
+ * `steps` prunings (rounds), retraining `retrainEpochs` epochs under `schedule` between two of
+ * them, as Renda et al.'s iterative magnitude pruning and PFEC's iterative ResNet plan. With
+ * `rewindEpoch` k (weight rewinding, Renda et al. 2020), after every pruning the kept weights
+ * are reset to the original's after epoch k and retrained T − k epochs under the original
+ * schedule from epoch k (`lrw` over T − k epochs replays exactly that), so originals keep an
+ * epoch-k checkpoint. `retrainFromEpoch` is that k for both of Renda's rewindings (learning-rate
+ * rewinding keeps the pruned weights and retrains alike).
  */
 export interface IterativeSpec {
   steps: number;
   retrainEpochs: number;
   schedule: ComponentRef;
+  /** Weight rewinding: the original's epoch whose weights the kept channels are reset to. */
   rewindEpoch?: number;
+  /** Renda's rewinding (weights or LR only): the retraining between steps is the original schedule from this epoch, T − k epochs. */
+  retrainFromEpoch?: number;
+  /** The named procedure this spec was made from. */
+  preset?: RendaPreset;
 }
+
+/** Renda et al.'s (ICLR 2020, "Comparing Rewinding and Fine-tuning in Neural Network Pruning") procedures by name. */
+export type RendaPreset = 'renda-weight-rewinding' | 'renda-lr-rewinding';
 
 /** A pruner of a study: a component, and how it prunes when not in one shot. */
 export type PrunerEntry = ComponentRef & { iterative?: IterativeSpec };
 
 const DEFAULT_SCHEDULE = 'lrw';
+/** LRW over T − k epochs is the original schedule from epoch k: Renda's retraining after a rewind. */
+const RENDA_SCHEDULE = 'lrw';
 
 /**
  * Takes the `iterative` keys off a config's pruner entries (they are the harness's, not the
@@ -60,9 +50,9 @@ export function extractIterative(config: PrunebenchConfig, registry: Registry, f
       return entry;
     }
     const { iterative: raw, ...rest } = entry as { use: string; iterative: IterativePruning };
+    const at = `pruners[${i}].iterative`;
     try {
-      const schedule = resolveComponentRef(registry, 'schedule', (raw.schedule ?? DEFAULT_SCHEDULE) as Exclude<ComponentEntry, never>, `pruners[${i}].iterative.schedule`, file);
-      iterative.push({ steps: raw.steps, retrainEpochs: raw.retrainEpochs ?? 1, schedule, ...(raw.rewindEpoch !== undefined ? { rewindEpoch: raw.rewindEpoch } : {}) });
+      iterative.push(iterativeSpec(raw, registry, at, file));
     } catch (error) {
       if (!(error instanceof ConfigErrors)) throw error;
       errors.push(...error.errors);
@@ -74,16 +64,63 @@ export function extractIterative(config: PrunebenchConfig, registry: Registry, f
   return { config: { ...config, ...(config.pruners ? { pruners } : {}) }, iterative };
 }
 
-/** Checks what needs the recipe: a rewind epoch within the original's training, and a trained original. */
+/** One entry's `iterative` key as a spec: a preset expanded, Renda's rules for rewinding checked (retrainEpochs waits for the recipe). */
+function iterativeSpec(raw: IterativePruning, registry: Registry, at: string, file?: string): IterativeSpec {
+  const k = raw.rewindEpoch;
+  const rewinds = raw.preset !== undefined || k !== undefined;
+  if (!rewinds) {
+    const schedule = resolveComponentRef(registry, 'schedule', (raw.schedule ?? DEFAULT_SCHEDULE) as Exclude<ComponentEntry, never>, `${at}.schedule`, file);
+    return { steps: raw.steps, retrainEpochs: raw.retrainEpochs ?? 1, schedule };
+  }
+  if (k === undefined) throw new ConfigErrors([new ConfigError(`${at}.rewindEpoch`, `preset "${raw.preset}" rewinds to an epoch k of the original: give "rewindEpoch"`, file)]);
+  const scheduleId = typeof raw.schedule === 'string' ? raw.schedule : raw.schedule?.use;
+  if (raw.schedule !== undefined && (scheduleId !== RENDA_SCHEDULE || (typeof raw.schedule === 'object' && Object.keys(raw.schedule).length > 1))) {
+    throw new ConfigErrors([
+      new ConfigError(`${at}.schedule`, `rewinding as Renda et al. retrains under the original schedule from epoch ${k}, which is "${RENDA_SCHEDULE}" over T − ${k} epochs: drop "schedule"`, file),
+    ]);
+  }
+  const schedule = resolveComponentRef(registry, 'schedule', RENDA_SCHEDULE, `${at}.schedule`, file);
+  return {
+    steps: raw.steps,
+    // T − k, filled in by checkIterative from the recipe (0 until then); a given value is checked there.
+    retrainEpochs: raw.retrainEpochs ?? 0,
+    schedule,
+    ...(raw.preset === 'renda-lr-rewinding' ? {} : { rewindEpoch: k }),
+    retrainFromEpoch: k,
+    ...(raw.preset ? { preset: raw.preset } : {}),
+  };
+}
+
+/**
+ * Checks what needs the recipe — a rewind epoch within the original's training, a trained
+ * original for weight rewinding — and completes Renda's rewinding specs: their retraining
+ * between steps is T − k epochs (set here; a config that gives another number is refused).
+ */
 export function checkIterative(pruners: readonly PrunerEntry[], original: { epochs: number; checkpoint?: string }, file?: string): void {
   const errors: ConfigError[] = [];
   pruners.forEach((p, i) => {
-    const k = p.iterative?.rewindEpoch;
-    if (k === undefined) return;
-    if (original.checkpoint) {
-      errors.push(new ConfigError(`pruners[${i}].iterative.rewindEpoch`, 'weight rewinding needs the original trained by the study (its epoch checkpoints), not original.checkpoint: remove one of the two', file));
-    } else if (k > original.epochs) {
-      errors.push(new ConfigError(`pruners[${i}].iterative.rewindEpoch`, `must be at most the original's ${original.epochs} epochs (got ${k})`, file));
+    const spec = p.iterative;
+    const k = spec?.retrainFromEpoch;
+    if (!spec || k === undefined) return;
+    const at = `pruners[${i}].iterative`;
+    if (spec.rewindEpoch !== undefined && original.checkpoint) {
+      errors.push(new ConfigError(`${at}.rewindEpoch`, 'weight rewinding needs the original trained by the study (its epoch checkpoints), not original.checkpoint: remove one of the two', file));
+      return;
+    }
+    if (k >= original.epochs) {
+      errors.push(new ConfigError(`${at}.rewindEpoch`, `must be before the end of the original's ${original.epochs} epochs, so that T − k epochs are left to retrain (got ${k})`, file));
+      return;
+    }
+    const remaining = original.epochs - k;
+    if (spec.retrainEpochs === 0) spec.retrainEpochs = remaining;
+    else if (spec.retrainEpochs !== remaining) {
+      errors.push(
+        new ConfigError(
+          `${at}.retrainEpochs`,
+          `rewinding to epoch ${k} as Renda et al. retrains T − k = ${original.epochs} − ${k} = ${remaining} epochs (the original schedule from epoch ${k}); got ${spec.retrainEpochs}: drop "retrainEpochs"`,
+          file,
+        ),
+      );
     }
   });
   if (errors.length) throw new ConfigErrors(errors);
@@ -92,6 +129,7 @@ export function checkIterative(pruners: readonly PrunerEntry[], original: { epoc
 /** ` (3 steps, rewind 2)`: what a label adds for an iterative entry. */
 export function iterativeLabelSuffix(spec: IterativeSpec | undefined): string {
   if (!spec) return '';
+  if (spec.preset) return ` (${spec.preset === 'renda-weight-rewinding' ? 'weight' : 'LR'} rewinding to epoch ${spec.retrainFromEpoch}, ${spec.steps} round${spec.steps === 1 ? '' : 's'})`;
   const parts = [spec.steps > 1 ? `${spec.steps} steps × ${spec.retrainEpochs} ep ${spec.schedule.id}` : 'one shot'];
   if (spec.rewindEpoch !== undefined) parts.push(`rewind ${spec.rewindEpoch}`);
   return ` (${parts.join(', ')})`;
@@ -141,7 +179,8 @@ export interface IterativeStepLog {
   step: number;
   params: number;
   nonZeroParams?: number;
-  flops: number;
+  /** Multiply-accumulates of one example (format 1 of run.json: `flops`). */
+  macs: number;
   /** Mean training loss of the last retraining epoch after this step (none after the last). */
   trainLoss?: number;
 }
@@ -192,7 +231,7 @@ export interface IterativeOutcome {
 export class IterativeRetrainingDivergedError extends PrunebenchError {}
 
 /** A channel selection as JSON-friendly `[group, kept channels]` pairs. */
-export function selectionEntries(selection: ChannelSelection): Array<[number, number[]]> {
+export function selectionEntries(selection: KeptChannels): Array<[number, number[]]> {
   const entries: Array<[number | string, readonly number[]]> = selection instanceof Map ? [...selection] : Object.entries(selection);
   return entries.map(([g, kept]) => [Number(g), [...kept]]);
 }
@@ -250,7 +289,7 @@ export async function pruneIteratively(inputs: IterativeInputs): Promise<Iterati
       if (rewound) current.setWeights(rewound.getWeights());
       if (masks) applyWeightMasks(current, masks);
       const cost = countCost(current, { masks });
-      const entry: IterativeStepLog = { step, params: cost.params, flops: cost.flops, ...(masks ? { nonZeroParams: cost.nonZeroParams } : {}) };
+      const entry: IterativeStepLog = { step, params: cost.params, macs: cost.macs, ...(masks ? { nonZeroParams: cost.nonZeroParams } : {}) };
       if (step < steps) {
         const outcome = await train(current, {
           data: { dataset: inputs.dataset },

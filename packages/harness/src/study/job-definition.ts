@@ -1,4 +1,5 @@
-import type { ComponentKind, ComponentRef } from '@prunebench/core';
+import type { ComponentKind } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import { definitionHash } from '../util/hash';
 import type { StudyDefinition } from './definition';
 import { providerCode } from './identity';

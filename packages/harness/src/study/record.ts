@@ -5,6 +5,13 @@ import type { IterativeRecord } from './iterative';
 import type { ScratchVariant } from './baselines';
 import type { CompressionRecord } from './compression';
 
+/**
+ * The format of run.json this harness writes. 2: cost figures (and an iterative prune's steps)
+ * hold `macs` (multiply-accumulates of one example), named for what they hold; format 1 (no
+ * `format` key) called the same number `flops`. Readers accept both (`upgradeRunRecord`).
+ */
+export const RUN_RECORD_FORMAT = 2 as const;
+
 export interface Metrics {
   loss: number;
   top1: number;
@@ -15,7 +22,8 @@ export interface Metrics {
 
 export interface CostFigures {
   params: number;
-  flops: number;
+  /** Multiply-accumulates of one example (core's countCost). Format 1 called it `flops`. */
+  macs: number;
   /** Unstructured pruning: params that are not masked to zero. */
   nonZeroParams?: number;
 }
@@ -27,6 +35,8 @@ export interface CostFigures {
  * are `not-run` ones (jobs whose original diverged: nothing to prune or retrain).
  */
 export interface RunRecord {
+  /** run.json's format (record-format.ts); the store writes the current one, readers upgrade older ones. */
+  format?: typeof RUN_RECORD_FORMAT;
   id: string;
   /** The job kind that made it (kinds/index.ts). */
   kind: string;
@@ -63,6 +73,11 @@ export interface RunRecord {
   datasetSizes?: { train: number; validation: number; test: number };
   /** sha256 of the exact LR/momentum curve this run trained with (curve-digest.ts). */
   scheduleDigest?: string;
+  /**
+   * An original trained for weight rewinding: per requested epoch k, its checkpoint folder and the
+   * digest of its LR curve from epoch k on (what a retraining that rewinds to k must replay).
+   */
+  rewind?: Array<{ epoch: number; checkpoint: string; curveDigest: string }>;
   /** An iterative prune: its steps and the retraining between them (pre-retraining cost). */
   iterative?: IterativeRecord;
   /**

@@ -11,7 +11,7 @@ import { expandStudy, type Job } from './jobs';
 import { studyFileFor } from './study-file-check';
 
 const base = { versions: { prunebench: '0', tfjs: '0', backend: 'wasm' }, startedAt: '', finishedAt: '', configFile: '/somewhere/abs/study.config.json' };
-const cost = { before: { params: 1000, flops: 5000 }, after: { params: 600, flops: 2500 } };
+const cost = { before: { params: 1000, macs: 5000 }, after: { params: 600, macs: 2500 } };
 
 const original = (job: Job): RunRecord => ({
   ...base, id: job.id, kind: 'original', status: 'finished', seed: job.seed, definition: job.definition,
@@ -97,20 +97,28 @@ describe('summary.csv', () => {
     const two = (await writeReport(out)).summaryCsv;
     const [header, row] = fs.readFileSync(two, 'utf8').trim().split('\n').map((line) => line.split(','));
     const at = (name: string) => row[header.indexOf(name)];
-    expect(header).toEqual(expect.arrayContaining(['budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'seeds', 'params_reduction_pct', 'flops_after_macs']));
-    expect(header).not.toContain('n');
+    expect(header).toEqual(expect.arrayContaining(['budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'top1_ci_low_pct', 'top1_ci_high_pct', 'n', 'params_reduction_pct', 'macs_reduction_pct', 'params_after', 'macs_after']));
+    expect(header).not.toContain('seeds');
     expect(header).not.toContain('top1_mean');
+    expect(header.filter((name) => /flops/.test(name))).toEqual([]);
     expect(at('top1_mean_pct')).toBe('55');
     expect(at('top1_std_pct')).toBe('7.0711');
-    expect(at('seeds')).toBe('2');
+    // 55 ± 12.706 × 7.0711 / √2 = 55 ± 63.53: clipped to [0, 100].
+    expect([at('top1_ci_low_pct'), at('top1_ci_high_pct')]).toEqual(['0', '100']);
+    expect(at('n')).toBe('2');
+    expect(at('macs_after')).toBe('2500');
     for (const cell of row) expect(cell).not.toMatch(/\.\d{5,}/);
+    // No column is empty on every row.
+    for (const [i, name] of header.entries()) expect([name, row[i]]).not.toEqual([name, '']);
     fs.rmSync(out, { recursive: true, force: true });
 
     const single = studyFolder([0], '/x/study.config.json');
     const one = fs.readFileSync((await writeReport(single)).summaryCsv, 'utf8').trim().split('\n').map((line) => line.split(','));
-    expect(one[1][one[0].indexOf('seeds')]).toBe('1');
-    expect(one[1][one[0].indexOf('top1_std_pct')]).toBe('');
-    expect(one[1][one[0].indexOf('original_top1_std_pct')]).toBe('');
+    expect(one[1][one[0].indexOf('n')]).toBe('1');
+    // One seed: no std and no interval, so no such columns.
+    expect(one[0]).not.toContain('top1_std_pct');
+    expect(one[0]).not.toContain('top1_ci_low_pct');
+    expect(one[0]).not.toContain('original_top1_std_pct');
     fs.rmSync(single, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@prunebench/core';
-import { readStudyDefinition, writeStudyReport } from '../report/write';
+import { writeStudyReport } from '../report/write';
+import type { StudyDefinition } from './definition';
 import type { Analysis } from '../report/analysis';
 import { auditBudgets, UnequalBudgetError } from './audit';
 import { jobKinds } from './kinds';
@@ -27,7 +28,7 @@ export interface ReportFiles {
  * `prunebench report DIR` does, and the last phase of `prunebench run`). Refuses, naming the
  * runs, when retraining runs of one budget differ in steps or samples.
  */
-export async function writeReport(outDir: string, title = studyTitle(outDir)): Promise<ReportFiles & { summary: Summary; analysis: Analysis; rejected: Rejection[]; title: string }> {
+export async function writeReport(outDir: string, givenTitle?: string): Promise<ReportFiles & { summary: Summary; analysis: Analysis; rejected: Rejection[]; title: string }> {
   const store = new ResultStore(outDir);
   if (!fs.existsSync(store.runsDir)) {
     throw new UsageError(`${outDir} holds no study results (no runs/ folder): give the --out folder of a \`prunebench run\``);
@@ -36,6 +37,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   // Records (or their files) that fail their checks are left out, and said so.
   const runs = studyRuns(outDir);
   const { own: records, rejected } = runs;
+  const title = givenTitle ?? studyTitle(runs.study.study);
   auditBudgets(records);
   for (const kind of jobKinds()) {
     const problem = kind.audit?.(records);
@@ -48,7 +50,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
     ...(summary.original.diverged ? [originalsDiverged(summary)] : []),
     ...studyNotes(runs, outDir),
   ];
-  const report = await writeStudyReport(store, records, summary, title, readStudyDefinition(outDir), notes, runs.study.jobs.length);
+  const report = await writeStudyReport(store, records, summary, title, runs.study.study, notes, runs.study.jobs.length);
   const files: ReportFiles = {
     resultsJsonl: store.writeStudyFile('results.jsonl', resultsJsonl(records, outDir)),
     summaryMd: report.summaryMd,
@@ -60,12 +62,7 @@ export async function writeReport(outDir: string, title = studyTitle(outDir)): P
   return { ...files, summary, analysis: report.analysis, rejected, title };
 }
 
-/** The study's title, from the study.json that `prunebench run` leaves in the results folder. */
-function studyTitle(outDir: string): string {
-  try {
-    const { study } = JSON.parse(fs.readFileSync(path.join(outDir, 'study.json'), 'utf8')) as { study: { configFile: string | null } };
-    return study.configFile ? `prunebench study: ${path.basename(study.configFile)}` : 'prunebench quick study';
-  } catch {
-    return 'prunebench study';
-  }
+/** The study's title, from the definition study.json pins. */
+function studyTitle(study: StudyDefinition): string {
+  return study.configFile ? `prunebench study: ${path.basename(study.configFile)}` : 'prunebench quick study';
 }

@@ -12,6 +12,7 @@ import { expandStudy, type Job } from './jobs';
 import { hasRegisteredJobKinds } from './kinds';
 import { createProgressPrinter, type ProgressSink } from './progress';
 import { StudyEta } from './eta';
+import { liveStatusWriter } from '../serve/live-status';
 import { predictedRuns, predictRuns } from './plan';
 import { writeReport, type ReportFiles } from './report';
 import { InProcessRunner, WorkerRunner, workerScript } from './runners';
@@ -125,46 +126,57 @@ async function runPreparedStudy(
     calibrationProblem = `ETA without the cost model (its calibration failed: ${(error as Error)?.message ?? error})`;
   }
   const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, eta, signal: options.signal });
+  // What `prunebench serve` shows of the runs in flight (live.json in the results folder).
+  const live = liveStatusWriter(study.out);
   const onEvent: ProgressSink = (event) => {
     printer(event);
+    live.sink(event);
     options.onEvent?.(event);
   };
-  let runners: JobRunner[];
-  if (useWorkers) {
-    const forWorkers = { ...study, backend: selection.name };
-    runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, forWorkers, study.out));
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads; backend ${describeChoice(selection)}; results in ${study.out}` });
-  } else {
-    runners = [new InProcessRunner(env, selection, store)];
-    const why =
-      parallel <= 1
-        ? ''
-        : inlinePlugins.length
-          ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
-          : hasRegisteredJobKinds()
-            ? ' (job kinds registered at run time exist only in this thread; list them in JOB_KINDS to use worker threads)'
-            : ' (worker threads need the built package: npm run build)';
-    onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
-  }
-  if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
-  for (const message of notices) onEvent({ type: 'phase', message });
-  if (calibrationProblem) onEvent({ type: 'phase', message: calibrationProblem });
-  if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
   try {
-    await runJobs({
-      jobs,
-      store,
-      runners,
-      onEvent,
-      signal: options.signal,
-      // The backend this study really runs on ("auto" resolved), as every run's own record says.
-      baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: selection.name } },
-    });
+    return await runWithRunners();
   } finally {
-    await Promise.all(runners.map((r) => r.close()));
+    live.close();
   }
-  onEvent({ type: 'phase', message: 'Writing the summary and figures.' });
-  const report = await writeReport(study.out);
-  const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
-  return { out: study.out, report, failed, resumed };
+
+  async function runWithRunners(): Promise<StudyOutcome> {
+    let runners: JobRunner[];
+    if (useWorkers) {
+      const forWorkers = { ...study, backend: selection.name };
+      runners = Array.from({ length: parallel }, () => new WorkerRunner(script!, forWorkers, study.out));
+      onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in ${parallel} worker threads; backend ${describeChoice(selection)}; results in ${study.out}` });
+    } else {
+      runners = [new InProcessRunner(env, selection, store)];
+      const why =
+        parallel <= 1
+          ? ''
+          : inlinePlugins.length
+            ? ` (plugin objects passed in the config — ${inlinePlugins.join(', ')} — exist only in this thread; load them by name or path to use worker threads)`
+            : hasRegisteredJobKinds()
+              ? ' (job kinds registered at run time exist only in this thread; list them in JOB_KINDS to use worker threads)'
+              : ' (worker threads need the built package: npm run build)';
+      onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
+    }
+    if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
+    for (const message of notices) onEvent({ type: 'phase', message });
+    if (calibrationProblem) onEvent({ type: 'phase', message: calibrationProblem });
+    if (resumed) onEvent({ type: 'phase', message: `Resuming: ${resumed} runs already finished are kept.` });
+    try {
+      await runJobs({
+        jobs,
+        store,
+        runners,
+        onEvent,
+        signal: options.signal,
+        // The backend this study really runs on ("auto" resolved), as every run's own record says.
+        baseRecord: { configFile: study.configFile, versions: { prunebench: CORE_VERSION, tfjs: tf.version_core, backend: selection.name } },
+      });
+    } finally {
+      await Promise.all(runners.map((r) => r.close()));
+    }
+    onEvent({ type: 'phase', message: 'Writing the summary and figures.' });
+    const report = await writeReport(study.out);
+    const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
+    return { out: study.out, report, failed, resumed };
+  }
 }

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
-import { isComplete, type RunRecord } from './record';
+import { isComplete, RUN_RECORD_FORMAT, type RunRecord } from './record';
 import { sealRecord } from './record-seal';
 import { artifactDigests } from './artifacts';
+import { parseRunRecord } from './record-format';
 
 /**
  * The results folder: `runs/<job id>/` per run (run.json, history.csv, model/), and the
@@ -28,7 +29,7 @@ export class ResultStore {
   read(id: string): RunRecord | undefined {
     const file = path.join(this.runDir(id), 'run.json');
     try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord;
+      return parseRunRecord(fs.readFileSync(file, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       // A run.json that does not parse cannot have been written by us (writes are atomic):
@@ -47,7 +48,8 @@ export class ResultStore {
    * every record is sealed over all its fields (record-seal.ts).
    */
   write(record: RunRecord): void {
-    const written = isComplete(record) ? { ...record, artifacts: artifactDigests(this.runDir(record.id)) } : record;
+    const current = { ...record, format: RUN_RECORD_FORMAT };
+    const written = isComplete(record) ? { ...current, artifacts: artifactDigests(this.runDir(record.id)) } : current;
     writeJsonAtomic(path.join(this.runDir(record.id), 'run.json'), sealRecord(written));
   }
 

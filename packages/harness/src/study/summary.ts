@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { meanStd } from '../util/stats';
+import { groupRuns } from '../report/run-groups';
+import { csvTable } from '../report/runs-csv';
+import { summarizeSample, type SampleSummary } from './statistics';
 import type { RunRecord } from './record';
 
-export interface Stat {
-  mean: number;
-  std: number;
-  n: number;
-}
+/** Accuracy over seeds: the study's one mean and std (statistics.ts; the std is NaN below two seeds). */
+export type Stat = SampleSummary;
 
 /** One line of the summary: a pruner × schedule × budget, aggregated over seeds. */
 export interface SummaryRow {
@@ -56,14 +55,9 @@ const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + 
 export function summarize(records: readonly RunRecord[]): Summary {
   const originals = records.filter((r) => r.kind === 'original' && r.status === 'finished');
   const prunes = new Map(records.filter((r) => r.kind === 'prune').map((r) => [r.id, r]));
-  const groups = new Map<string, RunRecord[]>();
-  for (const record of records) {
-    if (record.kind !== 'retrain') continue;
-    const key = JSON.stringify([record.pruner, record.schedule, record.budget]);
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  const rows: SummaryRow[] = [...groups.values()].map((runs) => {
-    const finished = runs.filter((r) => r.status === 'finished');
+  // The same groups the report's tables and figures are made of (report/run-groups.ts).
+  const rows: SummaryRow[] = groupRuns(records).map((group) => {
+    const { runs, finished } = group;
     const pruneRecords = runs.map((r) => prunes.get(String(r.definition.prune))).filter((p): p is RunRecord => !!p);
     const cost = finished.map((r) => r.cost).filter((c) => !!c) as NonNullable<RunRecord['cost']>[];
     const reduction = (pick: (c: NonNullable<RunRecord['cost']>) => [number, number]) =>
@@ -73,19 +67,19 @@ export function summarize(records: readonly RunRecord[]): Summary {
       }));
     const top5 = finished.map((r) => r.metrics?.test?.top5).filter((v): v is number => v !== undefined);
     return {
-      pruner: runs[0].pruner!,
-      schedule: runs[0].schedule!,
-      budget: runs[0].budget!,
-      top1: meanStd(finished.map((r) => r.metrics?.test?.top1 ?? NaN)),
-      ...(top5.length ? { top5: meanStd(top5) } : {}),
+      pruner: group.pruner,
+      schedule: group.schedule,
+      budget: group.budget,
+      top1: group.top1,
+      ...(top5.length ? { top5: summarizeSample(top5) } : {}),
       seeds: finished.map((r) => r.seed).sort((a, b) => a - b),
-      diverged: runs.filter((r) => r.status === 'diverged').length,
-      failed: runs.filter((r) => r.status === 'failed').length,
-      notRun: runs.filter((r) => r.status === 'not-run').length,
+      diverged: group.diverged,
+      failed: group.failed,
+      notRun: group.notRun,
       paramsReduction: reduction((c) => [c.before.params, c.after.nonZeroParams ?? c.after.params]),
-      flopsReduction: reduction((c) => [c.before.flops, c.after.flops]),
+      flopsReduction: reduction((c) => [c.before.macs, c.after.macs]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
-      flopsAfter: mean(cost.map((c) => c.after.flops)),
+      flopsAfter: mean(cost.map((c) => c.after.macs)),
       measuredExamples: mean(pruneRecords.map((p) => p.measured?.examplesServed ?? NaN)),
       measuredPrunerMacs: mean(pruneRecords.map((p) => p.measured?.macs ?? NaN)),
       measuredPrunerSteps: mean(pruneRecords.map((p) => p.measured?.optimizerSteps ?? NaN)),
@@ -102,9 +96,9 @@ export function summarize(records: readonly RunRecord[]): Summary {
   rows.sort((a, b) => a.budget - b.budget || a.pruner.localeCompare(b.pruner) || a.schedule.localeCompare(b.schedule));
   return {
     original: {
-      top1: meanStd(originals.map((r) => r.metrics?.test?.top1 ?? NaN)),
+      top1: summarizeSample(originals.map((r) => r.metrics?.test?.top1 ?? NaN)),
       params: originals[0]?.cost?.before.params ?? NaN,
-      flops: originals[0]?.cost?.before.flops ?? NaN,
+      flops: originals[0]?.cost?.before.macs ?? NaN,
       seeds: originals.map((r) => r.seed).sort((a, b) => a - b),
       diverged: records.filter((r) => r.kind === 'original' && r.status === 'diverged').length,
     },
@@ -163,66 +157,39 @@ export function summaryTable(summary: Summary): SummaryTable {
   };
 }
 
-/** The original model's line above the table. */
-export function originalLine(summary: Summary): string {
-  return `Original (unpruned): test top-1 ${formatStat(summary.original.top1)} % over seeds [${summary.original.seeds.join(', ')}]; ` +
-    `${fmtCount(summary.original.params)} params, ${fmtCount(summary.original.flops)} FLOPs (multiply-accumulates).` +
-    (summary.original.diverged ? ` ${originalsDiverged(summary)}` : '');
-}
-
-/** summary.md: the table a reader looks at first. */
-export function summaryMarkdown(summary: Summary, title = 'prunebench study'): string {
-  const table = summaryTable(summary);
-  const cell = (text: string) => text.replace(/\|/g, '\\|');
-  const lines = [
-    `# ${title}`,
-    '',
-    originalLine(summary),
-    '',
-    `Test top-1 accuracy (%), ${summary.rows.some((r) => r.top1.n >= 2) ? 'mean ± std over seeds' : 'one seed per row (no spread to show)'}. Every retraining run took exactly its budget of E × S optimizer steps on the samples they hold, equal across the rows of one budget (audited; docs/fairness.md).`,
-    'The pruner\'s cost is measured by the harness (examples served, multiply-accumulates the engine ran, optimizer steps); what the pruner charged itself is shown beside it. Total compute = retraining + pruning, in multiply-accumulates.',
-    '',
-    `| ${table.header.join(' | ')} |`,
-    '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|',
-    ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-  ];
-  if (summary.failedRuns.length) {
-    lines.push('', '## Failed runs', '', ...summary.failedRuns.map((f) => `- \`${f.id}\`: ${f.error.split('\n')[0]}`));
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function csvCell(value: unknown): string {
-  const text = value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A percentage rounded to what the data can mean (1e-4 %), so no float noise reaches the file. */
 const percent = (fraction: number) => round(100 * fraction, 4);
 const round = (value: number, decimals: number) => (Number.isFinite(value) ? Number(value.toFixed(decimals)) : NaN);
+/** Counts (params, MACs, samples, steps: means over seeds) as whole numbers. */
+const whole = (value: number) => (Number.isFinite(value) ? Math.round(value) : NaN);
+/** The 95% t interval of an accuracy's mean in percent, clipped to [0, 100]; empty below two seeds. */
+const interval = (stat: Stat): [number, number] =>
+  stat.n > 1 && Number.isFinite(stat.ci95) ? [percent(Math.max(0, stat.mean - stat.ci95)), percent(Math.min(1, stat.mean + stat.ci95))] : [NaN, NaN];
 /** The std of one seed is not a measurement: left empty. */
 const spread = (stat: Stat, scale: (v: number) => number) => (stat.n > 1 ? scale(stat.std) : NaN);
 
 /**
  * summary.csv: the same rows, machine-readable. One unit per quantity, named in the column:
- * `_pct` percent, `_epochs`, `_samples`, `_steps`, `_macs` (multiply-accumulates), `_params`.
+ * `_pct` percent, `_epochs`, `_samples`, `_steps`, `_macs` (multiply-accumulates); `params_after` and
+ * `macs_after` are what they say, counts are whole numbers, `n` the seeds that finished, and a
+ * column empty on every row is left out (one seed: no std, no interval).
  */
 export function summaryCsv(summary: Summary): string {
   const header = [
-    'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'seeds', 'diverged_runs', 'failed_runs',
-    'params_reduction_pct', 'flops_reduction_pct', 'params_after_params', 'flops_after_macs',
+    'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'top1_ci_low_pct', 'top1_ci_high_pct', 'n', 'diverged_runs', 'failed_runs',
+    'params_reduction_pct', 'macs_reduction_pct', 'params_after', 'macs_after',
     'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'retraining_optimizer_steps', 'retraining_samples',
     'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_optimizer_steps', 'cost_mismatches', 'retraining_macs', 'total_macs', 'not_run_runs',
     'original_top1_mean_pct', 'original_top1_std_pct',
   ];
   const rows = summary.rows.map((r) => [
-    r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), r.seeds.length, r.diverged, r.failed,
-    round(r.paramsReduction, 4), round(r.flopsReduction, 4), round(r.paramsAfter, 1), round(r.flopsAfter, 1),
-    round(r.extraForwardSamples, 1), round(r.extraBackwardSamples, 1), round(r.extraOptimizerSteps, 1), r.optimizerSteps, r.samples,
-    round(r.measuredExamples, 1), round(r.measuredPrunerMacs, 1), round(r.measuredPrunerSteps, 1), r.costMismatches, round(r.retrainMacs, 1), round(r.totalMacs, 1), r.notRun,
+    r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), ...interval(r.top1), r.seeds.length, r.diverged, r.failed,
+    round(r.paramsReduction, 4), round(r.flopsReduction, 4), whole(r.paramsAfter), whole(r.flopsAfter),
+    whole(r.extraForwardSamples), whole(r.extraBackwardSamples), whole(r.extraOptimizerSteps), r.optimizerSteps, r.samples,
+    whole(r.measuredExamples), whole(r.measuredPrunerMacs), whole(r.measuredPrunerSteps), r.costMismatches, whole(r.retrainMacs), whole(r.totalMacs), r.notRun,
     percent(summary.original.top1.mean), spread(summary.original.top1, percent),
   ]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  return csvTable(header, rows, ['pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'n']);
 }
 
 /** `file` as seen from `dir`, with forward slashes (what reports print). */

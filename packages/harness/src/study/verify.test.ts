@@ -43,7 +43,7 @@ function writeRun(store: ResultStore, job: Job, overrides: Partial<RunRecord> = 
     id: job.id, kind: job.kind, status: 'finished', seed: 0, definition: job.definition, configFile: null,
     versions: { prunebench: '0', tfjs: '0', backend: 'cpu' }, ...labels,
     ledger: emptyLedgerEntries(), metrics: { test: { loss: 1, top1: 0.5 } },
-    cost: { before: { params: 10, flops: 10 }, after: { params: 5, flops: 5 } },
+    cost: { before: { params: 10, macs: 10 }, after: { params: 5, macs: 5 } },
     startedAt: '', finishedAt: '', ...overrides,
   });
 }

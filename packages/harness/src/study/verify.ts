@@ -5,7 +5,8 @@ import { fileDigest } from '../util/digest';
 import { definitionHash } from '../util/hash';
 import { jobKind, jobKinds } from './kinds';
 import type { JobBase } from './kinds/job-kind';
-import { isComplete, type RunRecord } from './record';
+import { isComplete, RUN_RECORD_FORMAT, type RunRecord } from './record';
+import { upgradeRunRecord } from './record-format';
 import { brokenSeal } from './record-seal';
 import type { ResultStore } from './store';
 
@@ -22,7 +23,7 @@ const metrics = {
   // A blown-up model's loss is Infinity, which JSON writes as null.
   properties: { loss: { type: ['number', 'null'] }, top1: { type: 'number', minimum: 0, maximum: 1 }, top5: { type: 'number' } },
 };
-const costFigures = { type: 'object', required: ['params', 'flops'], properties: { params: { type: 'number' }, flops: { type: 'number' } } };
+const costFigures = { type: 'object', required: ['params', 'macs'], properties: { params: { type: 'number' }, macs: { type: 'number' } } };
 
 /**
  * The schema of run.json, for the job kinds there are (kinds/index.ts). A finished run must
@@ -34,6 +35,7 @@ export function runRecordSchema(kinds: readonly string[] = jobKinds().map((k) =>
     type: 'object',
     required: ['id', 'kind', 'status', 'seed', 'definition', 'configFile', 'versions', 'startedAt', 'finishedAt'],
     properties: {
+      format: { const: RUN_RECORD_FORMAT },
       id: { type: 'string', pattern: `^(${kinds.join('|')})-[0-9a-f]+$` },
       kind: { enum: [...kinds] },
       status: { enum: ['finished', 'diverged', 'failed', 'not-run'] },
@@ -86,7 +88,8 @@ export function checkArtifacts(store: ResultStore, record: RunRecord): Rejection
   const dir = store.runDir(record.id);
   const recorded = record.artifacts ?? {};
   if (record.status === 'finished') {
-    const missing = jobKind(record.kind).record.artifacts.find((rel) => !(rel in recorded));
+    const required = jobKind(record.kind).record.artifacts;
+    const missing = (typeof required === 'function' ? required(record) : required).find((rel) => !(rel in recorded));
     if (missing) return { id: record.id, file: 'run.json', why: `records no digest of ${missing}, which a finished ${record.kind} run writes` };
   }
   for (const [rel, digest] of Object.entries(recorded)) {
@@ -113,12 +116,14 @@ export function checkRecord(store: ResultStore, id: string, job?: JobBase): { re
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     return { id, file: 'run.json', why: `cannot be read (${(error as Error).message})` };
   }
-  let record: RunRecord;
+  let written: RunRecord;
   try {
-    record = JSON.parse(text) as RunRecord;
+    written = JSON.parse(text) as RunRecord;
   } catch {
     return { id, file: 'run.json', why: `is not valid JSON (${text.length} bytes: cut short?)` };
   }
+  // Checked in the current format; sealed as written (a format-1 record's seal covers its `flops`).
+  const record = upgradeRunRecord(written);
   const validateRecord = recordValidator();
   if (!validateRecord(record)) {
     const problems = (validateRecord.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => `${e.instancePath || '/'} ${e.message}`);
@@ -128,7 +133,7 @@ export function checkRecord(store: ResultStore, id: string, job?: JobBase): { re
   if (record.id !== `${record.kind}-${definitionHash(record.definition)}`) {
     return { id, file: 'run.json', why: 'its definition does not hash to its id (edited by hand?)' };
   }
-  const seal = brokenSeal(record);
+  const seal = brokenSeal(written);
   if (seal) return { id, file: 'run.json', why: seal };
   if (job && (job.kind !== record.kind || definitionHash(job.definition) !== definitionHash(record.definition))) {
     return { id, file: 'run.json', why: "its definition is not this study's job" };

@@ -13,6 +13,14 @@ export interface Evaluation {
   /** Fraction whose label is among the 5 top predictions; only when there are more than 5 classes. */
   top5?: number;
   samples: number;
+  /** With `predictions: true`: each example's top-1 class and its label, in the split's order. */
+  predictions?: SplitPredictions;
+}
+
+/** Per-example top-1 predictions of one split and the labels, in the split's order. */
+export interface SplitPredictions {
+  predicted: Uint16Array;
+  label: Uint16Array;
 }
 
 export interface EvaluateOptions {
@@ -28,6 +36,8 @@ export interface EvaluateOptions {
    * the same outputs to float32 rounding, one kernel fewer per BN layer. Default true.
    */
   foldBatchNorm?: boolean;
+  /** Keep each example's top-1 class and label (paired tests on the same test set; study/predictions.ts). */
+  predictions?: boolean;
 }
 
 /** The folded copy, or the model itself when folding is off or its config does not round-trip. */
@@ -74,18 +84,31 @@ export async function evaluate(
     let top1 = 0;
     let top5 = 0;
     let classes = 0;
+    const predicted: number[] = [];
+    const labels: number[] = [];
     for await (const batch of batches) {
       try {
         if (options.signal?.aborted) throw new Error('evaluation aborted');
-        const sums = tf.tidy(() => {
+        const [sums, pair] = tf.tidy(() => {
           const outputs = model.apply(batch.x, { training: false }) as tf.Tensor;
           classes = outputs.shape[outputs.shape.length - 1];
           const parts = [tf.sum(crossEntropyPerExample(batch.y, outputs, fromLogits)), countTopK(batch.y, outputs, 1)];
           if (classes > 5) parts.push(countTopK(batch.y, outputs, 5));
-          return tf.stack(parts);
+          // Top-1 class and label of each example, for the paired tests (study/predictions.ts).
+          const kept = options.predictions ? [tf.stack([tf.argMax(outputs, -1), tf.argMax(batch.y, -1)])] : [];
+          return [tf.stack(parts), ...kept];
         });
         const values = await sums.data();
         sums.dispose();
+        if (pair) {
+          const flat = await pair.data();
+          pair.dispose();
+          const n = flat.length / 2;
+          for (let i = 0; i < n; i++) {
+            predicted.push(flat[i]);
+            labels.push(flat[n + i]);
+          }
+        }
         progressed();
         samples += batch.x.shape[0];
         lossSum += values[0];
@@ -98,6 +121,7 @@ export async function evaluate(
     if (samples === 0) throw new Error(`evaluation on the "${split}" split saw no examples`);
     const result: Evaluation = { loss: lossSum / samples, top1: top1 / samples, samples };
     if (classes > 5) result.top5 = top5 / samples;
+    if (options.predictions) result.predictions = { predicted: Uint16Array.from(predicted), label: Uint16Array.from(labels) };
     return result;
   };
   return options.ledger ? options.ledger.time(options.phase ?? 'evaluate', run) : run();

@@ -114,7 +114,7 @@ describe('train', () => {
     expect(mask.some((m, i) => m === 1 && w[i] !== 0)).toBe(true);
     await expect(
       train(model, { data: { dataset: data }, batchSize: 32, hyperparameters: constant(1), masks: new Map([['nope/kernel', mask]]) }),
-    ).rejects.toThrow(/matches no trainable variable/);
+    ).rejects.toThrow(/matches no weight/);
     model.dispose();
   });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
-import type { Batch, Ledger, WeightMasks, StepHyperparameters } from '@prunebench/core';
+import { maskWeights, type Batch, type Ledger, type MaskedWeights, type WeightMasks, type StepHyperparameters } from '@prunebench/core';
 import { streamBatches, type PassBatch, type TrainingData } from './batches';
 import { countTopK, crossEntropy, outputsProbabilities } from './loss';
 import { SgdOptimizer, type WeightDecayFilter } from './sgd';
@@ -110,40 +110,6 @@ function outputClasses(model: LayersModel): number {
   return Math.max(2, shape[shape.length - 1] ?? 2);
 }
 
-/** Resolves mask keys to the model's variables; unknown keys are an error (a typo would silently not prune). */
-function maskTensors(variables: LayerVariable[], masks: WeightMasks | undefined): Map<LayerVariable, tf.Tensor> {
-  const out = new Map<LayerVariable, tf.Tensor>();
-  if (!masks) return out;
-  for (const [key, values] of masks) {
-    const variable = variables.find((v) => v.name === key) ?? variables.find((v) => v.originalName === key);
-    if (!variable) {
-      for (const t of out.values()) t.dispose();
-      throw new Error(`mask "${key}" matches no trainable variable (known: ${variables.map((v) => v.name).join(', ')})`);
-    }
-    const shape = variable.shape as number[];
-    if (values.length !== shape.reduce((a, b) => a * b, 1)) {
-      for (const t of out.values()) t.dispose();
-      throw new Error(`mask "${key}" has ${values.length} entries, the variable has shape [${shape}]`);
-    }
-    out.set(variable, tf.tensor(values, shape, 'float32'));
-  }
-  return out;
-}
-
-function applyMasks(masks: Map<LayerVariable, tf.Tensor>): void {
-  for (const [variable, mask] of masks) tf.tidy(() => void variable.write(tf.mul(variable.read(), mask)));
-}
-
-/** Multiplies a model's weights by masks once (the trainer does it before and after every step). */
-export function applyWeightMasks(model: LayersModel, masks: WeightMasks): void {
-  const resolved = maskTensors(model.trainableWeights as LayerVariable[], masks);
-  try {
-    applyMasks(resolved);
-  } finally {
-    for (const t of resolved.values()) t.dispose();
-  }
-}
-
 class EpochAccumulator {
   steps = 0;
   samples = 0;
@@ -203,7 +169,7 @@ export async function trainingStep(
   batch: Batch,
   optimizer: SgdOptimizer,
   hyperparameters: StepHyperparameters,
-  options: { fromLogits: boolean; masks?: Map<LayerVariable, tf.Tensor> },
+  options: { fromLogits: boolean; masks?: MaskedWeights },
 ): Promise<StepOutcome> {
   let correct: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
@@ -217,7 +183,7 @@ export async function trainingStep(
     const applied = Number.isFinite(loss);
     if (applied) {
       optimizer.apply(grads, hyperparameters);
-      if (options.masks) applyMasks(options.masks);
+      options.masks?.apply();
     }
     return { loss, correct: correctCount, applied };
   } finally {
@@ -245,7 +211,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
   const optimizer =
     options.optimizer ??
     new SgdOptimizer(layerVariables, { weightDecay: options.weightDecay, weightDecayOn: options.weightDecayOn, nesterov: options.nesterov });
-  const masks = maskTensors(layerVariables, options.masks);
+  const masks = options.masks ? maskWeights(model, options.masks) : undefined;
   const history: EpochRecord[] = [];
   let status = 'completed' as TrainStatus;
   let divergedAtStep: number | undefined;
@@ -255,7 +221,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
   let samples = 0;
 
   const run = async () => {
-    applyMasks(masks);
+    masks?.apply();
     const stream = streamBatches(options.data, batchSize, options.seed ?? 0);
     let epoch: EpochAccumulator | undefined;
     try {
@@ -329,7 +295,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
     if (options.ledger) await options.ledger.time(options.phase ?? 'train', run);
     else await run();
   } finally {
-    for (const mask of masks.values()) mask.dispose();
+    masks?.dispose();
     if (!options.optimizer) optimizer.dispose();
   }
 

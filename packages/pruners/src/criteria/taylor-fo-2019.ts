@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { CALIBRATION_OPTIONS, OPTIONS, type CalibrationOptions, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
+import { CALIBRATION_OPTIONS, OPTIONS, type CalibrationOptions, type ChannelGraph, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
 import { gradientStatistics, groupStatistic, spatialAxes } from './gradient-statistics';
 
 export interface TaylorFo2019Options extends CalibrationOptions {
@@ -13,9 +13,10 @@ export interface TaylorFo2019Options extends CalibrationOptions {
  * channel after its BN, so ∂L/∂gate = Σ_{n,spatial} a · ∂L/∂a with L the batch-mean loss; a
  * channel's score is (∂L/∂gate)² averaged over the calibration batches, and, when the same
  * criterion scores the same group again (iterative pruning), averaged with `momentum` over
- * those pruning iterations: s ← m·s + (1−m)·s_new — while the group keeps its width (a group
- * the last step narrowed starts again: a criterion does not see which channels were kept). The
- * paper's procedure, with momentum carried per channel through narrowing, is the
+ * those pruning iterations: s ← m·s + (1−m)·s_new, per channel by identity: told which channels a
+ * pruning kept (`channelsKept`), it carries each kept channel's average to its place in the
+ * narrowed model. A group whose width no longer matches (another model) starts again. The paper's
+ * whole procedure (N channels every M training steps, ranked globally) is the
  * `taylor-fo-iterative` pruner.
  */
 @injectable()
@@ -28,6 +29,7 @@ export class TaylorFo2019Criterion implements Criterion {
     additionalProperties: false,
   };
   readonly requirements = { needsData: true, needsGradients: true };
+  /** The momentum average per group (keyed by its producers), one entry per channel of the model last scored. */
   private readonly averaged = new Map<string, Float32Array>();
   private current = new Map<string, Float64Array>();
   private batches = 0;
@@ -45,11 +47,19 @@ export class TaylorFo2019Criterion implements Criterion {
 
   score(group: PruningGroup, context: CriterionContext) {
     const fresh = groupStatistic(group, context, this.current, this.batches);
-    const key = `${group.producers.join('+')}:${group.channels}`;
+    const key = group.producers.join('+');
     const previous = this.averaged.get(key);
     const m = this.options.momentum;
-    const score = previous ? fresh.map((v, k) => m * previous[k] + (1 - m) * v) : fresh;
+    const score = previous && previous.length === fresh.length ? fresh.map((v, k) => m * previous[k] + (1 - m) * v) : fresh;
     this.averaged.set(key, score);
     return score;
+  }
+
+  channelsKept(kept: ReadonlyMap<number, readonly number[]>, graph: ChannelGraph): void {
+    for (const [id, channels] of kept) {
+      const key = graph.groups[id].producers.join('+');
+      const average = this.averaged.get(key);
+      if (average) this.averaged.set(key, Float32Array.from(channels, (k) => average[k]));
+    }
   }
 }

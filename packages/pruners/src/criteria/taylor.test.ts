@@ -121,4 +121,33 @@ describe('taylor-fo-2019', () => {
     second.forEach((v, k) => expect(v).toBeCloseTo(0.5 * first[k] + 0.5 * fresh[k], 6));
     model.dispose();
   });
+
+  it('carries each kept channel\'s average through a pruning that narrows its group (by channel identity), as the structured pruner reports it', async () => {
+    const model = tinyConvNet(4);
+    randomizeBatchNorms(model, 2);
+    const pruner = makePruner('taylor-fo-2019', { batches: 1, batchSize: 8, plan: { use: 'uniform', ratio: 0.5 } }) as StructuredPruner;
+    const criterion = pruner.criterion;
+    const told = jest.spyOn(criterion, 'channelsKept');
+    const scoreOn = async (m: tfl.LayersModel, seed: number) => {
+      const graph = buildChannelGraph(m);
+      const group = graph.groups[graph.convs[1].outputGroup];
+      const context = pruneContext({ seed, dataset: new NoiseDataset() });
+      const scoring = { model: m, graph, seed, ledger: context.ledger, helpers: context.helpers };
+      await criterion.prepare!([group], scoring);
+      return { group, scores: Float32Array.from(await criterion.score(group, scoring)) };
+    };
+    // The pruner scores conv2's group (6 channels), keeps 3 and tells the criterion which.
+    const { group, scores: first } = await scoreOn(model, 0);
+    const pruned = await pruner.prune(model, pruneContext({ seed: 0, dataset: new NoiseDataset() }));
+    expect(told).toHaveBeenCalled();
+    const kept = (pruned.keptChannels as ReadonlyMap<number, readonly number[]>).get(group.id)!;
+    expect(kept).toHaveLength(3);
+    // The pruner's own scoring (seed 0 again) moved the averages once more: m·first + (1 − m)·first = first.
+    const { scores: second } = await scoreOn(pruned.model, 1);
+    const fresh = (await scoresOf('taylor-fo-2019', pruned.model, pruneContext({ seed: 1, dataset: new NoiseDataset() }), { batches: 1, batchSize: 8 })).get(buildChannelGraph(pruned.model).convs[1].outputGroup)!;
+    expect(second).toHaveLength(3);
+    second.forEach((v, j) => expect(v).toBeCloseTo(0.9 * first[kept[j]] + 0.1 * fresh[j], 6));
+    pruned.model.dispose();
+    model.dispose();
+  });
 });

@@ -30,11 +30,11 @@ async function prunePfec(model: LayersModel, letter: string) {
   result.model.dispose();
   return {
     widths,
-    flops: percent(spec[0].flops, spec[1].flops),
+    flops: percent(spec[0].macs, spec[1].macs),
     params: percent(spec[0].params, spec[1].params),
     paperParams: percent(paper[0].params, paper[1].params),
-    before: { flops: spec[0].flops, paperParams: paper[0].params },
-    after: { flops: spec[1].flops, paperParams: paper[1].params },
+    before: { flops: spec[0].macs, paperParams: paper[0].params },
+    after: { flops: spec[1].macs, paperParams: paper[1].params },
   };
 }
 

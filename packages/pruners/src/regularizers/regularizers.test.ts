@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { describeRegularizerConformance, regularizerConformanceChecks, TinyDataset, useBackend, type ConformanceCheck } from '@prunebench/core/testing';
+import { describeRegularizerConformance, failedChecks as failures, regularizerConformanceChecks, TinyDataset, useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import { OPTIONS, buildChannelGraph, createPruneContext, RunLedger, type Regularizer, type RegularizerContext } from '@prunebench/core';
 import { plugin } from '../index';
@@ -12,18 +12,6 @@ beforeAll(() => useBackend(wasmBackend));
 
 // Every built-in regularizer through the kit, as a third party's would run.
 for (const componentClass of plugin.regularizers) describeRegularizerConformance({ componentClass, plugins: [plugin], options: componentClass.id === 'growing-reg' ? { delta: 0.01 } : {} });
-
-async function failures(checks: ConformanceCheck[]): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const check of checks) {
-    try {
-      await check.run();
-    } catch (error) {
-      out[check.name] = (error as Error).message;
-    }
-  }
-  return out;
-}
 
 /** λ Σ|w| of the conv kernels, read out with dataSync: the right value, and no gradient. */
 @injectable()

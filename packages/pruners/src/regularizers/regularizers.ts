@@ -75,9 +75,9 @@ export interface GrowingRegOptions {
  * remove are chosen at the start by l1 norm (the lowest of each group), and only they get an L2
  * penalty ½ λ_t Σ ‖filter‖² whose λ grows by Δ every K steps (λ_t = min(ceiling, Δ(⌊t/K⌋ + 1)))
  * — the reference adds λ·w to their gradient — driving them to zero before they are removed.
- * Defaults are the reference's CIFAR values (Δ 1e-4, K 5, ceiling 1). Differs: training runs for
- * the pruner's `sparsityTraining.epochs`, not until λ reaches the ceiling and then a
- * stabilisation phase.
+ * Defaults are the reference's (Δ 1e-4, K 5, ceiling 1). Differs: training runs for the pruner's
+ * `sparsityTraining.epochs`, not until λ reaches the ceiling and then a stabilisation phase, and
+ * the pruned channels' BatchNorm scale and shift are not penalised (the reference's `bn_reg` does).
  */
 @injectable()
 export class GrowingRegRegularizer implements Regularizer {

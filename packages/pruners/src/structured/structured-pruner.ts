@@ -162,6 +162,7 @@ export class StructuredPruner implements Pruner {
     }
     scores ??= await this.score(pruned, scoring);
     const selection = new Map(pruned.map((g) => [g.id, topScoring(scores!.get(g.id)!, counts.get(g.id)!)]));
+    this.criterion.channelsKept?.(selection, graph);
     const groups: GroupPruning[] = prunable.map((g) => ({
       group: g.id,
       layers: g.producers,

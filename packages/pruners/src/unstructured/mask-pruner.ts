@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
+  applyWeightMasks,
   COMPONENTS,
   OPTIONS,
   UsageError,
@@ -19,7 +20,6 @@ import {
 import { cloneModel } from '../util/clone-model';
 import { componentEntrySchema } from '../util/entry-schema';
 import { kernelWeights } from '../util/layers';
-import { applyWeightMasks } from '../util/masks';
 
 export interface MaskPrunerOptions {
   /** The weight score: an id (`"magnitude"`) or `{ "use": id, ...options }`. */

@@ -3,7 +3,8 @@ import { useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { makePruner, pruneContext, sgdStep, tinyConvNet } from '../testing/fixtures';
-import { applyWeightMasks, maskSparsity } from '../util/masks';
+import { applyWeightMasks } from '@prunebench/core';
+import { maskSparsity } from '../util/masks';
 
 // On the backend users get: wasm with prunebench's kernels.
 beforeAll(() => useBackend(wasmBackend));

@@ -70,8 +70,11 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   record: {
     /** Fields a record of this kind must carry (beyond every record's). */
     required: readonly string[];
-    /** Files a finished run must have written, relative to its folder (their digests are checked). */
-    artifacts: readonly string[];
+    /**
+     * Files a finished run must have written, relative to its folder (their digests are checked);
+     * a function when they depend on the run (an original's rewind checkpoints).
+     */
+    artifacts: readonly string[] | ((record: RunRecord) => readonly string[]);
   };
   /** Words for the progress line when one of its runs ends, after the test accuracy. */
   summarize?(record: RunRecord): string[];
@@ -79,6 +82,8 @@ export interface JobKind<J extends JobBase = JobBase, P extends JobBase = JobBas
   audit?(records: readonly RunRecord[]): string | undefined;
   /** What the report does with its runs. */
   report?: {
+    /** Its runs are the study's cells: grouped by pruner × schedule × budget over seeds (report/run-groups.ts). */
+    cells?: boolean;
     /**
      * Its runs are a baseline, compared with retraining (Scratch-E / B): the name a run is shown
      * under. The report groups them per pruner × name (analysis.ts), pairs each with the best

@@ -55,7 +55,11 @@ export const originalKind: JobKind<OriginalJob, never> = {
   components: (_job, study) => studyComponents(study),
   work: (_job, study, shape) => ({ trainExamples: study.original.checkpoint ? 0 : epochExamples(shape, study.original.epochs), forwardExamples: forwardExamples(shape), macs: shape.originalMacs }),
   execute: runOriginal,
-  record: { required: [], artifacts: MODEL_FILES },
+  record: {
+    required: [],
+    // Its rewind checkpoints are artifacts like its model: digested in run.json, checked on every read.
+    artifacts: (record) => [...MODEL_FILES, ...(record.rewind ?? []).flatMap((r) => MODEL_FILES.map((f) => `${r.checkpoint}/${f.slice('model/'.length)}`))],
+  },
 };
 
 async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
@@ -98,11 +102,13 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
         model.setWeights(weights);
         await saveCheckpoint(path.join(ctx.store.runDir(job.id), rewindCheckpointName(epoch)), { model });
       }
+      const S = batching.stepsPerEpoch;
       return {
         status: 'finished' as const,
         ledger: ledger.toJSON(),
         plannedSteps: steps.length,
         scheduleDigest: curveDigest(steps),
+        ...(kept.size ? { rewind: [...kept.keys()].sort((a, b) => a - b).map((epoch) => ({ epoch, checkpoint: rewindCheckpointName(epoch), curveDigest: curveDigest(steps.slice(epoch * S)) })) } : {}),
         metrics: { test: outcome.test, validation: outcome.validation },
         cost: { before: figures, after: figures },
         latency,

@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { type Pruner, type Schedule, type WeightMasks, RunLedger, createPruneContext } from '@prunebench/core';
-import { evaluate } from '../../training/evaluate';
+import { type Pruner, type Schedule, type WeightMasks, RunLedger } from '@prunebench/core';
+import { evaluateAndKeepPredictions } from '../predictions';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
 import { componentLabel } from '../definition';
-import { type ExecutionContext, EVAL_BATCH, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
-import { auditIterative, pruneIteratively, rewindCheckpointName, selectionEntries, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { type ExecutionContext, cost, make, runLatency, metrics, openDataset, stepsPerEpoch } from '../execution';
+import { auditIterative, pruneIteratively, rewindCheckpointName, type IterativeRecord, type PrunerEntry } from '../iterative';
+import { pruneOnce } from '../../prune/prune-once';
 import { componentDefinition, jobId, providerCodeOf, pruneSeedSuffix, sgdSettings, studyComponents } from '../job-definition';
 import { saveMasks } from '../masks';
 import { MeteredDataset } from '../metering/metered-dataset';
@@ -66,7 +67,7 @@ export const pruneKind: JobKind<PruneJob, OriginalJob> = {
     const { before, after } = record.cost;
     return [
       `params −${((100 * (before.params - (after.nonZeroParams ?? after.params))) / before.params).toFixed(1)}%`,
-      `FLOPs −${((100 * (before.flops - after.flops)) / before.flops).toFixed(1)}%`,
+      `MACs −${((100 * (before.macs - after.macs)) / before.macs).toFixed(1)}%`,
     ];
   },
   audit(records) {
@@ -112,8 +113,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
           rewindTo?.dispose();
         }
       } else {
-        const once = await ledger.time('prune', () => pruner.prune(original, createPruneContext({ dataset: view, seed, ledger })));
-        result = { ...once, selections: once.keptChannels ? [selectionEntries(once.keptChannels)] : [] };
+        result = await pruneOnce(original, pruner, { dataset: view, seed, ledger });
       }
     });
     const { compute, optimizerSteps } = metered;
@@ -126,7 +126,8 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
-    const test = metrics(await evaluate(pruned, dataset, 'test', EVAL_BATCH, { ledger }));
+    const splits = await evaluateAndKeepPredictions(ctx.store, job.id, pruned, dataset, info, ledger);
+    const test = metrics(splits.test);
     await saveCheckpoint(ctx.store.modelDir(job.id), { model: pruned });
     if (result.masks) ctx.store.writeFile(job.id, 'masks.bin', saveMasks(result.masks));
     const mismatch = costMismatches(ledger.toJSON(), measured);
@@ -138,9 +139,9 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ledger: ledger.toJSON(),
       measured,
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
-      metrics: { test },
+      metrics: { test, ...(splits.validation ? { validation: metrics(splits.validation) } : {}) },
       cost: { before, after },
-      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.flops }, { params: after.nonZeroParams ?? after.params, macs: after.flops }),
+      compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.macs }, { params: after.nonZeroParams ?? after.params, macs: after.macs }),
       latency: await runLatency(pruned),
     };
   } finally {

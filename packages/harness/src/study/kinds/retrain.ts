@@ -1,4 +1,5 @@
-import { type ComponentRef, type Schedule, RunLedger } from '@prunebench/core';
+import { type Schedule, RunLedger } from '@prunebench/core';
+import type { ComponentRef } from '@prunebench/core/config';
 import { loadCheckpoint } from '../../training/checkpoint';
 import { compressSchedule, expectedSamples } from '../budget';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
@@ -67,6 +68,7 @@ export const retrainKind: JobKind<RetrainJob, PruneJob> = {
   execute: runRetrain,
   // Retraining keeps no checkpoint: its history and LR curve.
   record: { required: ['pruner', 'schedule', 'budget'], artifacts: ['history.csv', 'schedule.json'] },
+  report: { cells: true },
 };
 
 async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {

@@ -4,7 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type ModelFactory, RunLedger, applyKeptChannels, buildChannelGraph, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import type { BaselineResult } from '../../report/analysis-types';
 import type { Block } from '../../report/document';
-import { formatDifference, formatSample } from '../../report/format';
+import { formatComparison, formatSample } from '../../report/format';
 import { SCRATCH_FLOPS_COUNTED, SCRATCH_VARIANTS, scratchEpochs, type ScratchVariant } from '../baselines';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { type ExecutionContext, cost, make, runLatency, openDataset, stepsPerEpoch, trainAndEvaluate, trainedRun } from '../execution';
@@ -62,7 +62,7 @@ function scratchSection(baselines: readonly BaselineResult[]): Block[] {
     { kind: 'heading', level: 2, text: 'From scratch (Liu et al. 2019)' },
     {
       kind: 'table',
-      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed.',
+      caption: 'The pruned architecture, freshly initialised, trained under the original recipe: Scratch-E for the original\'s epochs, Scratch-B for its compute (epochs × original FLOPs / pruned FLOPs, FLOPs being multiply-accumulates of conv and dense layers; at most 2 × on the imagenet recipe, as Liu et al.). Last column: the best retrained cell of the largest budget minus scratch, paired by seed, with its p-value (Holm over this table; see "Paired tests").',
       header: ['pruner', 'baseline', 'epochs', 'top-1 (%)', 'best retrained − scratch (pp)'],
       rows: baselines.map((s) => {
         const epochs = [...new Set(s.runs.map((r) => r.scratch?.epochs ?? NaN))].sort((a, b) => a - b);
@@ -73,7 +73,7 @@ function scratchSection(baselines: readonly BaselineResult[]): Block[] {
           s.name,
           `${epochs.join(', ')}${factor > 1 ? ` (×${factor.toFixed(2)})` : ''}`,
           formatSample(s.top1),
-          best ? `${best.schedule} @ ${best.budget} ep: ${formatDifference(best.difference)}` : '–',
+          best ? `${best.schedule} @ ${best.budget} ep: ${formatComparison(best)}` : '–',
         ];
       }),
     },
@@ -111,15 +111,15 @@ async function runScratch(job: ScratchJob, ctx: ExecutionContext) {
   const pruneRecord = ctx.store.read(job.pruneId);
   if (!pruneRecord?.cost) throw new Error(`${job.pruneId} has no cost figures in its run.json: re-run it`);
   const recipe = ctx.study.original;
-  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.flops, pruneRecord.cost.after.flops, recipe.scratchBMaxFactor);
+  const { epochs, factor, flopsRatio, capped } = scratchEpochs(job.variant, recipe.epochs, pruneRecord.cost.before.macs, pruneRecord.cost.after.macs, recipe.scratchBMaxFactor);
   const stretched = { ...recipe, epochs, milestones: recipe.milestones.map((m) => Math.round(m * factor)), ...(recipe.warmupEpochs ? { warmupEpochs: Math.round(recipe.warmupEpochs * factor) } : {}) };
   const model = await freshPrunedArchitecture(ctx, job);
   try {
     const masks = loadMasks(ctx.store.runDir(job.pruneId));
     const built = cost(model, masks);
     const expected = pruneRecord.cost.after;
-    if (built.params !== expected.params || built.flops !== expected.flops) {
-      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.flops} FLOPs, the pruned model ${expected.params} / ${expected.flops}: its channel selections do not replay`);
+    if (built.params !== expected.params || built.macs !== expected.macs) {
+      throw new Error(`the rebuilt architecture has ${built.params} params / ${built.macs} MACs, the pruned model ${expected.params} / ${expected.macs}: its kept channels do not replay`);
     }
     const S = stepsPerEpoch(ctx, info);
     const steps = expandPerEpoch({ epochs, stepsPerEpoch: S }, (epoch) => ({ lr: originalLrAt(stretched, epoch), momentum: recipe.momentum }));
