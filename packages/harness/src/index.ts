@@ -79,6 +79,7 @@ export { expandStudy, describeJob, type Job } from './study/jobs';
 export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
 export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
+export { STOP_GRACE_SECONDS } from './study/stop-bound';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';

@@ -11,6 +11,7 @@ import { prepareStudy, RunsFailedError, type StudyOutcome } from '../study/run-s
 import { failedRecord } from '../study/dispatcher';
 import { ResultStore } from '../study/store';
 import { parseQueueUrl } from './connection';
+import { boundedClose, unfixableErrors } from './fail-fast';
 import { QUEUE_NAME, queueEntry, queueJobId, studyKey, type QueueEntry, type QueuedJobData, type StudyTag } from './queued-job';
 
 export interface QueueRunOptions {
@@ -59,12 +60,15 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   let live: ReturnType<typeof liveStatusWriter> | undefined;
   // ioredis repeats a connection error on every reconnect attempt: say each once.
   let lastError = '';
+  // Wrong credentials or missing rights: no reconnect fixes them, so the coordinator stops at once.
+  const unfixable = unfixableErrors(connection.display);
   const onError = (error: Error) => {
+    if (unfixable.report(error)) return;
     if (error.message !== lastError) options.write(`queue ${connection.display}: ${error.message} (reconnecting)\n`);
     lastError = error.message;
   };
   queue.on('error', onError);
-  try {
+  const follow = async (): Promise<StudyOutcome> => {
     const { jobs, store } = prepared;
     const tag: StudyTag = { key: studyKey(study), out: study.out, totalJobs: jobs.length };
     const byQueueId = new Map(jobs.map((job) => [queueJobId(tag.key, job.id), job]));
@@ -187,10 +191,13 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const report = await writeReport(study.out);
     const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
     return { out: study.out, report, failed, resumed };
+  };
+  try {
+    return await Promise.race([follow(), unfixable.failed]);
   } finally {
     live?.close();
-    await events?.close().catch(() => {});
-    await queue.close().catch(() => {});
+    // Bounded: a Redis that does not answer must not keep a stopped coordinator (or its lock).
+    await boundedClose(Promise.all([events?.close(), queue.close()]));
     await release();
   }
 }

@@ -7,6 +7,9 @@ import type { StudyEnvironment } from './environment';
 import { componentLabel } from './definition';
 import { speedFromMeasurements, type Speed, type StudyShape } from './cost-model';
 import { batching } from './budget';
+import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
+import { guardedCall } from './engine-guard';
+import { lastProgressAt, progressed } from '../util/heartbeat';
 
 /** Steps timed per network (after WARM_UP_STEPS untimed ones, which compile kernels and fill caches). */
 const TIMED_STEPS = 6;
@@ -29,7 +32,7 @@ export interface Calibration {
  * network: a plan's kept-channel counts do not depend on training), and the training speed of the
  * largest and the smallest of them over a few steps on the study's own data. Takes seconds; writes nothing.
  */
-export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo): Promise<Calibration> {
+export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo, signal?: AbortSignal): Promise<Calibration> {
   const { study, container, registry } = env;
   const cut = batching(info.sizes.train, study.original.batchSize, study.original.dropLast);
   const build = async (): Promise<LayersModel> =>
@@ -57,7 +60,17 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       const input = await build();
       let model: LayersModel | undefined;
       try {
-        model = await pruneUntrained(env, pruner, input, dataset);
+        // A plugin call that never returns must not hold the study before its first run: bounded
+        // like a run's (stall-watch.ts); one that changes the engine has it restored (engine-guard.ts),
+        // or every run would train on what it switched to. Either counts as unmeasured.
+        progressed();
+        const trial = guardedCall(label, () => pruneUntrained(env, pruner, input, dataset)).then((outcome) => outcome.result);
+        model = await watchForStall(trial, {
+          seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
+          lastProgressAt,
+          doing: () => `the cost model's trial of ${label}`,
+          signal,
+        });
         const macs = model ? countCost(model).macs : originalMacs;
         prunedMacs[label] = macs;
         if (model && model !== input && (!smallest || macs < smallest.macs)) {

@@ -89,6 +89,8 @@ export interface RunRecord {
   latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
+  /** Tensors the pruner's call left allocated beyond its result (a plugin's leak; warned about). */
+  leakedTensors?: number;
   /** SHA-256 of every other field (record-seal.ts): an edited record is not trusted. */
   seal?: string;
   startedAt: string;
