@@ -9,6 +9,7 @@ import type { Block } from './document';
 import { count, formatComparison, formatDifference, formatSample, pct } from './format';
 import { detectableDifference, formatP } from './paired-tests';
 import { MIN_SEEDS_FOR_BEST } from './selection';
+import { fmtSeconds } from '../study/summary';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -170,13 +171,13 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   const largest = analysis.budgets[analysis.budgets.length - 1];
   const measuredText = (c: Analysis['costs'][number]) =>
     c.measured
-      ? `${count(c.measured.examplesServed)} examples, ${count(c.measured.macs)} MAC, ${count(c.measured.optimizerSteps)} optimizer steps${c.costMismatch ? ' ⚠ differs from what the pruner charged' : ''}`
+      ? `${count(c.measured.examplesServed)} examples, ${count(c.measured.macs)} MAC, ${count(c.measured.optimizerSteps)} optimizer steps${Number.isFinite(c.measured.cpuSeconds) ? `, ${fmtSeconds(c.measured.cpuSeconds)} s CPU` : ''}${c.costMismatch ? ' ⚠ differs from what the pruner charged' : ''}`
       : 'not recorded';
   return [
     { kind: 'heading', level: 2, text: 'What pruning cost' },
     {
       kind: 'table',
-      caption: `Extra passes each pruner made (mean per seed, in samples), its iterative retraining (pre-retraining cost, in optimizer steps and samples), and the total training samples with the ${largest}-epoch retraining. "measured" is the harness's own metering while the pruner ran (examples its dataset view served, multiply-accumulates the tfjs engine executed, optimizer steps; docs/fairness.md); the other columns are what the pruner charged itself.`,
+      caption: `Extra passes each pruner made (mean per seed, in samples), its iterative retraining (pre-retraining cost, in optimizer steps and samples), and the total training samples with the ${largest}-epoch retraining. "measured" is the harness's own metering while the pruner ran (examples its dataset view served, multiply-accumulates the tfjs engine executed, optimizer steps, and the CPU time of the thread that pruned, where work outside the engine shows; docs/fairness.md); the other columns are what the pruner charged itself.`,
       header: ['pruner', 'extra forward', 'extra backward', 'extra optimizer steps', 'iterative retraining', `total training samples (${largest} ep)`, 'measured'],
       rows: analysis.costs.map((c) => [
         c.pruner,

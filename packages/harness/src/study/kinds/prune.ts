@@ -129,7 +129,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
         leakedTensors = guarded.leakedTensors;
       }
     });
-    const { compute, optimizerSteps } = metered;
+    const { compute, optimizerSteps, cpu } = metered;
     if (leakedTensors) ctx.onEvent({ type: 'phase', message: `warning: ${who} left ${leakedTensors} tensor(s) undisposed (prune, seed ${job.seed}); recorded as leakedTensors` });
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
@@ -137,6 +137,8 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       macs: compute.macs,
       byKernel: compute.byKernel,
       optimizerSteps: optimizerSteps + (iterative?.optimizerSteps ?? 0),
+      cpuSeconds: cpu.seconds,
+      cpuScope: cpu.scope,
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
