@@ -1,7 +1,7 @@
 // Every built-in criterion, weight score and pruner against the conformance kit, exactly as a
 // third-party one runs it: plans come from the registry (this plugin's), pruning runs on the
 // kit's small conv net with a residual add, a flatten → dense link and the kit's tiny dataset.
-import { describeCriterionConformance, describePrunerConformance, useBackend } from '@prunebench/core/testing';
+import { describeCriterionConformance, describePrunerConformance, describeWeightScoreConformance, useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import { plugin } from './index';
 
@@ -49,7 +49,8 @@ const invalidPrunerOptions: Record<string, Array<Record<string, unknown>>> = {
 for (const componentClass of plugin.pruners) {
   describePrunerConformance({ componentClass, options: prunerOptions[componentClass.id], invalidOptions: invalidPrunerOptions[componentClass.id], plugins: [plugin] });
 }
-// The weight scores, as a config names them (the mask pruner around them).
-for (const score of plugin.weightScores) {
-  describePrunerConformance({ componentClass: plugin.pruners.find((p) => p.id === 'mask')!, options: { score: score.id, sparsity: 0.5 }, plugins: [plugin] });
+// The weight scores on their own and as a config names them (the mask pruner around them),
+// one threshold over all kernels and one per kernel.
+for (const [i, componentClass] of plugin.weightScores.entries()) {
+  describeWeightScoreConformance({ componentClass, plugins: [plugin], mask: { sparsity: 0.5, scope: i % 2 ? 'layer' : 'global', includeDense: i % 2 === 1 } });
 }
