@@ -5,6 +5,7 @@ export { describeCriterionConformance, criterionConformanceChecks, type Criterio
 export { describeWeightScoreConformance, weightScoreConformanceChecks, type WeightScoreConformanceOptions, type MaskOptions } from './weight-score';
 export { describeRegularizerConformance, regularizerConformanceChecks, type RegularizerConformanceOptions } from './regularizer';
 export { describeScheduleConformance, scheduleConformanceChecks, type ScheduleConformanceOptions } from './schedule';
+export { describePlanConformance, planConformanceChecks, type PlanConformanceOptions } from './plan';
 export { describeModelConformance, modelConformanceChecks, type ModelConformanceOptions } from './model';
 export { describeDatasetConformance, datasetConformanceChecks, type DatasetConformanceOptions } from './dataset';
 export { componentChecks, failedChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';
