@@ -64,7 +64,29 @@ class LaxSchedule implements Schedule {
   }
 }
 
+/** Steps of LR `lrAt(t)` (momentum 0.9): broken and legitimate LR curves for the kit's LR check. */
+function curveSchedule(id: string, lrAt: (t: number, total: number) => number) {
+  @injectable()
+  class Curve implements Schedule {
+    static readonly id = id;
+    static readonly description = `LR curve ${id}`;
+    compute(_original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
+      const total = budget.epochs * budget.stepsPerEpoch;
+      return Array.from({ length: total }, (_, t) => ({ lr: lrAt(t, total), momentum: 0.9 }));
+    }
+  }
+  return Curve;
+}
+
 describe('schedule conformance', () => {
+  it('allows an LR of exactly 0 at a step (a cosine annealed to 0), and fails an LR of NaN, a negative one or all zeros', async () => {
+    const toZero = curveSchedule('to-zero', (t, total) => 0.1 * (1 - t / Math.max(1, total - 1)));
+    expect(await failures(scheduleConformanceChecks({ componentClass: toZero }))).toEqual({});
+    const check = 'exactly E×S';
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('nan-lr', (t) => (t === 1 ? NaN : 0.1)) })), check)).toMatch(/step 1 has LR NaN \(must be finite and ≥ 0\)/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('negative-lr', () => -0.1) })), check)).toMatch(/has LR -0.1/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('all-zero', () => 0) })), check)).toMatch(/every step has LR 0/);
+  });
   it('passes a well-behaved schedule', async () => {
     expect(await failures(scheduleConformanceChecks({ componentClass: GoodSchedule }))).toEqual({});
   });
