@@ -17,6 +17,8 @@ import { scheduleConformanceChecks } from './schedule';
 import { modelConformanceChecks } from './model';
 import { datasetConformanceChecks } from './dataset';
 import { prunerConformanceChecks } from './pruner';
+import { planConformanceChecks } from './plan';
+import type { Plan, PlanInput } from '../interfaces/pruner';
 import { TinyDataset } from './tiny-fixtures';
 
 beforeAll(useCpuBackend);
@@ -265,5 +267,31 @@ describe('pruner conformance', () => {
       }
     }
     expect(failed(await failures(prunerConformanceChecks({ componentClass: SharingPruner })), 'new model')).toMatch(/no longer runs/);
+  });
+});
+
+// ---------- plans ----------
+/** Keeps `keepOf(channels)` channels of every prunable group (and, if `all`, of every group). */
+function fixturePlan(id: string, keepOf: (channels: number) => number, all = false) {
+  @injectable()
+  class FixturePlan implements Plan {
+    static readonly id = id;
+    static readonly description = `plan ${id}`;
+    allocate({ graph }: PlanInput): Map<number, number> {
+      return new Map(graph.groups.filter((g) => all || g.prunable).map((g) => [g.id, keepOf(g.channels)]));
+    }
+  }
+  return FixturePlan;
+}
+
+describe('plan conformance', () => {
+  it('passes a plan that halves every prunable group', async () => {
+    expect(await failures(planConformanceChecks({ componentClass: fixturePlan('half', (c) => Math.max(1, Math.floor(c / 2))) }))).toEqual({});
+  });
+  it('fails a plan that keeps no channel, one that prunes an unprunable group, and one that prunes nothing', async () => {
+    const check = 'keeps 1 … C channels of prunable groups only, and prunes something';
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('none', () => 0) })), check)).toMatch(/keeps 0 of \d+ channels/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('everywhere', (c) => Math.max(1, c - 1), true) })), check)).toMatch(/cannot be pruned/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('all-kept', (c) => c) })), check)).toMatch(/prunes nothing/);
   });
 });
