@@ -1,6 +1,6 @@
 import type { RunRecord } from '../study/record';
 import { checkReferenceDesign, phaseGains, type DesignProperty } from './reference-design';
-import { referenceFixture } from './reference-study-fixture';
+import { referenceFixture } from './test-reference-study';
 
 const satisfying = () => referenceFixture();
 

@@ -193,7 +193,7 @@ function scaleSection(records: readonly RunRecord[]): string[] {
     '',
     `It can say whether the three orderings hold for ${model}${cost ? ` (${cost.params.toLocaleString('en')} params, ${macsOf(cost).toLocaleString('en')} MACs)` : ''} on ${dataset}` +
       `${sizes ? ` with ${sizes.train.toLocaleString('en')} training images, ${sizes.validation.toLocaleString('en')} validation images and ${sizes.test.toLocaleString('en')} test images` : ''}, ` +
-      '${budgetsNote(records)}, and how large a difference the paired tests detect at this number of seeds and test examples.',
+      `${budgetsNote(records)}, and how large a difference the paired tests detect at this number of seeds and test examples.`,
     '',
     'It cannot say how large the effects are on CIFAR-10/100 or ImageNet: those networks are deeper (residual connections, many more channels), are trained for hundreds of epochs on ' +
       'augmented data, and their pruned-not-retrained accuracy and the room retraining has to recover differ. A gain that is not distinguishable from zero here is not evidence that it ' +
