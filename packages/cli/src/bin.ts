@@ -10,14 +10,23 @@ process.on('exit', (code) => {
   process.exitCode = 1;
 });
 
+// `run` and `worker` may have abandoned work still going (a run that did not end within the
+// bound after a stop signal): once the command is done, the process ends soon after, whatever is left.
+const command = process.argv[2];
+const endSoon = () => {
+  if (command === 'run' || command === 'worker') setTimeout(() => process.exit(), 2000).unref();
+};
+
 main(process.argv.slice(2)).then(
   (code) => {
     settled = true;
     process.exitCode = code;
+    endSoon();
   },
   (error) => {
     settled = true;
     process.stderr.write(`prunebench: ${error?.stack ?? error}\n`);
     process.exitCode = 1;
+    endSoon();
   },
 );

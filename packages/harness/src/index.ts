@@ -68,7 +68,7 @@ export {
 } from './benchmark/train-step-benchmark';
 export { formatTrainingBenchmark } from './benchmark/format';
 export { tinybenchMeasurer } from './benchmark/tinybench-measurer';
-export { referenceCnn, miniResNet20 } from './benchmark/reference-models';
+export { referenceCnn, miniResNet20, miniCifarResNet } from './benchmark/reference-models';
 export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flops';
 
 export * from './plot';
@@ -79,6 +79,7 @@ export { expandStudy, describeJob, type Job } from './study/jobs';
 export { JOB_KINDS, registerJobKind, jobKinds } from './study/kinds';
 export type { JobKind, JobBase, JobOutcome, RecordLabels, KindReportInput } from './study/kinds/job-kind';
 export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugins, type StudySource, type StudyEnvironment } from './study/environment';
+export { STOP_GRACE_SECONDS } from './study/stop-bound';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
 export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
@@ -96,7 +97,7 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, backendMismatch, codeIdentity, describeIdentity } from './study/identity';
 export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';

@@ -4,7 +4,9 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import { finishedRuns as finished } from '../test-results';
 import { tinyStudyConfig } from '../test-study';
 
@@ -108,7 +110,7 @@ describe('one process per results folder, and SIGTERM', () => {
     await waitFor(first, 'a run finished', () => finished(out).size >= 1);
     first.kill('SIGTERM');
     expect(await exited(first)).toBe(1);
-    expect(first.output()).toMatch(/SIGTERM: stopping after the runs in flight/);
+    expect(first.output()).toMatch(/SIGTERM: stopping: the runs in flight get up to 30 s to end, then are abandoned/);
     expect(first.output()).toMatch(/stopped before every run finished: run the same command again to resume/);
     expect(fs.existsSync(path.join(out, '.prunebench.lock'))).toBe(false);
     const before = finished(out);
@@ -119,5 +121,75 @@ describe('one process per results folder, and SIGTERM', () => {
     const after = finished(out);
     expect(after.size).toBe(11);
     for (const [id, text] of before) expect(after.get(id)).toBe(text);
+  }, 240_000);
+});
+
+describe('runs end, and so does the process', () => {
+  // The fault plugin, compiled for the child processes and their worker threads (test files are
+  // not built into dist), its imports pointed at this repository's packages.
+  let faultPlugin = '';
+  beforeAll(() => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'test-fault-plugin.ts'), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, esModuleInterop: true },
+    });
+    // Jest maps @prunebench/* to their TypeScript sources; the children load the built packages.
+    const node = createRequire(path.join(repo, 'packages', 'cli', 'package.json')).resolve;
+    const resolve = (spec: string) => (spec.startsWith('@prunebench/') ? path.join(repo, 'packages', spec.slice('@prunebench/'.length), 'dist', 'index.js') : node(spec));
+    faultPlugin = path.join(root, 'fault-plugin.js');
+    fs.writeFileSync(faultPlugin, outputText.replace(/require\("([^".][^"]*)"\)/g, (_, spec: string) => `require(${JSON.stringify(resolve(spec))})`));
+  });
+  const faulty = (name: string, criteria: string[], extra: Record<string, unknown> = {}) =>
+    study(name, {
+      plugins: [faultPlugin],
+      pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }, ...criteria.map((use) => ({ use, plan: { use: 'uniform', ratio: 0.5 } }))],
+      schedules: ['ft'],
+      ...extra,
+    });
+  // A test that fails leaves no study running behind it.
+  const children: ChildProcess[] = [];
+  const launch = (configFile: string, cwd: string) => {
+    const child = start(configFile, cwd);
+    children.push(child);
+    return child;
+  };
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const lockLeft = (out: string) => fs.existsSync(path.join(out, '.prunebench.lock')) || fs.existsSync(path.join(out, '.prunebench.lock.json'));
+
+  it('--workers 2, a criterion that never returns: its thread is stopped, the rest finishes, exit 1, no lock', async () => {
+    const { dir, out, configFile } = faulty('hung-workers', ['fault-hang'], { workers: 2, stallSeconds: 10 });
+    const child = launch(configFile, dir);
+    const code = await exited(child);
+    expect(code).toBe(1);
+    const records = [...fs.readdirSync(path.join(out, 'runs'))].map((id) => JSON.parse(fs.readFileSync(path.join(out, 'runs', id, 'run.json'), 'utf8')));
+    expect(records.filter((r) => /^RunStalledError: stalled: no progress for 10 s/.test(r.error ?? '')).map((r) => r.pruner)).toEqual(['fault-hang/uniform']);
+    expect(records.filter((r) => r.status === 'finished')).toHaveLength(3);
+    expect(child.output()).toMatch(/run\(s\) failed/);
+    expect(lockLeft(out)).toBe(false);
+  }, 240_000);
+
+  it('SIGTERM while a run hangs: the run is abandoned within the bound, exit 1, no lock; a second signal exits at once, no lock', async () => {
+    // stallSeconds 20: a stop gives runs in flight min(30 s, 20 / 2) = 10 s.
+    const first = faulty('hung-sigterm', ['fault-hang'], { stallSeconds: 20 });
+    const child = launch(first.configFile, first.dir);
+    await waitFor(child, 'the hung prune starts', () => /prune fault-hang/.test(child.output()));
+    child.kill('SIGTERM');
+    const stoppedAt = Date.now();
+    expect(await exited(child)).toBe(1);
+    expect(Date.now() - stoppedAt).toBeLessThan(40_000); // the bound (10 s) plus the report
+    const hung = fs.readdirSync(path.join(first.out, 'runs')).map((id) => JSON.parse(fs.readFileSync(path.join(first.out, 'runs', id, 'run.json'), 'utf8'))).find((r) => r.pruner === 'fault-hang/uniform' && r.kind === 'prune');
+    expect(hung.error).toBe('RunAbandonedError: abandoned: the study was stopped and this run did not end within 10 s');
+    expect(lockLeft(first.out)).toBe(false);
+
+    const second = faulty('hung-sigterm-twice', ['fault-hang'], { stallSeconds: 20 });
+    const again = launch(second.configFile, second.dir);
+    await waitFor(again, 'the hung prune starts', () => /prune fault-hang/.test(again.output()));
+    again.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    again.kill('SIGTERM');
+    expect(await exited(again)).toBe(143);
+    expect(lockLeft(second.out)).toBe(false);
   }, 240_000);
 });

@@ -278,6 +278,57 @@ describe('study.json and every run.json are verified whole', () => {
   });
 });
 
+const faultPlugin = path.join(__dirname, '..', 'test-fault-plugin.ts');
+const withFault = (criterion: string, extra: Record<string, unknown> = {}) => (out: string) =>
+  tinyStudyConfig(out, {
+    plugins: [faultPlugin],
+    pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }, { use: criterion, plan: { use: 'uniform', ratio: 0.5 } }],
+    schedules: ['ft'],
+    ...extra,
+  });
+
+describe('runs end', () => {
+  it('a criterion that never returns: its prune fails after stallSeconds with the reason, its retrain is skipped, the rest finish, exit 1', async () => {
+    const dir = path.join(root, `hang-${counter++}`);
+    const out = path.join(dir, 'results');
+    const result = await run(withFault('fault-hang', { stallSeconds: 5 })(out), [], dir);
+    expect(result.code).toBe(1);
+    const all = [...records(out).values()];
+    const hung = all.find((r) => r.status === 'failed' && /stalled/.test(r.error ?? ''))!;
+    expect(hung.error).toMatch(/^RunStalledError: stalled: no progress for 5 s \(stallSeconds\) during prune fault-hang\/uniform, seed 0; the run was stopped$/);
+    expect(all.filter((r) => r.status === 'failed' && /^skipped: it needs prune-\w+, which failed/.test(r.error ?? ''))).toHaveLength(1);
+    expect(all.filter((r) => r.status === 'finished')).toHaveLength(3); // the original, the l1 prune and its retrain
+    expect(result.stderr).toMatch(/1 run\(s\) failed|2 run\(s\) failed/);
+  });
+});
+
+describe('the harness owns the engine', () => {
+  it('a plugin that changes the backend, changes its input in place, leaks tensors or throws: named, and the other runs unharmed', async () => {
+    const dir = path.join(root, `engine-${counter++}`);
+    const out = path.join(dir, 'results');
+    const config = tinyStudyConfig(out, {
+      plugins: [faultPlugin],
+      pruners: ['l1', 'fault-backend', 'fault-scale', 'fault-leak', 'fault-throw'].map((use) => ({ use, plan: { use: 'uniform', ratio: 0.5 } })),
+      schedules: ['ft'],
+    });
+    const result = await run(config, [], dir);
+    expect(result.code).toBe(1);
+    const all = [...records(out).values()] as Array<RunFile & { kind: string; pruner?: string; leakedTensors?: number; versions: { backend: string } }>;
+    const prune = (label: string) => all.find((r) => r.kind === 'prune' && r.pruner === `${label}/uniform`)!;
+    const plugin = 'plugin prunebench-plugin-faults';
+    expect(prune('fault-backend').error).toMatch(new RegExp(`^PluginMisbehavedError: ${plugin}.*, pruner fault-backend/uniform changed the backend from wasm to cpu \\(restored for the next run\\)`));
+    expect(prune('fault-scale').error).toMatch(new RegExp(`^PluginMisbehavedError: ${plugin}.*, pruner fault-scale/uniform changed the weights of the model it was given, in place`));
+    expect(prune('fault-throw').error).toMatch(new RegExp(`^Error: ${plugin}.*, pruner fault-throw/uniform threw: the fault plugin throws here\n\\s+at `));
+    expect(prune('fault-leak').status).toBe('finished');
+    expect(prune('fault-leak').leakedTensors).toBeGreaterThanOrEqual(100);
+    expect(result.stdout).toMatch(new RegExp(`warning: ${plugin}.*, pruner fault-leak/uniform left \\d+ tensor\\(s\\) undisposed`));
+    expect(prune('l1').leakedTensors).toBeUndefined();
+    // Every run after the backend switch ran, and says it ran, on wasm; so do failed and skipped ones.
+    for (const r of all) expect(r.versions.backend).toBe('wasm');
+    expect(all.filter((r) => r.status === 'finished')).toHaveLength(5); // the original; l1 and fault-leak pruned and retrained
+  }, 120_000);
+});
+
 describe('divergence', () => {
   it('an original at LR 50 is stopped and marked diverged; its dependents are "not run", kept on resume', async () => {
     const dir = path.join(root, `diverge-${counter++}`);
@@ -309,11 +360,12 @@ describe('divergence', () => {
     const result = await run(config, [], dir);
     const original = [...records(out).entries()].find(([id]) => id.startsWith('original-'))![1];
     expect(original.status).toBe('finished');
-    // Its weights blew up without the bound, so a criterion that scores them refuses (one clear
-    // error per prune, exit 1) rather than pruning by NaN.
+    // Its weights blew up without the bound: a prune says so (one clear error per prune, exit 1),
+    // rather than blaming the criterion that meets the NaNs.
     if (result.code !== 0) {
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/returned NaN at index \d+: scores must be finite numbers/);
+      expect(result.stdout).toMatch(/the original \(runs\/original-\w+\) has NaN or infinite weights/);
+      expect(result.stdout).not.toMatch(/criterion .* returned NaN/);
     }
   });
 });

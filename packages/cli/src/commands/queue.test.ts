@@ -180,15 +180,21 @@ describeWithRedis('prunebench on a Redis queue', () => {
     expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/Failed or diverged runs/);
     expect(only.output()).toMatch(/failed, will be retried \(attempt 1 of 2\)[\s\S]*FAILED \(attempt 2 of 2\)/);
 
-    // A study whose definition names a plugin no worker here has: the worker refuses its run.
+    // A study whose definition names a plugin no worker here has: the worker leaves its run to
+    // workers that can load it (says so once), and the run loses no attempt to it.
     const { study } = JSON.parse(fs.readFileSync(path.join(out, 'study.json'), 'utf8')) as { study: StudyDefinition };
     const elsewhere: StudyDefinition = { ...study, out: path.join(root, 'elsewhere'), plugins: [...study.plugins, { name: 'prunebench-plugin-absent', version: '1.0.0', module: 'prunebench-plugin-absent' }] };
     const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(redis.url).options });
     const entry = queueEntry({ key: studyKey(elsewhere), out: elsewhere.out, totalJobs: 5 }, elsewhere, expandStudy(elsewhere)[0]);
-    await queue.add(entry.name, entry.data, entry.opts);
-    await waitFor('the worker to refuse the run twice', () => /FAILED \(attempt 2 of 2\): train original.*elsewhere/.test(only.output()), 60_000);
-    await queue.close();
+    const refusedJob = await queue.add(entry.name, entry.data, entry.opts);
+    await waitFor('the worker to leave the run', () => /cannot load the plugins of the study in \S+elsewhere: .*leaving its runs to workers that can load them/.test(only.output()), 60_000);
     expect(only.output()).toMatch(/needs plugin "prunebench-plugin-absent"@1\.0\.0.*Install it where this worker runs/);
+    await new Promise((resolve) => setTimeout(resolve, 5000)); // it is offered the run again and again
+    expect(only.output().match(/cannot load the plugins/g)).toHaveLength(1);
+    expect(only.output()).not.toMatch(/FAILED.*elsewhere|failed, will be retried.*elsewhere/);
+    const bounced = (await queue.getJob(refusedJob.id!))!;
+    expect(bounced.attemptsMade).toBe(0);
+    expect(['delayed', 'waiting', 'active']).toContain(await bounced.getState());
 
     const status = cli(['status', '--json'], { PRUNEBENCH_REDIS_URL: redis.url });
     expect(await status.exited).toBe(0);
@@ -197,15 +203,52 @@ describeWithRedis('prunebench on a Redis queue', () => {
     const failing = report.studies.find((s) => s.out === out)!;
     expect(failing).toMatchObject({ done: 3, failed: 1 });
     expect(failing.failures[0].reason).toMatch(/pfec-a/);
-    const refused = report.studies.find((s) => s.out === elsewhere.out)!;
-    expect(refused.failures[0].reason).toMatch(/prunebench-plugin-absent/);
+    expect(report.studies.find((s) => s.out === elsewhere.out)).toMatchObject({ failed: 0, done: 0 });
 
     const table = cli(['status', '--queue', redis.url]);
     expect(await table.exited).toBe(0);
     expect(table.output()).toMatch(new RegExp(`${out.replace(/[/\\.]/g, '\\$&')}\\s+5\\s+0\\s+0\\s+3\\s+1`));
     only.child.kill('SIGINT');
     expect(await only.exited).toBe(0);
+    await bounced.remove().catch(() => {});
+    await queue.close();
   }, 240_000);
+
+  it('fails fast on what retrying cannot fix: a wrong password ends a coordinator and a worker at once (exit 2), lock released', async () => {
+    const wrong = redis.url.replace(`:${redis.password}@`, ':not-the-password@');
+    const out = path.join(root, 'wrongpass');
+    fs.writeFileSync(path.join(root, 'wrongpass.json'), JSON.stringify(tinyStudyConfig(out)));
+    const coordinator = spawnTracked(cli(['run', '--queue', wrong, '--config', path.join(root, 'wrongpass.json')]));
+    expect(await coordinator.exited).toBe(2);
+    expect(coordinator.output()).toMatch(/Redis refused the credentials \(WRONGPASS[^)]*\): check the user and password/);
+    expect(coordinator.output()).not.toContain('not-the-password');
+    expect(fs.existsSync(path.join(out, '.prunebench.lock'))).toBe(false);
+    const refused = spawnTracked(cli(['worker', '--queue', wrong]));
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(/Redis refused the credentials/);
+    expect(refused.output()).not.toContain('not-the-password');
+  }, 120_000);
+
+  it('stop signals end an idle worker and a coordinator within the bound while Redis does not answer', async () => {
+    // Two servers: the worker must stay idle (a run of the coordinator's study would be finished first).
+    const [forWorker, forCoordinator] = await Promise.all([startTestRedis(), startTestRedis()]);
+    const out = path.join(root, 'unanswered');
+    fs.writeFileSync(path.join(root, 'unanswered.json'), JSON.stringify(tinyStudyConfig(out)));
+    const idle = spawnTracked(cli(['worker', '--queue', forWorker.url]));
+    const coordinator = spawnTracked(cli(['run', '--queue', forCoordinator.url, '--config', path.join(root, 'unanswered.json')]));
+    await waitFor('the worker to connect', () => /worker ready/.test(idle.output()));
+    await waitFor('the coordinator to queue the study', () => /runs to do/.test(coordinator.output()));
+    await Promise.all([forWorker.stop(), forCoordinator.stop()]);
+    const stoppedAt = Date.now();
+    idle.child.kill('SIGTERM');
+    coordinator.child.kill('SIGINT');
+    expect(await idle.exited).toBe(0);
+    expect(await coordinator.exited).toBe(1);
+    // 5 s to close a connection that does not answer, 2 s for what is left to wind down.
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
+    expect(coordinator.output()).toMatch(/detached from the study/);
+    expect(fs.existsSync(path.join(out, '.prunebench.lock'))).toBe(false);
+  }, 120_000);
 
   const gpuBackendInstalled = (() => {
     try {

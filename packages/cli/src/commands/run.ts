@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from '@prunebench/core';
-import { BACKEND_NAMES, loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, type StudySource } from '@prunebench/harness';
+import { BACKEND_NAMES, loadConfig, queueUrlFrom, runStudy, runStudyOnQueue, RunsFailedError, STOP_GRACE_SECONDS, type StudySource } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { BUILTIN_PLUGIN_MODULES } from '../builtins';
 import type { Io } from '../io';
@@ -54,7 +54,7 @@ export function registerRunCommand(program: Command, io: Io): void {
         if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
         const message = queueUrl
           ? `prunebench: ${signal}: detaching from the queue (the workers go on)`
-          : `prunebench: ${signal}: stopping after the runs in flight (Ctrl-C again to stop now; finished runs are kept)`;
+          : `prunebench: ${signal}: stopping: the runs in flight get up to ${STOP_GRACE_SECONDS} s to end, then are abandoned (Ctrl-C again to stop now; finished runs are kept)`;
         // On a terminal the progress printer shows it above its status lines (which would draw over it here).
         if (!io.isTTY) io.err(`\n${message}\n`);
         controller.abort(message);

@@ -125,9 +125,9 @@ export function buildOnCurrentBackend(layerCase: LayerCase, weights?: Float32Arr
   return model;
 }
 
-/** Every weight of `model` (trainable or not), read back, in getWeights() order. */
-export function readWeights(model: tfl.LayersModel): Float32Array[] {
-  return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+/** Every weight of `model` (trainable or not), read back, in getWeights() order (asynchronously: webgpu cannot read synchronously in Node). */
+export async function readWeights(model: tfl.LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.getWeights().map(async (w) => Float32Array.from(await w.data())));
 }
 
 /** A deterministic batch for `model` (2 examples unless told), and one-hot labels. */

@@ -15,7 +15,7 @@ describe('every supported layer trains on wasm like on cpu', () => {
       const model = buildOnCurrentBackend(layerCase);
       const batch = batchFor(model, layerCase.batch);
       try {
-        return { weights: readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
+        return { weights: await readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
       } finally {
         tf.dispose([batch.x, batch.y]);
         model.dispose();

@@ -4,6 +4,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import { openStudy, unloadablePlugins, type StudySource } from '../study/environment';
 import { describeJob, expandStudy, type Job } from '../study/jobs';
 import { liveStatusWriter } from '../serve/live-status';
+import { StudyEta } from '../study/eta';
+import { predictedRuns, predictRuns } from '../study/plan';
 import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../study/progress';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
@@ -11,6 +13,7 @@ import { prepareStudy, RunsFailedError, type StudyOutcome } from '../study/run-s
 import { failedRecord } from '../study/dispatcher';
 import { ResultStore } from '../study/store';
 import { parseQueueUrl } from './connection';
+import { boundedClose, unfixableErrors } from './fail-fast';
 import { QUEUE_NAME, queueEntry, queueJobId, studyKey, type QueueEntry, type QueuedJobData, type StudyTag } from './queued-job';
 
 export interface QueueRunOptions {
@@ -59,12 +62,15 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
   let live: ReturnType<typeof liveStatusWriter> | undefined;
   // ioredis repeats a connection error on every reconnect attempt: say each once.
   let lastError = '';
+  // Wrong credentials or missing rights: no reconnect fixes them, so the coordinator stops at once.
+  const unfixable = unfixableErrors(connection.display);
   const onError = (error: Error) => {
+    if (unfixable.report(error)) return;
     if (error.message !== lastError) options.write(`queue ${connection.display}: ${error.message} (reconnecting)\n`);
     lastError = error.message;
   };
   queue.on('error', onError);
-  try {
+  const follow = async (): Promise<StudyOutcome> => {
     const { jobs, store } = prepared;
     const tag: StudyTag = { key: studyKey(study), out: study.out, totalJobs: jobs.length };
     const byQueueId = new Map(jobs.map((job) => [queueJobId(tag.key, job.id), job]));
@@ -72,7 +78,12 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const kept = new Set(jobs.filter((job) => store.isComplete(job.id)).map((job) => job.id));
     const resumed = kept.size;
 
-    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal });
+    // The cost model's ETA, calibrated on this machine and rescaled by the workers' measured pace.
+    const eta = await predictRuns(prepared.env, jobs).then(
+      ({ seconds }) => new StudyEta(predictedRuns(jobs, seconds), 'observed', kept),
+      () => undefined,
+    );
+    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal, eta });
     // What `prunebench serve` shows of the runs the workers have in flight (live.json).
     const writer = liveStatusWriter(study.out);
     live = writer;
@@ -187,10 +198,13 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const report = await writeReport(study.out);
     const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
     return { out: study.out, report, failed, resumed };
+  };
+  try {
+    return await Promise.race([follow(), unfixable.failed]);
   } finally {
     live?.close();
-    await events?.close().catch(() => {});
-    await queue.close().catch(() => {});
+    // Bounded: a Redis that does not answer must not keep a stopped coordinator (or its lock).
+    await boundedClose(Promise.all([events?.close(), queue.close()]));
     await release();
   }
 }

@@ -6,7 +6,7 @@ import { openStudy } from '../study/environment';
 import { expandStudy } from '../study/jobs';
 import type { RunRecord } from '../study/record';
 import { ResultStore } from '../study/store';
-import { processQueuedRun, RunFailedError } from './process-run';
+import { PluginsUnavailableError, processQueuedRun, RunFailedError } from './process-run';
 import { queueEntry, queueJobId, studyKey, type QueueEntry, type StudyTag } from './queued-job';
 
 // Built-in plugins as the CLI wires them, loaded from their TypeScript sources under jest.
@@ -47,7 +47,10 @@ describe('processing a queued run', () => {
     const enqueued: QueueEntry[] = [];
     const data = queueEntry(tag, definition, jobs[0]).data;
     const ctx = { report: () => {}, enqueue: async (entries: QueueEntry[]) => void enqueued.push(...entries) };
-    await expect(processQueuedRun(data, ctx)).rejects.toThrow(PluginNotFoundError);
+    // Not the run's failure (a worker that has the plugin can run it): the processor hands it back.
+    const refused = processQueuedRun(data, ctx);
+    await expect(refused).rejects.toThrow(PluginsUnavailableError);
+    await refused.catch((error: Error) => expect(error.cause).toBeInstanceOf(PluginNotFoundError));
     await expect(processQueuedRun(data, ctx)).rejects.toThrow(/prunebench-plugin-absent"@1\.2\.0.*Install it where this worker runs/);
     expect(enqueued).toEqual([]);
     expect(store.read(jobs[0].id)).toBeUndefined();

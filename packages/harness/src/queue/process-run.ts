@@ -2,7 +2,9 @@ import type { BackendName, BackendSelection } from '../backend/select';
 import { openStudyFromDefinition, prepareBackend, type StudyEnvironment } from '../study/environment';
 import { backendMismatch } from '../study/identity';
 import { executeJob } from '../study/run-job';
-import { expandStudy } from '../study/jobs';
+import { describeJob, expandStudy } from '../study/jobs';
+import { DEFAULT_STALL_SECONDS, watchForStall } from '../study/stall-watch';
+import { lastProgressAt, progressed } from '../util/heartbeat';
 import type { StudyEvent } from '../study/progress';
 import { ResultStore } from '../study/store';
 import type { StudyDefinition } from '../study/definition';
@@ -40,6 +42,12 @@ function backendFor(definition: StudyDefinition, override: BackendName | undefin
   return backend.selection;
 }
 
+/**
+ * This worker cannot load the study's plugins: not the run's fault, so it must not cost the run an
+ * attempt. The processor hands the run back for a worker that can (processor.ts).
+ */
+export class PluginsUnavailableError extends Error {}
+
 /** A run failed: thrown so BullMQ retries it, then records it as failed with this message. */
 export class RunFailedError extends Error {}
 
@@ -54,7 +62,12 @@ export class RunFailedError extends Error {}
  */
 export async function processQueuedRun(data: QueuedJobData, ctx: RunProcessingContext): Promise<QueuedJobResult> {
   const { definition, job, study } = data;
-  const env = await environmentFor(definition);
+  let env: StudyEnvironment;
+  try {
+    env = await environmentFor(definition);
+  } catch (error) {
+    throw new PluginsUnavailableError(`this worker cannot load the plugins of the study in ${definition.out}: ${(error as Error)?.message ?? error}`, { cause: error });
+  }
   const store = new ResultStore(definition.out);
   const alreadyComplete = store.isComplete(job.id);
   if (!alreadyComplete) {
@@ -69,7 +82,13 @@ export async function processQueuedRun(data: QueuedJobData, ctx: RunProcessingCo
     const selection = await backendFor(definition, ctx.backend);
     const mismatch = backendMismatch(definition, selection);
     if (mismatch) throw new RunFailedError(mismatch);
-    const record = await executeJob(job, { ...env, selection, store, onEvent: ctx.report });
+    // A run that makes no progress for stallSeconds fails here as it would in a local study.
+    progressed();
+    const record = await watchForStall(executeJob(job, { ...env, selection, store, onEvent: ctx.report }), {
+      seconds: definition.stallSeconds ?? DEFAULT_STALL_SECONDS,
+      lastProgressAt,
+      doing: () => describeJob(job),
+    });
     store.write(record);
     if (record.status === 'failed') throw new RunFailedError((record.error ?? 'failed').split('\n')[0]);
   }

@@ -3,10 +3,10 @@
 // job's lock (stall detection) while training blocks this one.
 import 'reflect-metadata';
 import { workerData } from 'node:worker_threads';
-import { Queue, type SandboxedJob } from 'bullmq';
+import { DelayedError, Queue, type SandboxedJob } from 'bullmq';
 import type { BackendName } from '../backend/select';
 import { parseQueueUrl } from './connection';
-import { processQueuedRun } from './process-run';
+import { PluginsUnavailableError, processQueuedRun } from './process-run';
 import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queued-job';
 
 export interface ProcessorThreadData {
@@ -17,7 +17,12 @@ export interface ProcessorThreadData {
 const { queueUrl, backend } = workerData as ProcessorThreadData;
 let queue: Queue | undefined;
 
-export default async function processRun(job: SandboxedJob<QueuedJobData, QueuedJobResult>): Promise<QueuedJobResult> {
+/** How long a run this worker cannot load stays out of the queue: other workers take it meanwhile. */
+export const HAND_BACK_MS = 2000;
+/** Studies whose plugins this thread could not load, said once each. */
+const unloadable = new Set<string>();
+
+export default async function processRun(job: SandboxedJob<QueuedJobData, QueuedJobResult>, token?: string): Promise<QueuedJobResult> {
   if (!queue) {
     queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(queueUrl).options });
     // The worker's main thread reports the connection's state; ioredis reconnects this one too.
@@ -32,6 +37,16 @@ export default async function processRun(job: SandboxedJob<QueuedJobData, Queued
       },
       backend,
     });
+  } catch (error) {
+    if (!(error instanceof PluginsUnavailableError)) throw error;
+    // Not the run's fault: back to the queue (delayed, so a worker that can load them takes it)
+    // without costing it an attempt — BullMQ does not count a DelayedError as a failure.
+    if (!unloadable.has(job.data.study.key)) {
+      unloadable.add(job.data.study.key);
+      process.stderr.write(`prunebench worker: ${error.message}; leaving its runs to workers that can load them\n`);
+    }
+    await job.moveToDelayed(Date.now() + HAND_BACK_MS, token);
+    throw new DelayedError();
   } finally {
     await Promise.allSettled(sent);
   }

@@ -3,6 +3,7 @@ import type { BackendName } from '../backend/select';
 import { describeJob } from '../study/jobs';
 import { probeBackend } from './backend-probe';
 import { parseQueueUrl } from './connection';
+import { boundedClose, unfixableErrors } from './fail-fast';
 import { queueThreadScript } from './thread-script';
 import type { ProcessorThreadData } from './processor';
 import { QUEUE_NAME, type QueuedJobData, type QueuedJobResult } from './queued-job';
@@ -42,6 +43,7 @@ function connectWorker(
   options: QueueWorkerOptions,
   connection: ReturnType<typeof parseQueueUrl>,
   active: Map<string, Job<QueuedJobData, QueuedJobResult>>,
+  unfixable: ReturnType<typeof unfixableErrors>,
 ): Worker<QueuedJobData, QueuedJobResult> {
   const stallTimeout = options.stallTimeoutMs ?? 30_000;
   const threadData: ProcessorThreadData = { queueUrl: options.url, backend: options.backend };
@@ -74,6 +76,7 @@ function connectWorker(
   });
   let lastError = '';
   worker.on('error', (error) => {
+    if (unfixable.report(error)) return;
     // ioredis repeats a connection error on every retry: say it once.
     if (error.message !== lastError) log(`queue ${connection.display}: ${error.message}`);
     lastError = error.message;
@@ -99,17 +102,19 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
   let worker: Worker<QueuedJobData, QueuedJobResult> | undefined;
   let stopping: Promise<void> | undefined;
   let stopRequested = false;
+  const unfixable = unfixableErrors(connection.display);
   const ready = (async () => {
     try {
       const backend = options.backend ? await probeBackend(options.backend) : undefined;
       if (stopRequested) return;
-      worker = connectWorker(options, connection, active);
-      await worker.waitUntilReady();
+      worker = connectWorker(options, connection, active, unfixable);
+      // Wrong credentials end the wait at once (exit 2) instead of a reconnect loop.
+      await Promise.race([worker.waitUntilReady(), unfixable.failed]);
       if (stopRequested) return;
       worker.run().catch((error: Error) => log(`stopped taking runs: ${error.message}`));
       log(`worker ready: queue ${connection.display}, ${options.concurrency ?? 1} run(s) at once${backend ? `; backend ${backend}` : ''}`);
     } catch (error) {
-      await worker?.close(true).catch(() => {});
+      if (worker) await boundedClose(worker.close(true));
       throw error;
     }
   })();
@@ -133,7 +138,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorkerHandle
         await Promise.race([worker.close(true), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
         return;
       }
-      stopping ??= worker.close();
+      // Runs in flight finish first; an idle worker has nothing to wait for, Redis included.
+      stopping ??= active.size ? worker.close() : boundedClose(worker.close());
       await stopping;
     },
   };

@@ -7,6 +7,9 @@ import type { StudyEnvironment } from './environment';
 import { componentLabel } from './definition';
 import { speedFromMeasurements, type Speed, type StudyShape } from './cost-model';
 import { batching } from './budget';
+import { DEFAULT_STALL_SECONDS, watchForStall } from './stall-watch';
+import { guardedCall } from './engine-guard';
+import { lastProgressAt, progressed } from '../util/heartbeat';
 
 /** Steps timed per network (after WARM_UP_STEPS untimed ones, which compile kernels and fill caches). */
 const TIMED_STEPS = 6;
@@ -29,7 +32,7 @@ export interface Calibration {
  * network: a plan's kept-channel counts do not depend on training), and the training speed of the
  * largest and the smallest of them over a few steps on the study's own data. Takes seconds; writes nothing.
  */
-export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo): Promise<Calibration> {
+export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, info: DatasetInfo, signal?: AbortSignal): Promise<Calibration> {
   const { study, container, registry } = env;
   const cut = batching(info.sizes.train, study.original.batchSize, study.original.dropLast);
   const build = async (): Promise<LayersModel> =>
@@ -57,7 +60,17 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       const input = await build();
       let model: LayersModel | undefined;
       try {
-        model = await pruneUntrained(env, pruner, input, dataset);
+        // A plugin call that never returns must not hold the study before its first run: bounded
+        // like a run's (stall-watch.ts); one that changes the engine has it restored (engine-guard.ts),
+        // or every run would train on what it switched to. Either counts as unmeasured.
+        progressed();
+        const trial = guardedCall(label, () => pruneUntrained(env, pruner, input, dataset)).then((outcome) => outcome.result);
+        model = await watchForStall(trial, {
+          seconds: study.stallSeconds ?? DEFAULT_STALL_SECONDS,
+          lastProgressAt,
+          doing: () => `the cost model's trial of ${label}`,
+          signal,
+        });
         const macs = model ? countCost(model).macs : originalMacs;
         prunedMacs[label] = macs;
         if (model && model !== input && (!smallest || macs < smallest.macs)) {
@@ -77,7 +90,7 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       measured.push({ network: `${study.model.id} pruned by ${smallest.label}`, macs: smallest.macs, examplesPerSecond: await examplesPerSecond(smallest.model, dataset, study.original.batchSize) });
     }
     const trainPerExample = 1 / measured[0].examplesPerSecond;
-    const forwardFraction = Math.min(1, forwardSecondsPerExample(original, info) / trainPerExample);
+    const forwardFraction = Math.min(1, (await forwardSecondsPerExample(original, info)) / trainPerExample);
     const speed = speedFromMeasurements(measured.map((m) => ({ macs: m.macs, secondsPerExample: 1 / m.examplesPerSecond })), forwardFraction, PER_RUN_SECONDS);
     const examplesPerEpoch = cut.dropLast ? cut.stepsPerEpoch * cut.batchSize : cut.trainSize;
     const shape: StudyShape = { examplesPerEpoch, evaluatedExamples: info.sizes.test + info.sizes.validation, originalMacs, prunedMacs };
@@ -119,19 +132,20 @@ async function examplesPerSecond(model: LayersModel, dataset: Dataset, batchSize
 }
 
 /** Seconds per example of a forward pass at the evaluation batch size. */
-function forwardSecondsPerExample(model: LayersModel, info: DatasetInfo): number {
+async function forwardSecondsPerExample(model: LayersModel, info: DatasetInfo): Promise<number> {
   const batch = 128;
   const x = tf.randomNormal([batch, ...info.inputShape]);
   try {
-    const run = () => {
+    // An asynchronous read: webgpu cannot read synchronously in Node.
+    const run = async () => {
       const y = model.predict(x) as tf.Tensor;
-      y.dataSync();
+      await y.data();
       y.dispose();
     };
-    run();
+    await run();
     const started = performance.now();
-    run();
-    run();
+    await run();
+    await run();
     return (performance.now() - started) / 1000 / (2 * batch);
   } finally {
     x.dispose();

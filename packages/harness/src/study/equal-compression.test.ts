@@ -49,6 +49,9 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
       expect(r.compression!.target).toEqual({ macs: 0.5 });
       expect(Math.abs(r.compression!.achieved.macsRemoved - 0.5)).toBeLessThanOrEqual(0.005);
       expect(r.compression!.achieved.macsRemoved).toBeCloseTo(1 - r.cost!.after.macs / r.cost!.before.macs, 12);
+      // The CPU time of the thread that pruned, beside the engine's MACs.
+      expect(r.measured!.cpuSeconds).toBeGreaterThan(0);
+      expect(r.measured!.cpuScope).toBe('thread');
     }
   });
 
@@ -112,7 +115,7 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
     const retrain = records.find((r) => r.kind === 'retrain')!;
     expect(Number(runs.rows.find((r) => r[0] === retrain.id)![runs.header.indexOf('test_top1_pct')])).toBeCloseTo(100 * retrain.metrics!.test!.top1, 4);
     const summaryCsv = table('summary.csv');
-    expect(summaryCsv.header).toEqual(expect.arrayContaining(['top1_mean_pct', 'n', 'macs_after', 'params_after']));
+    expect(summaryCsv.header).toEqual(expect.arrayContaining(['top1_mean_pct', 'n', 'macs_after', 'params_after', 'measured_pruner_cpu_seconds']));
     const lifts = table('lifts.csv');
     expect(lifts.rows).toHaveLength(3);
     expect(lifts.header).toEqual(expect.arrayContaining(['pruner', 'against', 'diff_mean_pp', 'p', 'p_holm', 'seeds_up']));

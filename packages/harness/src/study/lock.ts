@@ -101,8 +101,16 @@ export async function lockStudyFolder(dir: string): Promise<StudyLock> {
   }
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
   writeJsonAtomic(path.join(dir, LOCK_OWNER_NAME), owner);
+  // However this process ends short of a kill (a second Ctrl-C's process.exit, an event loop
+  // that drained), it leaves no lock behind.
+  const removeAtExit = () => {
+    fs.rmSync(path.join(dir, LOCK_OWNER_NAME), { force: true });
+    fs.rmSync(options.lockfilePath!, { recursive: true, force: true });
+  };
+  process.on('exit', removeAtExit);
   return {
     async release() {
+      process.off('exit', removeAtExit);
       fs.rmSync(path.join(dir, LOCK_OWNER_NAME), { force: true });
       await release();
     },

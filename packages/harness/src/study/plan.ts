@@ -60,10 +60,10 @@ export function effectiveRunners(env: StudyEnvironment, left: number, threadsAva
 }
 
 /** Calibrates the cost model on this thread's backend and predicts every job's seconds. */
-export async function predictRuns(env: StudyEnvironment, jobs: readonly Job[]): Promise<{ calibration: Calibration; seconds: Map<string, number>; work: Map<string, RunWork> }> {
+export async function predictRuns(env: StudyEnvironment, jobs: readonly Job[], signal?: AbortSignal): Promise<{ calibration: Calibration; seconds: Map<string, number>; work: Map<string, RunWork> }> {
   const dataset = createComponent<Dataset>(env.container, env.registry, 'dataset', env.study.dataset.id, env.study.dataset.options);
   const info = await dataset.load();
-  const calibration = await calibrateStudy(env, dataset, info);
+  const calibration = await calibrateStudy(env, dataset, info, signal);
   const work = new Map(jobs.map((job) => [job.id, runWork(job, env.study, calibration.shape)]));
   const seconds = new Map(jobs.map((job) => [job.id, predictSeconds(work.get(job.id)!, calibration.speed)]));
   return { calibration, seconds, work };

@@ -60,7 +60,16 @@ export interface RunRecord {
   batching?: Batching;
   /** Retrains: the budget and how it was accounted. */
   budget?: number;
-  budgetAccounting?: { mode: 'retraining' | 'total'; epochs: number; deductedSteps: number; expectedSteps: number; expectedSamples: number };
+  budgetAccounting?: {
+    mode: 'retraining' | 'total';
+    epochs: number;
+    deductedSteps: number;
+    expectedSteps: number;
+    expectedSamples: number;
+    /** `total` accounting: the fewest retraining steps a pruner is held to, and whether this run fell below it. */
+    minimumSteps?: number;
+    belowMinimum?: boolean;
+  };
   /** What the harness measured this run's pruner (prunes) or its retraining (retrains) spending. */
   measured?: MeasuredCost;
   /** Prunes: where the pruner's own charges disagree with the measurement. */
@@ -89,6 +98,8 @@ export interface RunRecord {
   latency?: { batchSize: number; msPerBatch: number; q1Ms?: number; q3Ms?: number }[];
   /** SHA-256 of each file the run wrote, by path in its folder (complete runs; see verify.ts). */
   artifacts?: Record<string, string>;
+  /** Tensors the pruner's call left allocated beyond its result (a plugin's leak; warned about). */
+  leakedTensors?: number;
   /** SHA-256 of every other field (record-seal.ts): an edited record is not trusted. */
   seal?: string;
   startedAt: string;

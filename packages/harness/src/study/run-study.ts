@@ -20,6 +20,8 @@ import { runJobs, type JobRunner } from './dispatcher';
 import { ResultStore } from './store';
 import { studyIdentity } from './identity';
 import { removeTempLeftovers } from '../util/temp-leftovers';
+import { boundedByStop, STOP_GRACE_SECONDS } from './stop-bound';
+import { DEFAULT_STALL_SECONDS } from './stall-watch';
 import { pinStudy } from './study-folder';
 import type { Summary } from './summary';
 
@@ -119,7 +121,7 @@ async function runPreparedStudy(
   let eta: StudyEta | undefined;
   let calibrationProblem: string | undefined;
   try {
-    const { seconds } = await predictRuns(env, jobs);
+    const { seconds } = await predictRuns(env, jobs, options.signal);
     eta = new StudyEta(predictedRuns(jobs, seconds), useWorkers ? Math.min(parallel, os.availableParallelism()) : 1, jobs.filter((j) => store.isComplete(j.id)).map((j) => j.id));
   } catch (error) {
     // The ETA is not worth a study: without the cost model it counts runs as equal.
@@ -157,6 +159,10 @@ async function runPreparedStudy(
               : ' (worker threads need the built package: npm run build)';
       onEvent({ type: 'phase', message: `Running ${jobs.length - resumed} of ${jobs.length} runs in this thread${why}; backend ${describeChoice(selection)}; results in ${study.out}` });
     }
+    // A stop signal gives the runs in flight a bounded time to end, then abandons them; under half
+    // the stall limit, so a stop ends a hung run before the stall watch would.
+    const grace = Math.min(STOP_GRACE_SECONDS, (study.stallSeconds ?? DEFAULT_STALL_SECONDS) / 2);
+    runners = runners.map((runner) => boundedByStop(runner, options.signal, grace));
     if (selection.name === 'cpu' && jobs.length > resumed) onEvent({ type: 'phase', message: CPU_TRAINING_WARNING });
     for (const message of notices) onEvent({ type: 'phase', message });
     if (calibrationProblem) onEvent({ type: 'phase', message: calibrationProblem });

@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { type Pruner, type Schedule, type WeightMasks, RunLedger } from '@prunebench/core';
 import { evaluateAndKeepPredictions } from '../predictions';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
+import { guardedCall, nonFiniteWeight, pluginOf } from '../engine-guard';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { compressionRecord } from '../compression';
 import { curveDigest } from '../curve-digest';
@@ -85,6 +86,13 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   let pruned: LayersModel | undefined;
   try {
     const before = cost(original);
+    // A blown-up original is said to be one, not blamed on the criterion that meets its NaNs.
+    const blownUp = nonFiniteWeight(original);
+    if (blownUp) throw new Error(`the original (runs/${job.originalId}) has NaN or infinite weights (${blownUp}): its training blew up; lower its learning rate or set original.divergence so such a run stops as diverged`);
+    const who = `${pluginOf(ctx.registry, ['criterion', 'weight-score', 'pruner'], job.pruner.id)}, pruner ${job.prunerLabel}`;
+    // What the pruner's result owns of the tensors allocated during its call (the rest leaked).
+    const owned = (r: { model: LayersModel }) => (r.model === original ? 0 : r.model.weights.length);
+    let leakedTensors = 0;
     const pruner = make<Pruner>(ctx, 'pruner', job.pruner, { seed: seedFor('prune', job.seed, job.pruneSeed), ledger });
     // Data only for pruners that declare they need it (and iterative ones, which retrain), through
     // a view that counts what it serves.
@@ -97,7 +105,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
         const spec = job.pruner.iterative;
         const rewindTo = spec.rewindEpoch === undefined ? undefined : (await loadCheckpoint(path.join(ctx.store.runDir(job.originalId), rewindCheckpointName(spec.rewindEpoch)))).model;
         try {
-          const outcome = await ledger.time('prune', () =>
+          const guarded = await guardedCall(who, () => ledger.time('prune', () =>
             pruneIteratively({
               original, spec, pruner, dataset: view!, seed, ledger, rewindTo, curveDigest,
               prunerOptions: job.pruner.options,
@@ -106,23 +114,31 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
               recipe: ctx.study.original,
               stepsPerEpoch: stepsPerEpoch(ctx, info),
             }),
-          );
+          ), { owned });
+          const outcome = guarded.result;
+          leakedTensors = guarded.leakedTensors;
           result = outcome;
           iterative = outcome.record;
         } finally {
           rewindTo?.dispose();
         }
       } else {
-        result = await pruneOnce(original, pruner, { dataset: view, seed, ledger });
+        // The pruner may not change the original in place: its weights are digested before and after.
+        const guarded = await guardedCall(who, () => pruneOnce(original, pruner, { dataset: view, seed, ledger }), { input: original, owned });
+        result = guarded.result;
+        leakedTensors = guarded.leakedTensors;
       }
     });
-    const { compute, optimizerSteps } = metered;
+    const { compute, optimizerSteps, cpu } = metered;
+    if (leakedTensors) ctx.onEvent({ type: 'phase', message: `warning: ${who} left ${leakedTensors} tensor(s) undisposed (prune, seed ${job.seed}); recorded as leakedTensors` });
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
       ...(view ? { served: view.served } : {}),
       macs: compute.macs,
       byKernel: compute.byKernel,
       optimizerSteps: optimizerSteps + (iterative?.optimizerSteps ?? 0),
+      cpuSeconds: cpu.seconds,
+      cpuScope: cpu.scope,
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);
@@ -139,6 +155,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       ledger: ledger.toJSON(),
       measured,
       ...(mismatch.length ? { costMismatch: mismatch } : {}),
+      ...(leakedTensors ? { leakedTensors } : {}),
       metrics: { test, ...(splits.validation ? { validation: metrics(splits.validation) } : {}) },
       cost: { before, after },
       compression: compressionRecord(job.pruner.options, { params: before.params, macs: before.macs }, { params: after.nonZeroParams ?? after.params, macs: after.macs }),
