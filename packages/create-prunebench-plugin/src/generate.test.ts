@@ -12,7 +12,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('generatePlugin', () => {
   it('writes a package of its own: tsconfig, jest config, a criterion, a schedule and their tests, named after the folder', () => {
     const files = generatePlugin({ directory: path.join(dir, 'snip') });
-    expect(files).toEqual(['.gitignore', 'README.md', 'jest.config.js', 'package.json', 'src/index.ts', 'src/max-abs-criterion.ts', 'src/plugin.test.ts', 'src/warmup-cosine-schedule.ts', 'tsconfig.json']);
+    expect(files).toEqual(['.gitignore', 'README.md', 'jest.config.js', 'package.json', 'src/index.ts', 'src/max-abs-criterion.ts', 'src/plugin.test.ts', 'src/warmup-cosine-schedule.ts', 'tsconfig.json', 'tsconfig.test.json']);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'snip', 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'prunebench-plugin-snip', keywords: ['prunebench-plugin'], peerDependencies: { '@prunebench/core': `^${prunebenchVersion()}` } });
     expect(pkg.devDependencies['@prunebench/pruners']).toBe(`^${prunebenchVersion()}`);

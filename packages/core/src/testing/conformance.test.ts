@@ -17,6 +17,8 @@ import { scheduleConformanceChecks } from './schedule';
 import { modelConformanceChecks } from './model';
 import { datasetConformanceChecks } from './dataset';
 import { prunerConformanceChecks } from './pruner';
+import { planConformanceChecks } from './plan';
+import type { Plan, PlanInput } from '../interfaces/pruner';
 import { TinyDataset } from './tiny-fixtures';
 
 beforeAll(useCpuBackend);
@@ -64,7 +66,29 @@ class LaxSchedule implements Schedule {
   }
 }
 
+/** Steps of LR `lrAt(t)` (momentum 0.9): broken and legitimate LR curves for the kit's LR check. */
+function curveSchedule(id: string, lrAt: (t: number, total: number) => number) {
+  @injectable()
+  class Curve implements Schedule {
+    static readonly id = id;
+    static readonly description = `LR curve ${id}`;
+    compute(_original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
+      const total = budget.epochs * budget.stepsPerEpoch;
+      return Array.from({ length: total }, (_, t) => ({ lr: lrAt(t, total), momentum: 0.9 }));
+    }
+  }
+  return Curve;
+}
+
 describe('schedule conformance', () => {
+  it('allows an LR of exactly 0 at a step (a cosine annealed to 0), and fails an LR of NaN, a negative one or all zeros', async () => {
+    const toZero = curveSchedule('to-zero', (t, total) => 0.1 * (1 - t / Math.max(1, total - 1)));
+    expect(await failures(scheduleConformanceChecks({ componentClass: toZero }))).toEqual({});
+    const check = 'exactly E×S';
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('nan-lr', (t) => (t === 1 ? NaN : 0.1)) })), check)).toMatch(/step 1 has LR NaN \(must be finite and ≥ 0\)/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('negative-lr', () => -0.1) })), check)).toMatch(/has LR -0.1/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('all-zero', () => 0) })), check)).toMatch(/every step has LR 0/);
+  });
   it('passes a well-behaved schedule', async () => {
     expect(await failures(scheduleConformanceChecks({ componentClass: GoodSchedule }))).toEqual({});
   });
@@ -243,5 +267,31 @@ describe('pruner conformance', () => {
       }
     }
     expect(failed(await failures(prunerConformanceChecks({ componentClass: SharingPruner })), 'new model')).toMatch(/no longer runs/);
+  });
+});
+
+// ---------- plans ----------
+/** Keeps `keepOf(channels)` channels of every prunable group (and, if `all`, of every group). */
+function fixturePlan(id: string, keepOf: (channels: number) => number, all = false) {
+  @injectable()
+  class FixturePlan implements Plan {
+    static readonly id = id;
+    static readonly description = `plan ${id}`;
+    allocate({ graph }: PlanInput): Map<number, number> {
+      return new Map(graph.groups.filter((g) => all || g.prunable).map((g) => [g.id, keepOf(g.channels)]));
+    }
+  }
+  return FixturePlan;
+}
+
+describe('plan conformance', () => {
+  it('passes a plan that halves every prunable group', async () => {
+    expect(await failures(planConformanceChecks({ componentClass: fixturePlan('half', (c) => Math.max(1, Math.floor(c / 2))) }))).toEqual({});
+  });
+  it('fails a plan that keeps no channel, one that prunes an unprunable group, and one that prunes nothing', async () => {
+    const check = 'keeps 1 … C channels of prunable groups only, and prunes something';
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('none', () => 0) })), check)).toMatch(/keeps 0 of \d+ channels/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('everywhere', (c) => Math.max(1, c - 1), true) })), check)).toMatch(/cannot be pruned/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('all-kept', (c) => c) })), check)).toMatch(/prunes nothing/);
   });
 });

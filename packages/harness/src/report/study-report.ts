@@ -109,6 +109,17 @@ function budgetTables(analysis: Analysis): Block[] {
   return blocks;
 }
 
+/** Under `total` accounting: the runs a pruner's own training left fewer than the minimum retraining steps. */
+function shortRetraining(records: readonly RunRecord[]): Block[] {
+  const short = records.filter((r) => r.kind === 'retrain' && r.budgetAccounting?.belowMinimum);
+  if (!short.length) return [];
+  const items = [...new Set(short.map((r) => `${r.pruner} at ${r.budget} epochs: ${r.budgetAccounting!.expectedSteps} retraining steps left of ${r.budgetAccounting!.expectedSteps + r.budgetAccounting!.deductedSteps} (minimum ${r.budgetAccounting!.minimumSteps})`))];
+  return [
+    { kind: 'paragraph', text: `**Short retraining** (budget accounting "total"): these pruners' own optimizer steps left them fewer retraining steps than the minimum (\`minRetrainingSteps\`, default one epoch); their rows compare methods that barely retrained:` },
+    { kind: 'list', items },
+  ];
+}
+
 /** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
 function compressionCaption(analysis: Analysis, members: string[]): string {
   const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
@@ -300,6 +311,7 @@ export function studyReportBlocks(options: {
     ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
+    ...shortRetraining(records),
     ...liftSection(analysis),
     ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),
