@@ -18,6 +18,8 @@ import { modelConformanceChecks } from './model';
 import { datasetConformanceChecks } from './dataset';
 import { prunerConformanceChecks } from './pruner';
 import { planConformanceChecks } from './plan';
+import { layerRuleConformanceChecks } from './layer-rule';
+import type { LayerRule } from '../graph/layer-rules';
 import type { Plan, PlanInput } from '../interfaces/pruner';
 import { TinyDataset } from './tiny-fixtures';
 
@@ -293,5 +295,57 @@ describe('plan conformance', () => {
     expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('none', () => 0) })), check)).toMatch(/keeps 0 of \d+ channels/);
     expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('everywhere', (c) => Math.max(1, c - 1), true) })), check)).toMatch(/cannot be pruned/);
     expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('all-kept', (c) => c) })), check)).toMatch(/prunes nothing/);
+  });
+});
+
+// ---------- layer rules ----------
+/** A custom layer: each channel multiplied by its own learned `scale`. */
+class ChannelScale extends tfl.layers.Layer {
+  static className = 'KitChannelScale';
+  private scale!: tfl.LayerVariable;
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const shape = inputShape as tfl.Shape;
+    this.scale = this.addWeight('scale', [shape[shape.length - 1]!], 'float32', tfl.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 3 }));
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.mul([inputs].flat()[0], this.scale.read()));
+  }
+}
+/** The same layer under another class name, for a broken rule (the rule table is global). */
+class BrokenChannelScale extends ChannelScale {
+  static override className = 'KitBrokenChannelScale';
+}
+tf.serialization.registerClass(ChannelScale);
+tf.serialization.registerClass(BrokenChannelScale);
+
+function scaleNet(layer: () => tfl.layers.Layer): tfl.LayersModel {
+  const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+  const input = tfl.input({ shape: [6, 6, 2] });
+  const c1 = tfl.layers.conv2d({ name: 'c1', filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init(1) }).apply(input) as tfl.SymbolicTensor;
+  const scaled = layer().apply(c1) as tfl.SymbolicTensor;
+  const c2 = tfl.layers.conv2d({ name: 'c2', filters: 3, kernelSize: 3, kernelInitializer: init(2) }).apply(scaled) as tfl.SymbolicTensor;
+  const flat = tfl.layers.flatten().apply(c2) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, kernelInitializer: init(3) }).apply(flat) as tfl.SymbolicTensor });
+}
+
+const scaleRule = (className: string, axes: LayerRule['weightAxes']): LayerRule => ({
+  className,
+  weightAxes: axes,
+  trace: (t) => {
+    t.member(t.inputs[0], 'batchnorm');
+    return t.inputs[0];
+  },
+});
+
+describe('layer rule conformance', () => {
+  it('passes a rule whose per-channel weight follows the channels', async () => {
+    const rule = scaleRule('KitChannelScale', (suffix) => (suffix === 'scale' ? { input: 0 } : {}));
+    expect(await failures(layerRuleConformanceChecks({ rule, model: () => scaleNet(() => new ChannelScale({ name: 'scale' })) }))).toEqual({});
+  });
+  it('fails a rule that drops the axis of a per-channel weight', async () => {
+    const rule = scaleRule('KitBrokenChannelScale', () => ({}));
+    const result = await failures(layerRuleConformanceChecks({ rule, model: () => scaleNet(() => new BrokenChannelScale({ name: 'scale' })) }));
+    expect(failed(result, 'pruning through the layer')).toMatch(/shape|differ/i);
   });
 });

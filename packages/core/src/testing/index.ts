@@ -6,6 +6,7 @@ export { describeWeightScoreConformance, weightScoreConformanceChecks, type Weig
 export { describeRegularizerConformance, regularizerConformanceChecks, type RegularizerConformanceOptions } from './regularizer';
 export { describeScheduleConformance, scheduleConformanceChecks, type ScheduleConformanceOptions } from './schedule';
 export { describePlanConformance, planConformanceChecks, type PlanConformanceOptions } from './plan';
+export { describeLayerRuleConformance, layerRuleConformanceChecks, type LayerRuleConformanceOptions } from './layer-rule';
 export { describeModelConformance, modelConformanceChecks, type ModelConformanceOptions } from './model';
 export { describeDatasetConformance, datasetConformanceChecks, type DatasetConformanceOptions } from './dataset';
 export { componentChecks, failedChecks, generatedInvalidOptions, type ConformanceCheck } from './component-checks';

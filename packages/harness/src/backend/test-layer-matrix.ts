@@ -2,6 +2,8 @@
 // and their gradients: the training matrix compares each backend's with tfjs's cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { BackendProvider } from '@prunebench/core';
+import { cpuBackend } from './providers/cpu';
 
 export interface LayerCase {
   /** The layer class under test (and a variant, when one class has several). */
@@ -164,4 +166,40 @@ export function largestDifference(reference: Record<string, Float32Array>, other
     }
   }
   return worst;
+}
+
+/**
+ * Builds `layerCase` on tfjs's cpu backend and on `provider`'s with the same weights and batch,
+ * and throws unless the loss and every gradient agree within 1e-4 (relative to max(1, |value|)).
+ * Then `afterwards` gets the model and batch on `provider`'s backend (disposed after it).
+ */
+export async function expectGradientsLikeCpu(
+  layerCase: LayerCase,
+  provider: BackendProvider,
+  afterwards?: (model: tfl.LayersModel, batch: { x: tf.Tensor; y: tf.Tensor }, referenceLoss: number) => Promise<void>,
+): Promise<void> {
+  await cpuBackend.load();
+  const reference = await (async () => {
+    const model = buildOnCurrentBackend(layerCase);
+    const batch = batchFor(model, layerCase.batch);
+    try {
+      return { weights: await readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+      model.dispose();
+    }
+  })();
+  await provider.load();
+  const model = buildOnCurrentBackend(layerCase, reference.weights);
+  const batch = batchFor(model, layerCase.batch);
+  try {
+    const got = await lossAndGradients(model, batch, layerCase.training);
+    if (!(Math.abs(got.loss - reference.loss) <= 1e-4 * Math.max(1, Math.abs(reference.loss)))) throw new Error(`loss ${got.loss} on ${provider.name}, ${reference.loss} on cpu`);
+    const worst = largestDifference(reference.grads, got.grads);
+    if (worst.difference > 1e-4) throw new Error(`gradient differs from cpu by ${worst.difference} at ${worst.where}`);
+    await afterwards?.(model, batch, reference.loss);
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+    model.dispose();
+  }
 }

@@ -11,7 +11,7 @@ import { trainingStep } from '../training/train';
 import { cpuBackend } from './providers/cpu';
 import { webgpuBackend } from './providers/webgpu';
 import { describeChoice, selectBackend } from './select';
-import { batchFor, buildOnCurrentBackend, LAYER_CASES, largestDifference, lossAndGradients, readWeights, type LayerCase } from './test-layer-matrix';
+import { expectGradientsLikeCpu, LAYER_CASES, largestDifference, readWeights, type LayerCase } from './test-layer-matrix';
 import { describeOnSwiftShader } from './test-swiftshader';
 
 const seeded = (seed: number) => tfl.initializers.glorotUniform({ seed });
@@ -95,24 +95,7 @@ describeOnSwiftShader('webgpu on SwiftShader', __filename, () => {
 
   describe('every supported layer trains on webgpu like on cpu (gradients within 1e-4)', () => {
     it.each(LAYER_CASES.map((c) => [c.name, c] as const))('%s', async (_name, layerCase: LayerCase) => {
-      await cpuBackend.load();
-      const model = buildOnCurrentBackend(layerCase);
-      const batch = batchFor(model, layerCase.batch);
-      const reference = { weights: await readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
-      tf.dispose([batch.x, batch.y]);
-      model.dispose();
-      await webgpuBackend.load();
-      const onGpu = buildOnCurrentBackend(layerCase, reference.weights);
-      const gpuBatch = batchFor(onGpu, layerCase.batch);
-      try {
-        const got = await lossAndGradients(onGpu, gpuBatch, layerCase.training);
-        expect(Math.abs(got.loss - reference.loss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(reference.loss)));
-        const worst = largestDifference(reference.grads, got.grads);
-        if (worst.difference > 1e-4) throw new Error(`gradient differs from cpu by ${worst.difference} at ${worst.where}`);
-      } finally {
-        tf.dispose([gpuBatch.x, gpuBatch.y]);
-        onGpu.dispose();
-      }
+      await expectGradientsLikeCpu(layerCase, webgpuBackend);
     }, 30_000);
   });
 });

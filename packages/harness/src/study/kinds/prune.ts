@@ -87,7 +87,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   try {
     const before = cost(original);
     // A blown-up original is said to be one, not blamed on the criterion that meets its NaNs.
-    const blownUp = nonFiniteWeight(original);
+    const blownUp = await nonFiniteWeight(original);
     if (blownUp) throw new Error(`the original (runs/${job.originalId}) has NaN or infinite weights (${blownUp}): its training blew up; lower its learning rate or set original.divergence so such a run stops as diverged`);
     const who = `${pluginOf(ctx.registry, ['criterion', 'weight-score', 'pruner'], job.pruner.id)}, pruner ${job.prunerLabel}`;
     // What the pruner's result owns of the tensors allocated during its call (the rest leaked).
