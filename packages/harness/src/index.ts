@@ -122,3 +122,6 @@ export { runStudyOnQueue, DetachedError, type QueueRunOptions } from './queue/co
 export { startQueueWorker, type QueueWorkerOptions, type QueueWorkerHandle } from './queue/queue-worker';
 export { queueStatus, type StudyQueueStatus } from './queue/status';
 export { QUEUE_NAME, studyKey, queueJobId, queueEntry, type QueuedJobData, type StudyTag } from './queue/queued-job';
+export { checkReferenceDesign, REFERENCE_DESIGN, type ReferenceDesignOptions, type PropertyCheck, type DesignProperty, type HistoryReader } from './report/reference-design';
+export { referenceReadme, type ReferenceReadmeOptions } from './report/reference-readme';
+export { readPredictions } from './study/predictions';
