@@ -34,7 +34,7 @@ fi
 
 {
   date -u; uname -srm; echo "node: $("$NODE" --version)"; echo "cores: $(nproc)"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "nvidia-smi: not found"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>/dev/null || echo "nvidia-smi: not found"
   echo "Vulkan ICDs: $(ls /usr/share/vulkan/icd.d/ /etc/vulkan/icd.d/ 2>/dev/null | tr '\n' ' ') VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}"
 } > "$OUT/machine.txt" 2>&1
 cat "$OUT/machine.txt" | tee -a "$OUT/summary.txt"
