@@ -6,6 +6,8 @@ import { analyzeStudy } from '../report/analysis';
 import { runStudy } from './run-study';
 import type { RunRecord } from './record';
 import { readStudyFile } from './study-folder';
+import { ResultStore } from './store';
+import { checkArtifacts } from './verify';
 
 // A whole tiny study in this thread (wasm with prunebench's kernels): four criteria under one
 // `global` plan aimed at half the MACs, with the `random` baseline.
@@ -124,6 +126,17 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
     expect(mcnemar.rows.filter((r) => r[0] === 'lift')).toHaveLength(3);
     expect(mcnemar.col('examples').every((v) => v === '16')).toBe(true);
     expect(fs.existsSync(path.join(out, 'gains.csv'))).toBe(true);
+  });
+
+  it('verifies predictions.bin like every artifact: a changed file is named (run last: it damages the folder)', () => {
+    const retrain = records.find((r) => r.kind === 'retrain')!;
+    const store = new ResultStore(out);
+    expect(checkArtifacts(store, retrain)).toBeUndefined();
+    const file = path.join(out, 'runs', retrain.id, 'predictions.bin');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    fs.writeFileSync(file, bytes);
+    expect(checkArtifacts(store, retrain)).toEqual(expect.objectContaining({ file: 'predictions.bin', why: expect.stringMatching(/has changed since the run wrote it/) }));
   });
 });
 
