@@ -239,7 +239,7 @@ export function referenceReadme(records: readonly RunRecord[], options: Referenc
   const original = summarizeSample(originals);
   const prunedOf = (pruner: string) => summarizeSample(records.filter((r) => r.kind === 'prune' && r.status === 'finished' && r.pruner === pruner).map(points));
   const scratchOf = (pruner: string) => summarizeSample(records.filter((r) => r.kind === 'scratch' && r.status === 'finished' && r.pruner === pruner && r.schedule === 'scratch-e').map(points));
-  const meanStd = (s: { mean: number; std: number; n: number }) => `${s.mean.toFixed(2)} ± ${Number.isFinite(s.std) ? s.std.toFixed(2) : '–'} (n ${s.n})`;
+  const meanStd = (s: { mean: number; std: number; n: number }) => (s.n === 0 ? 'no finished run' : `${s.mean.toFixed(2)} ± ${Number.isFinite(s.std) ? s.std.toFixed(2) : '–'} (n ${s.n})`);
 
   return [
     `# Reference study: ${options.folder}`,

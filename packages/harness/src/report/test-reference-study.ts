@@ -33,12 +33,12 @@ export function referenceFixture(options: FixtureOptions = {}): { records: RunRe
     histories.set(id, ['epoch,loss,accuracy', '0,1,0.80', '1,1,0.85', '2,1,0.900', '3,1,0.902', '4,1,0.910', '5,1,0.911'].join('\n'));
     for (const pruner of FIXTURE_PRUNERS) {
       const random = pruner.startsWith('random');
-      records.push({ ...base, id: `prune-${pruner}-${seed}`, kind: 'prune', seed, pruner, definition, metrics: metrics(random ? 0.3 : 0.6 + seed / 100), cost, datasetSizes });
-      records.push({ ...base, id: `scratch-${pruner}-${seed}`, kind: 'scratch', seed, pruner, schedule: 'scratch-e', definition, metrics: metrics(0.88 - seed / 200), cost, datasetSizes });
+      records.push({ ...base, id: `prune-${pruner}-${seed}`, kind: 'prune', seed, pruner, definition, metrics: metrics(random ? 0.3 : 0.6 + seed / 100), cost });
+      records.push({ ...base, id: `scratch-${pruner}-${seed}`, kind: 'scratch', seed, pruner, schedule: 'scratch-e', definition, metrics: metrics(0.88 - seed / 200), cost });
       for (const budget of budgets) {
         for (const schedule of FIXTURE_SCHEDULES) {
           const runId = `retrain-${pruner}-${schedule}-${budget}-${seed}`;
-          records.push({ ...base, id: runId, kind: 'retrain', seed, pruner, schedule, budget, scheduleDigest: digest(schedule, budget), definition, metrics: metrics(top1(pruner, schedule, budget, seed)), cost, datasetSizes });
+          records.push({ ...base, id: runId, kind: 'retrain', seed, pruner, schedule, budget, scheduleDigest: digest(schedule, budget), definition, metrics: metrics(top1(pruner, schedule, budget, seed)), cost });
         }
       }
     }
