@@ -14,7 +14,7 @@ import { conformanceEnvironment, type ConformanceSubject } from './environment';
 import { scoringChecks } from './scoring-checks';
 import { prunerBehaviourChecks } from './pruner';
 import { registerSuite } from './suite';
-import { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+import { TinyDataset, defaultPruningNet } from './tiny-fixtures';
 
 export interface CriterionConformanceOptions extends ConformanceSubject<CriterionClass> {
   /**
@@ -28,15 +28,9 @@ export interface CriterionConformanceOptions extends ConformanceSubject<Criterio
   dataset?: () => Dataset;
 }
 
-function defaultModel(): LayersModel {
-  const model = conformanceConvNet();
-  randomizeBatchNorms(model);
-  return model;
-}
-
 /** The checks of `describeCriterionConformance`, to run with any test runner. */
 export function criterionConformanceChecks(options: CriterionConformanceOptions): ConformanceCheck[] {
-  const makeModel = options.model ?? defaultModel;
+  const makeModel = options.model ?? defaultPruningNet;
   const makeDataset = () => options.dataset?.() ?? new TinyDataset([8, 8, 2], 3);
   const environment = () => conformanceEnvironment('criterion', options);
   const scoreAll = async () => {

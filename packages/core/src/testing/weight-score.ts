@@ -12,7 +12,7 @@ import { conformanceEnvironment, type ConformanceSubject } from './environment';
 import { scoringChecks } from './scoring-checks';
 import { prunerBehaviourChecks } from './pruner';
 import { registerSuite } from './suite';
-import { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+import { TinyDataset, defaultPruningNet } from './tiny-fixtures';
 
 /**
  * What the mask pruner (`mask` in `@prunebench/pruners`) adds to a weight score — the keys a
@@ -36,15 +36,9 @@ export interface WeightScoreConformanceOptions extends ConformanceSubject<Weight
   dataset?: () => Dataset;
 }
 
-function defaultModel(): LayersModel {
-  const model = conformanceConvNet();
-  randomizeBatchNorms(model);
-  return model;
-}
-
 /** The checks of `describeWeightScoreConformance`, to run with any test runner. */
 export function weightScoreConformanceChecks(options: WeightScoreConformanceOptions): ConformanceCheck[] {
-  const makeModel = options.model ?? defaultModel;
+  const makeModel = options.model ?? defaultPruningNet;
   const makeDataset = () => options.dataset?.() ?? new TinyDataset([8, 8, 2], 3);
   const environment = () => conformanceEnvironment('weight-score', options);
   const kernels = (model: LayersModel) => model.weights.filter((w) => /kernel$/.test(w.originalName)) as LayerVariable[];
