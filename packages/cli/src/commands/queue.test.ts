@@ -255,8 +255,8 @@ describeWithRedis('prunebench on a Redis queue', () => {
     fs.writeFileSync(path.join(root, 'unanswered.json'), JSON.stringify(tinyStudyConfig(out)));
     const idle = spawnTracked(cli(['worker', '--queue', forWorker.url]));
     const coordinator = spawnTracked(cli(['run', '--queue', forCoordinator.url, '--config', path.join(root, 'unanswered.json')]));
-    await waitFor('the worker to connect', () => /worker ready/.test(idle.output()));
-    await waitFor('the coordinator to queue the study', () => /runs to do/.test(coordinator.output()));
+    await waitFor(`the worker to connect: ${idle.output()}`, () => /worker ready/.test(idle.output()), 60_000);
+    await waitFor(`the coordinator to queue the study: ${coordinator.output()}`, () => /runs to do/.test(coordinator.output()), 60_000);
     await Promise.all([forWorker.stop(), forCoordinator.stop()]);
     const stoppedAt = Date.now();
     idle.child.kill('SIGTERM');
