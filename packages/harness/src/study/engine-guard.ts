@@ -84,10 +84,14 @@ export function pluginOf(registry: Registry, kinds: readonly ComponentKind[], id
   return `the plugin of ${id}`;
 }
 
-/** SHA-256 of a model's weights, in order: a change in place shows as another digest. */
+/**
+ * SHA-256 of a model's trainable weights, in order: a change in place shows as another digest.
+ * Not the non-trainable ones: a forward pass in training mode (a criterion taking gradients)
+ * updates BatchNorm's moving statistics, and that is computing, not tampering.
+ */
 export function weightsDigest(model: LayersModel): string {
   const hash = createHash('sha256');
-  for (const weight of model.weights) {
+  for (const weight of model.trainableWeights) {
     const values = weight.read().dataSync();
     hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
