@@ -38,6 +38,22 @@ function forEachTap(info: backend_util.Conv2DInfo, visit: (dyBase: number, xBase
   }
 }
 
+/** The zeroed gradient output of `shape`, and the heap views both gradients read. */
+function gradientBuffers(backend: unknown, info: backend_util.Conv2DInfo, shape: number[], dy: TensorInfo, other: TensorInfo) {
+  const heap = backend as WasmHeapBackend;
+  const out = heap.makeOutput(shape, 'float32');
+  const values = heap.typedArrayFromHeap(out) as Float32Array;
+  values.fill(0);
+  return {
+    out,
+    values,
+    dy: heap.typedArrayFromHeap(dy) as Float32Array,
+    other: heap.typedArrayFromHeap(other) as Float32Array,
+    multiplier: info.outChannels / info.inChannels,
+    channels: info.inChannels,
+  };
+}
+
 /**
  * The input gradient of a depthwise conv (NHWC, float32; any stride, dilation, padding and
  * channel multiplier): each output's gradient, times the filter tap, goes back to the input
@@ -47,15 +63,8 @@ function forEachTap(info: backend_util.Conv2DInfo, visit: (dyBase: number, xBase
 export const depthwiseBackpropInput: KernelFunc = ({ inputs, attrs, backend }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  const heap = backend as unknown as WasmHeapBackend;
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);
-  const multiplier = info.outChannels / info.inChannels;
-  const dx = heap.makeOutput(inputShape, 'float32');
-  const dxValues = heap.typedArrayFromHeap(dx) as Float32Array;
-  const dyValues = heap.typedArrayFromHeap(dy) as Float32Array;
-  const w = heap.typedArrayFromHeap(filter) as Float32Array;
-  dxValues.fill(0);
-  const channels = info.inChannels;
+  const { out: dx, values: dxValues, dy: dyValues, other: w, multiplier, channels } = gradientBuffers(backend, info, inputShape, dy, filter);
   if (multiplier === 1) {
     forEachTap(info, (dyBase, xBase, filterBase) => {
       for (let c = 0; c < channels; c++) dxValues[xBase + c] += dyValues[dyBase + c] * w[filterBase + c];
@@ -76,15 +85,8 @@ export const depthwiseBackpropInput: KernelFunc = ({ inputs, attrs, backend }) =
 export const depthwiseBackpropFilter: KernelFunc = ({ inputs, attrs, backend }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  const heap = backend as unknown as WasmHeapBackend;
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, dilations, pad, dimRoundingMode, true);
-  const multiplier = info.outChannels / info.inChannels;
-  const dw = heap.makeOutput(filterShape, 'float32');
-  const dwValues = heap.typedArrayFromHeap(dw) as Float32Array;
-  const xValues = heap.typedArrayFromHeap(x) as Float32Array;
-  const dyValues = heap.typedArrayFromHeap(dy) as Float32Array;
-  dwValues.fill(0);
-  const channels = info.inChannels;
+  const { out: dw, values: dwValues, dy: dyValues, other: xValues, multiplier, channels } = gradientBuffers(backend, info, filterShape, dy, x);
   forEachTap(info, (dyBase, xBase, filterBase) => {
     for (let c = 0; c < channels; c++) {
       const xv = xValues[xBase + c];

@@ -50,6 +50,11 @@ export { CALIBRATION_OPTIONS, type CalibrationOptions, type PruneHelpers, type A
 export { createPruneContext } from './prune/context';
 export { checkScores, InvalidScoresError } from './prune/scores';
 export { applyWeightMasks, maskWeights, type MaskedWeights } from './prune/weight-masks';
+// Helpers for methods that rank or train: what the built-in pruners use, for a plugin's own.
+export { cloneModel } from './prune/clone-model';
+export { topScoring } from './prune/ranking';
+export { prunedGroups, pruneResultFromScores } from './prune/from-scores';
+export { trainWithSgd, sgdSettingsSchema, type SgdSettings, type TrainingHooks } from './training/train-with-sgd';
 
 // Plugins: definition, registry, loading, making components.
 export { PLUGIN_API_VERSION, definePlugin, type PrunebenchPlugin } from './plugin/plugin';

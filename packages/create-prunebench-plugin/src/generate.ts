@@ -17,7 +17,7 @@ const TEMPLATE = path.join(__dirname, '..', 'template');
 /** npm drops dotfiles named .gitignore from tarballs, so the template keeps it without the dot. */
 const RENAMES: Record<string, string> = { gitignore: '.gitignore' };
 /** The prunebench packages the generated package builds and tests against. */
-export const PRUNEBENCH_DEPENDENCIES = ['@prunebench/core', '@prunebench/pruners'];
+export const PRUNEBENCH_DEPENDENCIES = ['@prunebench/core', '@prunebench/backend-wasm', '@prunebench/pruners'];
 
 /** The version of prunebench this generator belongs to (its packages share one version). */
 export function prunebenchVersion(): string {
@@ -39,6 +39,7 @@ export function generatePlugin(options: GenerateOptions): string[] {
   const name = options.name ?? `prunebench-plugin-${base}`;
   if (!/^(@[a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/.test(name)) throw new Error(`"${name}" is not a valid npm package name`);
   const version = prunebenchVersion();
+  if (options.tarballs) checkTarballs(path.resolve(options.tarballs), version);
   const prunebench = (pkg: string) => (options.tarballs ? `file:${path.resolve(options.tarballs, tarballName(pkg, version))}` : `^${version}`);
   const replacements: Record<string, string> = {
     __NAME__: name,
@@ -67,4 +68,17 @@ export function generatePlugin(options: GenerateOptions): string[] {
   fs.mkdirSync(directory, { recursive: true });
   copy(TEMPLATE, directory);
   return written.sort();
+}
+
+/**
+ * Refuses to write a package whose dependencies point at tarballs that are not there (npm would
+ * fail later with ENOENT): names each missing file and the command that makes them all.
+ */
+function checkTarballs(folder: string, version: string): void {
+  const missing = PRUNEBENCH_DEPENDENCIES.map((pkg) => tarballName(pkg, version)).filter((file) => !fs.existsSync(path.join(folder, file)));
+  if (missing.length) {
+    throw new Error(
+      `--tarballs ${folder} lacks ${missing.join(', ')}: in the prunebench clone, run \`npm run pack:all -- ${folder}\` (it packs every prunebench package there), then run this again`,
+    );
+  }
 }

@@ -68,7 +68,7 @@ export {
 } from './benchmark/train-step-benchmark';
 export { formatTrainingBenchmark } from './benchmark/format';
 export { tinybenchMeasurer } from './benchmark/tinybench-measurer';
-export { referenceCnn, miniResNet20 } from './benchmark/reference-models';
+export { referenceCnn, miniResNet20, miniCifarResNet } from './benchmark/reference-models';
 export { forwardMacsPerExample, trainingFlopsPerExample } from './benchmark/flops';
 
 export * from './plot';
@@ -97,7 +97,7 @@ export { saveMasks, parseMasks, loadMasks } from './study/masks';
 export { cleanStudyFolder, readStudyFile, studyRuns, type StudyFile, type StudyRuns } from './study/study-folder';
 export { StudyFileDamagedError, studyFileFor } from './study/study-file-check';
 export { sealRecord } from './study/record-seal';
-export { studyIdentity, backendIdentity, codeIdentity, describeIdentity } from './study/identity';
+export { studyIdentity, backendIdentity, backendMismatch, codeIdentity, describeIdentity } from './study/identity';
 export type { StudyIdentity, CodeIdentity, BackendIdentity } from './study/study-identity';
 export { seedFor, type SeedRole } from './study/seed-streams';
 export { batching, expectedSamples, type Batching } from './study/budget';
@@ -122,3 +122,6 @@ export { runStudyOnQueue, DetachedError, type QueueRunOptions } from './queue/co
 export { startQueueWorker, type QueueWorkerOptions, type QueueWorkerHandle } from './queue/queue-worker';
 export { queueStatus, type StudyQueueStatus } from './queue/status';
 export { QUEUE_NAME, studyKey, queueJobId, queueEntry, type QueuedJobData, type StudyTag } from './queue/queued-job';
+export { checkReferenceDesign, REFERENCE_DESIGN, type ReferenceDesignOptions, type PropertyCheck, type DesignProperty, type HistoryReader } from './report/reference-design';
+export { referenceReadme, type ReferenceReadmeOptions } from './report/reference-readme';
+export { readPredictions } from './study/predictions';

@@ -1,7 +1,7 @@
 // Every built-in criterion, weight score and pruner against the conformance kit, exactly as a
 // third-party one runs it: plans come from the registry (this plugin's), pruning runs on the
 // kit's small conv net with a residual add, a flatten → dense link and the kit's tiny dataset.
-import { describeCriterionConformance, describePrunerConformance, useBackend } from '@prunebench/core/testing';
+import { describeCriterionConformance, describePlanConformance, describePrunerConformance, describeWeightScoreConformance, useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import { plugin } from './index';
 
@@ -49,7 +49,12 @@ const invalidPrunerOptions: Record<string, Array<Record<string, unknown>>> = {
 for (const componentClass of plugin.pruners) {
   describePrunerConformance({ componentClass, options: prunerOptions[componentClass.id], invalidOptions: invalidPrunerOptions[componentClass.id], plugins: [plugin] });
 }
-// The weight scores, as a config names them (the mask pruner around them).
-for (const score of plugin.weightScores) {
-  describePrunerConformance({ componentClass: plugin.pruners.find((p) => p.id === 'mask')!, options: { score: score.id, sparsity: 0.5 }, plugins: [plugin] });
+// The weight scores on their own and as a config names them (the mask pruner around them),
+// one threshold over all kernels and one per kernel.
+for (const [i, componentClass] of plugin.weightScores.entries()) {
+  describeWeightScoreConformance({ componentClass, plugins: [plugin], mask: { sparsity: 0.5, scope: i % 2 ? 'layer' : 'global', includeDense: i % 2 === 1 } });
 }
+
+// The plans that fit any net (the PFEC plans name VGG-16 / ResNet layers and refuse others).
+describePlanConformance({ componentClass: plugin.plans.find((p) => p.id === 'uniform')!, options: { ratio: 0.5 }, invalidOptions: [{ ratio: 1 }], plugins: [plugin] });
+describePlanConformance({ componentClass: plugin.plans.find((p) => p.id === 'global')!, options: { ratio: 0.5 }, invalidOptions: [{ ratio: -0.1 }], plugins: [plugin] });

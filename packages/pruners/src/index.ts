@@ -31,8 +31,7 @@ export { SlimmingRegularizer, GroupLassoRegularizer, GrowingRegRegularizer };
 export { GlobalPlan, PerLayerPlan, PfecAPlan, PfecBPlan, PfecCPlan, PfecDPlan, UniformPlan };
 export { l1FilterScores, l2FilterScores, fpgmFilterScores } from './criteria/kernel-norms';
 export { maskSparsity } from './util/masks';
-export { topScoring, keepCount } from './util/ranking';
-export { cloneModel } from './util/clone-model';
+export { keepCount } from './util/ranking';
 
 /** The built-in pruners, criteria, weight scores and plans, as a plugin like any third party's. */
 export const plugin = definePlugin({

@@ -33,7 +33,7 @@ export function registerBenchCommand(program: Command, io: Io): void {
     .description('measure training-step throughput (images/s, GFLOP/s) of a reference CNN and a ResNet-20 on every backend')
     .option('--json', 'print one JSON document')
     .option('--backends <list>', `comma-separated, from ${BENCH_BACKENDS.join(', ')} (default: all)`)
-    .option('--models <list>', `comma-separated, from ${BENCH_MODELS.join(', ')} (default: all)`)
+    .option('--models <list>', `comma-separated, from ${BENCH_MODELS.join(', ')} (default: reference-cnn, resnet20)`)
     .option('--batch <n>', 'batch size (default 128)')
     .option('--warmup <n>', 'untimed steps per model and backend (default 2)')
     .option('--steps <n>', 'timed steps per model and backend (default 8)')

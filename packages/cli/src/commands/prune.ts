@@ -1,4 +1,4 @@
-import { createProgressPrinter, pruneModel } from '@prunebench/harness';
+import { BACKEND_NAMES, createProgressPrinter, pruneModel } from '@prunebench/harness';
 import type { Command } from 'commander';
 import { loadContext } from '../context';
 import { printJson, type Io } from '../io';
@@ -26,7 +26,7 @@ export function registerPruneCommand(program: Command, io: Io): void {
     .option('--criterion-option <key=value>', "another of the criterion's options, repeatable", collect, [] as string[])
     .option('--seed <n>', 'seed of random criteria, the check batch and fine-tuning (default 0)')
     .option('-o, --out <dir>', 'where to save the pruned model (default: <model folder>-pruned)')
-    .option('-b, --backend <name>', "tfjs backend: auto, tensorflow-gpu, tensorflow, wasm, cpu (default: the config's, else auto)")
+    .option('-b, --backend <name>', `tfjs backend: ${BACKEND_NAMES.join(', ')} (default: the config's, else auto)`)
     .option('-c, --config <file>', 'config whose plugins (custom layers, criteria), dataset and original recipe to use')
     .option('--tolerance <t>', 'largest accepted output error of the pruned model, relative to max(1, largest output)', '1e-4')
     .option('--finetune', 'retrain the pruned model with a retraining schedule before saving it')

@@ -42,7 +42,7 @@ export async function printDryRun(source: StudySource, io: Io, options: { json?:
   if (calibration.unmeasured.length) io.out(`  (pruned size unknown before training, counted as unpruned: ${calibration.unmeasured.join(', ')})\n`);
   io.out(
     left.length
-      ? `\nEstimated time: ${formatDuration(plan.wallSeconds)} on ${plan.runners} runner${plan.runners === 1 ? '' : 's'} (${formatDuration(plan.runSeconds)} of runs in all), then the report. Nothing was trained or written (--dry-run).\n`
+      ? `\nEstimated time: ${formatDuration(plan.wallSeconds)} on ${plan.runners} runner${plan.runners === 1 ? '' : 's'} (${formatDuration(plan.runSeconds)} of runs in all; starting and the report included). Nothing was trained or written (--dry-run).\n`
       : '\nEvery run is done: `prunebench run` would only rewrite the report. Nothing was written (--dry-run).\n',
   );
   return plan;

@@ -76,6 +76,8 @@ export const configSchema: JsonSchema = {
     seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 } },
     pruneSeeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 }, description: 'Repeat pruning of each original with these seeds (e.g. several random prunings of one network).' },
     budgetAccounting: { enum: ['retraining', 'total'], description: '"retraining" (default): every method retrains the full budget; "total": a pruner\'s own optimizer steps are deducted from its retraining budget.' },
+    minRetrainingSteps: { type: 'integer', minimum: 1, description: 'With "total" accounting: a pruner left fewer retraining steps than this is reported as such (default: one epoch\'s steps).' },
+    allowNoRetraining: { type: 'boolean', description: 'With "total" accounting: report a pruner whose own steps used the whole budget (0 retraining steps) instead of failing its retraining runs (default false).' },
     identity: {
       type: 'object',
       additionalProperties: false,

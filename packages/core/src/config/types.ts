@@ -35,6 +35,10 @@ export interface PrunebenchConfig {
   seeds?: number[];
   pruneSeeds?: number[];
   budgetAccounting?: 'retraining' | 'total';
+  /** With `total` accounting: fewer retraining steps than this are reported (default: one epoch's). */
+  minRetrainingSteps?: number;
+  /** With `total` accounting: allow a pruner to leave 0 retraining steps (default false: its retrains fail, saying why). */
+  allowNoRetraining?: boolean;
   identity?: { backend?: boolean };
   /** The backend to run on: a name the harness knows (its `BackendName`). */
   backend?: string;

@@ -2,6 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { countCost } from './count-cost';
+import { registerLayerRule } from '../graph/layer-rules';
+import { kernelMacs } from './mac-rules';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -46,6 +48,26 @@ describe('countCost', () => {
     const cost = countCost(model, { masks: new Map([[kernel.name, mask]]) });
     expect(cost.nonZeroParams).toBe(cost.params - 108 + 27);
     expect(cost.layers.find((l) => l.name === 'conv')!.nonZeroParams).toBe(27 + 4);
+    model.dispose();
+  });
+
+  it("counts a plugin's layer by the MACs its layer rule declares (the one place MACs are counted)", () => {
+    class Squares extends tfl.layers.Layer {
+      static readonly className = 'CostTestSquares';
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.tidy(() => tf.square([inputs].flat()[0]));
+      }
+    }
+    tf.serialization.registerClass(Squares);
+    // One multiply per element of its 8·8·3 input: a rule with a cost of its own.
+    registerLayerRule({ className: 'CostTestSquares', trace: (t) => t.inputs[0], macs: (layer) => (layer.outputShape as number[]).slice(1).reduce((a, b) => a * b, 1) });
+    const input = tfl.input({ shape: [8, 8, 3] });
+    const squared = new Squares({ name: 'squares' }).apply(input) as tfl.SymbolicTensor;
+    const conv = tfl.layers.conv2d({ name: 'conv', filters: 2, kernelSize: 1 }).apply(squared) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: conv });
+    const byName = Object.fromEntries(countCost(model).layers.map((l) => [l.name, l.macs]));
+    expect(byName).toEqual({ [model.layers[0].name]: 0, squares: 192, conv: kernelMacs(model.getLayer('conv')) });
+    expect(byName.conv).toBe(3 * 2 * 64);
     model.dispose();
   });
 });

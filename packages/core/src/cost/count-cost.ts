@@ -1,4 +1,7 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import '../graph/builtin-rules';
+import { layerRuleFor } from '../graph/layer-rules';
+import { product, shapeWithoutBatch } from './mac-rules';
 import type { WeightMasks } from '../interfaces/pruner';
 import { withDeprecatedFlops, type DeprecatedFlops } from '../compat';
 
@@ -35,20 +38,6 @@ export interface CostOptions {
   includeBatchNorm?: boolean;
 }
 
-/** Layer classes whose MACs are (kernel size) × (output positions). */
-const KERNEL_FLOP_CLASSES = new Set(['Conv1D', 'Conv2D', 'Conv3D', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense']);
-const KERNEL_WEIGHTS = new Set(['kernel', 'depthwise_kernel', 'pointwise_kernel']);
-
-function product(values: ReadonlyArray<number | null>): number {
-  return values.reduce<number>((acc, v) => acc * (v ?? 1), 1);
-}
-
-function shapeWithoutBatch(shape: unknown): Array<number | null> {
-  if (!Array.isArray(shape) || shape.length === 0) return [];
-  if (Array.isArray(shape[0])) return (shape[0] as Array<number | null>).slice(1);
-  return (shape as Array<number | null>).slice(1);
-}
-
 function countOnes(mask: Float32Array): number {
   let n = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) n++;
@@ -61,6 +50,8 @@ function countOnes(mask: Float32Array): number {
  * for a conv or dense layer, the size of each kernel times the number of output positions it is
  * applied at (`kh·kw·in·out·oh·ow` for a conv, `in·out` for a dense layer); `Conv2DTranspose`
  * is counted at its input positions. Other layers (BatchNorm, pooling, adds) count no MACs.
+ * Each layer's MACs come from its layer rule (`LayerRule.macs`), so a plugin that adds a layer
+ * class says there what it costs.
  */
 export function countCost(model: LayersModel, options: CostOptions = {}): ModelCost {
   const includeBatchNorm = options.includeBatchNorm ?? true;
@@ -77,17 +68,8 @@ export function countCost(model: LayersModel, options: CostOptions = {}): ModelC
         nonZeroParams += mask ? countOnes(mask) : size;
       }
     }
-    let macs = 0;
-    for (const weight of layer.weights) {
-      const suffix = weight.originalName.slice(weight.originalName.lastIndexOf('/') + 1);
-      if (!KERNEL_WEIGHTS.has(suffix)) continue;
-      if (KERNEL_FLOP_CLASSES.has(className)) {
-        macs += product(weight.shape) * product(outputShape.slice(0, -1));
-      } else if (className === 'Conv2DTranspose') {
-        const inbound = (layer as unknown as { inboundNodes: Array<{ inputShapes: unknown }> }).inboundNodes[0];
-        macs += product(weight.shape) * product(shapeWithoutBatch(inbound?.inputShapes).slice(0, -1));
-      }
-    }
+    // The layer's rule says what it costs (cost/mac-rules.ts); a class without one costs no MACs.
+    const macs = layerRuleFor(className)?.macs?.(layer) ?? 0;
     return withDeprecatedFlops({ name: layer.name, className, outputShape, params, nonZeroParams, macs });
   });
   const sum = (key: 'params' | 'nonZeroParams' | 'macs') => layers.reduce((acc, l) => acc + l[key], 0);

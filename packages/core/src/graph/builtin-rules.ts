@@ -1,6 +1,7 @@
 import { opaqueLayerRule, passthroughLayerRule, registerLayerRule, type LayerRule, type LayerTrace, type WeightAxes } from './layer-rules';
 import { sameStructure } from './grouping';
 import type { ChannelLayout } from './types';
+import { kernelMacs, transposedKernelMacs } from '../cost/mac-rules';
 
 /** True when an `axis` config (BatchNormalization, Concatenate, Softmax) is the last axis. */
 function isLastAxis(axis: unknown, rank: number): boolean {
@@ -19,6 +20,7 @@ function producerRule(className: string, widthKey: 'filters' | 'units', conv: bo
     widthKey,
     conv,
     weightAxes: axes,
+    macs: kernelMacs,
     trace: (t) => {
       if (!multiplierOk(t)) return t.opaque('a depth multiplier other than 1 is not supported');
       if (className !== 'Dense' && t.inputs[0].spatial !== 1) return t.opaque('a conv over flattened channels is not supported');
@@ -70,6 +72,7 @@ export const BUILTIN_LAYER_RULES: LayerRule[] = [
   {
     className: 'DepthwiseConv2D',
     conv: true,
+    macs: kernelMacs,
     weightAxes: (suffix) => (suffix === 'depthwise_kernel' ? { input: 2 } : suffix === 'bias' ? { input: 0 } : {}),
     trace: (t) => {
       if (!multiplierOk(t)) return t.opaque('a depth multiplier other than 1 is not supported');
@@ -117,7 +120,7 @@ export const BUILTIN_LAYER_RULES: LayerRule[] = [
     },
   },
   ...PASSTHROUGH.map(passthroughLayerRule),
-  ...OPAQUE.map((className) => opaqueLayerRule(className)),
+  ...OPAQUE.map((className): LayerRule => ({ ...opaqueLayerRule(className), ...(className === 'Conv2DTranspose' ? { macs: transposedKernelMacs } : {}) })),
 ];
 
 for (const rule of BUILTIN_LAYER_RULES) registerLayerRule(rule);

@@ -1,3 +1,4 @@
+import type { CostedLayer } from '../cost/mac-rules';
 import { InvalidPluginError, UsageError } from '../errors';
 import type { ChannelLayout, GroupMemberRole } from './types';
 
@@ -53,6 +54,12 @@ export interface LayerRule {
   conv?: boolean;
   /** Never traced: the channels around the layer are always left whole (`opaqueLayerRule`). */
   opaque?: boolean;
+  /**
+   * Multiply-accumulates of one example through the layer, for `countCost` (the one place MACs
+   * are counted: the layer rules). Omitted: 0 — weightless or bandwidth-bound layers (BatchNorm,
+   * pooling, merges). Conv-like layers can use `kernelMacs`.
+   */
+  macs?(layer: CostedLayer): number;
 }
 
 // On globalThis under Symbol.for, so two copies of core in one process share one table.

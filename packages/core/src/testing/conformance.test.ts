@@ -17,6 +17,10 @@ import { scheduleConformanceChecks } from './schedule';
 import { modelConformanceChecks } from './model';
 import { datasetConformanceChecks } from './dataset';
 import { prunerConformanceChecks } from './pruner';
+import { planConformanceChecks } from './plan';
+import { layerRuleConformanceChecks } from './layer-rule';
+import type { LayerRule } from '../graph/layer-rules';
+import type { Plan, PlanInput } from '../interfaces/pruner';
 import { TinyDataset } from './tiny-fixtures';
 
 beforeAll(useCpuBackend);
@@ -64,7 +68,29 @@ class LaxSchedule implements Schedule {
   }
 }
 
+/** Steps of LR `lrAt(t)` (momentum 0.9): broken and legitimate LR curves for the kit's LR check. */
+function curveSchedule(id: string, lrAt: (t: number, total: number) => number) {
+  @injectable()
+  class Curve implements Schedule {
+    static readonly id = id;
+    static readonly description = `LR curve ${id}`;
+    compute(_original: OriginalRecipe, budget: Budget): StepHyperparameters[] {
+      const total = budget.epochs * budget.stepsPerEpoch;
+      return Array.from({ length: total }, (_, t) => ({ lr: lrAt(t, total), momentum: 0.9 }));
+    }
+  }
+  return Curve;
+}
+
 describe('schedule conformance', () => {
+  it('allows an LR of exactly 0 at a step (a cosine annealed to 0), and fails an LR of NaN, a negative one or all zeros', async () => {
+    const toZero = curveSchedule('to-zero', (t, total) => 0.1 * (1 - t / Math.max(1, total - 1)));
+    expect(await failures(scheduleConformanceChecks({ componentClass: toZero }))).toEqual({});
+    const check = 'exactly E×S';
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('nan-lr', (t) => (t === 1 ? NaN : 0.1)) })), check)).toMatch(/step 1 has LR NaN \(must be finite and ≥ 0\)/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('negative-lr', () => -0.1) })), check)).toMatch(/has LR -0.1/);
+    expect(failed(await failures(scheduleConformanceChecks({ componentClass: curveSchedule('all-zero', () => 0) })), check)).toMatch(/every step has LR 0/);
+  });
   it('passes a well-behaved schedule', async () => {
     expect(await failures(scheduleConformanceChecks({ componentClass: GoodSchedule }))).toEqual({});
   });
@@ -243,5 +269,83 @@ describe('pruner conformance', () => {
       }
     }
     expect(failed(await failures(prunerConformanceChecks({ componentClass: SharingPruner })), 'new model')).toMatch(/no longer runs/);
+  });
+});
+
+// ---------- plans ----------
+/** Keeps `keepOf(channels)` channels of every prunable group (and, if `all`, of every group). */
+function fixturePlan(id: string, keepOf: (channels: number) => number, all = false) {
+  @injectable()
+  class FixturePlan implements Plan {
+    static readonly id = id;
+    static readonly description = `plan ${id}`;
+    allocate({ graph }: PlanInput): Map<number, number> {
+      return new Map(graph.groups.filter((g) => all || g.prunable).map((g) => [g.id, keepOf(g.channels)]));
+    }
+  }
+  return FixturePlan;
+}
+
+describe('plan conformance', () => {
+  it('passes a plan that halves every prunable group', async () => {
+    expect(await failures(planConformanceChecks({ componentClass: fixturePlan('half', (c) => Math.max(1, Math.floor(c / 2))) }))).toEqual({});
+  });
+  it('fails a plan that keeps no channel, one that prunes an unprunable group, and one that prunes nothing', async () => {
+    const check = 'keeps 1 … C channels of prunable groups only, and prunes something';
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('none', () => 0) })), check)).toMatch(/keeps 0 of \d+ channels/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('everywhere', (c) => Math.max(1, c - 1), true) })), check)).toMatch(/cannot be pruned/);
+    expect(failed(await failures(planConformanceChecks({ componentClass: fixturePlan('all-kept', (c) => c) })), check)).toMatch(/prunes nothing/);
+  });
+});
+
+// ---------- layer rules ----------
+/** A custom layer: each channel multiplied by its own learned `scale`. */
+class ChannelScale extends tfl.layers.Layer {
+  static className = 'KitChannelScale';
+  private scale!: tfl.LayerVariable;
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const shape = inputShape as tfl.Shape;
+    this.scale = this.addWeight('scale', [shape[shape.length - 1]!], 'float32', tfl.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 3 }));
+    this.built = true;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => tf.mul([inputs].flat()[0], this.scale.read()));
+  }
+}
+/** The same layer under another class name, for a broken rule (the rule table is global). */
+class BrokenChannelScale extends ChannelScale {
+  static override className = 'KitBrokenChannelScale';
+}
+tf.serialization.registerClass(ChannelScale);
+tf.serialization.registerClass(BrokenChannelScale);
+
+function scaleNet(layer: () => tfl.layers.Layer): tfl.LayersModel {
+  const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+  const input = tfl.input({ shape: [6, 6, 2] });
+  const c1 = tfl.layers.conv2d({ name: 'c1', filters: 4, kernelSize: 3, padding: 'same', kernelInitializer: init(1) }).apply(input) as tfl.SymbolicTensor;
+  const scaled = layer().apply(c1) as tfl.SymbolicTensor;
+  const c2 = tfl.layers.conv2d({ name: 'c2', filters: 3, kernelSize: 3, kernelInitializer: init(2) }).apply(scaled) as tfl.SymbolicTensor;
+  const flat = tfl.layers.flatten().apply(c2) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, kernelInitializer: init(3) }).apply(flat) as tfl.SymbolicTensor });
+}
+
+const scaleRule = (className: string, axes: LayerRule['weightAxes']): LayerRule => ({
+  className,
+  weightAxes: axes,
+  trace: (t) => {
+    t.member(t.inputs[0], 'batchnorm');
+    return t.inputs[0];
+  },
+});
+
+describe('layer rule conformance', () => {
+  it('passes a rule whose per-channel weight follows the channels', async () => {
+    const rule = scaleRule('KitChannelScale', (suffix) => (suffix === 'scale' ? { input: 0 } : {}));
+    expect(await failures(layerRuleConformanceChecks({ rule, model: () => scaleNet(() => new ChannelScale({ name: 'scale' })) }))).toEqual({});
+  });
+  it('fails a rule that drops the axis of a per-channel weight', async () => {
+    const rule = scaleRule('KitBrokenChannelScale', () => ({}));
+    const result = await failures(layerRuleConformanceChecks({ rule, model: () => scaleNet(() => new BrokenChannelScale({ name: 'scale' })) }));
+    expect(failed(result, 'pruning through the layer')).toMatch(/shape|differ/i);
   });
 });

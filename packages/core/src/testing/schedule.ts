@@ -40,7 +40,7 @@ export function scheduleConformanceChecks(options: ScheduleConformanceOptions): 
   return [
     ...componentChecks('schedule', options),
     {
-      name: 'takes exactly E×S steps, each with a finite positive LR and a momentum in [0, 1)',
+      name: 'takes exactly E×S steps, each with a finite LR ≥ 0 (not all 0) and a momentum in [0, 1)',
       run: async () => {
         const schedule = create();
         for (const c of cases) {
@@ -48,9 +48,11 @@ export function scheduleConformanceChecks(options: ScheduleConformanceOptions): 
           assert.ok(Array.isArray(steps), `${label(c)}: compute must return an array`);
           assert.equal(steps.length, c.budget.epochs * c.budget.stepsPerEpoch, `${label(c)}: ${steps.length} steps, expected E×S = ${c.budget.epochs * c.budget.stepsPerEpoch}`);
           steps.forEach((step, i) => {
-            assert.ok(Number.isFinite(step.lr) && step.lr > 0, `${label(c)}: step ${i} has LR ${step.lr} (must be finite and > 0)`);
+            // An LR of exactly 0 is a legitimate step (a cosine annealed to 0 ends there); a negative or NaN one is not.
+            assert.ok(Number.isFinite(step.lr) && step.lr >= 0, `${label(c)}: step ${i} has LR ${step.lr} (must be finite and ≥ 0)`);
             assert.ok(Number.isFinite(step.momentum) && step.momentum >= 0 && step.momentum < 1, `${label(c)}: step ${i} has momentum ${step.momentum} (must be in [0, 1))`);
           });
+          assert.ok(steps.length === 0 || steps.some((step) => step.lr > 0), `${label(c)}: every step has LR 0, so retraining would not change the model`);
         }
       },
     },

@@ -2,6 +2,8 @@
 // and their gradients: the training matrix compares each backend's with tfjs's cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { BackendProvider } from '@prunebench/core';
+import { cpuBackend } from './providers/cpu';
 
 export interface LayerCase {
   /** The layer class under test (and a variant, when one class has several). */
@@ -125,9 +127,9 @@ export function buildOnCurrentBackend(layerCase: LayerCase, weights?: Float32Arr
   return model;
 }
 
-/** Every weight of `model` (trainable or not), read back, in getWeights() order. */
-export function readWeights(model: tfl.LayersModel): Float32Array[] {
-  return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+/** Every weight of `model` (trainable or not), read back, in getWeights() order (asynchronously: webgpu cannot read synchronously in Node). */
+export async function readWeights(model: tfl.LayersModel): Promise<Float32Array[]> {
+  return Promise.all(model.getWeights().map(async (w) => Float32Array.from(await w.data())));
 }
 
 /** A deterministic batch for `model` (2 examples unless told), and one-hot labels. */
@@ -164,4 +166,40 @@ export function largestDifference(reference: Record<string, Float32Array>, other
     }
   }
   return worst;
+}
+
+/**
+ * Builds `layerCase` on tfjs's cpu backend and on `provider`'s with the same weights and batch,
+ * and throws unless the loss and every gradient agree within 1e-4 (relative to max(1, |value|)).
+ * Then `afterwards` gets the model and batch on `provider`'s backend (disposed after it).
+ */
+export async function expectGradientsLikeCpu(
+  layerCase: LayerCase,
+  provider: BackendProvider,
+  afterwards?: (model: tfl.LayersModel, batch: { x: tf.Tensor; y: tf.Tensor }, referenceLoss: number) => Promise<void>,
+): Promise<void> {
+  await cpuBackend.load();
+  const reference = await (async () => {
+    const model = buildOnCurrentBackend(layerCase);
+    const batch = batchFor(model, layerCase.batch);
+    try {
+      return { weights: await readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+      model.dispose();
+    }
+  })();
+  await provider.load();
+  const model = buildOnCurrentBackend(layerCase, reference.weights);
+  const batch = batchFor(model, layerCase.batch);
+  try {
+    const got = await lossAndGradients(model, batch, layerCase.training);
+    if (!(Math.abs(got.loss - reference.loss) <= 1e-4 * Math.max(1, Math.abs(reference.loss)))) throw new Error(`loss ${got.loss} on ${provider.name}, ${reference.loss} on cpu`);
+    const worst = largestDifference(reference.grads, got.grads);
+    if (worst.difference > 1e-4) throw new Error(`gradient differs from cpu by ${worst.difference} at ${worst.where}`);
+    await afterwards?.(model, batch, reference.loss);
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+    model.dispose();
+  }
 }

@@ -3,44 +3,22 @@
 // on wasm (e.g. a depthwise conv, whose gradients stock wasm lacks) fails here, not in a user's --finetune.
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmBackend } from '@prunebench/backend-wasm';
-import { cpuBackend } from './providers/cpu';
-import { batchFor, buildOnCurrentBackend, LAYER_CASES, largestDifference, lossAndGradients, readWeights } from './test-layer-matrix';
+import { expectGradientsLikeCpu, LAYER_CASES } from './test-layer-matrix';
 import { SgdOptimizer } from '../training/sgd';
 import { trainingStep } from '../training/train';
 
 describe('every supported layer trains on wasm like on cpu', () => {
   it.each(LAYER_CASES.map((c) => [c.name, c] as const))('%s', async (_name, layerCase) => {
-    await cpuBackend.load();
-    const reference = await (async () => {
-      const model = buildOnCurrentBackend(layerCase);
-      const batch = batchFor(model, layerCase.batch);
-      try {
-        return { weights: readWeights(model), ...(await lossAndGradients(model, batch, layerCase.training)) };
-      } finally {
-        tf.dispose([batch.x, batch.y]);
-        model.dispose();
-      }
-    })();
-    await wasmBackend.load();
-    const model = buildOnCurrentBackend(layerCase, reference.weights);
-    const batch = batchFor(model, layerCase.batch);
-    try {
-      const wasm = await lossAndGradients(model, batch, layerCase.training);
-      expect(Math.abs(wasm.loss - reference.loss)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(reference.loss)));
-      const worst = largestDifference(reference.grads, wasm.grads);
-      if (worst.difference > 1e-4) throw new Error(`gradient differs from cpu by ${worst.difference} at ${worst.where}`);
+    await expectGradientsLikeCpu(layerCase, wasmBackend, async (model, batch, referenceLoss) => {
       // The trainer's own step (SGD with momentum and weight decay) on wasm.
       const optimizer = new SgdOptimizer(model.trainableWeights, { weightDecay: 1e-4 });
       const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
       const step = await trainingStep(model, variables, batch, optimizer, { lr: 0.01, momentum: 0.9 }, { fromLogits: true });
+      optimizer.dispose();
       expect(step.applied).toBe(true);
       // Random layers draw other numbers in the trainer's training-mode step.
-      if (layerCase.training) expect(step.loss).toBeCloseTo(reference.loss, 4);
+      if (layerCase.training) expect(step.loss).toBeCloseTo(referenceLoss, 4);
       else expect(Number.isFinite(step.loss)).toBe(true);
-      optimizer.dispose();
-    } finally {
-      tf.dispose([batch.x, batch.y]);
-      model.dispose();
-    }
+    });
   });
 });

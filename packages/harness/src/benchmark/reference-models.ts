@@ -27,6 +27,13 @@ export function referenceCnn(seed = 1): tfl.LayersModel {
  * Built here so the benchmark does not depend on the models package.
  */
 export function miniResNet20(seed = 1, inputShape: [number, number, number] = [32, 32, 3]): tfl.LayersModel {
+  return miniCifarResNet(20, seed, inputShape);
+}
+
+/** The same CIFAR ResNet at `depth` = 6n + 2 layers (20, 56, 110): n basic blocks per stage. */
+export function miniCifarResNet(depth: number, seed = 1, inputShape: [number, number, number] = [32, 32, 3]): tfl.LayersModel {
+  const blocks = (depth - 2) / 6;
+  if (!Number.isInteger(blocks) || blocks < 1) throw new Error(`a CIFAR ResNet has 6n + 2 layers, not ${depth}`);
   let s = seed;
   const init = () => tfl.initializers.heNormal({ seed: s++ });
   const convBn = (x: T, filters: number, strides: number): T => {
@@ -37,7 +44,7 @@ export function miniResNet20(seed = 1, inputShape: [number, number, number] = [3
   let h = tfl.layers.reLU().apply(convBn(input, 16, 1)) as T;
   let channels = 16;
   for (const [stage, filters] of [16, 32, 64].entries()) {
-    for (let block = 0; block < 3; block++) {
+    for (let block = 0; block < blocks; block++) {
       const strides = stage > 0 && block === 0 ? 2 : 1;
       const shortcut = strides > 1 || filters !== channels ? (new ChannelZeroPad({ channels: filters, stride: strides }).apply(h) as T) : h;
       let b = tfl.layers.reLU().apply(convBn(h, filters, strides)) as T;
@@ -48,5 +55,5 @@ export function miniResNet20(seed = 1, inputShape: [number, number, number] = [3
   }
   h = tfl.layers.globalAveragePooling2d({}).apply(h) as T;
   const out = tfl.layers.dense({ units: 10, kernelInitializer: init() }).apply(h) as T;
-  return tfl.model({ inputs: input, outputs: out, name: 'resnet20' });
+  return tfl.model({ inputs: input, outputs: out, name: `resnet${depth}` });
 }

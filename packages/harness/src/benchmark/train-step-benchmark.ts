@@ -11,7 +11,7 @@ import { backendProvider } from '../backend/providers';
 import { SgdOptimizer } from '../training/sgd';
 import { trainingStep } from '../training/train';
 import { trainingFlopsPerExample } from './flops';
-import { miniResNet20, referenceCnn } from './reference-models';
+import { miniCifarResNet, referenceCnn } from './reference-models';
 
 /**
  * What the benchmark compares: every backend provider (through its provider, as a study loads it),
@@ -19,7 +19,9 @@ import { miniResNet20, referenceCnn } from './reference-models';
  */
 export const BENCH_BACKENDS = ['cpu', 'wasm', 'wasm-accelerated', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
 export type BenchBackend = (typeof BENCH_BACKENDS)[number];
-export const BENCH_MODELS = ['reference-cnn', 'resnet20'] as const;
+export const BENCH_MODELS = ['reference-cnn', 'resnet20', 'resnet56'] as const;
+/** What `bench` measures unless told: ResNet-56 (the study's model) is for GPU checks, ~3× ResNet-20's time. */
+export const DEFAULT_BENCH_MODELS: readonly BenchModel[] = ['reference-cnn', 'resnet20'];
 export type BenchModel = (typeof BENCH_MODELS)[number];
 
 /** Times `fn`: `warmup` untimed calls, then `iterations` timed ones; mean milliseconds per call. */
@@ -109,10 +111,10 @@ export const FORWARD_CONV = {
   pad: 'same' as const,
 };
 
-const MODEL_INPUT: Record<BenchModel, number[]> = { 'reference-cnn': [28, 28, 1], resnet20: [32, 32, 3] };
+const MODEL_INPUT: Record<BenchModel, number[]> = { 'reference-cnn': [28, 28, 1], resnet20: [32, 32, 3], resnet56: [32, 32, 3] };
 
 function buildModel(name: BenchModel): LayersModel {
-  return name === 'reference-cnn' ? referenceCnn(1) : miniResNet20(1);
+  return name === 'reference-cnn' ? referenceCnn(1) : miniCifarResNet(name === 'resnet20' ? 20 : 56, 1);
 }
 
 function firstLine(error: unknown): string {
@@ -220,7 +222,7 @@ export function computeRatios(report: Pick<TrainingBenchmarkReport, 'models' | '
  * and the accelerated-kernel registration it found.
  */
 export async function runTrainingBenchmark(options: TrainingBenchmarkOptions = {}): Promise<TrainingBenchmarkReport> {
-  const models = options.models ?? BENCH_MODELS;
+  const models = options.models ?? DEFAULT_BENCH_MODELS;
   const backends = options.backends ?? BENCH_BACKENDS;
   const batchSize = options.batchSize ?? 128;
   const warmupSteps = options.warmupSteps ?? 2;

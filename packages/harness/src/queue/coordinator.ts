@@ -4,6 +4,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import { openStudy, unloadablePlugins, type StudySource } from '../study/environment';
 import { describeJob, expandStudy, type Job } from '../study/jobs';
 import { liveStatusWriter } from '../serve/live-status';
+import { StudyEta } from '../study/eta';
+import { predictedRuns, predictRuns } from '../study/plan';
 import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../study/progress';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
@@ -76,7 +78,12 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
     const kept = new Set(jobs.filter((job) => store.isComplete(job.id)).map((job) => job.id));
     const resumed = kept.size;
 
-    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal });
+    // The cost model's ETA, calibrated on this machine and rescaled by the workers' measured pace.
+    const eta = await predictRuns(prepared.env, jobs).then(
+      ({ seconds }) => new StudyEta(predictedRuns(jobs, seconds), 'observed', kept),
+      () => undefined,
+    );
+    const printer = createProgressPrinter({ write: options.write, isTTY: options.isTTY, totalJobs: jobs.length, alreadyDone: resumed, signal: options.signal, eta });
     // What `prunebench serve` shows of the runs the workers have in flight (live.json).
     const writer = liveStatusWriter(study.out);
     live = writer;

@@ -35,7 +35,7 @@ export interface PrunerCost {
   iterativeSamples: number;
   /** Measured figures another part of the harness may add to prune records, shown as found. */
   /** The harness's own metering of the prune (mean per seed); undefined for records without it. */
-  measured?: { examplesServed: number; macs: number; optimizerSteps: number };
+  measured?: { examplesServed: number; macs: number; optimizerSteps: number; cpuSeconds: number };
   /** Whether any prune's own charges differed from the measurement. */
   costMismatch: boolean;
 }
@@ -250,7 +250,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     if (!finished.length) return [];
     const metered = finished.flatMap((r) => (r.measured ? [r.measured] : []));
     const measured = metered.length
-      ? { examplesServed: mean(metered.map((m) => m.examplesServed)), macs: mean(metered.map((m) => m.macs)), optimizerSteps: mean(metered.map((m) => m.optimizerSteps)) }
+      ? { examplesServed: mean(metered.map((m) => m.examplesServed)), macs: mean(metered.map((m) => m.macs)), optimizerSteps: mean(metered.map((m) => m.optimizerSteps)), cpuSeconds: mean(metered.map((m) => m.cpuSeconds ?? NaN)) }
       : undefined;
     return [{
       pruner,

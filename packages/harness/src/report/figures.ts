@@ -29,7 +29,7 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /**
  * The study's Figure 2: test accuracy vs retraining budget, one panel per pruner, one line per
- * schedule with a marker at each budget, the 95% CI as a band and a bar, and every seed's run
+ * schedule with a marker at each budget, the 95% CI as a bar, and every seed's run
  * as a dot. The original's accuracy is a dashed rule.
  */
 export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): TopLevelSpec {
@@ -68,14 +68,13 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
       width: 260,
       height: 220,
       layer: [
-        { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'area', opacity: 0.07, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5, opacity: 0.6, clip: true }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'line', strokeWidth: 2, clip: true }, encoding: { x, y: y('mean'), color: lineColour } },
         { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 70, opacity: 1, clip: true }, encoding: { x, y: y('mean'), color: lineColour, shape: shape(style, true) } },
         { transform: [{ filter: "datum.kind === 'baseline'" }], mark: { type: 'rule', strokeDash: [1, 3], strokeWidth: 2, clip: true }, encoding: { y: y('top1'), color: lineColour } },
         { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'rule', strokeDash: [4, 4], color: '#333', clip: true }, encoding: { y: y('top1') } },
         // Seeds last, outlined in white, so neither a bar nor a mean hides them.
-        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 28, opacity: 0.9, stroke: 'white', strokeWidth: 0.8, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, false) } },
+        { transform: [{ filter: "datum.kind === 'seed'" }], mark: { type: 'point', filled: true, size: 28, opacity: 0.9, stroke: 'white', strokeWidth: 0.8, clip: true }, encoding: { x, y: y('top1'), color: lineColour, shape: shape(style, true) } },
       ],
     },
   } as TopLevelSpec;

@@ -50,7 +50,7 @@ export function budgetTable(analysis: Analysis, budget: number): string {
   }
   const n = analysis.seeds.length;
   const caption =
-    `Test top-1 (\\%) after ${budget}-epoch retraining, mean $\\pm$ std over ${n} seed${n === 1 ? '' : 's'}, 95\\% CI below; bold: the best mean. ` +
+    `Test top-1 (\\%) after ${budget}-epoch retraining, mean $\\pm$ std over ${n} seed${n === 1 ? '' : 's'}, 95\\% CI below; ${boldRule(analysis)} ` +
     `Marks: paired $t$ test over seeds against \\texttt{${latexEscape(analysis.reference)}}, Holm-adjusted over the table: ` +
     `${MARKS.map((m) => `${m.mark} $p < ${m.below}$`).join(', ')}` +
     (n < 3 ? ` (with ${n} seed${n === 1 ? '' : 's'} no test has the power to mark anything).` : '.') +
@@ -89,4 +89,10 @@ export function latexDocument(analysis: Analysis, title: string): string {
     '\\end{document}',
     '',
   ].join('\n');
+}
+
+/** What bold means: the best cell among pruners of equal MACs, picked on validation or test (report/selection.ts), or nothing below 3 seeds. */
+function boldRule(analysis: Analysis): string {
+  if (!analysis.selection?.starred) return 'no cell in bold: with fewer than 3 seeds no interval excludes anything.';
+  return `bold: the best cell among pruners of equal MACs, picked on ${analysis.selection.split === 'validation' ? 'validation accuracy' : 'test accuracy (no validation split)'}.`;
 }

@@ -9,6 +9,7 @@ import type { Block } from './document';
 import { count, formatComparison, formatDifference, formatSample, pct } from './format';
 import { detectableDifference, formatP } from './paired-tests';
 import { MIN_SEEDS_FOR_BEST } from './selection';
+import { fmtSeconds } from '../study/summary';
 
 /** Options that name files on the machine that ran the study: the report shows only their base name. */
 const PATH_OPTIONS = new Set(['path', 'cacheDir', 'checkpoint']);
@@ -108,6 +109,17 @@ function budgetTables(analysis: Analysis): Block[] {
   return blocks;
 }
 
+/** Under `total` accounting: the runs a pruner's own training left fewer than the minimum retraining steps. */
+function shortRetraining(records: readonly RunRecord[]): Block[] {
+  const short = records.filter((r) => r.kind === 'retrain' && r.budgetAccounting?.belowMinimum);
+  if (!short.length) return [];
+  const items = [...new Set(short.map((r) => `${r.pruner} at ${r.budget} epochs: ${r.budgetAccounting!.expectedSteps} retraining steps left of ${r.budgetAccounting!.expectedSteps + r.budgetAccounting!.deductedSteps} (minimum ${r.budgetAccounting!.minimumSteps})`))];
+  return [
+    { kind: 'paragraph', text: `**Short retraining** (budget accounting "total"): these pruners' own optimizer steps left them fewer retraining steps than the minimum (\`minRetrainingSteps\`, default one epoch); their rows compare methods that barely retrained:` },
+    { kind: 'list', items },
+  ];
+}
+
 /** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
 function compressionCaption(analysis: Analysis, members: string[]): string {
   const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
@@ -170,13 +182,13 @@ function costSection(analysis: Analysis, records: readonly RunRecord[]): Block[]
   const largest = analysis.budgets[analysis.budgets.length - 1];
   const measuredText = (c: Analysis['costs'][number]) =>
     c.measured
-      ? `${count(c.measured.examplesServed)} examples, ${count(c.measured.macs)} MAC, ${count(c.measured.optimizerSteps)} optimizer steps${c.costMismatch ? ' ⚠ differs from what the pruner charged' : ''}`
+      ? `${count(c.measured.examplesServed)} examples, ${count(c.measured.macs)} MAC, ${count(c.measured.optimizerSteps)} optimizer steps${Number.isFinite(c.measured.cpuSeconds) ? `, ${fmtSeconds(c.measured.cpuSeconds)} s CPU` : ''}${c.costMismatch ? ' ⚠ differs from what the pruner charged' : ''}`
       : 'not recorded';
   return [
     { kind: 'heading', level: 2, text: 'What pruning cost' },
     {
       kind: 'table',
-      caption: `Extra passes each pruner made (mean per seed, in samples), its iterative retraining (pre-retraining cost, in optimizer steps and samples), and the total training samples with the ${largest}-epoch retraining. "measured" is the harness's own metering while the pruner ran (examples its dataset view served, multiply-accumulates the tfjs engine executed, optimizer steps; docs/fairness.md); the other columns are what the pruner charged itself.`,
+      caption: `Extra passes each pruner made (mean per seed, in samples), its iterative retraining (pre-retraining cost, in optimizer steps and samples), and the total training samples with the ${largest}-epoch retraining. "measured" is the harness's own metering while the pruner ran (examples its dataset view served, multiply-accumulates the tfjs engine executed, optimizer steps, and the CPU time of the thread that pruned, where work outside the engine shows; docs/fairness.md); the other columns are what the pruner charged itself.`,
       header: ['pruner', 'extra forward', 'extra backward', 'extra optimizer steps', 'iterative retraining', `total training samples (${largest} ep)`, 'measured'],
       rows: analysis.costs.map((c) => [
         c.pruner,
@@ -299,6 +311,7 @@ export function studyReportBlocks(options: {
     ...(options.notes?.length ? [{ kind: 'list', items: options.notes } as Block] : []),
     ...setup(records, analysis, study),
     ...budgetTables(analysis),
+    ...shortRetraining(records),
     ...liftSection(analysis),
     ...baselineSections(analysis, records, study),
     ...costSection(analysis, records),

@@ -54,7 +54,7 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
     figures.push({
       file: 'figures/accuracy-vs-budget.svg',
       svg: await renderSpec(accuracyVsBudgetSpec(analysis, style)),
-      caption: `Test top-1 vs retraining budget, one panel per pruner (its marker) and one colour per schedule, the schedules of a budget side by side: mean with a marker at each budget, the 95% CI as band and bar, each seed as a small outlined dot; dashed: the original${analysis.baselines.length ? `; dotted: the baselines (${[...new Set(analysis.baselines.map((b) => b.name))].join(', ')})` : ''}.`,
+      caption: `Test top-1 vs retraining budget, one panel per pruner (its marker) and one colour per schedule, the schedules of a budget side by side: mean with a marker at each budget, the 95% CI as a bar, each seed as a small outlined dot; dashed: the original${analysis.baselines.length ? `; dotted: the baselines (${[...new Set(analysis.baselines.map((b) => b.name))].join(', ')})` : ''}.`,
     });
     if (analysis.distinctFlops >= 2) {
       figures.push({

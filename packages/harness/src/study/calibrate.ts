@@ -90,7 +90,7 @@ export async function calibrateStudy(env: StudyEnvironment, dataset: Dataset, in
       measured.push({ network: `${study.model.id} pruned by ${smallest.label}`, macs: smallest.macs, examplesPerSecond: await examplesPerSecond(smallest.model, dataset, study.original.batchSize) });
     }
     const trainPerExample = 1 / measured[0].examplesPerSecond;
-    const forwardFraction = Math.min(1, forwardSecondsPerExample(original, info) / trainPerExample);
+    const forwardFraction = Math.min(1, (await forwardSecondsPerExample(original, info)) / trainPerExample);
     const speed = speedFromMeasurements(measured.map((m) => ({ macs: m.macs, secondsPerExample: 1 / m.examplesPerSecond })), forwardFraction, PER_RUN_SECONDS);
     const examplesPerEpoch = cut.dropLast ? cut.stepsPerEpoch * cut.batchSize : cut.trainSize;
     const shape: StudyShape = { examplesPerEpoch, evaluatedExamples: info.sizes.test + info.sizes.validation, originalMacs, prunedMacs };
@@ -132,19 +132,20 @@ async function examplesPerSecond(model: LayersModel, dataset: Dataset, batchSize
 }
 
 /** Seconds per example of a forward pass at the evaluation batch size. */
-function forwardSecondsPerExample(model: LayersModel, info: DatasetInfo): number {
+async function forwardSecondsPerExample(model: LayersModel, info: DatasetInfo): Promise<number> {
   const batch = 128;
   const x = tf.randomNormal([batch, ...info.inputShape]);
   try {
-    const run = () => {
+    // An asynchronous read: webgpu cannot read synchronously in Node.
+    const run = async () => {
       const y = model.predict(x) as tf.Tensor;
-      y.dataSync();
+      await y.data();
       y.dispose();
     };
-    run();
+    await run();
     const started = performance.now();
-    run();
-    run();
+    await run();
+    await run();
     return (performance.now() - started) / 1000 / (2 * batch);
   } finally {
     x.dispose();

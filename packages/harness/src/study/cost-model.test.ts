@@ -69,6 +69,15 @@ describe('the cost model', () => {
 });
 
 describe('the live ETA', () => {
+  it("on a queue, lays the runs left on as many runners as it has seen in flight at once", () => {
+    const runs = [{ id: 'a', deps: [], seconds: 10 }, { id: 'b', deps: [], seconds: 10 }, { id: 'c', deps: [], seconds: 10 }, { id: 'd', deps: [], seconds: 10 }];
+    const eta = new StudyEta(runs, 'observed', [], () => 0);
+    expect(eta.remainingSeconds()).toBe(40);
+    eta.observe({ type: 'job-start', jobId: 'a', label: 'a' });
+    eta.observe({ type: 'job-start', jobId: 'b', label: 'b' });
+    expect(eta.remainingSeconds()).toBe(20);
+  });
+
   // 1 original of 100 s, then 10 retrains of 10 s each, one runner: 200 s in all.
   const runs = [{ id: 'o', deps: [], seconds: 100 }, ...Array.from({ length: 10 }, (_, i) => ({ id: `r${i}`, deps: ['o'], seconds: 10 }))];
 

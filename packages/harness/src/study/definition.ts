@@ -51,6 +51,10 @@ export interface StudyDefinition {
   pruneSeeds: number[] | null;
   /** `retraining` (default): every method retrains E × S steps; `total`: a pruner's own optimizer steps are deducted. */
   budgetAccounting: BudgetAccounting;
+  /** With `total` accounting: fewer retraining steps than this are reported (default: one epoch's). */
+  minRetrainingSteps?: number;
+  /** With `total` accounting: a pruner may leave 0 retraining steps. */
+  allowNoRetraining?: boolean;
   /** What the run identity may leave out: `backend: false` lets runs of different backends count as the same. */
   identity: { backend: boolean };
   backend: BackendName;
@@ -161,6 +165,8 @@ export function defineStudy(
     seeds,
     pruneSeeds: config.pruneSeeds?.length ? [...config.pruneSeeds] : null,
     budgetAccounting: config.budgetAccounting ?? 'retraining',
+    ...(config.minRetrainingSteps !== undefined ? { minRetrainingSteps: config.minRetrainingSteps } : {}),
+    ...(config.allowNoRetraining !== undefined ? { allowNoRetraining: config.allowNoRetraining } : {}),
     identity: { backend: config.identity?.backend ?? true },
     backend: overrides.backend ?? narrowed.backend ?? 'auto',
     workers: overrides.workers ?? config.workers ?? Math.max(1, os.availableParallelism()),

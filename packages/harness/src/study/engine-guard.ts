@@ -68,9 +68,12 @@ function namedError(who: string, error: unknown): Error {
   return named;
 }
 
-/** The first weight of `model` holding NaN or ±Infinity, or undefined when all are finite. */
-export function nonFiniteWeight(model: LayersModel): string | undefined {
-  return model.weights.find((w) => w.read().dataSync().some((v) => !Number.isFinite(v)))?.originalName;
+/** The first weight of `model` holding NaN or ±Infinity, or undefined when all are finite (read asynchronously, as webgpu needs). */
+export async function nonFiniteWeight(model: LayersModel): Promise<string | undefined> {
+  for (const weight of model.weights) {
+    if ((await weight.read().data()).some((v) => !Number.isFinite(v))) return weight.originalName;
+  }
+  return undefined;
 }
 
 /** `plugin "name" (package)` for the plugin that provides component `id`, in words for messages. */
@@ -87,12 +90,13 @@ export function pluginOf(registry: Registry, kinds: readonly ComponentKind[], id
 /**
  * SHA-256 of a model's trainable weights, in order: a change in place shows as another digest.
  * Not the non-trainable ones: a forward pass in training mode (a criterion taking gradients)
- * updates BatchNorm's moving statistics, and that is computing, not tampering.
+ * updates BatchNorm's moving statistics, and that is computing, not tampering. Read
+ * asynchronously: webgpu cannot read a tensor synchronously in Node.
  */
-export function weightsDigest(model: LayersModel): string {
+export async function weightsDigest(model: LayersModel): Promise<string> {
   const hash = createHash('sha256');
   for (const weight of model.trainableWeights) {
-    const values = weight.read().dataSync();
+    const values = await weight.read().data();
     hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }
   return hash.digest('hex');
@@ -116,7 +120,7 @@ export async function guardedCall<T>(
   options: { input?: LayersModel; owned?: (result: T) => number } = {},
 ): Promise<GuardedOutcome<T>> {
   const before = engineState();
-  const inputDigest = options.input ? weightsDigest(options.input) : undefined;
+  const inputDigest = options.input ? await weightsDigest(options.input) : undefined;
   const tensorsBefore = tf.memory().numTensors;
   let result: T;
   try {
@@ -131,7 +135,7 @@ export async function guardedCall<T>(
     await restoreEngine(before);
     throw oneLineError('PluginMisbehavedError', `${who} changed ${changes.join('; ')} (restored for the next run): this run did not run on what its record would name`);
   }
-  if (options.input && weightsDigest(options.input) !== inputDigest) {
+  if (options.input && (await weightsDigest(options.input)) !== inputDigest) {
     throw oneLineError('PluginMisbehavedError', `${who} changed the weights of the model it was given, in place (their digest differs after the call): it must leave its input as it was and return a new model or masks`);
   }
   const leakedTensors = Math.max(0, tf.memory().numTensors - tensorsBefore - (options.owned?.(result) ?? 0));

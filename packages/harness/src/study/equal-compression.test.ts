@@ -6,6 +6,8 @@ import { analyzeStudy } from '../report/analysis';
 import { runStudy } from './run-study';
 import type { RunRecord } from './record';
 import { readStudyFile } from './study-folder';
+import { ResultStore } from './store';
+import { checkArtifacts } from './verify';
 
 // A whole tiny study in this thread (wasm with prunebench's kernels): four criteria under one
 // `global` plan aimed at half the MACs, with the `random` baseline.
@@ -49,6 +51,9 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
       expect(r.compression!.target).toEqual({ macs: 0.5 });
       expect(Math.abs(r.compression!.achieved.macsRemoved - 0.5)).toBeLessThanOrEqual(0.005);
       expect(r.compression!.achieved.macsRemoved).toBeCloseTo(1 - r.cost!.after.macs / r.cost!.before.macs, 12);
+      // The CPU time of the thread that pruned, beside the engine's MACs.
+      expect(r.measured!.cpuSeconds).toBeGreaterThan(0);
+      expect(r.measured!.cpuScope).toBe('thread');
     }
   });
 
@@ -112,7 +117,7 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
     const retrain = records.find((r) => r.kind === 'retrain')!;
     expect(Number(runs.rows.find((r) => r[0] === retrain.id)![runs.header.indexOf('test_top1_pct')])).toBeCloseTo(100 * retrain.metrics!.test!.top1, 4);
     const summaryCsv = table('summary.csv');
-    expect(summaryCsv.header).toEqual(expect.arrayContaining(['top1_mean_pct', 'n', 'macs_after', 'params_after']));
+    expect(summaryCsv.header).toEqual(expect.arrayContaining(['top1_mean_pct', 'n', 'macs_after', 'params_after', 'measured_pruner_cpu_seconds']));
     const lifts = table('lifts.csv');
     expect(lifts.rows).toHaveLength(3);
     expect(lifts.header).toEqual(expect.arrayContaining(['pruner', 'against', 'diff_mean_pp', 'p', 'p_holm', 'seeds_up']));
@@ -121,6 +126,17 @@ describe('a compression target under a score-ranked plan: every pruner at the ta
     expect(mcnemar.rows.filter((r) => r[0] === 'lift')).toHaveLength(3);
     expect(mcnemar.col('examples').every((v) => v === '16')).toBe(true);
     expect(fs.existsSync(path.join(out, 'gains.csv'))).toBe(true);
+  });
+
+  it('verifies predictions.bin like every artifact: a changed file is named (run last: it damages the folder)', () => {
+    const retrain = records.find((r) => r.kind === 'retrain')!;
+    const store = new ResultStore(out);
+    expect(checkArtifacts(store, retrain)).toBeUndefined();
+    const file = path.join(out, 'runs', retrain.id, 'predictions.bin');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    fs.writeFileSync(file, bytes);
+    expect(checkArtifacts(store, retrain)).toEqual(expect.objectContaining({ file: 'predictions.bin', why: expect.stringMatching(/has changed since the run wrote it/) }));
   });
 });
 

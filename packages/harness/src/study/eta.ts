@@ -28,10 +28,13 @@ export class StudyEta {
   private measuredSeconds = 0;
   private predictedSeconds = 0;
   private readonly prior: number;
+  /** The most runs seen in flight at once: the runners of a queue, whose workers this process does not know. */
+  private mostInFlight = 0;
 
   constructor(
     private readonly runs: readonly PredictedRun[],
-    private readonly runners: number,
+    /** Runs that go at once; `observed`: as many as have been seen in flight at once (a queue's workers). */
+    private readonly runners: number | 'observed',
     alreadyDone: Iterable<string>,
     private readonly now: () => number = () => performance.now() / 1000,
   ) {
@@ -44,6 +47,7 @@ export class StudyEta {
     switch (event.type) {
       case 'job-start':
         this.inFlight.set(event.jobId, { startedAt: this.now(), fraction: 0 });
+        this.mostInFlight = Math.max(this.mostInFlight, this.inFlight.size);
         break;
       case 'job-progress': {
         const entry = this.inFlight.get(event.jobId);
@@ -94,6 +98,6 @@ export class StudyEta {
       if (this.done.has(run.id) || this.inFlight.has(run.id)) continue;
       left.push({ id: run.id, deps: run.deps.filter((d) => !this.done.has(d)), seconds: run.seconds * scale });
     }
-    return simulateWallSeconds(left, this.runners);
+    return simulateWallSeconds(left, this.runners === 'observed' ? Math.max(1, this.mostInFlight) : this.runners);
   }
 }

@@ -50,7 +50,8 @@ describe('a study measures what its pruners spend, and keeps each random role on
   let study: Awaited<ReturnType<typeof run>>;
   beforeAll(async () => {
     FIXTURE_LOG.length = 0;
-    study = await run(config({ original: { ...config().original!, dropLast: false }, budgetAccounting: 'total', pruneSeeds: [0, 1] }));
+    // 2 epochs × 5 steps; the self-training pruner's 3 steps leave 7, under a minimum of 8.
+    study = await run(config({ original: { ...config().original!, dropLast: false }, budgetAccounting: 'total', minRetrainingSteps: 8, pruneSeeds: [0, 1] }));
   }, 180_000);
 
   const prune = (pruner: string, pruneSeed = 0) => study.records.find((r) => r.kind === 'prune' && r.pruner?.startsWith(pruner) && r.pruneSeed === pruneSeed)!;
@@ -78,6 +79,12 @@ describe('a study measures what its pruners spend, and keeps each random role on
     expect(trainer.measured).toEqual(expect.objectContaining({ examplesServed: 48, optimizerSteps: 3 }));
     expect(trainer.costMismatch).toBeUndefined();
     expect(study.summary).toMatch(/\| self-training \| ft \| 2 \| [^|]+ \| \d \| [^|]+ \| [^|]+ \| 48 examples, [\d.]+ [kMG]?MAC, 3 steps \| 48 fwd, 48 bwd, 3 steps \|/);
+
+    // Its retraining got 7 steps, fewer than the study's minimum: the report says so.
+    expect(retrainOf(trainer).budgetAccounting).toEqual(expect.objectContaining({ deductedSteps: 3, expectedSteps: 7, minimumSteps: 8, belowMinimum: true }));
+    expect(study.summary).toMatch(/\*\*Short retraining\*\*/);
+    expect(study.summary).toMatch(/- self-training at 2 epochs: 7 retraining steps left of 10 \(minimum 8\)/);
+    expect(study.summary).not.toMatch(/- data-free at 2 epochs/);
   });
 
   it('gives no dataset to a pruner that does not declare needsData', () => {

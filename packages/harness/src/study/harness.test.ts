@@ -182,13 +182,16 @@ describe('summary', () => {
     expect(row.paramsReduction).toBeCloseTo(40, 10);
     expect(row.flopsReduction).toBeCloseTo(50, 10);
     expect(summary.original.top1.mean).toBeCloseTo(0.9, 10);
-    expect(summaryTable(summary).rows[0]).toEqual(['l1/uniform', 'clr', '2', '55.00 ± 7.07', '2', '40.0%', '50.0%', 'none', 'none', '20', '1.00 M']);
-    expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,2,/);
+    // No CPU time in these records: '–'.
+    expect(summaryTable(summary).rows[0]).toEqual(['l1/uniform', 'clr', '2', '55.00 ± 7.07', '2', '40.0%', '50.0%', 'none', 'none', '–', '20', '1.00 M']);
+    // mean, std, the 95% interval clipped to [0, 100], n.
+    expect(summaryCsv(summary).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,55,7\.0711,0,100,2,/);
     // One seed: no spread (the study's one std is undefined below two values), in the table and the CSV.
     const single = summarize(expandStudy({ ...study, seeds: [0] }).map((j) => record(j)));
     expect(single.rows[0].top1).toEqual(expect.objectContaining({ n: 1, mean: 0.5, std: NaN }));
     expect(summaryTable(single).rows[0][3]).toBe('50.00');
-    expect(summaryCsv(single).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,50,,1,/);
+    // One seed: the std and interval columns are empty on every row, so left out.
+    expect(summaryCsv(single).split('\n')[1]).toMatch(/^l1\/uniform,clr,2,50,1,/);
   });
 });
 

@@ -60,7 +60,16 @@ export interface RunRecord {
   batching?: Batching;
   /** Retrains: the budget and how it was accounted. */
   budget?: number;
-  budgetAccounting?: { mode: 'retraining' | 'total'; epochs: number; deductedSteps: number; expectedSteps: number; expectedSamples: number };
+  budgetAccounting?: {
+    mode: 'retraining' | 'total';
+    epochs: number;
+    deductedSteps: number;
+    expectedSteps: number;
+    expectedSamples: number;
+    /** `total` accounting: the fewest retraining steps a pruner is held to, and whether this run fell below it. */
+    minimumSteps?: number;
+    belowMinimum?: boolean;
+  };
   /** What the harness measured this run's pruner (prunes) or its retraining (retrains) spending. */
   measured?: MeasuredCost;
   /** Prunes: where the pruner's own charges disagree with the measurement. */

@@ -29,6 +29,8 @@ export interface SummaryRow {
   measuredExamples: number;
   measuredPrunerMacs: number;
   measuredPrunerSteps: number;
+  /** CPU time of the thread that pruned (per prune, mean), seconds: work outside the engine shows here. */
+  measuredPrunerCpuSeconds: number;
   /** Prunes whose own charges disagree with the measurement. */
   costMismatches: number;
   /** Engine MACs of one retraining (mean), and retraining plus pruning: the study's one unit of compute. */
@@ -83,6 +85,7 @@ export function summarize(records: readonly RunRecord[]): Summary {
       measuredExamples: mean(pruneRecords.map((p) => p.measured?.examplesServed ?? NaN)),
       measuredPrunerMacs: mean(pruneRecords.map((p) => p.measured?.macs ?? NaN)),
       measuredPrunerSteps: mean(pruneRecords.map((p) => p.measured?.optimizerSteps ?? NaN)),
+      measuredPrunerCpuSeconds: mean(pruneRecords.map((p) => p.measured?.cpuSeconds ?? NaN)),
       costMismatches: pruneRecords.filter((p) => p.costMismatch?.length).length,
       retrainMacs: mean(finished.map((r) => r.measured?.macs ?? NaN)),
       totalMacs: mean(finished.map((r) => (r.measured?.macs ?? NaN) + (prunes.get(String(r.definition.prune))?.measured?.macs ?? NaN))),
@@ -113,6 +116,9 @@ const fmtCount = (v: number) => (Number.isFinite(v) ? (v >= 1e6 ? `${(v / 1e6).t
 export const fmtPct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)}%` : '–');
 
 export const fmtMacs = (v: number) => (Number.isFinite(v) ? (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : v >= 1e6 ? `${(v / 1e6).toFixed(2)} M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)} k` : `${Math.round(v)}`) : '–');
+
+/** CPU seconds, to what a thread clock can tell (ms). */
+export const fmtSeconds = (v: number) => (Number.isFinite(v) ? (v < 0.001 ? '< 0.001' : v < 10 ? v.toFixed(3) : v.toFixed(1)) : '–');
 
 /** What the harness measured the pruner spending (the "extra cost" a reader compares). */
 export function measuredCost(row: SummaryRow): string {
@@ -146,12 +152,12 @@ export interface SummaryTable {
 
 export function summaryTable(summary: Summary): SummaryTable {
   return {
-    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', "pruner's cost (measured)", "pruner's cost (declared)", 'retraining steps', 'total compute (MAC)'],
+    header: ['pruner', 'schedule', 'budget (epochs)', 'top-1 (%)', 'seeds', 'params ↓', 'FLOPs ↓', "pruner's cost (measured)", "pruner's cost (declared)", 'pruner CPU (s)', 'retraining steps', 'total compute (MAC)'],
     rows: summary.rows.map((row) => {
       const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : '', row.notRun ? `${row.notRun} not run: the original diverged` : ''].filter(Boolean).join(', ');
       return [
         row.pruner, row.schedule, String(row.budget), `${formatStat(row.top1)}${notes ? ` (${notes})` : ''}`, String(row.seeds.length),
-        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), measuredCost(row), extraCost(row), String(row.optimizerSteps), fmtMacs(row.totalMacs),
+        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), measuredCost(row), extraCost(row), fmtSeconds(row.measuredPrunerCpuSeconds), String(row.optimizerSteps), fmtMacs(row.totalMacs),
       ];
     }),
   };
@@ -179,14 +185,14 @@ export function summaryCsv(summary: Summary): string {
     'pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'top1_std_pct', 'top1_ci_low_pct', 'top1_ci_high_pct', 'n', 'diverged_runs', 'failed_runs',
     'params_reduction_pct', 'macs_reduction_pct', 'params_after', 'macs_after',
     'extra_forward_samples', 'extra_backward_samples', 'extra_optimizer_steps', 'retraining_optimizer_steps', 'retraining_samples',
-    'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_optimizer_steps', 'cost_mismatches', 'retraining_macs', 'total_macs', 'not_run_runs',
+    'measured_pruner_examples', 'measured_pruner_macs', 'measured_pruner_optimizer_steps', 'measured_pruner_cpu_seconds', 'cost_mismatches', 'retraining_macs', 'total_macs', 'not_run_runs',
     'original_top1_mean_pct', 'original_top1_std_pct',
   ];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), ...interval(r.top1), r.seeds.length, r.diverged, r.failed,
     round(r.paramsReduction, 4), round(r.flopsReduction, 4), whole(r.paramsAfter), whole(r.flopsAfter),
     whole(r.extraForwardSamples), whole(r.extraBackwardSamples), whole(r.extraOptimizerSteps), r.optimizerSteps, r.samples,
-    whole(r.measuredExamples), whole(r.measuredPrunerMacs), whole(r.measuredPrunerSteps), r.costMismatches, whole(r.retrainMacs), whole(r.totalMacs), r.notRun,
+    whole(r.measuredExamples), whole(r.measuredPrunerMacs), whole(r.measuredPrunerSteps), round(r.measuredPrunerCpuSeconds, 4), r.costMismatches, whole(r.retrainMacs), whole(r.totalMacs), r.notRun,
     percent(summary.original.top1.mean), spread(summary.original.top1, percent),
   ]);
   return csvTable(header, rows, ['pruner', 'schedule', 'budget_epochs', 'top1_mean_pct', 'n']);

@@ -55,25 +55,20 @@ function weightsByName(layer: { weights: Array<{ originalName: string }>; getWei
 
 /**
  * kernel' = kernel * s and bias' = (bias - movingMean) * s + beta, s = gamma / sqrt(movingVariance
- * + epsilon), per output channel, in float64 before rounding to float32.
+ * + epsilon), per output channel. Computed by the backend (float32), not read back: webgpu
+ * cannot read a tensor synchronously in Node, and the weights may live on a GPU.
  */
 function foldedWeights(producer: LayersModel['layers'][number], bn: LayersModel['layers'][number], epsilon: number): [tf.Tensor, tf.Tensor] {
   const p = weightsByName(producer);
   const b = weightsByName(bn);
   const kernel = p.get('kernel')!;
   const channels = kernel.shape[kernel.shape.length - 1];
-  const read = (t: tf.Tensor | undefined, fill: number) => (t ? (t.dataSync() as Float32Array) : new Float32Array(channels).fill(fill));
-  const gamma = read(b.get('gamma'), 1);
-  const beta = read(b.get('beta'), 0);
-  const mean = read(b.get('moving_mean'), 0);
-  const variance = read(b.get('moving_variance'), 1);
-  const bias = read(p.get('bias'), 0);
-  const scale = Array.from({ length: channels }, (_, c) => gamma[c] / Math.sqrt(variance[c] + epsilon));
-  const k = kernel.dataSync() as Float32Array;
-  const foldedKernel = new Float32Array(k.length);
-  for (let i = 0; i < k.length; i++) foldedKernel[i] = k[i] * scale[i % channels];
-  const foldedBias = Float32Array.from({ length: channels }, (_, c) => (bias[c] - mean[c]) * scale[c] + beta[c]);
-  return [tf.tensor(foldedKernel, kernel.shape), tf.tensor1d(foldedBias)];
+  const or = (t: tf.Tensor | undefined, fill: number) => t ?? tf.fill([channels], fill);
+  return tf.tidy(() => {
+    const scale = tf.div(or(b.get('gamma'), 1), tf.sqrt(tf.add(or(b.get('moving_variance'), 1), epsilon)));
+    const foldedBias = tf.add(tf.mul(tf.sub(or(p.get('bias'), 0), or(b.get('moving_mean'), 0)), scale), or(b.get('beta'), 0));
+    return [tf.mul(kernel, scale), foldedBias];
+  });
 }
 
 /**

@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildChannelGraph, type Dataset, type PruneContext } from '@prunebench/core';
+import { topScoring, buildChannelGraph, type Dataset, type PruneContext } from '@prunebench/core';
 import { NoiseDataset, makePruner, pruneContext, randomizeBatchNorms, recordingLedger, tinyConvNet } from '../testing/fixtures';
 import { PerLayerPlan } from '../plans/per-layer';
-import { topScoring } from '../util/ranking';
 import type { StructuredPruner } from '../structured/structured-pruner';
 
 // On the backend users get: wasm with prunebench's kernels.

@@ -2,9 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { useBackend, TinyDataset } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
-import { RunLedger, type Batch } from '@prunebench/core';
+import { cloneModel, RunLedger, type Batch } from '@prunebench/core';
 import { makePruner, pruneContext, randomizeBatchNorms, tinyConvNet } from '../testing/fixtures';
-import { cloneModel } from '../util/clone-model';
 import type { TaylorFoIterativePruner } from './taylor-fo-iterative';
 
 beforeAll(() => useBackend(wasmBackend));

@@ -1,22 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import type { LayerVariable, LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  OPTIONS,
-  UsageError,
-  applyKeptChannels,
-  buildChannelGraph,
-  type GroupPruning,
-  type JsonSchema,
-  type PruneContext,
-  type PruneResult,
-  type Pruner,
-  type PrunerRequirements,
-  type PruningGroup,
-} from '@prunebench/core';
+import { cloneModel, sgdSettingsSchema, trainWithSgd, type SgdSettings, OPTIONS, UsageError, applyKeptChannels, buildChannelGraph, type GroupPruning, type JsonSchema, type PruneContext, type PruneResult, type Pruner, type PrunerRequirements, type PruningGroup } from '@prunebench/core';
 import { producerKernel } from '../criteria/group-kernels';
-import { cloneModel } from '../util/clone-model';
-import { sgdSettingsSchema, trainWithSgd, type SgdSettings } from '../util/sgd-training';
 
 export interface TaylorFoIterativeOptions extends Omit<SgdSettings, 'epochs'> {
   /** Fraction of the prunable channels removed in all (ranked globally). */

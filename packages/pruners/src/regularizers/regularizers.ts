@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
-import { OPTIONS, UsageError, type Regularizer, type RegularizerContext } from '@prunebench/core';
+import { topScoring, OPTIONS, UsageError, type Regularizer, type RegularizerContext } from '@prunebench/core';
 import { l1FilterScores } from '../criteria/kernel-norms';
 import { scoreProducerKernels } from '../criteria/group-kernels';
-import { topScoring } from '../util/ranking';
 import { squaredFilterNorms } from './filter-norms';
 
 const lambdaSchema = (value: number, what: string) => ({ type: 'number', minimum: 0, default: value, description: what });

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildChannelGraph, RunLedger } from '@prunebench/core';
+import { topScoring, buildChannelGraph, RunLedger } from '@prunebench/core';
 import { TinyDataset } from '@prunebench/core/testing';
 import { makePruner, pruneContext, tinyConvNet } from '../testing/fixtures';
 import { l2FilterScores } from '../criteria/kernel-norms';
-import { topScoring } from '../util/ranking';
 import type { SoftFilterPruner } from './sfp';
 
 beforeAll(async () => {

@@ -1,28 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { inject, injectable } from 'tsyringe';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  COMPONENTS,
-  OPTIONS,
-  UsageError,
-  buildChannelGraph,
-  type ComponentEntryRef,
-  type ComponentFactory,
-  type JsonSchema,
-  type Plan,
-  type PruneContext,
-  type PruneResult,
-  type Pruner,
-  type PrunerRequirements,
-  type PruningGroup,
-} from '@prunebench/core';
+import { cloneModel, sgdSettingsSchema, trainWithSgd, type SgdSettings, topScoring, COMPONENTS, OPTIONS, UsageError, buildChannelGraph, type ComponentEntryRef, type ComponentFactory, type JsonSchema, type Plan, type PruneContext, type PruneResult, type Pruner, type PrunerRequirements, type PruningGroup } from '@prunebench/core';
 import { l2FilterScores } from '../criteria/kernel-norms';
 import { producerKernel, scoreProducerKernels } from '../criteria/group-kernels';
 import type { StructuredPruner } from '../structured/structured-pruner';
-import { cloneModel } from '../util/clone-model';
 import { componentEntrySchema } from '../util/entry-schema';
-import { topScoring } from '../util/ranking';
-import { sgdSettingsSchema, trainWithSgd, type SgdSettings } from '../util/sgd-training';
 import { reinitializeWeights } from './reinitialize';
 
 export interface SoftFilterOptions extends SgdSettings {

@@ -1,32 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  COMPONENTS,
-  OPTIONS,
-  PrunebenchError,
-  UsageError,
-  applyKeptChannels,
-  buildChannelGraph,
-  checkScores,
-  splitComponentRef,
-  type ComponentEntryRef,
-  type ComponentFactory,
-  type Criterion,
-  type CriterionContext,
-  type GroupPruning,
-  type JsonSchema,
-  type Plan,
-  type PruneContext,
-  type PruneResult,
-  type Pruner,
-  type PrunerRequirements,
-  type PruningGroup,
-  type Regularizer,
-} from '@prunebench/core';
-import { cloneModel } from '../util/clone-model';
+import { cloneModel, sgdSettingsSchema, trainWithSgd, type SgdSettings, prunedGroups, pruneResultFromScores, COMPONENTS, OPTIONS, UsageError, buildChannelGraph, checkScores, splitComponentRef, type ComponentEntryRef, type ComponentFactory, type Criterion, type CriterionContext, type JsonSchema, type Plan, type PruneContext, type PruneResult, type Pruner, type PrunerRequirements, type PruningGroup, type Regularizer } from '@prunebench/core';
 import { componentEntrySchema } from '../util/entry-schema';
-import { topScoring } from '../util/ranking';
-import { sgdSettingsSchema, trainWithSgd, type SgdSettings } from '../util/sgd-training';
 
 export interface StructuredPrunerOptions {
   /** The criterion: an id (`"l1"`) or `{ "use": "taylor-2017", "batches": 4 }`. */
@@ -149,28 +124,11 @@ export class StructuredPruner implements Pruner {
     const ranking = plan.needsScores && this.counts ? await scoreGroups(this.counts.criterion, this.counts.id, prunable, scoring) : undefined;
     let scores = plan.needsScores && !ranking ? await this.score(prunable, scoring) : undefined;
     const counts = plan.allocate({ graph, scores: ranking ?? scores, model });
-    const pruned: PruningGroup[] = [];
-    for (const [groupId, keep] of counts) {
-      const group = graph.groups[groupId];
-      if (!group) throw new PrunebenchError(`the plan named group ${groupId}, but the model has groups 0 … ${graph.groups.length - 1}`);
-      if (!Number.isInteger(keep) || keep < 1 || keep > group.channels) {
-        throw new PrunebenchError(`the plan keeps ${keep} of ${group.channels} channels of group ${groupId}: must be 1 … ${group.channels}`);
-      }
-      if (keep === group.channels) continue;
-      if (!group.prunable) throw new UsageError(`the plan prunes group ${groupId} (${group.producers.join(', ')}), which cannot be pruned: ${group.reasons.join('; ')}`);
-      pruned.push(group);
-    }
+    const pruned = prunedGroups(graph, counts);
     scores ??= await this.score(pruned, scoring);
-    const selection = new Map(pruned.map((g) => [g.id, topScoring(scores!.get(g.id)!, counts.get(g.id)!)]));
-    this.criterion.channelsKept?.(selection, graph);
-    const groups: GroupPruning[] = prunable.map((g) => ({
-      group: g.id,
-      layers: g.producers,
-      convIndices: g.convIndices,
-      kept: selection.get(g.id)?.length ?? g.channels,
-      total: g.channels,
-    }));
-    return { model: applyKeptChannels(model, graph, selection), keptChannels: selection, groups };
+    const result = pruneResultFromScores(model, graph, counts, scores);
+    this.criterion.channelsKept?.(result.keptChannels, graph);
+    return result;
   }
 
   private score(groups: PruningGroup[], context: CriterionContext): Promise<Map<number, Float32Array>> {

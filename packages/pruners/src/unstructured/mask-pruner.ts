@@ -1,23 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import {
-  applyWeightMasks,
-  COMPONENTS,
-  OPTIONS,
-  UsageError,
-  checkScores,
-  splitComponentRef,
-  type ComponentEntryRef,
-  type ComponentFactory,
-  type JsonSchema,
-  type PruneContext,
-  type PruneResult,
-  type Pruner,
-  type PrunerRequirements,
-  type WeightMasks,
-  type WeightScore,
-} from '@prunebench/core';
-import { cloneModel } from '../util/clone-model';
+import { cloneModel, applyWeightMasks, COMPONENTS, OPTIONS, UsageError, checkScores, splitComponentRef, type ComponentEntryRef, type ComponentFactory, type JsonSchema, type PruneContext, type PruneResult, type Pruner, type PrunerRequirements, type WeightMasks, type WeightScore } from '@prunebench/core';
 import { componentEntrySchema } from '../util/entry-schema';
 import { kernelWeights } from '../util/layers';
 

@@ -1,4 +1,5 @@
-import { keepCount, topScoring } from './ranking';
+import { topScoring } from '@prunebench/core';
+import { keepCount } from './ranking';
 
 describe('topScoring', () => {
   it('keeps the largest scores, ties to the lower index, indices ascending', () => {

@@ -87,7 +87,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
   try {
     const before = cost(original);
     // A blown-up original is said to be one, not blamed on the criterion that meets its NaNs.
-    const blownUp = nonFiniteWeight(original);
+    const blownUp = await nonFiniteWeight(original);
     if (blownUp) throw new Error(`the original (runs/${job.originalId}) has NaN or infinite weights (${blownUp}): its training blew up; lower its learning rate or set original.divergence so such a run stops as diverged`);
     const who = `${pluginOf(ctx.registry, ['criterion', 'weight-score', 'pruner'], job.pruner.id)}, pruner ${job.prunerLabel}`;
     // What the pruner's result owns of the tensors allocated during its call (the rest leaked).
@@ -129,7 +129,7 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
         leakedTensors = guarded.leakedTensors;
       }
     });
-    const { compute, optimizerSteps } = metered;
+    const { compute, optimizerSteps, cpu } = metered;
     if (leakedTensors) ctx.onEvent({ type: 'phase', message: `warning: ${who} left ${leakedTensors} tensor(s) undisposed (prune, seed ${job.seed}); recorded as leakedTensors` });
     const measured: MeasuredCost = {
       examplesServed: view?.examples ?? 0,
@@ -137,6 +137,8 @@ async function runPrune(job: PruneJob, ctx: ExecutionContext) {
       macs: compute.macs,
       byKernel: compute.byKernel,
       optimizerSteps: optimizerSteps + (iterative?.optimizerSteps ?? 0),
+      cpuSeconds: cpu.seconds,
+      cpuScope: cpu.scope,
     };
     pruned = result.model;
     const after = cost(pruned, result.masks);

@@ -11,6 +11,7 @@ import { loadMasks } from '../masks';
 import { seedFor } from '../seed-streams';
 import type { JobBase, JobKind } from './job-kind';
 import { pruneKind, type PruneJob } from './prune';
+import { retrainingLeft } from '../budget-accounting';
 
 export interface RetrainJob extends JobBase {
   kind: 'retrain';
@@ -87,9 +88,16 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
     // Budget accounting `total`: the optimizer steps the pruner took itself (as measured) come
     // out of its retraining budget, the schedule squeezed into the steps left.
     const mode = ctx.study.budgetAccounting;
-    const deductedSteps = mode === 'total' ? Math.min(full.length, pruneRecord?.measured?.optimizerSteps ?? 0) : 0;
-    const steps = compressSchedule(full, full.length - deductedSteps);
-    const accounting = { mode, epochs: job.budget, deductedSteps, expectedSteps: steps.length, expectedSamples: expectedSamples(steps.length, batching) };
+    const left = retrainingLeft({
+      mode, budgetSteps: full.length, stepsPerEpoch: batching.stepsPerEpoch, prunerSteps: pruneRecord?.measured?.optimizerSteps ?? 0,
+      minimum: ctx.study.minRetrainingSteps, allowNone: ctx.study.allowNoRetraining, what: `${job.prunerLabel} at ${job.budget} epochs`,
+    });
+    const { deductedSteps } = left;
+    const steps = compressSchedule(full, left.steps);
+    const accounting = {
+      mode, epochs: job.budget, deductedSteps, expectedSteps: steps.length, expectedSamples: expectedSamples(steps.length, batching),
+      ...(left.minimumSteps !== undefined ? { minimumSteps: left.minimumSteps, belowMinimum: left.belowMinimum } : {}),
+    };
     const outcome = await trainAndEvaluate(ctx, job, model, steps, masks, ledger, seedFor('retrain-data', job.seed));
     const trained = trainedRun(ctx, job, steps, budget.stepsPerEpoch, outcome, ledger);
     return {

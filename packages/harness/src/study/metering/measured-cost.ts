@@ -2,6 +2,7 @@ import type { LedgerEntries } from '@prunebench/core';
 import { meterCompute, type ComputeTally } from './engine-meter';
 import type { ServedTally } from './metered-dataset';
 import { meterOptimizerSteps } from './optimizer-meter';
+import { measureCpu, type CpuClock } from './thread-cpu';
 
 /** What the harness measured a phase (a pruner's prune, a retraining) spending. */
 export interface MeasuredCost {
@@ -13,12 +14,18 @@ export interface MeasuredCost {
   byKernel: ComputeTally['byKernel'];
   /** Steps of tfjs optimizers taken. */
   optimizerSteps: number;
+  /**
+   * CPU time of the thread that ran it, in seconds (thread-cpu.ts): work outside the engine shows
+   * here. `cpuScope` "process" where the thread's own clock could not be read.
+   */
+  cpuSeconds?: number;
+  cpuScope?: 'thread' | 'process';
 }
 
 /** Meters engine compute and optimizer steps while `work` runs. */
-export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; compute: ComputeTally; optimizerSteps: number }> {
-  const { result: inner, compute } = await meterCompute(() => meterOptimizerSteps(work));
-  return { result: inner.result, compute, optimizerSteps: inner.steps };
+export async function measure<T>(work: () => Promise<T>): Promise<{ result: T; compute: ComputeTally; optimizerSteps: number; cpu: CpuClock }> {
+  const { result: timed, compute } = await meterCompute(() => meterOptimizerSteps(() => measureCpu(work)));
+  return { result: timed.result.result, compute, optimizerSteps: timed.steps, cpu: timed.result.cpu };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { UsageError, type PruneContext } from '@prunebench/core';
+import { UsageError } from '../errors';
+import type { PruneContext } from '../interfaces/pruner';
 
 /** How a pruner trains a network itself (sparsity training, soft pruning, Taylor's iterations). */
 export interface SgdSettings {

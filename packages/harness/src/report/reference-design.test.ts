@@ -1,0 +1,67 @@
+import type { RunRecord } from '../study/record';
+import { checkReferenceDesign, phaseGains, type DesignProperty } from './reference-design';
+import { referenceFixture } from './test-reference-study';
+
+const satisfying = () => referenceFixture();
+
+function failing(records: RunRecord[], histories: Map<string, string>): DesignProperty[] {
+  return checkReferenceDesign(records, (id) => histories.get(id))
+    .filter((c) => !c.held)
+    .map((c) => c.property);
+}
+
+describe('checkReferenceDesign (issue 31: the properties of the reference study)', () => {
+  it('holds every property on a study that has them', () => {
+    const { records, histories } = satisfying();
+    const checks = checkReferenceDesign(records, (id) => histories.get(id));
+    expect(checks.map((c) => c.property)).toEqual([
+      'original-accuracy',
+      'original-plateau',
+      'pruned-above-chance',
+      'random-same-architecture',
+      'budgets',
+      'schedules',
+      'baselines',
+      'seeds',
+      'validation-selection',
+    ]);
+    expect(checks.filter((c) => !c.held)).toEqual([]);
+    expect(checks.find((c) => c.property === 'original-plateau')!.detail).toContain('seed 0: 0.20, 0.10 (accuracy)');
+  });
+
+  it('phase gains are within each LR phase, split at the milestones', () => {
+    expect(phaseGains([80, 85, 90, 90.2, 91, 91.1], [2, 4]).map((g) => +g.toFixed(2))).toEqual([5, 0.2, 0.1]);
+    expect(phaseGains([1, 2, 3], [])).toEqual([2]);
+  });
+
+  const violations: Array<[DesignProperty, (records: RunRecord[], histories: Map<string, string>) => RunRecord[]]> = [
+    ['original-accuracy', (rs) => rs.map((r) => (r.kind === 'original' && r.seed === 2 ? { ...r, metrics: { test: { loss: 0, top1: 0.899, examples: 10_000 } } } : r))],
+    ['original-accuracy', (rs) => rs.map((r) => (r.kind === 'original' ? { ...r, metrics: { test: { loss: 0, top1: 0.95, examples: 3000 } } } : r))],
+    ['original-plateau', (rs, h) => (h.set('original-1', ['epoch,loss,accuracy', '0,1,0.80', '1,1,0.85', '2,1,0.90', '3,1,0.905', '4,1,0.91', '5,1,0.92'].join('\n')), rs)],
+    ['original-plateau', (rs, h) => (h.delete('original-3'), rs)],
+    ['original-plateau', (rs) => rs.map((r) => (r.kind === 'original' ? { ...r, definition: { original: { epochs: 6, milestones: [] } } } : r))],
+    ['pruned-above-chance', (rs) => rs.map((r) => (r.kind === 'prune' && r.pruner === 'l1/uniform' && r.seed === 0 ? { ...r, metrics: { test: { loss: 0, top1: 0.39, examples: 10_000 } } } : r))],
+    ['random-same-architecture', (rs) => rs.map((r) => (r.kind === 'prune' && r.pruner === 'random/uniform' && r.seed === 3 ? { ...r, cost: { before: r.cost!.before, after: { params: 50, macs: 520 } } } : r))],
+    ['random-same-architecture', (rs) => rs.filter((r) => !(r.kind === 'prune' && r.pruner === 'random/uniform'))],
+    ['budgets', (rs) => rs.filter((r) => r.budget !== 15)],
+    ['budgets', (rs) => rs.map((r) => (r.budget === 15 ? { ...r, budget: 8, scheduleDigest: `${r.schedule}@8` } : r))],
+    ['schedules', (rs) => rs.filter((r) => !(r.schedule === 'clr' && r.seed === 1 && r.budget === 10))],
+    ['schedules', (rs) => rs.map((r) => (r.schedule === 'slr' && r.budget === 10 ? { ...r, scheduleDigest: 'lrw@10' } : r))],
+    ['baselines', (rs) => rs.filter((r) => !(r.kind === 'scratch' && r.pruner === 'random/uniform' && r.seed === 0))],
+    ['seeds', (rs) => rs.filter((r) => r.seed !== 3)],
+    ['seeds', (rs) => rs.map((r) => (r.kind === 'retrain' && r.seed === 0 && r.schedule === 'ft' && r.budget === 10 && r.pruner === 'l1/uniform' ? { ...r, status: 'diverged' as const } : r))],
+    ['validation-selection', (rs) => rs.map((r) => (r.kind === 'retrain' ? { ...r, metrics: { test: r.metrics!.test } } : r))],
+  ];
+
+  it.each(violations.map(([property, change], i) => [`${property} #${i}`, property, change] as const))('fails %s when the study lacks it', (_name, property, change) => {
+    const { records, histories } = satisfying();
+    expect(failing(change(records, histories), histories)).toContain(property);
+  });
+
+  it('names the figures of a failed property', () => {
+    const { records, histories } = satisfying();
+    const changed = records.map((r) => (r.kind === 'prune' && r.pruner === 'l1/uniform' && r.seed === 0 ? { ...r, metrics: { test: { loss: 0, top1: 0.142, examples: 10_000 } } } : r));
+    const check = checkReferenceDesign(changed, (id) => histories.get(id)).find((c) => c.property === 'pruned-above-chance')!;
+    expect(check).toEqual({ property: 'pruned-above-chance', held: false, detail: 'l1/uniform seed 0: 14.20 % pruned, not retrained < 40.00 %' });
+  });
+});
