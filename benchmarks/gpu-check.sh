@@ -5,7 +5,13 @@
 #   there: bash benchmarks/gpu-check.sh                                   # (carry gpu-bundle.tar.xz)
 # Writes machine.txt, bench.json, wasm-all-cores.json, study.log and summary.txt to $OUT
 # (default gpu-check-out/). Every step has its own time limit, so one that hangs costs only itself.
+# QUICK=1: tiny settings, to check the script itself anywhere (e.g. on SwiftShader), not to measure.
 set -uo pipefail
+if [ "${QUICK:-0}" = 1 ]; then
+  MODELS=reference-cnn; BATCH=2; STEPS=1; WARMUP=0; CORES=2; TRAIN=16; TEST=8; DEPTH_MODEL=lenet5; INPUT=12; STUDY_BATCH=8
+else
+  MODELS=reference-cnn,resnet20,resnet56; BATCH=128; STEPS=8; WARMUP=2; CORES="$(nproc)"; TRAIN=10000; TEST=1000; DEPTH_MODEL=resnet56; INPUT=32; STUDY_BATCH=128
+fi
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-check-out}"
 mkdir -p "$OUT"
@@ -28,33 +34,34 @@ fi
 
 {
   date -u; uname -srm; echo "node: $("$NODE" --version)"; echo "cores: $(nproc)"
-  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "nvidia-smi: not found"
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>/dev/null || echo "nvidia-smi: not found"
   echo "Vulkan ICDs: $(ls /usr/share/vulkan/icd.d/ /etc/vulkan/icd.d/ 2>/dev/null | tr '\n' ' ') VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-}"
 } > "$OUT/machine.txt" 2>&1
 cat "$OUT/machine.txt" | tee -a "$OUT/summary.txt"
 
-log "1. bench: webgpu and wasm, reference CNN, ResNet-20, ResNet-56 at batch 128"
-timeout 240 "$PB" bench --json --backends webgpu,wasm-accelerated --models reference-cnn,resnet20,resnet56 --batch 128 --warmup 2 --steps 8 > "$OUT/bench.json" 2> "$OUT/bench.err"
+log "1. bench: webgpu and wasm, $MODELS at batch $BATCH"
+timeout 240 "$PB" bench --json --backends webgpu,wasm-accelerated --models "$MODELS" --batch "$BATCH" --warmup "$WARMUP" --steps "$STEPS" > "$OUT/bench.json" 2> "$OUT/bench.err"
 log "   exit $? ($(grep -o '"webgpu": *"[^"]*"' "$OUT/bench.json" | head -1))"
 
-log "2. wasm over all $(nproc) cores: one bench process per core, ResNet-56, batch 128"
-for i in $(seq "$(nproc)"); do
-  timeout 180 "$PB" bench --json --backends wasm-accelerated --models resnet56 --batch 128 --warmup 1 --steps 3 > "$OUT/wasm-core-$i.json" 2>/dev/null &
+WASM_MODEL="${MODELS##*,}"
+log "2. wasm over all $CORES cores: one bench process per core, $WASM_MODEL, batch $BATCH"
+for i in $(seq "$CORES"); do
+  timeout 180 "$PB" bench --json --backends wasm-accelerated --models "$WASM_MODEL" --batch "$BATCH" --warmup 1 --steps 3 > "$OUT/wasm-core-$i.json" 2>/dev/null &
 done
 wait
 "$NODE" -e '
   const fs = require("fs"); const dir = process.argv[1];
-  const figures = fs.readdirSync(dir).filter((f) => /^wasm-core-\d+\.json$/.test(f)).map((f) => { try { return JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8")).models.resnet56["wasm-accelerated"].imagesPerSecond; } catch { return null; } });
+  const figures = fs.readdirSync(dir).filter((f) => /^wasm-core-\d+\.json$/.test(f)).map((f) => { try { return Object.values(JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8")).models)[0]["wasm-accelerated"].imagesPerSecond; } catch { return null; } });
   const ok = figures.filter((v) => typeof v === "number");
   fs.writeFileSync(`${dir}/wasm-all-cores.json`, JSON.stringify({ processes: figures.length, finished: ok.length, imagesPerSecond: ok.reduce((a, b) => a + b, 0), each: ok }, null, 2));
 ' "$OUT"
 log "   $(cat "$OUT/wasm-all-cores.json" | tr -d '\n ')"
 
-log "3. a 2-epoch ResNet-56 original on CIFAR-shaped synthetic data, --backend webgpu"
+log "3. a 2-epoch $DEPTH_MODEL original on CIFAR-shaped synthetic data, --backend webgpu"
 cat > "$OUT/resnet56.config.json" <<JSON
-{ "dataset": { "use": "synthetic", "inputShape": [32, 32, 3], "numClasses": 10, "trainSize": 10000, "testSize": 1000, "noise": 0.3 },
-  "model": "resnet56",
-  "original": { "epochs": 2, "batchSize": 128, "lr": 0.1, "milestones": [1], "gamma": 0.1, "momentum": 0.9, "weightDecay": 1e-4 },
+{ "dataset": { "use": "synthetic", "inputShape": [$INPUT, $INPUT, 3], "numClasses": 10, "trainSize": $TRAIN, "testSize": $TEST, "noise": 0.3 },
+  "model": "$DEPTH_MODEL",
+  "original": { "epochs": 2, "batchSize": $STUDY_BATCH, "lr": 0.1, "milestones": [1], "gamma": 0.1, "momentum": 0.9, "weightDecay": 1e-4 },
   "pruners": [{ "use": "l1", "plan": { "use": "uniform", "ratio": 0.5 } }], "schedules": ["ft"], "budgets": [1], "seeds": [0],
   "workers": 1, "out": "$OUT/resnet56-study" }
 JSON
@@ -68,6 +75,6 @@ grep -E 'done: train original|done: retrain' "$OUT/study.log" | tee -a "$OUT/sum
   const all = JSON.parse(fs.readFileSync(`${dir}/wasm-all-cores.json`, "utf8"));
   for (const [model, row] of Object.entries(bench.models)) console.log(model, Object.entries(row).map(([b, f]) => `${b} ${f.imagesPerSecond?.toFixed(1) ?? f.status} img/s`).join(", "));
   console.log("devices:", JSON.stringify(bench.devices));
-  const gpu = bench.models.resnet56?.webgpu?.imagesPerSecond;
-  if (gpu && all.imagesPerSecond) console.log(`ResNet-56: webgpu ${gpu.toFixed(1)} img/s = ${(gpu / all.imagesPerSecond).toFixed(1)}x wasm over ${all.finished} cores (${all.imagesPerSecond.toFixed(1)} img/s; target 10x)`);
-' "$OUT" 2>&1 | tee -a "$OUT/summary.txt"
+  const model = process.argv[2]; const gpu = bench.models[model]?.webgpu?.imagesPerSecond;
+  if (gpu && all.imagesPerSecond) console.log(`${model}: webgpu ${gpu.toFixed(1)} img/s = ${(gpu / all.imagesPerSecond).toFixed(1)}x wasm over ${all.finished} cores (${all.imagesPerSecond.toFixed(1)} img/s; target 10x)`);
+' "$OUT" "$WASM_MODEL" 2>&1 | tee -a "$OUT/summary.txt"

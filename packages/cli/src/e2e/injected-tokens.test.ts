@@ -42,11 +42,7 @@ beforeAll(async () => {
 beforeEach(() => void injected.splice(0));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[]) {
-  const io = collectingIo();
-  const code = await main(args, io);
-  return { code, stdout: io.stdout(), stderr: io.stderr() };
-}
+const cli = async (args: string[]) => ((io) => main(args, io).then((code) => ({ code, stderr: io.stderr() })))(collectingIo());
 
 describe('every token a component may inject is provided where components are made', () => {
   it('the study: its config check and its runs (the run ledger is the one injected)', async () => {

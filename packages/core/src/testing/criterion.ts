@@ -10,10 +10,11 @@ import { createComponent } from '../plugin/create';
 import { createPruneContext } from '../prune/context';
 import { checkScores } from '../prune/scores';
 import { componentChecks, type ConformanceCheck } from './component-checks';
-import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
+import { conformanceEnvironment, type ConformanceSubject } from './environment';
+import { scoringChecks } from './scoring-checks';
 import { prunerBehaviourChecks } from './pruner';
 import { registerSuite } from './suite';
-import { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+import { TinyDataset, defaultPruningNet } from './tiny-fixtures';
 
 export interface CriterionConformanceOptions extends ConformanceSubject<CriterionClass> {
   /**
@@ -27,15 +28,9 @@ export interface CriterionConformanceOptions extends ConformanceSubject<Criterio
   dataset?: () => Dataset;
 }
 
-function defaultModel(): LayersModel {
-  const model = conformanceConvNet();
-  randomizeBatchNorms(model);
-  return model;
-}
-
 /** The checks of `describeCriterionConformance`, to run with any test runner. */
 export function criterionConformanceChecks(options: CriterionConformanceOptions): ConformanceCheck[] {
-  const makeModel = options.model ?? defaultModel;
+  const makeModel = options.model ?? defaultPruningNet;
   const makeDataset = () => options.dataset?.() ?? new TinyDataset([8, 8, 2], 3);
   const environment = () => conformanceEnvironment('criterion', options);
   const scoreAll = async () => {
@@ -53,7 +48,7 @@ export function criterionConformanceChecks(options: CriterionConformanceOptions)
     for (const group of groups) scores.push(Array.from(checkScores(await criterion.score(group, context), group.channels, `criterion "${options.componentClass.id}" for group ${group.id}`)));
     const changed = JSON.stringify(before) !== JSON.stringify(model.weights.map((w) => Array.from(w.read().dataSync())));
     model.dispose();
-    return { criterion, scores, ledger, changed, dataset };
+    return { requirements: criterion.requirements, scores, ledger, changed, dataset };
   };
   const entry = { ...(options.options ?? {}), plan: options.plan ?? { use: 'uniform', ratio: 0.5 } };
   const makePruner = () => {
@@ -70,36 +65,7 @@ export function criterionConformanceChecks(options: CriterionConformanceOptions)
         if (r.needsGradients) assert.ok(r.needsData, 'a criterion that needs gradients needs data too (needsData: true)');
       },
     },
-    {
-      name: 'scores every prunable group with one finite number per channel, leaving the model as it was',
-      run: async () => {
-        const { scores, changed } = await scoreAll();
-        assert.ok(scores.length > 0);
-        assert.ok(!changed, 'scoring changed the weights (or BatchNorm statistics) of the model: use training-mode helpers, which restore them');
-      },
-    },
-    {
-      name: 'is deterministic with a seed and leaks no tensors',
-      run: async () => {
-        const first = await scoreAll();
-        const second = await expectNoLeakedTensors('scoring', scoreAll);
-        assert.deepEqual(second.scores, first.scores, 'the same seed must give the same scores');
-      },
-    },
-    {
-      name: 'reads data only if it says so, through the helpers (which charge the ledger)',
-      run: async () => {
-        const { criterion, ledger, dataset } = await scoreAll();
-        const served = dataset instanceof TinyDataset ? dataset.served : undefined;
-        const { needsData, needsGradients } = criterion.requirements;
-        if (needsData) assert.ok(ledger.entries.extraForwardSamples > 0, 'a criterion that needs data should read calibration batches (context.helpers.calibrationBatches)');
-        else {
-          assert.equal(ledger.entries.extraForwardSamples, 0, 'a criterion that declares needsData: false ran forward passes');
-          if (served !== undefined) assert.equal(served, 0, 'a criterion that declares needsData: false read the dataset');
-        }
-        if (!needsGradients) assert.equal(ledger.entries.extraBackwardSamples, 0, 'a criterion without needsGradients ran backward passes');
-      },
-    },
+    ...scoringChecks('a criterion', 'prunable group with one finite number per channel', scoreAll),
     // And as a config names it: the structured pruner around it passes the pruner checks.
     ...prunerBehaviourChecks({ model: options.model, dataset: options.dataset }, makePruner).map((check) => ({ ...check, name: `as a pruner with a plan: ${check.name}` })),
   ];

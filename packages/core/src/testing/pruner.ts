@@ -10,7 +10,7 @@ import { createPruneContext } from '../prune/context';
 import { componentChecks, type ConformanceCheck } from './component-checks';
 import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
 import { registerSuite } from './suite';
-import { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+import { TinyDataset, defaultPruningNet } from './tiny-fixtures';
 
 export interface PrunerConformanceOptions extends ConformanceSubject<PrunerClass> {
   /**
@@ -23,12 +23,6 @@ export interface PrunerConformanceOptions extends ConformanceSubject<PrunerClass
   dataset?: () => Dataset;
   /** The seed pruning runs with (default 0). */
   seed?: number;
-}
-
-function defaultModel(): LayersModel {
-  const model = conformanceConvNet();
-  randomizeBatchNorms(model);
-  return model;
 }
 
 function selectionEntries(result: PruneResult): Array<[number, readonly number[]]> {
@@ -109,7 +103,7 @@ export function prunerConformanceChecks(options: PrunerConformanceOptions): Conf
 
 /** What a pruner must do once made (`create` makes a fresh one): shared with the criterion kit. */
 export function prunerBehaviourChecks(options: Omit<PrunerConformanceOptions, 'componentClass'>, create: () => Pruner): ConformanceCheck[] {
-  const makeModel = options.model ?? defaultModel;
+  const makeModel = options.model ?? defaultPruningNet;
   const seed = options.seed ?? 0;
   const makeDataset = (model: LayersModel): Dataset => {
     if (options.dataset) return options.dataset();

@@ -84,3 +84,10 @@ export class TinyDataset implements Dataset {
     }
   }
 }
+
+/** The net the pruner, criterion and weight-score suites prune by default: the conv net with random BatchNorm statistics. */
+export function defaultPruningNet(): tfl.LayersModel {
+  const model = conformanceConvNet();
+  randomizeBatchNorms(model);
+  return model;
+}

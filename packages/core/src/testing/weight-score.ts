@@ -8,10 +8,11 @@ import { createComponent } from '../plugin/create';
 import { createPruneContext } from '../prune/context';
 import { checkScores } from '../prune/scores';
 import { componentChecks, type ConformanceCheck } from './component-checks';
-import { conformanceEnvironment, expectNoLeakedTensors, type ConformanceSubject } from './environment';
+import { conformanceEnvironment, type ConformanceSubject } from './environment';
+import { scoringChecks } from './scoring-checks';
 import { prunerBehaviourChecks } from './pruner';
 import { registerSuite } from './suite';
-import { conformanceConvNet, randomizeBatchNorms, TinyDataset } from './tiny-fixtures';
+import { TinyDataset, defaultPruningNet } from './tiny-fixtures';
 
 /**
  * What the mask pruner (`mask` in `@prunebench/pruners`) adds to a weight score — the keys a
@@ -35,15 +36,9 @@ export interface WeightScoreConformanceOptions extends ConformanceSubject<Weight
   dataset?: () => Dataset;
 }
 
-function defaultModel(): LayersModel {
-  const model = conformanceConvNet();
-  randomizeBatchNorms(model);
-  return model;
-}
-
 /** The checks of `describeWeightScoreConformance`, to run with any test runner. */
 export function weightScoreConformanceChecks(options: WeightScoreConformanceOptions): ConformanceCheck[] {
-  const makeModel = options.model ?? defaultModel;
+  const makeModel = options.model ?? defaultPruningNet;
   const makeDataset = () => options.dataset?.() ?? new TinyDataset([8, 8, 2], 3);
   const environment = () => conformanceEnvironment('weight-score', options);
   const kernels = (model: LayersModel) => model.weights.filter((w) => /kernel$/.test(w.originalName)) as LayerVariable[];
@@ -61,7 +56,7 @@ export function weightScoreConformanceChecks(options: WeightScoreConformanceOpti
     }
     const changed = JSON.stringify(before) !== JSON.stringify(model.weights.map((w) => Array.from(w.read().dataSync())));
     model.dispose();
-    return { score, scores, ledger, changed, dataset };
+    return { requirements: score.requirements, scores, ledger, changed, dataset };
   };
   const entry = { ...(options.options ?? {}), sparsity: 0.5, ...(options.mask ?? {}) };
   const makePruner = () => {
@@ -77,34 +72,7 @@ export function weightScoreConformanceChecks(options: WeightScoreConformanceOpti
         assert.ok(r && typeof r.needsData === 'boolean' && typeof r.needsGradients === 'boolean', 'a weight score needs `requirements: { needsData, needsGradients }` (booleans)');
       },
     },
-    {
-      name: 'scores every kernel with one finite number per weight, leaving the model as it was',
-      run: async () => {
-        const { scores, changed } = await scoreAll();
-        assert.ok(scores.length > 0);
-        assert.ok(!changed, 'scoring changed the weights of the model');
-      },
-    },
-    {
-      name: 'is deterministic with a seed and leaks no tensors',
-      run: async () => {
-        const first = await scoreAll();
-        const second = await expectNoLeakedTensors('scoring', scoreAll);
-        assert.deepEqual(second.scores, first.scores, 'the same seed must give the same scores');
-      },
-    },
-    {
-      name: 'reads data only if it says so, through the helpers (which charge the ledger)',
-      run: async () => {
-        const { score, ledger, dataset } = await scoreAll();
-        const { needsData, needsGradients } = score.requirements;
-        if (!needsData && !needsGradients) {
-          assert.equal(ledger.entries.extraForwardSamples, 0, 'a weight score that declares needsData: false ran forward passes');
-          if (dataset instanceof TinyDataset) assert.equal(dataset.served, 0, 'a weight score that declares needsData: false read the dataset');
-        }
-        if (!needsGradients) assert.equal(ledger.entries.extraBackwardSamples, 0, 'a weight score without needsGradients ran backward passes');
-      },
-    },
+    ...scoringChecks('a weight score', 'kernel with one finite number per weight', scoreAll),
     // And as a config names it: the mask pruner around it passes the pruner checks.
     ...prunerBehaviourChecks({ model: options.model, dataset: options.dataset }, makePruner).map((check) => ({ ...check, name: `as a mask pruner: ${check.name}` })),
   ];

@@ -26,7 +26,7 @@ describe('checkReferenceDesign (issue 31: the properties of the reference study)
       'validation-selection',
     ]);
     expect(checks.filter((c) => !c.held)).toEqual([]);
-    expect(checks.find((c) => c.property === 'original-plateau')!.detail).toContain('seed 0: 0.20, 0.10 (accuracy)');
+    expect(checks.find((c) => c.property === 'original-plateau')!.detail).toContain('seed 0: 0.20, 0.10 (training accuracy)');
   });
 
   it('phase gains are within each LR phase, split at the milestones', () => {

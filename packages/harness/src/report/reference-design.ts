@@ -133,7 +133,10 @@ export function checkReferenceDesign(records: readonly RunRecord[], history: His
         problems.push(`original of seed ${r.seed}: no history.csv`);
         continue;
       }
-      const { column, points } = epochAccuracies(csv);
+      const found = epochAccuracies(csv);
+      // The trainer's per-epoch accuracy is on the training batches in training mode: a held-out column, when a history has one, is the better plateau measure.
+      const column = found.column === 'accuracy' ? 'training accuracy' : found.column;
+      const points = found.points;
       const gains = phaseGains(points, recipe.milestones ?? []);
       if (gains.length < 2) {
         problems.push(`original of seed ${r.seed}: ${gains.length} LR phase(s), a plateau needs two to show`);

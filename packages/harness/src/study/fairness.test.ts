@@ -100,7 +100,7 @@ describe('a study measures what its pruners spend, and keeps each random role on
     expect(full.ledger).toEqual(expect.objectContaining({ optimizerSteps: 10, samples: 144 }));
     const deducted = retrainOf(prune('self-training'));
     // 7 steps: one whole epoch (72 examples, its last batch partial) and two full batches.
-    expect(deducted.budgetAccounting).toEqual({ mode: 'total', epochs: 2, deductedSteps: 3, expectedSteps: 7, expectedSamples: 72 + 2 * 16 });
+    expect(deducted.budgetAccounting).toEqual({ mode: 'total', epochs: 2, deductedSteps: 3, expectedSteps: 7, expectedSamples: 72 + 2 * 16, minimumSteps: 8, belowMinimum: true });
     expect(deducted.ledger).toEqual(expect.objectContaining({ optimizerSteps: 7, samples: 104 }));
     expect(study.summary).toMatch(/Budget accounting: total/);
     expect(study.summary).toMatch(/last partial batch of an epoch is kept/);

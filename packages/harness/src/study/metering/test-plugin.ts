@@ -25,7 +25,11 @@ async function firstBatches(dataset: Dataset, count: number, seed: number) {
   return out;
 }
 
-const loss = (model: LayersModel, x: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+// `training` decides BatchNorm's mode: in training mode it also moves the running statistics of
+// the model it is applied to, which a pruner may do only to its own copy (the harness fails a
+// pruner that changes its input model in place).
+const loss = (model: LayersModel, x: tf.Tensor, y: tf.Tensor, training = true) =>
+  tf.losses.softmaxCrossEntropy(y, model.apply(x, { training }) as tf.Tensor) as tf.Scalar;
 
 /** Reads two batches and takes gradients on them, and charges nothing. */
 @injectable()
@@ -36,7 +40,7 @@ export class UndeclaredGradientsPruner implements Pruner {
   async prune(model: LayersModel, context: PruneContext): Promise<PruneResult> {
     FIXTURE_LOG.push({ pruner: UndeclaredGradientsPruner.id, hadDataset: !!context.dataset, seed: context.seed });
     for (const { x, y } of await firstBatches(context.dataset!, 2, context.seed)) {
-      const { value, grads } = tf.variableGrads(() => loss(model, x, y), model.trainableWeights.map((w) => w.read() as tf.Variable));
+      const { value, grads } = tf.variableGrads(() => loss(model, x, y, false), model.trainableWeights.map((w) => w.read() as tf.Variable));
       tf.dispose([value, x, y, ...Object.values(grads)]);
     }
     return { model: await clone(model) };
