@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { injectable } from 'tsyringe';
 import { definePlugin, PLUGIN_API_VERSION, type Criterion, type CriterionContext, type PruningGroup } from '@prunebench/core';
 
+// A machine without the plugin, for the queue tests: a worker started with this set cannot load it.
+if (process.env.PRUNEBENCH_TEST_LACKS_FAULT_PLUGIN) throw new Error('this machine lacks prunebench-plugin-faults (PRUNEBENCH_TEST_LACKS_FAULT_PLUGIN)');
+
 const requirements = { needsData: false, needsGradients: false };
 const uniform = (group: PruningGroup) => Float32Array.from({ length: group.channels }, (_, i) => i + 1);
 

@@ -4,9 +4,8 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as ts from 'typescript';
+import { compiledFaultPlugin } from '../test-fault-plugin-js';
 import { finishedRuns as finished } from '../test-results';
 import { tinyStudyConfig } from '../test-study';
 
@@ -125,20 +124,8 @@ describe('one process per results folder, and SIGTERM', () => {
 });
 
 describe('runs end, and so does the process', () => {
-  // The fault plugin, compiled for the child processes and their worker threads (test files are
-  // not built into dist), its imports pointed at this repository's packages.
   let faultPlugin = '';
-  beforeAll(() => {
-    const source = fs.readFileSync(path.join(__dirname, '..', 'test-fault-plugin.ts'), 'utf8');
-    const { outputText } = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, esModuleInterop: true },
-    });
-    // Jest maps @prunebench/* to their TypeScript sources; the children load the built packages.
-    const node = createRequire(path.join(repo, 'packages', 'cli', 'package.json')).resolve;
-    const resolve = (spec: string) => (spec.startsWith('@prunebench/') ? path.join(repo, 'packages', spec.slice('@prunebench/'.length), 'dist', 'index.js') : node(spec));
-    faultPlugin = path.join(root, 'fault-plugin.js');
-    fs.writeFileSync(faultPlugin, outputText.replace(/require\("([^".][^"]*)"\)/g, (_, spec: string) => `require(${JSON.stringify(resolve(spec))})`));
-  });
+  beforeAll(() => (faultPlugin = compiledFaultPlugin(root)));
   const faulty = (name: string, criteria: string[], extra: Record<string, unknown> = {}) =>
     study(name, {
       plugins: [faultPlugin],

@@ -298,7 +298,8 @@ describe('runs end', () => {
     expect(hung.error).toMatch(/^RunStalledError: stalled: no progress for 5 s \(stallSeconds\) during prune fault-hang\/uniform, seed 0; the run was stopped$/);
     expect(all.filter((r) => r.status === 'failed' && /^skipped: it needs prune-\w+, which failed/.test(r.error ?? ''))).toHaveLength(1);
     expect(all.filter((r) => r.status === 'finished')).toHaveLength(3); // the original, the l1 prune and its retrain
-    expect(result.stderr).toMatch(/1 run\(s\) failed|2 run\(s\) failed/);
+    expect(result.stdout).toMatch(/FAILED: prune fault-hang\/uniform, seed 0 — RunStalledError: stalled: no progress for 5 s/);
+    expect(result.stderr).toMatch(/2 run\(s\) failed/);
   });
 });
 

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Queue } from 'bullmq';
 import { expandStudy, parseQueueUrl, queueEntry, QUEUE_NAME, studyKey, type StudyDefinition } from '@prunebench/harness';
+import { compiledFaultPlugin } from '../test-fault-plugin-js';
 import { tinyStudyConfig } from '../test-study';
 import { redisServerAvailable, startTestRedis, type TestRedis } from '../test-redis';
 
@@ -214,6 +215,24 @@ describeWithRedis('prunebench on a Redis queue', () => {
     await queue.close();
   }, 240_000);
 
+  it("a worker that cannot load a study's plugins leaves its runs to one that can: every run finishes, none loses an attempt", async () => {
+    const plugin = compiledFaultPlugin(root);
+    const out = path.join(root, 'mixed');
+    fs.writeFileSync(path.join(root, 'mixed.json'), JSON.stringify(tinyStudyConfig(out, { plugins: [plugin], pruners: [{ use: 'l1', plan: { use: 'uniform', ratio: 0.5 } }], schedules: ['ft'] })));
+    const lacking = spawnTracked(cli(['worker', '--backend', 'wasm'], { PRUNEBENCH_REDIS_URL: redis.url, PRUNEBENCH_TEST_LACKS_FAULT_PLUGIN: '1' }));
+    await waitFor('the lacking worker to connect', () => /worker ready/.test(lacking.output()));
+    const coordinator = spawnTracked(cli(['run', '--queue', redis.url, '--config', path.join(root, 'mixed.json')]));
+    await waitFor('the lacking worker to say so', () => /cannot load the plugins of the study in \S+mixed: .*leaving its runs to workers that can/.test(lacking.output()), 60_000);
+    const able = spawnTracked(worker(redis));
+    expect(await coordinator.exited).toBe(0);
+    expect([...records(out).values()].filter((r) => r.status === 'finished')).toHaveLength(3);
+    expect(lacking.output().match(/cannot load the plugins/g)).toHaveLength(1);
+    for (const log of [lacking.output(), able.output(), coordinator.output()]) expect(log).not.toMatch(/FAILED|failed, will be retried|attempt failed/);
+    lacking.child.kill('SIGTERM');
+    able.child.kill('SIGTERM');
+    await Promise.all([lacking.exited, able.exited]);
+  }, 240_000);
+
   it('fails fast on what retrying cannot fix: a wrong password ends a coordinator and a worker at once (exit 2), lock released', async () => {
     const wrong = redis.url.replace(`:${redis.password}@`, ':not-the-password@');
     const out = path.join(root, 'wrongpass');
@@ -236,8 +255,8 @@ describeWithRedis('prunebench on a Redis queue', () => {
     fs.writeFileSync(path.join(root, 'unanswered.json'), JSON.stringify(tinyStudyConfig(out)));
     const idle = spawnTracked(cli(['worker', '--queue', forWorker.url]));
     const coordinator = spawnTracked(cli(['run', '--queue', forCoordinator.url, '--config', path.join(root, 'unanswered.json')]));
-    await waitFor('the worker to connect', () => /worker ready/.test(idle.output()));
-    await waitFor('the coordinator to queue the study', () => /runs to do/.test(coordinator.output()));
+    await waitFor(`the worker to connect: ${idle.output()}`, () => /worker ready/.test(idle.output()), 60_000);
+    await waitFor(`the coordinator to queue the study: ${coordinator.output()}`, () => /runs to do/.test(coordinator.output()), 60_000);
     await Promise.all([forWorker.stop(), forCoordinator.stop()]);
     const stoppedAt = Date.now();
     idle.child.kill('SIGTERM');

@@ -81,9 +81,15 @@ export async function runJobs(options: {
       pending.splice(i, 1);
       const runner = idle.pop()!;
       status.set(job.id, 'running');
+      const started = performance.now();
       const task = runner
         .run(job, onEvent)
-        .catch((error: unknown) => failedRecord(job, (error as Error)?.stack ?? String(error), baseRecord))
+        .catch((error: unknown) => {
+          // The runner ended without a record (stalled, abandoned, its thread died): shown as the run's end.
+          const record = failedRecord(job, (error as Error)?.stack ?? String(error), baseRecord);
+          onEvent({ type: 'job-end', jobId: job.id, label: describeJob(job), status: 'failed', summary: (record.error ?? '').split('\n')[0], seconds: (performance.now() - started) / 1000 });
+          return record;
+        })
         .then((record) => {
           store.write(record);
           if (record.status === 'failed' && record.error?.startsWith(`${DiskWriteError.name}:`)) diskFull ??= record.error.split('\n')[0];

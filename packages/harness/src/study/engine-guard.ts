@@ -88,12 +88,14 @@ export function pluginOf(registry: Registry, kinds: readonly ComponentKind[], id
 }
 
 /**
- * SHA-256 of a model's weights, in order: a change in place shows as another digest. Read
+ * SHA-256 of a model's trainable weights, in order: a change in place shows as another digest.
+ * Not the non-trainable ones: a forward pass in training mode (a criterion taking gradients)
+ * updates BatchNorm's moving statistics, and that is computing, not tampering. Read
  * asynchronously: webgpu cannot read a tensor synchronously in Node.
  */
 export async function weightsDigest(model: LayersModel): Promise<string> {
   const hash = createHash('sha256');
-  for (const weight of model.weights) {
+  for (const weight of model.trainableWeights) {
     const values = await weight.read().data();
     hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   }

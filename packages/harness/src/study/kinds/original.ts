@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ModelFactory, RunLedger, expandPerEpoch, originalLrAt } from '@prunebench/core';
 import { evaluate } from '../../training/evaluate';
 import { loadCheckpoint, saveCheckpoint } from '../../training/checkpoint';
+import { guardedCall, pluginOf } from '../engine-guard';
 import { epochExamples, forwardExamples } from '../cost-model';
 import { curveDigest } from '../curve-digest';
 import { type ExecutionContext, EVAL_BATCH, cost, historyCsv, make, runLatency, metrics, openDataset, studyBatching, trainAndEvaluate } from '../execution';
@@ -66,9 +67,14 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
   const { dataset, info } = await openDataset(ctx);
   const ledger = new RunLedger();
   const recipe = ctx.study.original;
+  // The model plugin's call is checked like a pruner's: it may not change the engine (engine-guard.ts).
   const model = recipe.checkpoint
     ? (await loadCheckpoint(recipe.checkpoint)).model
-    : make<ModelFactory>(ctx, 'model', ctx.study.model, { seed: job.seed, ledger }).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('original-init', job.seed) });
+    : (
+        await guardedCall(`${pluginOf(ctx.registry, ['model'], ctx.study.model.id)}, model ${ctx.study.model.id}`, () =>
+          make<ModelFactory>(ctx, 'model', ctx.study.model, { seed: job.seed, ledger }).build({ inputShape: info.inputShape, numClasses: info.numClasses, seed: seedFor('original-init', job.seed) }),
+        )
+      ).result;
   try {
     if (recipe.checkpoint) {
       // A user's own trained model: evaluate it and keep a copy beside the runs.

@@ -2,6 +2,7 @@ import { type Schedule, RunLedger } from '@prunebench/core';
 import type { ComponentRef } from '@prunebench/core/config';
 import { loadCheckpoint } from '../../training/checkpoint';
 import { compressSchedule, expectedSamples } from '../budget';
+import { guardedCall, pluginOf } from '../engine-guard';
 import { epochExamples, forwardExamples, prunedMacs } from '../cost-model';
 import { componentLabel } from '../definition';
 import { type ExecutionContext, make, runLatency, openDataset, studyBatching, trainAndEvaluate, trainedRun } from '../execution';
@@ -82,7 +83,8 @@ async function runRetrain(job: RetrainJob, ctx: ExecutionContext) {
     const schedule = make<Schedule>(ctx, 'schedule', job.schedule, { seed: job.seed, ledger });
     const batching = studyBatching(ctx, info);
     const budget = { epochs: job.budget, stepsPerEpoch: batching.stepsPerEpoch };
-    const full = schedule.compute(ctx.study.original, budget);
+    // The schedule plugin's call is checked like a pruner's: it may not change the engine (engine-guard.ts).
+    const full = (await guardedCall(`${pluginOf(ctx.registry, ['schedule'], job.schedule.id)}, schedule ${job.schedule.id}`, () => schedule.compute(ctx.study.original, budget))).result;
     // Budget accounting `total`: the optimizer steps the pruner took itself (as measured) come
     // out of its retraining budget, the schedule squeezed into the steps left.
     const mode = ctx.study.budgetAccounting;
