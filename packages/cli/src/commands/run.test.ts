@@ -22,7 +22,7 @@ describe('prunebench run / report', () => {
       expect(fs.existsSync(path.join(out, file))).toBe(true);
     }
     // Both pruners remove the same FLOPs: no Pareto chart, and the report says why.
-    expect(fs.existsSync(path.join(out, 'figures/accuracy-vs-flops.svg'))).toBe(false);
+    expect(fs.existsSync(path.join(out, 'figures/accuracy-vs-macs.svg'))).toBe(false);
     expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/No accuracy-vs-FLOPs chart: every pruner of this study removes the same FLOPs/);
     const records = fs.readFileSync(path.join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(records.filter((r) => r.kind === 'retrain')).toHaveLength(4);

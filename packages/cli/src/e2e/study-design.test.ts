@@ -122,7 +122,7 @@ describe('a study using every part of the design', () => {
     const csv = fs.readFileSync(path.join(out, 'runs.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(records.length + 1);
     expect(csv[0]).toMatch(/^id,kind,status,pruner,schedule,budget_epochs,seed,/);
-    for (const f of ['accuracy-vs-budget.svg', 'accuracy-vs-flops.svg', 'learning-rates.svg']) expect(fs.statSync(path.join(out, 'figures', f)).size).toBeGreaterThan(1000);
+    for (const f of ['accuracy-vs-budget.svg', 'accuracy-vs-macs.svg', 'learning-rates.svg']) expect(fs.statSync(path.join(out, 'figures', f)).size).toBeGreaterThan(1000);
   });
 
   it('refuses to report an iterative prune that did not take its planned retraining', async () => {

@@ -1,4 +1,3 @@
-import '@tensorflow/tfjs-backend-cpu';
 import { describeCriterionConformance, describeScheduleConformance, useBackend } from '@prunebench/core/testing';
 import { wasmBackend } from '@prunebench/backend-wasm';
 import { originalPreset } from '@prunebench/core';

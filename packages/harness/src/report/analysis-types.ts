@@ -22,7 +22,7 @@ export interface Cell {
   runs?: Map<string, string>;
   diverged: number;
   failed: number;
-  flopsAfter: number;
+  macsAfter: number;
   paramsAfter: number;
   /** The best cell of its budget among pruners of equal compression, picked on validation when there is one (report/selection.ts). */
   best: boolean;

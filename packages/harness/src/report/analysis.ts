@@ -54,7 +54,7 @@ export interface Analysis {
   pruners: string[];
   schedules: string[];
   seeds: number[];
-  original: { top1: SampleSummary; params: number; flops: number };
+  original: { top1: SampleSummary; params: number; macs: number };
   cells: Cell[];
   gains: Comparison[];
   lifts: Comparison[];
@@ -142,7 +142,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
           runs: new Map(finished.map((r) => [seedKey(r), r.id])),
           diverged: group.diverged,
           failed: group.failed,
-          flopsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
+          macsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.macs] : []))),
           paramsAfter: mean(finished.flatMap((r) => (r.cost ? [r.cost.after.nonZeroParams ?? r.cost.after.params] : []))),
           best: false,
         });
@@ -288,7 +288,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     pruners,
     schedules,
     seeds: unique(records.map((r) => r.seed)).sort((a, b) => a - b),
-    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, flops: originals[0]?.cost?.before.macs ?? NaN },
+    original: { top1: originalTop1, params: originals[0]?.cost?.before.params ?? NaN, macs: originals[0]?.cost?.before.macs ?? NaN },
     cells,
     gains,
     lifts,
@@ -298,7 +298,7 @@ export function analyzeStudy(records: readonly RunRecord[], study?: StudyDefinit
     costs,
     noise: examples && Number.isFinite(originalTop1.mean) ? { testExamples: examples, stdError: binomialStdError(originalTop1.mean, examples) } : null,
     scheduleNotes: slrNotes(study, budgets),
-    distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.flopsAfter)).map((c) => Math.round(c.flopsAfter))).size,
+    distinctFlops: new Set(cells.filter((c) => Number.isFinite(c.macsAfter)).map((c) => Math.round(c.macsAfter))).size,
     failures,
     compression: { tolerance, classes, refused },
     selection: { split, seeds: seedCount, starred },

@@ -5,7 +5,7 @@ import { accuracyVsBudgetSpec, learningRateSpec, renderSpec, styleScales } from 
 import { summarizeSample } from '../study/statistics';
 
 function cell(pruner: string, schedule: string, budget: number, values: number[]): Cell {
-  return { pruner, schedule, budget, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [String(i), v])), diverged: 0, failed: 0, flopsAfter: 1e6, paramsAfter: 1, best: false };
+  return { pruner, schedule, budget, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [String(i), v])), diverged: 0, failed: 0, macsAfter: 1e6, paramsAfter: 1, best: false };
 }
 
 // Two seeds, as the quick study: a 95% t interval is ±12.7 std, far wider than the runs' spread.
@@ -15,7 +15,7 @@ const analysis = {
   pruners: ['l1/uniform', 'random/uniform'],
   schedules: ['ft', 'lrw', 'slr', 'clr'],
   seeds: [0, 1],
-  original: { top1: summarizeSample([0.88, 0.89]), params: 100, flops: 4e6 },
+  original: { top1: summarizeSample([0.88, 0.89]), params: 100, macs: 4e6 },
   cells: ['l1/uniform', 'random/uniform'].flatMap((p, i) => ['ft', 'lrw', 'slr', 'clr'].flatMap((s, j) => [1, 2].map((b) => cell(p, s, b, [0.8 + 0.01 * j + 0.01 * b - 0.01 * i, 0.81 + 0.01 * j + 0.01 * b - 0.01 * i])))),
   gains: [], lifts: [], withoutRandom: [], pruned: [], costs: [], noise: null, scheduleNotes: [], distinctFlops: 1, failures: [],
   baselines: [],

@@ -2,8 +2,8 @@ import type { Analysis, Cell } from './analysis';
 import { accuracyVsBudgetSpec, learningRateSpec, paretoSpec, renderSpec, styleScales } from './figures';
 import { summarizeSample } from '../study/statistics';
 
-function cell(pruner: string, schedule: string, budget: number, values: number[], flopsAfter: number): Cell {
-  return { pruner, schedule, budget, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [String(i), v])), diverged: 0, failed: 0, flopsAfter, paramsAfter: 1, best: false };
+function cell(pruner: string, schedule: string, budget: number, values: number[], macsAfter: number): Cell {
+  return { pruner, schedule, budget, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [String(i), v])), diverged: 0, failed: 0, macsAfter, paramsAfter: 1, best: false };
 }
 
 const analysis = {
@@ -12,7 +12,7 @@ const analysis = {
   pruners: ['l1 0.5', 'l1 0.25', 'random 0.5'],
   schedules: ['ft', 'clr'],
   seeds: [0, 1],
-  original: { top1: summarizeSample([0.9, 0.91]), params: 100, flops: 4e6 },
+  original: { top1: summarizeSample([0.9, 0.91]), params: 100, macs: 4e6 },
   cells: [
     cell('l1 0.5', 'ft', 1, [0.8, 0.82], 1e6), cell('l1 0.5', 'clr', 3, [0.86, 0.87], 1e6),
     cell('l1 0.25', 'ft', 3, [0.85, 0.86], 2e6), cell('l1 0.25', 'clr', 3, [0.89, 0.9], 2e6),
@@ -56,8 +56,8 @@ describe('report figures', () => {
   });
 
   it('draw the Pareto frontier through the points no cheaper point beats', () => {
-    const values = (specs[1] as { data: { values: Array<{ kind: string; mflops: number; top1: number }> } }).data.values;
-    const frontier = values.filter((v) => v.kind === 'frontier').map((v) => [v.mflops, Number(v.top1.toFixed(2))]);
+    const values = (specs[1] as { data: { values: Array<{ kind: string; mmacs: number; top1: number }> } }).data.values;
+    const frontier = values.filter((v) => v.kind === 'frontier').map((v) => [v.mmacs, Number(v.top1.toFixed(2))]);
     expect(frontier).toEqual([[1, 86.5], [2, 89.5]]);
   });
 

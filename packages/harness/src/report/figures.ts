@@ -87,14 +87,14 @@ export function accuracyVsBudgetSpec(analysis: Analysis, style: StyleScales): To
 export function paretoSpec(analysis: Analysis, style: StyleScales): TopLevelSpec {
   const largest = analysis.budgets[analysis.budgets.length - 1];
   const points = analysis.cells
-    .filter((c) => c.budget === largest && c.top1.n > 0 && Number.isFinite(c.flopsAfter))
-    .map((c) => ({ kind: 'cell', pruner: c.pruner, schedule: c.schedule, mflops: c.flopsAfter / 1e6, top1: 100 * c.top1.mean }));
-  const frontier = [...points].sort((a, b) => a.mflops - b.mflops || b.top1 - a.top1).filter((p, i, all) => all.slice(0, i).every((q) => q.top1 < p.top1));
+    .filter((c) => c.budget === largest && c.top1.n > 0 && Number.isFinite(c.macsAfter))
+    .map((c) => ({ kind: 'cell', pruner: c.pruner, schedule: c.schedule, mmacs: c.macsAfter / 1e6, top1: 100 * c.top1.mean }));
+  const frontier = [...points].sort((a, b) => a.mmacs - b.mmacs || b.top1 - a.top1).filter((p, i, all) => all.slice(0, i).every((q) => q.top1 < p.top1));
   const values: Record<string, unknown>[] = [...points, ...frontier.map((p) => ({ ...p, kind: 'frontier' }))];
-  if (Number.isFinite(analysis.original.flops) && Number.isFinite(analysis.original.top1.mean)) {
-    values.push({ kind: 'original', mflops: analysis.original.flops / 1e6, top1: 100 * analysis.original.top1.mean, label: 'original' });
+  if (Number.isFinite(analysis.original.macs) && Number.isFinite(analysis.original.top1.mean)) {
+    values.push({ kind: 'original', mmacs: analysis.original.macs / 1e6, top1: 100 * analysis.original.top1.mean, label: 'original' });
   }
-  const x = { field: 'mflops', type: 'quantitative', title: 'FLOPs after pruning (millions of multiply-accumulates)', scale: { zero: false, nice: true } } as const;
+  const x = { field: 'mmacs', type: 'quantitative', title: 'MACs after pruning (millions of multiply-accumulates)', scale: { zero: false, nice: true } } as const;
   const y = { field: 'top1', type: 'quantitative', title: 'test top-1 (%)', scale: { zero: false } } as const;
   return {
     $schema: SCHEMA,
@@ -104,7 +104,7 @@ export function paretoSpec(analysis: Analysis, style: StyleScales): TopLevelSpec
     height: 340,
     data: { values },
     layer: [
-      { transform: [{ filter: "datum.kind === 'frontier'" }], mark: { type: 'line', color: '#999', strokeDash: [6, 3] }, encoding: { x, y, order: { field: 'mflops', type: 'quantitative' } } },
+      { transform: [{ filter: "datum.kind === 'frontier'" }], mark: { type: 'line', color: '#999', strokeDash: [6, 3] }, encoding: { x, y, order: { field: 'mmacs', type: 'quantitative' } } },
       { transform: [{ filter: "datum.kind === 'cell'" }], mark: { type: 'point', filled: true, size: 80 }, encoding: { x, y, color: colour(style), shape: shape(style, true) } },
       { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'point', shape: 'diamond', size: 120, color: '#000', filled: false }, encoding: { x, y } },
       { transform: [{ filter: "datum.kind === 'original'" }], mark: { type: 'text', dx: 8, align: 'left', fontSize: 11 }, encoding: { x, y, text: { field: 'label' } } },

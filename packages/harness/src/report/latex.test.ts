@@ -10,7 +10,7 @@ import { pairedDifference, summarizeSample } from '../study/statistics';
 
 const seeds = ['0', '1', '2', '3'];
 function cell(pruner: string, schedule: string, values: number[], best = false): Cell {
-  return { pruner, schedule, budget: 2, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [seeds[i], v])), diverged: 0, failed: 0, flopsAfter: 1, paramsAfter: 1, best };
+  return { pruner, schedule, budget: 2, top1: summarizeSample(values), bySeed: new Map(values.map((v, i) => [seeds[i], v])), diverged: 0, failed: 0, macsAfter: 1, paramsAfter: 1, best };
 }
 // slr beats ft by 2 pp on every seed (± 0.1): significant; clr by 0.1 ± 1: not.
 const ft = cell('l1_50%', 'ft', [0.8, 0.81, 0.79, 0.8]);
@@ -28,7 +28,7 @@ const analysis = {
   pruners: ['l1_50%'],
   schedules: ['ft', 'slr', 'clr'],
   seeds: [0, 1, 2, 3],
-  original: { top1: summarizeSample([0.85, 0.86]), params: 1, flops: 1 },
+  original: { top1: summarizeSample([0.85, 0.86]), params: 1, macs: 1 },
   cells: [ft, slr, clr],
   gains,
 } as unknown as Analysis;

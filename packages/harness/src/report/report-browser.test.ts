@@ -87,7 +87,7 @@ maybe('report.html in a real browser', () => {
     }
     fs.writeFileSync(path.join(out, 'study.json'), JSON.stringify(studyFileFor(study, jobs)));
     const { reportHtml, figures } = await writeReport(out, 'browser test');
-    expect(figures.map((f) => path.basename(f)).sort()).toEqual(['accuracy-vs-budget.svg', 'accuracy-vs-flops.svg', 'learning-rates.svg']);
+    expect(figures.map((f) => path.basename(f)).sort()).toEqual(['accuracy-vs-budget.svg', 'accuracy-vs-macs.svg', 'learning-rates.svg']);
 
     const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-chromium-'));
     // A fresh profile folder per run (playwright passes it as --user-data-dir).

@@ -29,7 +29,7 @@ function setup(records: readonly RunRecord[], analysis: Analysis, study?: StudyD
   const items: string[] = [];
   if (study) {
     items.push(`Dataset: \`${study.dataset.id}\`${describeOptions(study.dataset.options)}${sizes ? `: ${sizes.train} train, ${sizes.validation} validation, ${sizes.test} test examples` : ''}.`);
-    items.push(`Model: \`${study.model.id}\`${describeOptions(study.model.options)}; ${count(analysis.original.params)} params, ${count(analysis.original.flops)} FLOPs (multiply-accumulates).`);
+    items.push(`Model: \`${study.model.id}\`${describeOptions(study.model.options)}; ${count(analysis.original.params)} params, ${count(analysis.original.macs)} MACs (multiply-accumulates).`);
     const o = study.original;
     items.push(
       o.checkpoint
@@ -122,10 +122,10 @@ function shortRetraining(records: readonly RunRecord[]): Block[] {
 
 /** "pruners of 1.23 M MACs (−51.2%)": the compression a table's pruners share. */
 function compressionCaption(analysis: Analysis, members: string[]): string {
-  const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.flopsAfter)).map((c) => c.flopsAfter);
+  const macs = analysis.cells.filter((c) => members.includes(c.pruner) && Number.isFinite(c.macsAfter)).map((c) => c.macsAfter);
   if (!macs.length) return `${members.join(', ')}: pruned MACs not recorded`;
   const value = macs.reduce((a, b) => a + b, 0) / macs.length;
-  return `models of ${count(value)} MACs (−${(100 * (1 - value / analysis.original.flops)).toFixed(1)}%), equal within ${(100 * analysis.compression.tolerance).toFixed(0)}% of the original's`;
+  return `models of ${count(value)} MACs (−${(100 * (1 - value / analysis.original.macs)).toFixed(1)}%), equal within ${(100 * analysis.compression.tolerance).toFixed(0)}% of the original's`;
 }
 
 function liftSection(analysis: Analysis): Block[] {

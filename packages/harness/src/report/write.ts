@@ -58,7 +58,7 @@ export async function writeStudyReport(store: ResultStore, records: readonly Run
     });
     if (analysis.distinctFlops >= 2) {
       figures.push({
-        file: 'figures/accuracy-vs-flops.svg',
+        file: 'figures/accuracy-vs-macs.svg',
         svg: await renderSpec(paretoSpec(analysis, style)),
         caption: 'Test top-1 vs FLOPs after pruning at the largest budget (colour: schedule, marker: pruner); dashed: the Pareto frontier.',
       });

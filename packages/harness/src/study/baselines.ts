@@ -131,11 +131,11 @@ export const SCRATCH_FLOPS_COUNTED = 'multiply-accumulates of conv and dense lay
 export function scratchEpochs(
   variant: ScratchVariant,
   originalEpochs: number,
-  flopsBefore: number,
-  flopsAfter: number,
+  macsBefore: number,
+  macsAfter: number,
   maxFactor = Infinity,
 ): { epochs: number; factor: number; flopsRatio: number; capped: boolean } {
-  const flopsRatio = flopsAfter > 0 && Number.isFinite(flopsBefore / flopsAfter) ? flopsBefore / flopsAfter : 1;
+  const flopsRatio = macsAfter > 0 && Number.isFinite(macsBefore / macsAfter) ? macsBefore / macsAfter : 1;
   if (variant === 'scratch-e') return { epochs: originalEpochs, factor: 1, flopsRatio, capped: false };
   const uncapped = Math.max(1, flopsRatio);
   const factor = Math.min(uncapped, Math.max(1, maxFactor));

@@ -180,7 +180,7 @@ describe('summary', () => {
     expect(row.top1.mean).toBeCloseTo(0.55, 10);
     expect(row.top1.std).toBeCloseTo(Math.sqrt(0.005), 10);
     expect(row.paramsReduction).toBeCloseTo(40, 10);
-    expect(row.flopsReduction).toBeCloseTo(50, 10);
+    expect(row.macsReduction).toBeCloseTo(50, 10);
     expect(summary.original.top1.mean).toBeCloseTo(0.9, 10);
     // No CPU time in these records: '–'.
     expect(summaryTable(summary).rows[0]).toEqual(['l1/uniform', 'clr', '2', '55.00 ± 7.07', '2', '40.0%', '50.0%', 'none', 'none', '–', '20', '1.00 M']);

@@ -22,9 +22,9 @@ export interface SummaryRow {
   notRun: number;
   /** Reductions by pruning, percent of the original (mean over seeds). */
   paramsReduction: number;
-  flopsReduction: number;
+  macsReduction: number;
   paramsAfter: number;
-  flopsAfter: number;
+  macsAfter: number;
   /** What the harness measured the pruner spending (per prune, mean): examples served, engine MACs, optimizer steps. */
   measuredExamples: number;
   measuredPrunerMacs: number;
@@ -79,9 +79,9 @@ export function summarize(records: readonly RunRecord[]): Summary {
       failed: group.failed,
       notRun: group.notRun,
       paramsReduction: reduction((c) => [c.before.params, c.after.nonZeroParams ?? c.after.params]),
-      flopsReduction: reduction((c) => [c.before.macs, c.after.macs]),
+      macsReduction: reduction((c) => [c.before.macs, c.after.macs]),
       paramsAfter: mean(cost.map((c) => c.after.nonZeroParams ?? c.after.params)),
-      flopsAfter: mean(cost.map((c) => c.after.macs)),
+      macsAfter: mean(cost.map((c) => c.after.macs)),
       measuredExamples: mean(pruneRecords.map((p) => p.measured?.examplesServed ?? NaN)),
       measuredPrunerMacs: mean(pruneRecords.map((p) => p.measured?.macs ?? NaN)),
       measuredPrunerSteps: mean(pruneRecords.map((p) => p.measured?.optimizerSteps ?? NaN)),
@@ -157,7 +157,7 @@ export function summaryTable(summary: Summary): SummaryTable {
       const notes = [row.diverged ? `${row.diverged} diverged` : '', row.failed ? `${row.failed} failed` : '', row.notRun ? `${row.notRun} not run: the original diverged` : ''].filter(Boolean).join(', ');
       return [
         row.pruner, row.schedule, String(row.budget), `${formatStat(row.top1)}${notes ? ` (${notes})` : ''}`, String(row.seeds.length),
-        fmtPct(row.paramsReduction), fmtPct(row.flopsReduction), measuredCost(row), extraCost(row), fmtSeconds(row.measuredPrunerCpuSeconds), String(row.optimizerSteps), fmtMacs(row.totalMacs),
+        fmtPct(row.paramsReduction), fmtPct(row.macsReduction), measuredCost(row), extraCost(row), fmtSeconds(row.measuredPrunerCpuSeconds), String(row.optimizerSteps), fmtMacs(row.totalMacs),
       ];
     }),
   };
@@ -190,7 +190,7 @@ export function summaryCsv(summary: Summary): string {
   ];
   const rows = summary.rows.map((r) => [
     r.pruner, r.schedule, r.budget, percent(r.top1.mean), spread(r.top1, percent), ...interval(r.top1), r.seeds.length, r.diverged, r.failed,
-    round(r.paramsReduction, 4), round(r.flopsReduction, 4), whole(r.paramsAfter), whole(r.flopsAfter),
+    round(r.paramsReduction, 4), round(r.macsReduction, 4), whole(r.paramsAfter), whole(r.macsAfter),
     whole(r.extraForwardSamples), whole(r.extraBackwardSamples), whole(r.extraOptimizerSteps), r.optimizerSteps, r.samples,
     whole(r.measuredExamples), whole(r.measuredPrunerMacs), whole(r.measuredPrunerSteps), round(r.measuredPrunerCpuSeconds, 4), r.costMismatches, whole(r.retrainMacs), whole(r.totalMacs), r.notRun,
     percent(summary.original.top1.mean), spread(summary.original.top1, percent),
