@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunRecord } from './record';
-import { writeReport } from './report';
+import { NothingVerifiedError, writeReport } from './report';
 import { ResultStore } from './store';
 import { emptyLedgerEntries } from '@prunebench/core';
 
@@ -120,5 +120,24 @@ describe('summary.csv', () => {
     expect(one[0]).not.toContain('top1_ci_low_pct');
     expect(one[0]).not.toContain('original_top1_std_pct');
     fs.rmSync(single, { recursive: true, force: true });
+  });
+});
+
+describe('a folder with no record that passes its checks', () => {
+  it('is refused, and its last summary is left as it was', async () => {
+    const out = studyFolder([0], '/x/study.config.json');
+    const first = await writeReport(out);
+    const before = fs.readFileSync(first.summaryMd, 'utf8');
+    expect(before).toContain('taylor/uniform');
+    // Records written before records were sealed (or edited by hand) carry no seal.
+    for (const id of fs.readdirSync(path.join(out, 'runs'))) {
+      const file = path.join(out, 'runs', id, 'run.json');
+      const { seal: _seal, ...unsealed } = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify(unsealed));
+    }
+    await expect(writeReport(out)).rejects.toThrow(NothingVerifiedError);
+    await expect(writeReport(out)).rejects.toThrow(/none of the 3 run records .* passed its checks \(e\.g\. runs\/\S+: run\.json carries no seal/);
+    expect(fs.readFileSync(first.summaryMd, 'utf8')).toBe(before);
+    fs.rmSync(out, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError } from '@prunebench/core';
+import { PrunebenchError, UsageError } from '@prunebench/core';
 import { writeStudyReport } from '../report/write';
 import type { StudyDefinition } from './definition';
 import type { Analysis } from '../report/analysis';
@@ -12,6 +12,12 @@ import type { Rejection } from './verify';
 import { studyNotes } from './study-notes';
 import { studyRuns } from './study-folder';
 import { originalsDiverged, relativeTo, resultsJsonl, summarize, summaryCsv, type Summary } from './summary';
+
+/**
+ * No record of the study could be trusted (e.g. all written before records were sealed): a report
+ * of nothing would overwrite the folder's last summary, so none is written.
+ */
+export class NothingVerifiedError extends PrunebenchError {}
 
 export interface ReportFiles {
   summaryMd: string;
@@ -37,6 +43,13 @@ export async function writeReport(outDir: string, givenTitle?: string): Promise<
   // Records (or their files) that fail their checks are left out, and said so.
   const runs = studyRuns(outDir);
   const { own: records, rejected } = runs;
+  if (records.length === 0 && rejected.length > 0) {
+    const first = rejected[0];
+    throw new NothingVerifiedError(
+      `none of the ${rejected.length} run records in ${outDir} passed its checks (e.g. runs/${first.id}: ${first.file} ${first.why}); ` +
+        'the summary, figures and report there were left as they are: `prunebench run` with the same config redoes the runs',
+    );
+  }
   const title = givenTitle ?? studyTitle(runs.study.study);
   auditBudgets(records);
   for (const kind of jobKinds()) {
