@@ -110,12 +110,16 @@ describeWithRedis('prunebench serve --queue', () => {
     const coordinator = track(cli(['run', '--queue', url, '--config', path.join(root, 'tiny.json')]));
     await waitFor(`the coordinator to queue the study: ${coordinator.output()}`, () => /runs to do/.test(coordinator.output()));
 
-    const serve = track(cli(['serve', results, '--queue', url]));
+    // serve sees the results folder by another path (as a machine that mounts the shared folder
+    // elsewhere does): the study is matched to its queued runs by its key, not by its path.
+    const mounted = path.join(root, 'mounted');
+    fs.symlinkSync(results, mounted);
+    const serve = track(cli(['serve', mounted, '--queue', url]));
     await waitFor(`serve to start: ${serve.output()}`, () => /at http:\/\/127\.0\.0\.1:\d+\//.test(serve.output()), 30_000);
     const served = serve.output().match(/(http:\/\/127\.0\.0\.1:\d+\/)/)![1];
     const events = followEvents(served);
     const snapshot = async () => (await (await fetch(`${served}api/snapshot`)).json()) as Snapshot;
-    const counts = (s: Snapshot) => s.studies.find((study) => study.dir === out)?.queue;
+    const counts = (s: Snapshot) => s.studies.find((study) => study.dir === path.join(mounted, 'tiny'))?.queue;
 
     // No worker yet: the original waits in the queue.
     await waitFor('the queued original in the snapshot', async () => counts(await snapshot())?.queued === 1);

@@ -24,13 +24,50 @@ const STATES: Record<'queued' | 'running' | 'done' | 'failed', JobType[]> = {
   failed: ['failed'],
 };
 
-/** Per study: how many of its runs are queued, running, done and failed (`prunebench status`). */
-export async function queueStatus(url: string): Promise<StudyQueueStatus[]> {
+/** A study's runs in the queue, by state. */
+export type QueueCounts = Pick<StudyQueueStatus, 'queued' | 'running' | 'done' | 'failed'>;
+
+/** A one-off look at the queue: it fails fast rather than wait for Redis to come back. */
+function oneOffQueue(url: string) {
   const { options, display } = parseQueueUrl(url);
-  // A status is a one-off look: fail fast rather than wait for Redis to come back.
   const queue = new Queue<QueuedJobData>(QUEUE_NAME, { connection: { ...options, maxRetriesPerRequest: 1, retryStrategy: () => null } });
   let failure: Error | undefined;
   queue.on('error', (error) => (failure ??= error));
+  const refused = (error: unknown) =>
+    new PrunebenchError(`cannot read the queue at ${display}: ${(failure ?? (error as Error)).message}. Is Redis running there?`, { cause: error });
+  return { queue, refused };
+}
+
+/**
+ * Per study key (`studyKey`): how many of its runs are queued, running, done and failed, from the
+ * job ids alone (`<study key>.<run id>`), so no run's data is loaded — cheap enough for
+ * `prunebench serve` to read every few seconds however much history the queue keeps.
+ */
+export async function queueCountsByStudy(url: string): Promise<Map<string, QueueCounts>> {
+  const { queue, refused } = oneOffQueue(url);
+  try {
+    const counts = new Map<string, QueueCounts>();
+    for (const [column, types] of Object.entries(STATES) as [keyof typeof STATES, JobType[]][]) {
+      for (const id of await queue.getRanges(types, 0, -1)) {
+        const dot = id.indexOf('.');
+        if (dot <= 0) continue; // not a prunebench run
+        const key = id.slice(0, dot);
+        let entry = counts.get(key);
+        if (!entry) counts.set(key, (entry = { queued: 0, running: 0, done: 0, failed: 0 }));
+        entry[column]++;
+      }
+    }
+    return counts;
+  } catch (error) {
+    throw refused(error);
+  } finally {
+    await queue.close().catch(() => {});
+  }
+}
+
+/** Per study: how many of its runs are queued, running, done and failed (`prunebench status`). */
+export async function queueStatus(url: string): Promise<StudyQueueStatus[]> {
+  const { queue, refused } = oneOffQueue(url);
   try {
     const studies = new Map<string, StudyQueueStatus>();
     for (const [column, types] of Object.entries(STATES) as [keyof typeof STATES, JobType[]][]) {
@@ -48,7 +85,7 @@ export async function queueStatus(url: string): Promise<StudyQueueStatus[]> {
     }
     return [...studies.values()].sort((a, b) => a.out.localeCompare(b.out));
   } catch (error) {
-    throw new PrunebenchError(`cannot read the queue at ${display}: ${(failure ?? (error as Error)).message}. Is Redis running there?`, { cause: error });
+    throw refused(error);
   } finally {
     await queue.close().catch(() => {});
   }

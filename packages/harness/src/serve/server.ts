@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { queueStatus } from '../queue/status';
+import { queueCountsByStudy, type QueueCounts } from '../queue/status';
 import { redactRedisUrl } from '../queue/connection';
 import { LIVE_PAGE } from './page';
 import { findStudies, studyView, type StudyView } from './snapshot';
@@ -26,7 +26,7 @@ export interface ServeOptions {
   queueUrl?: string;
   /** How often the folders are read again (milliseconds). */
   pollMs?: number;
-  /** How often the queue is read again (milliseconds; each read loads every run the queue keeps). */
+  /** How often the queue's counts are read again (milliseconds). */
   queuePollMs?: number;
 }
 
@@ -64,16 +64,11 @@ export async function startLiveServer(options: ServeOptions): Promise<LiveServer
   const folders = options.folders.map((f) => path.resolve(f));
   for (const folder of folders) if (!fs.existsSync(folder)) fs.mkdirSync(folder, { recursive: true });
   const pollMs = options.pollMs ?? 1000;
-  let queueCounts: Awaited<ReturnType<typeof queueStatus>> = [];
+  let queueCounts = new Map<string, QueueCounts>();
   let queueError: string | undefined;
 
   const snapshot = (): ServeSnapshot => {
-    const studies = findStudies(folders).flatMap(({ root, dir }) => {
-      const view = studyView(root, dir);
-      if (!view) return [];
-      const queued = queueCounts.find((q) => path.resolve(q.out) === dir);
-      return [queued ? { ...view, queue: { queued: queued.queued, running: queued.running, done: queued.done, failed: queued.failed } } : view];
-    });
+    const studies = findStudies(folders).flatMap(({ root, dir }) => studyView(root, dir, (key) => queueCounts.get(key)) ?? []);
     return { folders, studies, ...(options.queueUrl ? { queue: { url: redactRedisUrl(options.queueUrl), ...(queueError ? { error: queueError } : {}) } } : {}) };
   };
 
@@ -98,11 +93,11 @@ export async function startLiveServer(options: ServeOptions): Promise<LiveServer
     if (reading) return;
     reading = true;
     try {
-      queueCounts = await queueStatus(options.queueUrl!);
+      queueCounts = await queueCountsByStudy(options.queueUrl!);
       queueError = undefined;
     } catch (error) {
       // Counts from before Redis stopped answering would pass for current ones: the page says why there are none.
-      queueCounts = [];
+      queueCounts = new Map();
       queueError = (error as Error).message;
     } finally {
       reading = false;

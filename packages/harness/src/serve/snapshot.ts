@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { studyKey } from '../queue/queued-job';
 import { analyzeStudy } from '../report/analysis';
 import { accuracyVsBudgetSpec, styleScales } from '../report/figures';
 import { describeJob, expandStudy } from '../study/jobs';
@@ -93,8 +94,12 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The page's view of one study folder: its runs' states, the results so far and Figure 2. */
-export function studyView(root: string, dir: string): StudyView | undefined {
+/**
+ * The page's view of one study folder: its runs' states, the results so far and Figure 2, and
+ * `queueOf`'s counts for the study (found by its key, from the `out` its coordinator queued it
+ * under: the same on a machine that mounts the results folder elsewhere).
+ */
+export function studyView(root: string, dir: string, queueOf?: (key: string) => StudyView['queue']): StudyView | undefined {
   let file;
   try {
     file = readStudyFile(dir);
@@ -127,6 +132,7 @@ export function studyView(root: string, dir: string): StudyView | undefined {
   const running = count('running');
   const analysis = analyzeStudy(records, file.study);
   const hasResults = analysis.cells.some((c) => c.top1.n > 0);
+  const queued = queueOf?.(studyKey(file.study));
   return {
     key: path.relative(path.dirname(root), dir) || path.basename(dir),
     dir,
@@ -138,6 +144,7 @@ export function studyView(root: string, dir: string): StudyView | undefined {
     reference: analysis.reference,
     cells: analysis.cells.filter((c) => c.top1.n > 0).map((c) => ({ pruner: c.pruner, schedule: c.schedule, budget: c.budget, n: c.top1.n, mean: c.top1.mean, std: c.top1.std, ci95: c.top1.ci95 })),
     figure: hasResults ? interactive(accuracyVsBudgetSpec(analysis, styleScales(analysis)), records) : null,
+    ...(queued ? { queue: queued } : {}),
   };
 }
 
