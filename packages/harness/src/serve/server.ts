@@ -26,6 +26,8 @@ export interface ServeOptions {
   queueUrl?: string;
   /** How often the folders are read again (milliseconds). */
   pollMs?: number;
+  /** How often the queue is read again (milliseconds; each read loads every run the queue keeps). */
+  queuePollMs?: number;
 }
 
 export interface LiveServer {
@@ -89,13 +91,21 @@ export async function startLiveServer(options: ServeOptions): Promise<LiveServer
       // a folder changing under the reader: the next tick reads it again
     }
   }, pollMs);
-  const queueTick = options.queueUrl ? setInterval(() => void refreshQueue(), 5000) : undefined;
+  // Often enough to catch a run while a worker has it; one read at a time, however slow Redis is.
+  let reading = false;
+  const queueTick = options.queueUrl ? setInterval(() => void refreshQueue(), options.queuePollMs ?? 2000) : undefined;
   async function refreshQueue() {
+    if (reading) return;
+    reading = true;
     try {
       queueCounts = await queueStatus(options.queueUrl!);
       queueError = undefined;
     } catch (error) {
+      // Counts from before Redis stopped answering would pass for current ones: the page says why there are none.
+      queueCounts = [];
       queueError = (error as Error).message;
+    } finally {
+      reading = false;
     }
   }
   if (options.queueUrl) await refreshQueue();
