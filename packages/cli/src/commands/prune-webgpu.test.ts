@@ -1,6 +1,6 @@
 // Pruning a network trained in the same process on webgpu (SwiftShader): its weights then live
 // only on the GPU, where Node cannot read a tensor synchronously (dataSync needs OffscreenCanvas).
-// The criteria, the optimizer's state and the output check must read them asynchronously.
+// The criteria, taylor-fo-iterative, the optimizer's state and the output check must read them asynchronously.
 // Runs in a child jest that alone sees the Vulkan settings (see test-swiftshader.ts).
 import * as tf from '@tensorflow/tfjs-core';
 import { buildChannelGraph } from '@prunebench/core';
@@ -46,5 +46,15 @@ describeOnSwiftShader('pruning a network trained on webgpu', __filename, () => {
       optimizer.dispose();
       model.dispose();
     }
+  }, 60_000);
+
+  it('taylor-fo-iterative reads its gate gradients while it trains on webgpu', async () => {
+    const model = tinyConvNet(3);
+    const before = tf.memory().numTensors;
+    const result = await makePruner('taylor-fo-iterative', { ratio: 0.2, perIteration: 2, frequency: 1, batchSize: 8 }).prune(model, pruneContext({ dataset: new NoiseDataset() }));
+    expect(result.groups!.reduce((n, g) => n + g.total - g.kept, 0)).toBe(2);
+    result.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   }, 60_000);
 });
