@@ -37,12 +37,12 @@ describe('the output check', () => {
     const keep = new Map([[c1.id, [0, 2, 3]]]);
     const { graph, pruned } = await prunedAsSaved(model, keep);
     // Without zeroing, the dropped channels' BN shift (0.7 after ReLU) still reaches c2.
-    const untouched = compareOutputs(model, pruned, { tolerance: 1e-4 });
+    const untouched = await compareOutputs(model, pruned, { tolerance: 1e-4 });
     expect(untouched.passed).toBe(false);
     expect(untouched.maxAbsError).toBeGreaterThan(1e-2);
     const before = tf.memory().numTensors;
     zeroPrunedParts(model, graph, keep);
-    const check = compareOutputs(model, pruned, { tolerance: 1e-4, seed: 3 });
+    const check = await compareOutputs(model, pruned, { tolerance: 1e-4, seed: 3 });
     expect(tf.memory().numTensors).toBe(before);
     expect(check).toMatchObject({ passed: true, batchSize: 4, seed: 3, tolerance: 1e-4 });
     expect(check.outputScale).toBeGreaterThan(0.01);
@@ -57,17 +57,17 @@ describe('the output check', () => {
     const keep = new Map([[c1.id, [1, 4]]]);
     const { graph, pruned } = await prunedAsSaved(model, keep);
     zeroPrunedParts(model, graph, keep);
-    expect(compareOutputs(model, pruned, { tolerance: 1e-4 }).passed).toBe(true);
+    expect((await compareOutputs(model, pruned, { tolerance: 1e-4 })).passed).toBe(true);
     const fc = pruned.getLayer('fc');
     const [kernel, bias] = fc.getWeights();
     const shifted = tf.add(bias, 0.01);
     fc.setWeights([kernel, shifted]);
-    const wrong = compareOutputs(model, pruned, { tolerance: 1e-4 });
+    const wrong = await compareOutputs(model, pruned, { tolerance: 1e-4 });
     expect(wrong.passed).toBe(false);
     expect(wrong.maxAbsError).toBeCloseTo(0.01, 4);
     const nan = tf.fill(bias.shape, NaN);
     fc.setWeights([kernel, nan]);
-    expect(compareOutputs(model, pruned, { tolerance: 1e-4 })).toMatchObject({ passed: false, maxAbsError: Infinity });
+    expect(await compareOutputs(model, pruned, { tolerance: 1e-4 })).toMatchObject({ passed: false, maxAbsError: Infinity });
     tf.dispose([shifted, nan]);
     pruned.dispose();
     model.dispose();

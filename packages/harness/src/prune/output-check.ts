@@ -37,30 +37,39 @@ export function randomInputs(model: LayersModel, batchSize: number, seed: number
  * Compares `pruned` with `reference` (the original with the pruned parts zeroed) on one random
  * batch in inference mode. Both models are left as they are.
  */
-export function compareOutputs(reference: LayersModel, pruned: LayersModel, options: { tolerance: number; batchSize?: number; seed?: number }): OutputCheck {
+export async function compareOutputs(reference: LayersModel, pruned: LayersModel, options: { tolerance: number; batchSize?: number; seed?: number }): Promise<OutputCheck> {
   const batchSize = options.batchSize ?? 4;
   const seed = options.seed ?? 0;
   const inputs = randomInputs(reference, batchSize, seed);
+  let measured: tf.Tensor[] = [];
   try {
-    const [maxAbsError, outputScale] = tf.tidy(() => {
+    // Per output, its largest |error| and |reference|, kept as tensors and read asynchronously
+    // after the tidy: on webgpu a GPU tensor cannot be read synchronously in Node.
+    measured = tf.tidy(() => {
       const expected = [reference.predict(inputs)].flat() as tf.Tensor[];
       const actual = [pruned.predict(inputs)].flat() as tf.Tensor[];
       if (expected.length !== actual.length) throw new Error(`the pruned model has ${actual.length} outputs, the original ${expected.length}`);
-      let error = 0;
-      let scale = 0;
-      expected.forEach((e, i) => {
+      return expected.map((e, i) => {
         if (e.shape.join('x') !== actual[i].shape.join('x')) {
           throw new Error(`output ${i} of the pruned model has shape [${actual[i].shape}], the original's [${e.shape}]`);
         }
-        error = Math.max(error, tf.max(tf.abs(tf.sub(e, actual[i]))).dataSync()[0]);
-        scale = Math.max(scale, tf.max(tf.abs(e)).dataSync()[0]);
+        return tf.stack([tf.max(tf.abs(tf.sub(e, actual[i]))), tf.max(tf.abs(e))]);
       });
-      // NaN compares false: a NaN anywhere must fail the check, never pass it.
-      return [Number.isNaN(error) ? Infinity : error, scale];
     });
+    let error = 0;
+    let scale = 0;
+    for (const pair of measured) {
+      const [e, s] = await pair.data();
+      error = Math.max(error, e);
+      scale = Math.max(scale, s);
+    }
+    // NaN compares false: a NaN anywhere must fail the check, never pass it.
+    const maxAbsError = Number.isNaN(error) ? Infinity : error;
+    const outputScale = scale;
     const relativeError = maxAbsError / Math.max(1, outputScale);
     return { maxAbsError, outputScale, relativeError, tolerance: options.tolerance, passed: relativeError <= options.tolerance, batchSize, seed };
   } finally {
     tf.dispose(inputs);
+    tf.dispose(measured);
   }
 }

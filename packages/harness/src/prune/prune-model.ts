@@ -151,7 +151,7 @@ export async function pruneModel(options: PruneModelOptions): Promise<PruningRep
     // no reference for it, so its check is skipped and the report says why.
     const check: OutputCheck | SkippedCheck = pruner.requirements.trainsItself
       ? { skipped: `pruner "${prunerRef.id}" trains the network itself, so the kept weights differ from the original's; evaluate it on data (--dataset) instead` }
-      : (zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks), compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed }));
+      : (zeroPrunedParts(original, graph ?? buildChannelGraph(original), result.keptChannels, result.masks), await compareOutputs(original, pruned, { tolerance: options.tolerance, seed: options.seed }));
     if ('passed' in check && !check.passed) {
       throw new PruneCheckError(
         `the pruned model's outputs differ from the original's with the pruned ${structured ? 'channels' : 'weights'} zeroed by ` +

@@ -26,7 +26,31 @@ describe('checkReferenceDesign (issue 31: the properties of the reference study)
       'validation-selection',
     ]);
     expect(checks.filter((c) => !c.held)).toEqual([]);
-    expect(checks.find((c) => c.property === 'original-plateau')!.detail).toContain('seed 0: 0.20, 0.10 (training accuracy)');
+    const plateau = checks.find((c) => c.property === 'original-plateau')!.detail;
+    expect(plateau).toContain('seed 0: 0.20, 0.10 (validation top-1)');
+    expect(plateau).not.toContain('note');
+  });
+
+  it('reads the plateau from the validation column: training accuracy that keeps rising does not fail it, validation that does fails it', () => {
+    const { records, histories } = satisfying();
+    // The fixture's training accuracy gains 7 and 4 points in the last two phases: read alone, it would fail.
+    const trainingOnly = new Map([...histories].map(([id, csv]) => [id, csv.split('\n').map((row) => row.split(',').slice(0, 3).join(',')).join('\n')]));
+    expect(failing(records, trainingOnly)).toContain('original-plateau');
+    expect(failing(records, histories)).not.toContain('original-plateau');
+    histories.set('original-2', ['epoch,loss,accuracy,validationLoss,validationTop1', '0,1,0.80,1,0.80', '1,1,0.80,1,0.84', '2,1,0.80,1,0.86', '3,1,0.80,1,0.87', '4,1,0.80,1,0.88', '5,1,0.80,1,0.89'].join('\n'));
+    const check = checkReferenceDesign(records, (id) => histories.get(id)).find((c) => c.property === 'original-plateau')!;
+    expect(check.held).toBe(false);
+    expect(check.detail).toContain('original of seed 2 still gains 1.00 and 1.00 points of validation top-1');
+  });
+
+  it('falls back to training accuracy, with a note, for a history without the validation column', () => {
+    const { records, histories } = satisfying();
+    histories.set('original-1', ['epoch,loss,accuracy', '0,1,0.80', '1,1,0.85', '2,1,0.900', '3,1,0.902', '4,1,0.910', '5,1,0.911'].join('\n'));
+    const check = checkReferenceDesign(records, (id) => histories.get(id)).find((c) => c.property === 'original-plateau')!;
+    expect(check.held).toBe(true);
+    expect(check.detail).toContain('seed 1: 0.20, 0.10 (training accuracy)');
+    expect(check.detail).toContain('seed 0: 0.20, 0.10 (validation top-1)');
+    expect(check.detail).toMatch(/note: the history of seed\(s\) 1 has no validationTop1 column .* training accuracy stands in/);
   });
 
   it('phase gains are within each LR phase, split at the milestones', () => {

@@ -30,7 +30,8 @@ export function referenceFixture(options: FixtureOptions = {}): { records: RunRe
   for (const seed of seeds) {
     const id = `original-${seed}`;
     records.push({ ...base, id, kind: 'original', seed, definition, metrics: metrics(0.91 + seed / 1000), cost: { before: cost.before, after: cost.before }, datasetSizes });
-    histories.set(id, ['epoch,loss,accuracy', '0,1,0.80', '1,1,0.85', '2,1,0.900', '3,1,0.902', '4,1,0.910', '5,1,0.911'].join('\n'));
+    // Training accuracy still rising (memorising), validation top-1 flat within the last two LR phases.
+    histories.set(id, ['epoch,loss,accuracy,validationLoss,validationTop1', '0,1,0.80,1,0.80', '1,1,0.85,1,0.84', '2,1,0.90,1,0.880', '3,1,0.95,1,0.882', '4,1,0.97,1,0.890', '5,1,0.99,1,0.891'].join('\n'));
     for (const pruner of FIXTURE_PRUNERS) {
       const random = pruner.startsWith('random');
       records.push({ ...base, id: `prune-${pruner}-${seed}`, kind: 'prune', seed, pruner, definition, metrics: metrics(random ? 0.3 : 0.6 + seed / 100), cost });

@@ -9,7 +9,7 @@ import { throttledStepProgress, type ProgressSink } from './progress';
 import type { CostFigures, Metrics } from './record';
 import type { ResultStore } from './store';
 import { DEFAULT_DIVERGENCE, train, type TrainResult } from '../training/train';
-import { EVAL_BATCH, type Evaluation } from '../training/evaluate';
+import { EVAL_BATCH, evaluate, type Evaluation } from '../training/evaluate';
 import { evaluateAndKeepPredictions } from './predictions';
 import { openDataset as openDatasetComponent } from '../data/open-dataset';
 import { runLatency } from '../prune/latency';
@@ -87,6 +87,8 @@ export async function trainAndEvaluate(
   ledger: RunLedger,
   dataSeed: number,
   onEpoch?: (record: TrainResult['history'][number]) => void,
+  /** Evaluate the validation split after every epoch into the history (when the dataset holds one out). */
+  validateEachEpoch = false,
 ): Promise<{ result: TrainResult; test?: Metrics; validation?: Metrics; measured: MeasuredCost }> {
   const { dataset, info } = await openDataset(ctx);
   const recipe = ctx.study.original;
@@ -104,6 +106,14 @@ export async function trainAndEvaluate(
       ledger,
       onStep: throttledStepProgress(ctx.onEvent, job.id, steps.length),
       onEpoch,
+      // Inference mode as the final evaluation (BN folded), charged as evaluation, on its own unshuffled batches: training is unchanged by it.
+      evaluateEpoch:
+        validateEachEpoch && info.sizes.validation > 0
+          ? async () => {
+              const e = await evaluate(model, dataset, 'validation', EVAL_BATCH, { ledger });
+              return { validationLoss: e.loss, validationTop1: e.top1 };
+            }
+          : undefined,
     }),
   );
   // The trainer's own steps are not a tfjs optimizer's: its ledger counts them.

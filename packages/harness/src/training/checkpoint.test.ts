@@ -22,7 +22,7 @@ describe('checkpoints', () => {
     const data = new BandsDataset(8, 10, { train: 64, validation: 0, test: 0 });
     await train(model, { data: { dataset: data }, batchSize: 16, hyperparameters: [{ lr: 0.05, momentum: 0.9 }, { lr: 0.05, momentum: 0.9 }], optimizer });
     const dir = path.join(root, 'run', 'ckpt');
-    await saveCheckpoint(dir, { model, optimizer: optimizer.getState(), metadata: { epoch: 3 } });
+    await saveCheckpoint(dir, { model, optimizer: await optimizer.getState(), metadata: { epoch: 3 } });
     expect(hasCheckpoint(dir)).toBe(true);
     expect(fs.readdirSync(path.dirname(dir))).toEqual(['ckpt']); // no temp folder left behind
 
@@ -39,7 +39,7 @@ describe('checkpoints', () => {
     const b = loaded.model.predict(x) as tf.Tensor;
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
 
-    const state = optimizer.getState();
+    const state = await optimizer.getState();
     expect(loaded.optimizer!.step).toBe(2);
     loaded.optimizer!.buffers.forEach((buffer, i) => {
       expect(buffer.shape).toEqual(state.buffers[i].shape);

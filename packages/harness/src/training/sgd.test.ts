@@ -81,12 +81,12 @@ describe('SgdOptimizer has PyTorch SGD semantics', () => {
     [bias, kernel].forEach((r) => (r.optimizer.dispose(), r.variable.dispose()));
   });
 
-  it('saves and restores its state, continuing exactly', () => {
+  it('saves and restores its state, continuing exactly', async () => {
     const reference = run({ weightDecay: 0.01 });
     const variable = makeVariable('dense/kernel');
     const first = new SgdOptimizer([variable], { weightDecay: 0.01 });
     for (let t = 0; t < 2; t++) tf.tidy(() => first.apply({ [variable.name]: tf.tensor1d(grads[t]) }, hps[t]));
-    const state = first.getState();
+    const state = await first.getState();
     first.dispose();
     const second = new SgdOptimizer([variable], { weightDecay: 0.01 });
     second.setState(state);

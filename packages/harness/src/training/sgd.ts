@@ -93,15 +93,15 @@ export class SgdOptimizer {
     this.steps += 1;
   }
 
-  /** A copy of the state (momentum buffers read to CPU memory). */
-  getState(): SgdState {
-    return {
-      step: this.steps,
-      buffers: this.variables.map((v) => {
-        const buffer = this.buffers.get(v.name);
-        return { name: v.name, shape: v.shape as number[], values: buffer ? (buffer.dataSync() as Float32Array).slice() : null };
-      }),
-    };
+  /** A copy of the state (momentum buffers read to CPU memory, asynchronously: webgpu cannot read them synchronously in Node). */
+  async getState(): Promise<SgdState> {
+    const step = this.steps;
+    const buffers: SgdState['buffers'] = [];
+    for (const v of this.variables) {
+      const buffer = this.buffers.get(v.name);
+      buffers.push({ name: v.name, shape: v.shape as number[], values: buffer ? ((await buffer.data()) as Float32Array).slice() : null });
+    }
+    return { step, buffers };
   }
 
   /** Restores a state saved from an optimizer over the same variables, in the same order. */

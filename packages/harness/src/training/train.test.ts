@@ -246,3 +246,60 @@ describe('the divergence rule', () => {
     expect(result.status).toBe('completed');
   });
 });
+
+describe('evaluateEpoch (the original\'s per-epoch validation, issue 31)', () => {
+  it('a per-epoch validation evaluation fills the history and changes no step of training', async () => {
+    const data = new BandsDataset(8, 4, { train: 64, validation: 48, test: 16 });
+    const options = { data: { dataset: data }, batchSize: 16, hyperparameters: constant(4 * 3, 0.05), weightDecay: 1e-4, seed: 11 };
+
+    const plainLedger = new RunLedger();
+    const plainModel = tinyConvNet(8, 4);
+    const plain = await train(plainModel, { ...options, ledger: plainLedger });
+
+    const ledger = new RunLedger();
+    const model = tinyConvNet(8, 4);
+    const snapshots: tf.Tensor[][] = [];
+    const before = tf.memory().numTensors;
+    const validated = await train(model, {
+      ...options,
+      ledger,
+      evaluateEpoch: async () => {
+        const e = await evaluate(model, data, 'validation', 32, { ledger });
+        return { validationLoss: e.loss, validationTop1: e.top1 };
+      },
+      onEpoch: () => snapshots.push(model.getWeights().map((w) => w.clone())),
+    });
+    expect(tf.memory().numTensors - before).toBe(snapshots.flat().length);
+
+    // Training is bit-identical: the same steps, samples, per-epoch loss and accuracy, and weights.
+    expect(validated.steps).toBe(plain.steps);
+    expect(validated.samples).toBe(plain.samples);
+    const trainingColumns = (h: typeof plain.history) => h.map((e) => [e.epoch, e.steps, e.samples, e.loss, e.accuracy, e.lrFirst, e.lr, e.momentum]);
+    expect(trainingColumns(validated.history)).toEqual(trainingColumns(plain.history));
+    const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(weights).toEqual(plainModel.getWeights().map((w) => Array.from(w.dataSync())));
+    expect(plain.history.every((e) => e.validationTop1 === undefined)).toBe(true);
+    expect(ledger.entries.optimizerSteps).toBe(plainLedger.entries.optimizerSteps);
+    expect(ledger.entries.samples).toBe(plainLedger.entries.samples);
+    // The evaluations are charged as evaluation, off the training clock.
+    expect(ledger.entries.wallTimeMs.evaluate).toBeGreaterThan(0);
+    expect(ledger.entries.wallTimeMs.train).toBeGreaterThan(0);
+
+    // Each row's figures are those of the model as it was after that epoch, evaluated afresh.
+    expect(validated.history.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    for (const [i, row] of validated.history.entries()) {
+      const copy = tinyConvNet(8, 4);
+      copy.setWeights(snapshots[i]);
+      const fresh = await evaluate(copy, data, 'validation', 48, { foldBatchNorm: false });
+      copy.dispose();
+      expect(fresh.samples).toBe(48);
+      expect(row.validationTop1).toBe(fresh.top1);
+      expect(row.validationLoss).toBeCloseTo(fresh.loss, 5);
+    }
+    // The epochs differ (the model trains), so a row is not a stale copy of another.
+    expect(new Set(validated.history.map((e) => e.validationLoss)).size).toBe(3);
+    tf.dispose(snapshots.flat());
+    model.dispose();
+    plainModel.dispose();
+  });
+});

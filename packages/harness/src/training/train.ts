@@ -34,6 +34,15 @@ export interface EpochRecord {
   momentum: number;
   imagesPerSecond: number;
   wallTimeMs: number;
+  /** Loss and top-1 on the held-out validation split after the epoch (inference mode), when the run evaluates one each epoch (`evaluateEpoch`). */
+  validationLoss?: number;
+  validationTop1?: number;
+}
+
+/** What `evaluateEpoch` measured after an epoch: the held-out columns of its history row. */
+export interface EpochValidation {
+  validationLoss: number;
+  validationTop1: number;
 }
 
 export interface TrainOptions {
@@ -74,6 +83,13 @@ export interface TrainOptions {
   fromLogits?: boolean;
   onStep?: (progress: StepProgress) => void;
   onEpoch?: (record: EpochRecord) => void;
+  /**
+   * Evaluates the model after every epoch (before `onEpoch`), e.g. on a validation split; its
+   * figures join the epoch's history row. Its wall time is not the training phase's (the phase
+   * clock stops while it runs): the callee charges it as evaluation. It must leave the model's
+   * weights, the data order and every seed stream as they were, so training is unchanged by it.
+   */
+  evaluateEpoch?: (epoch: number) => Promise<EpochValidation>;
   /** Stops the run between steps (status `aborted`). */
   signal?: AbortSignal;
   /**
@@ -102,6 +118,32 @@ export interface TrainResult {
   divergedAtStep?: number;
   /** A sentence for logs, e.g. `diverged at step 12 (loss NaN)`. */
   message: string;
+}
+
+/**
+ * The wall time of the training phase on the ledger, in segments: `stop` closes one (awaiting
+ * the ledger's own bookkeeping, so nothing after it is counted), `start` opens the next.
+ */
+class PhaseClock {
+  private end?: () => void;
+  private closing?: Promise<void>;
+
+  constructor(
+    private readonly ledger: Ledger | undefined,
+    private readonly phase: string,
+  ) {}
+
+  start(): void {
+    if (!this.ledger || this.end) return;
+    this.closing = this.ledger.time(this.phase, () => new Promise<void>((resolve) => (this.end = resolve)));
+  }
+
+  async stop(): Promise<void> {
+    const end = this.end;
+    this.end = undefined;
+    end?.();
+    await this.closing;
+  }
 }
 
 /** Classes the model predicts: the size of its output's last axis. */
@@ -219,6 +261,21 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
   let lossBound = Infinity;
   let steps = 0;
   let samples = 0;
+  const clock = new PhaseClock(options.ledger, options.phase ?? 'train');
+  // Closes an epoch: its row, the per-epoch evaluation (off the training clock), the callback.
+  const closeEpoch = async (epoch: EpochAccumulator) => {
+    const record = epoch.record();
+    if (options.evaluateEpoch && status !== 'aborted') {
+      await clock.stop();
+      try {
+        Object.assign(record, await options.evaluateEpoch(record.epoch));
+      } finally {
+        clock.start();
+      }
+    }
+    history.push(record);
+    options.onEpoch?.(record);
+  };
 
   const run = async () => {
     masks?.apply();
@@ -233,7 +290,7 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
           status = 'aborted';
           break;
         }
-        const stepStart = performance.now();
+        let stepStart = performance.now();
         const next: IteratorResult<PassBatch> = await stream.next();
         if (next.done) {
           throw new Error(`the training data ran out after ${step} of ${hyperparameters.length} steps (give a dataset or a function of the pass to cycle it)`);
@@ -241,9 +298,9 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
         const { batch, pass } = next.value;
         const epochIndex = stepsPerEpoch ? Math.floor(step / stepsPerEpoch) : pass;
         if (epoch && epoch.epoch !== epochIndex) {
-          history.push(epoch.record());
-          options.onEpoch?.(history[history.length - 1]);
+          await closeEpoch(epoch);
           epoch = undefined;
+          stepStart = performance.now();
         }
         epoch ??= new EpochAccumulator(epochIndex);
         const hp = hyperparameters[step];
@@ -285,16 +342,14 @@ export async function train(model: LayersModel, options: TrainOptions): Promise<
     } finally {
       await stream.return(undefined);
     }
-    if (epoch && epoch.steps > 0) {
-      history.push(epoch.record());
-      options.onEpoch?.(history[history.length - 1]);
-    }
+    if (epoch && epoch.steps > 0) await closeEpoch(epoch);
   };
 
+  clock.start();
   try {
-    if (options.ledger) await options.ledger.time(options.phase ?? 'train', run);
-    else await run();
+    await run();
   } finally {
+    await clock.stop();
     masks?.dispose();
     if (!options.optimizer) optimizer.dispose();
   }

@@ -13,14 +13,14 @@ export class BnScaleCriterion implements Criterion {
   static readonly description = 'keep channels of largest |BatchNorm gamma| (network slimming ranking)';
   readonly requirements = { needsData: false, needsGradients: false };
 
-  score(group: PruningGroup, { model }: CriterionContext): Float32Array {
+  async score(group: PruningGroup, { model }: CriterionContext): Promise<Float32Array> {
     const total = new Float32Array(group.channels);
     let found = 0;
     for (const member of group.members) {
       if (member.role !== 'batchnorm') continue;
       const gamma = model.getLayer(member.layer).weights.find((w) => /gamma$/.test(w.originalName));
       if (!gamma) continue;
-      const values = gamma.read().dataSync();
+      const values = await gamma.read().data();
       for (let k = 0; k < group.channels; k++) total[k] += Math.abs(values[member.offset + k]);
       found++;
     }

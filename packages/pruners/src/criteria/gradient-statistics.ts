@@ -29,8 +29,13 @@ export async function gradientStatistics(
     try {
       for (const layer of layers) {
         const reduced = tf.tidy(() => perChannel(activations.get(layer)!, gradients.get(layer)!));
-        const values = reduced.dataSync() as Float32Array;
-        reduced.dispose();
+        // Read asynchronously: on webgpu a GPU tensor cannot be read synchronously in Node.
+        let values: Float32Array;
+        try {
+          values = (await reduced.data()) as Float32Array;
+        } finally {
+          reduced.dispose();
+        }
         const sum = sums.get(layer) ?? new Float64Array(values.length);
         values.forEach((v, k) => (sum[k] += v));
         sums.set(layer, sum);

@@ -14,10 +14,10 @@ export function producerKernel(model: LayersModel, layerName: string): LayerVari
  * A group's score from its producers' kernels: `score(kernel)` summed over the producers (one
  * normally, several when a residual merge ties their outputs together).
  */
-export function scoreProducerKernels(model: LayersModel, group: PruningGroup, score: (kernel: LayerVariable) => Float32Array): Float32Array {
+export async function scoreProducerKernels(model: LayersModel, group: PruningGroup, score: (kernel: LayerVariable) => Promise<Float32Array>): Promise<Float32Array> {
   const total = new Float32Array(group.channels);
   for (const producer of group.producers) {
-    const values = score(producerKernel(model, producer));
+    const values = await score(producerKernel(model, producer));
     if (values.length !== group.channels) {
       throw new PrunebenchError(`layer "${producer}" has ${values.length} output channels, but its group ${group.id} has ${group.channels}`);
     }

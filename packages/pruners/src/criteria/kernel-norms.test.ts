@@ -15,7 +15,7 @@ function kernelFromRows(rows: number[][], kh: number, kw: number, inChannels: nu
 }
 
 describe('kernel criteria', () => {
-  it('l1 and l2 score each output filter (last axis) over kh × kw × in', () => {
+  it('l1 and l2 score each output filter (last axis) over kh × kw × in', async () => {
     const rows = [
       [1, -2, 3, 0, 0, 0, 0, -1],
       [0, 0, 0, 0, 0, 0, 0, 0],
@@ -23,8 +23,8 @@ describe('kernel criteria', () => {
     ];
     const kernel = kernelFromRows(rows, 2, 2, 2);
     const before = tf.memory().numTensors;
-    expect(Array.from(l1FilterScores(kernel))).toEqual([7, 0, 7]);
-    const l2 = l2FilterScores(kernel);
+    expect(Array.from(await l1FilterScores(kernel))).toEqual([7, 0, 7]);
+    const l2 = await l2FilterScores(kernel);
     expect(l2[0]).toBeCloseTo(Math.sqrt(15), 5);
     expect(l2[1]).toBe(0);
     expect(l2[2]).toBeCloseTo(5, 5);
@@ -32,14 +32,14 @@ describe('kernel criteria', () => {
     kernel.dispose();
   });
 
-  it('fpgm scores each filter by its summed distance to the others', () => {
+  it('fpgm scores each filter by its summed distance to the others', async () => {
     const rows = [
       [0, 0],
       [3, 4],
       [0, 1],
     ];
     const kernel = kernelFromRows(rows, 1, 1, 2);
-    const scores = fpgmFilterScores(kernel);
+    const scores = await fpgmFilterScores(kernel);
     // d01 = 5, d02 = 1, d12 = √18.
     expect(scores[0]).toBeCloseTo(6, 4);
     expect(scores[1]).toBeCloseTo(5 + Math.sqrt(18), 4);

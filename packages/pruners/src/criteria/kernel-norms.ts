@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Kernels put the output channel last ([kh, kw, in, out] for a 2-D conv, [in, out] for a dense
 // layer), so the flat data is a [rows, out] matrix: one column per output filter. Scoring walks
 // it directly — a transpose to filter rows costs more than the scoring on the cpu backend.
+// Kernels are read asynchronously: on webgpu a GPU tensor cannot be read synchronously in Node.
 
 function outputChannels(kernel: tf.Tensor): number {
   if (kernel.rank < 2) throw new Error(`expected a conv or dense kernel, got shape [${kernel.shape}]`);
@@ -10,18 +11,18 @@ function outputChannels(kernel: tf.Tensor): number {
 }
 
 /** PFEC's score of each output filter: Σ|w| over its kh × kw × in kernel. */
-export function l1FilterScores(kernel: tf.Tensor): Float32Array {
+export async function l1FilterScores(kernel: tf.Tensor): Promise<Float32Array> {
   const out = outputChannels(kernel);
-  const data = kernel.dataSync();
+  const data = await kernel.data();
   const sums = new Float64Array(out);
   for (let i = 0; i < data.length; i++) sums[i % out] += Math.abs(data[i]);
   return Float32Array.from(sums);
 }
 
 /** The Euclidean norm of each output filter. */
-export function l2FilterScores(kernel: tf.Tensor): Float32Array {
+export async function l2FilterScores(kernel: tf.Tensor): Promise<Float32Array> {
   const out = outputChannels(kernel);
-  const data = kernel.dataSync();
+  const data = await kernel.data();
   const sums = new Float64Array(out);
   for (let i = 0; i < data.length; i++) sums[i % out] += data[i] * data[i];
   return Float32Array.from(sums, Math.sqrt);
@@ -32,7 +33,7 @@ export function l2FilterScores(kernel: tf.Tensor): Float32Array {
  * Euclidean distances to every other filter of the layer. Filters near the geometric median
  * (small sums) are the most replaceable and are pruned first.
  */
-export function fpgmFilterScores(kernel: tf.Tensor): Float32Array {
+export async function fpgmFilterScores(kernel: tf.Tensor): Promise<Float32Array> {
   const out = outputChannels(kernel);
   const scores = tf.tidy(() => {
     const columns = tf.reshape(kernel, [-1, out]);
@@ -42,7 +43,9 @@ export function fpgmFilterScores(kernel: tf.Tensor): Float32Array {
     const squared = tf.relu(tf.sub(tf.add(norms, tf.transpose(norms)), tf.mul(gram, 2)));
     return tf.sum(tf.sqrt(squared), 1);
   });
-  const values = Float32Array.from(scores.dataSync());
-  scores.dispose();
-  return values;
+  try {
+    return Float32Array.from(await scores.data());
+  } finally {
+    scores.dispose();
+  }
 }

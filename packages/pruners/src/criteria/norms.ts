@@ -5,7 +5,7 @@ import { fpgmFilterScores, l1FilterScores, l2FilterScores } from './kernel-norms
 import { scoreProducerKernels } from './group-kernels';
 
 /** A data-free criterion that scores each filter of the group's producer kernels with `filterScores`. */
-function kernelCriterion(id: string, description: string, filterScores: (kernel: tf.Tensor) => Float32Array): CriterionClass {
+function kernelCriterion(id: string, description: string, filterScores: (kernel: tf.Tensor) => Promise<Float32Array>): CriterionClass {
   @injectable()
   class KernelCriterion implements Criterion {
     static readonly id = id;

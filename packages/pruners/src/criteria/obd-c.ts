@@ -51,7 +51,8 @@ export class ObdCCriterion implements Criterion {
     this.batches = 0;
     for await (const batch of helpers.calibrationBatches(this.options)) {
       const n = batch.x.shape[0];
-      const labels = this.options.labels === 'true' ? (tf.argMax(batch.y, 1).dataSync() as Int32Array) : sampleLabels(model, batch.x, helpers.rng('obd-c', this.batches));
+      // Every read is asynchronous: on webgpu a GPU tensor cannot be read synchronously in Node.
+      const labels = this.options.labels === 'true' ? await trueLabels(batch.y) : await sampleLabels(model, batch.x, helpers.rng('obd-c', this.batches));
       const classes = batch.y.shape[1] as number;
       for (let e = 0; e < n; e++) {
         const grads = tf.tidy(() => {
@@ -60,12 +61,15 @@ export class ObdCCriterion implements Criterion {
           const { grads } = tf.variableGrads(() => exampleLoss(model, x, y), variables);
           return variables.map((v) => grads[v.name]);
         });
-        grads.forEach((g, i) => {
-          const values = g.dataSync();
-          const sum = sums[i];
-          for (let j = 0; j < values.length; j++) sum[j] += values[j] * values[j];
-        });
-        tf.dispose(grads);
+        try {
+          for (let i = 0; i < grads.length; i++) {
+            const values = await grads[i].data();
+            const sum = sums[i];
+            for (let j = 0; j < values.length; j++) sum[j] += values[j] * values[j];
+          }
+        } finally {
+          tf.dispose(grads);
+        }
       }
       // A backward pass per example; its forward passes are over the examples the calibration
       // batch already charged (the ledger counts examples, the harness's meter the compute).
@@ -75,10 +79,10 @@ export class ObdCCriterion implements Criterion {
     producers.forEach((name, i) => this.fisher.set(name, sums[i]));
   }
 
-  score(group: PruningGroup, { model }: CriterionContext): Float32Array {
+  async score(group: PruningGroup, { model }: CriterionContext): Promise<Float32Array> {
     const score = new Float64Array(group.channels);
     for (const producer of group.producers) {
-      const weights = producerKernel(model, producer).read().dataSync();
+      const weights = await producerKernel(model, producer).read().data();
       const fisher = this.fisher.get(producer)!;
       // The kernel's last axis is the output channel: entry j belongs to channel j mod C.
       for (let j = 0; j < weights.length; j++) score[j % group.channels] += weights[j] * weights[j] * (fisher[j] / this.batches + FISHER_EPSILON);
@@ -99,15 +103,29 @@ function endsInSoftmax(model: LayersModel): boolean {
   return last.getClassName() === 'Softmax' || (last.getConfig() as { activation?: string }).activation === 'softmax';
 }
 
+/** Each example's true class: the argmax of its one-hot row. */
+async function trueLabels(y: tf.Tensor): Promise<Int32Array> {
+  const labels = tf.argMax(y, 1);
+  try {
+    return (await labels.data()) as Int32Array;
+  } finally {
+    labels.dispose();
+  }
+}
+
 /** One label per example drawn from the model's predictive distribution (inference mode), by inverse CDF on the run's stream. */
-function sampleLabels(model: LayersModel, x: tf.Tensor, rng: { next(): number }): Int32Array {
+async function sampleLabels(model: LayersModel, x: tf.Tensor, rng: { next(): number }): Promise<Int32Array> {
   const probabilities = tf.tidy(() => {
     const output = model.apply(x, { training: false }) as tf.Tensor;
     return endsInSoftmax(model) ? output : tf.softmax(output);
   });
   const [n, classes] = probabilities.shape as [number, number];
-  const p = probabilities.dataSync();
-  probabilities.dispose();
+  let p: Float32Array;
+  try {
+    p = (await probabilities.data()) as Float32Array;
+  } finally {
+    probabilities.dispose();
+  }
   const labels = new Int32Array(n);
   for (let e = 0; e < n; e++) {
     const u = rng.next();

@@ -78,7 +78,7 @@ describe('structured pruners', () => {
     const selection = selectionOf(result.keptChannels);
     for (const name of ['conv1', 'conv2']) {
       const group = graph.groups[graph.convs.find((c) => c.layer === name)!.outputGroup];
-      const scores = l1FilterScores(model.getLayer(name).getWeights()[0]);
+      const scores = await l1FilterScores(model.getLayer(name).getWeights()[0]);
       const kept: readonly number[] = selection.get(group.id)!;
       expect(kept).toEqual(topScoring(scores, Math.floor(group.channels / 2)));
       // Exactly the largest: every kept score ≥ every dropped score.
@@ -118,9 +118,8 @@ describe('structured pruners', () => {
     // The residual group's score sums both producers' l1 norms.
     const residual = graph.groups.find((g) => g.producers.includes('conv_d'))!;
     if (selection.has(residual.id)) {
-      const summed = l1FilterScores(model.getLayer('conv_d').getWeights()[0]).map(
-        (v, i) => v + l1FilterScores(model.getLayer('conv_e').getWeights()[0])[i],
-      );
+      const [d, e] = [await l1FilterScores(model.getLayer('conv_d').getWeights()[0]), await l1FilterScores(model.getLayer('conv_e').getWeights()[0])];
+      const summed = d.map((v, i) => v + e[i]);
       expect(selection.get(residual.id)).toEqual(topScoring(summed, 3));
     }
     const reference = await zeroDroppedChannels(model, graph, result.keptChannels!);
@@ -157,8 +156,8 @@ describe('structured pruners', () => {
     const kernel = model.getLayer('conv2').getWeights()[0];
     const gamma = Float32Array.from(model.getLayer('bn2').getWeights()[0].dataSync(), Math.abs);
     const cases: Array<[Pruner, Float32Array]> = [
-      [makePruner('l2'), l2FilterScores(kernel)],
-      [makePruner('fpgm'), fpgmFilterScores(kernel)],
+      [makePruner('l2'), await l2FilterScores(kernel)],
+      [makePruner('fpgm'), await fpgmFilterScores(kernel)],
       [makePruner('bn-scale'), gamma],
     ];
     for (const [pruner, scores] of cases) {

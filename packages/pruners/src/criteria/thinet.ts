@@ -49,14 +49,17 @@ export class ThiNetCriterion implements Criterion {
 
   async prepare(groups: readonly PruningGroup[], { model, helpers }: CriterionContext): Promise<void> {
     this.scores.clear();
-    const consumers = new Map(groups.map((g) => [g.id, linearConsumers(model, g)]));
+    const consumers = new Map<number, LinearConsumer[]>();
+    for (const g of groups) consumers.set(g.id, await linearConsumers(model, g));
     const inputLayers = [...new Set([...consumers.values()].flat().map((c) => c.inputLayer))];
     const samples = new Map(groups.map((g) => [g.id, [] as Float64Array[]]));
     const streams = new Map(groups.map((g) => [g.id, helpers.rng('thinet', g.id)]));
     for await (const batch of helpers.calibrationBatches(this.options)) {
       const maps = helpers.activations(model, batch.x, inputLayers);
       try {
-        const inputs = new Map([...maps].map(([layer, t]) => [layer, { values: t.dataSync() as Float32Array, shape: t.shape }]));
+        // Read asynchronously: on webgpu a GPU tensor cannot be read synchronously in Node.
+        const inputs = new Map<string, { values: Float32Array; shape: number[] }>();
+        for (const [layer, t] of maps) inputs.set(layer, { values: (await t.data()) as Float32Array, shape: t.shape });
         for (const group of groups) {
           const own = consumers.get(group.id)!;
           const rng = streams.get(group.id)!;
@@ -119,7 +122,7 @@ export function greedyRemovalOrder(samples: readonly Float64Array[], channels: n
 }
 
 /** The group's consumers, each a Conv2D (dilation 1, channels last) or a Dense layer. */
-function linearConsumers(model: LayersModel, group: PruningGroup): LinearConsumer[] {
+async function linearConsumers(model: LayersModel, group: PruningGroup): Promise<LinearConsumer[]> {
   const found: LinearConsumer[] = [];
   for (const member of group.members) {
     if (member.role !== 'consumer') continue;
@@ -144,7 +147,7 @@ function linearConsumers(model: LayersModel, group: PruningGroup): LinearConsume
     found.push({
       member,
       inputLayer: nodes[0].inboundLayers[0].name,
-      kernel: kernel.dataSync() as Float32Array,
+      kernel: (await kernel.data()) as Float32Array,
       kernelShape: kernel.shape,
       ...(member.className === 'Conv2D' ? { conv: { strides: [config.strides![0], config.strides![1]] as [number, number], padding: config.padding as 'same' | 'valid' } } : {}),
     });

@@ -80,27 +80,41 @@ export class TaylorFoIterativePruner implements Pruner {
       let averaged: Map<number, Float64Array> | undefined;
       let sums = new Map(groups.map((g) => [g.id, new Float64Array(g.channels)]));
       let batches = 0;
+      // The step's gate weights and gradients, copied inside the trainer's tidy and read after the
+      // step: onGradients cannot wait, and on webgpu a GPU tensor cannot be read synchronously in Node.
+      let captured: Array<{ group: number; reads: GateReads[] }> = [];
       this.importanceHistory.length = 0;
       if (target > 0) {
-        await trainWithSgd(trained, context, { ...this.options, epochs: Number.MAX_SAFE_INTEGER }, {
-          onGradients: (grads) => {
-            for (const group of groups) addGateImportance(sums.get(group.id)!, gates.get(group.id)!, grads);
-            batches++;
-          },
-          afterStep: () => {
-            if (batches < frequency) {
+        try {
+          await trainWithSgd(trained, context, { ...this.options, epochs: Number.MAX_SAFE_INTEGER }, {
+            onGradients: (grads) => {
+              captured = groups.map((group) => ({ group: group.id, reads: captureGates(gates.get(group.id)!, grads) }));
+              batches++;
+            },
+            afterStep: async () => {
+              const step = captured;
+              captured = [];
+              try {
+                for (const { group, reads } of step) await addGateImportance(sums.get(group)!, reads);
+              } finally {
+                step.forEach(({ reads }) => disposeReads(reads));
+              }
+              if (batches < frequency) {
+                gateOff(trained, groups, alive);
+                return false;
+              }
+              averaged = withMomentum(averaged, sums, batches, this.options.momentum);
+              this.importanceHistory.push(new Map([...averaged].map(([id, v]) => [id, v.map((x, k) => (alive.get(id)![k] ? x : NaN))])));
+              removed += removeLeast(averaged, alive, groups, Math.min(perIteration, target - removed), minChannels);
               gateOff(trained, groups, alive);
-              return false;
-            }
-            averaged = withMomentum(averaged, sums, batches, this.options.momentum);
-            this.importanceHistory.push(new Map([...averaged].map(([id, v]) => [id, v.map((x, k) => (alive.get(id)![k] ? x : NaN))])));
-            removed += removeLeast(averaged, alive, groups, Math.min(perIteration, target - removed), minChannels);
-            gateOff(trained, groups, alive);
-            sums = new Map(groups.map((g) => [g.id, new Float64Array(g.channels)]));
-            batches = 0;
-            return removed >= target;
-          },
-        }, 'pruner "taylor-fo-iterative"');
+              sums = new Map(groups.map((g) => [g.id, new Float64Array(g.channels)]));
+              batches = 0;
+              return removed >= target;
+            },
+          }, 'pruner "taylor-fo-iterative"');
+        } finally {
+          captured.forEach(({ reads }) => disposeReads(reads));
+        }
       }
       const keptChannels = new Map(groups.map((g) => [g.id, [...alive.get(g.id)!].flatMap((a, k) => (a ? [k] : []))]));
       const report: GroupPruning[] = graph.groups.filter((g) => g.prunable).map((g) => ({
@@ -137,16 +151,34 @@ function gatesOf(model: LayersModel, group: PruningGroup): Gate[] {
   });
 }
 
-/** Adds (∂L/∂gate)² of every channel of one mini-batch, summed over the group's gates. */
-function addGateImportance(sum: Float64Array, gates: Gate[], grads: tf.NamedTensorMap): void {
-  for (const gate of gates) {
-    const gateGrad = new Float64Array(sum.length);
+/** One gate's variables (scale, then shift) as copies of their values and loss gradients at a step. */
+type GateReads = { gate: Gate; pairs: Array<{ w: tf.Tensor; g: tf.Tensor }> };
+
+/** Copies, kept past the trainer's tidy, of each gate variable's value and gradient at this step. */
+function captureGates(gates: Gate[], grads: tf.NamedTensorMap): GateReads[] {
+  return gates.map((gate) => {
+    const pairs: GateReads['pairs'] = [];
     for (const variable of [gate.scale, gate.shift]) {
       if (!variable) continue;
       const g = grads[(variable.read() as tf.Variable).name];
       if (!g) continue;
-      const w = variable.read().dataSync();
-      const gv = g.dataSync();
+      pairs.push({ w: tf.keep(tf.clone(variable.read())), g: tf.keep(tf.clone(g)) });
+    }
+    return { gate, pairs };
+  });
+}
+
+function disposeReads(reads: GateReads[]): void {
+  for (const { pairs } of reads) tf.dispose(pairs.flatMap(({ w, g }) => [w, g]));
+}
+
+/** Adds (∂L/∂gate)² of every channel of one mini-batch, summed over the group's gates. */
+async function addGateImportance(sum: Float64Array, reads: GateReads[]): Promise<void> {
+  for (const { gate, pairs } of reads) {
+    const gateGrad = new Float64Array(sum.length);
+    for (const pair of pairs) {
+      const w = await pair.w.data();
+      const gv = await pair.g.data();
       for (let i = 0; i < w.length; i++) {
         const k = (i % gate.width) - gate.offset;
         if (k >= 0 && k < sum.length) gateGrad[k] += w[i] * gv[i];

@@ -89,13 +89,13 @@ describe('built-in regularizers', () => {
     model.dispose();
   });
 
-  it('growing-reg penalises only the lowest-l1 filters the plan removes, with λ growing by Δ every K steps up to the ceiling', () => {
+  it('growing-reg penalises only the lowest-l1 filters the plan removes, with λ growing by Δ every K steps up to the ceiling', async () => {
     const regularizer = new GrowingRegRegularizer({ delta: 0.1, interval: 3, ceiling: 0.25 });
     expect([0, 2, 3, 5, 6, 9, 100].map((t) => regularizer.lambdaAt(t))).toEqual([0.1, 0.1, 0.2, 0.2, 0.25, 0.25, 0.25]);
     const model = tinyConvNet(8);
     const graph = buildChannelGraph(model);
     const conv1 = graph.groups.find((g) => g.producers.includes('conv1'))!;
-    regularizer.prepare({ model, graph, keep: new Map([[conv1.id, 3]]), totalSteps: 10 });
+    await regularizer.prepare({ model, graph, keep: new Map([[conv1.id, 3]]), totalSteps: 10 });
     const kernel = model.getLayer('conv1').weights[0].read() as tf.Variable;
     const k = kernel.dataSync();
     const l1 = Array.from({ length: 4 }, (_, c) => Array.from(k).filter((_, i) => i % 4 === c).reduce((s, v) => s + Math.abs(v), 0));

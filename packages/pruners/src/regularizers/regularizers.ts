@@ -95,12 +95,12 @@ export class GrowingRegRegularizer implements Regularizer {
 
   constructor(@inject(OPTIONS) private readonly options: GrowingRegOptions) {}
 
-  prepare({ model, graph, keep }: RegularizerContext): void {
+  async prepare({ model, graph, keep }: RegularizerContext): Promise<void> {
     this.masks = new Map();
     for (const [id, count] of keep) {
       const group = graph.groups[id];
       if (count >= group.channels) continue;
-      const kept = new Set(topScoring(scoreProducerKernels(model, group, (k) => l1FilterScores(k.read())), count));
+      const kept = new Set(topScoring(await scoreProducerKernels(model, group, (k) => l1FilterScores(k.read())), count));
       this.masks.set(id, Float32Array.from({ length: group.channels }, (_, k) => (kept.has(k) ? 0 : 1)));
     }
   }

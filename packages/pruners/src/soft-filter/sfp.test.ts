@@ -27,7 +27,7 @@ describe('sfp (Soft Filter Pruning)', () => {
     // the pruned model's conv2 holds exactly the trained filters, none of them zero.
     const kernel = result.model.getLayer('conv2').getWeights()[0];
     expect(kernel.shape).toEqual([3, 3, 2, 3]);
-    expect(Array.from(l2FilterScores(kernel)).every((v) => v > 0)).toBe(true);
+    expect(Array.from(await l2FilterScores(kernel)).every((v) => v > 0)).toBe(true);
     const graph = buildChannelGraph(model);
     expect(graph.groups.filter((g) => g.prunable)).toHaveLength(2);
     result.model.dispose();

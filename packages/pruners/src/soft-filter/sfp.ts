@@ -90,11 +90,14 @@ export class SoftFilterPruner implements Pruner {
       const graph = buildChannelGraph(soft);
       const l2 = (group: PruningGroup) => scoreProducerKernels(soft, group, (kernel) => l2FilterScores(kernel.read()));
       const prunable = graph.groups.filter((g) => g.prunable);
-      const counts = plan.allocate({ graph, scores: plan.needsScores ? new Map(prunable.map((g) => [g.id, l2(g)])) : undefined });
+      const scores = plan.needsScores ? new Map(await Promise.all(prunable.map(async (g) => [g.id, await l2(g)] as const))) : undefined;
+      const counts = plan.allocate({ graph, scores });
       const pruned = [...counts].filter(([group, keep]) => keep < graph.groups[group].channels).map(([group, keep]) => ({ group: graph.groups[group], keep }));
       await trainWithSgd(soft, context, this.options, {
         lrAt: (epoch) => this.lrAt(epoch),
-        afterEpoch: () => pruned.forEach(({ group, keep }) => zeroFilters(soft, group, topScoring(l2(group), keep))),
+        afterEpoch: async () => {
+          for (const { group, keep } of pruned) zeroFilters(soft, group, topScoring(await l2(group), keep));
+        },
       }, `pruner "${id}"`);
       return await this.hardPrune.prune(soft, { ...context, plan });
     } finally {

@@ -32,7 +32,7 @@ export class LampScore implements WeightScore {
   static readonly id = 'lamp';
   static readonly description = 'weight-level: layer-adaptive magnitude scores w²/Σ(larger w²), one global threshold (LAMP, Lee et al. 2021)';
   readonly requirements = { needsData: false, needsGradients: false };
-  score(variable: LayerVariable) {
-    return lampScores(variable.read().dataSync());
+  async score(variable: LayerVariable) {
+    return lampScores(await variable.read().data());
   }
 }

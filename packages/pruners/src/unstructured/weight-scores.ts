@@ -11,8 +11,8 @@ export class MagnitudeScore implements WeightScore {
   static readonly id = 'magnitude';
   static readonly description = 'weight-level: one global |w| threshold over conv kernels (masks kept in retraining)';
   readonly requirements = { needsData: false, needsGradients: false };
-  score(variable: LayerVariable) {
-    return Float32Array.from(variable.read().dataSync(), Math.abs);
+  async score(variable: LayerVariable) {
+    return Float32Array.from(await variable.read().data(), Math.abs);
   }
 }
 

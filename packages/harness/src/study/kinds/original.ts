@@ -96,7 +96,8 @@ async function runOriginal(job: OriginalJob, ctx: ExecutionContext) {
       if (rewindAt.includes(e.epoch + 1)) kept.set(e.epoch + 1, model.getWeights().map((w) => w.clone()));
     };
     try {
-      const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, seedFor('original-data', job.seed), onEpoch);
+      // Per-epoch validation accuracy in history.csv: what shows the original has plateaued (report/reference-design.ts).
+      const outcome = await trainAndEvaluate(ctx, job, model, steps, undefined, ledger, seedFor('original-data', job.seed), onEpoch, true);
       ctx.store.writeFile(job.id, 'history.csv', historyCsv(outcome.result.history));
       const figures = cost(model);
       if (outcome.result.status !== 'completed') {
