@@ -1,6 +1,6 @@
 // Studies on a Redis queue, end to end with the compiled CLI: a coordinator and worker processes
 // on a private redis-server (with a password), faults injected by killing processes.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,39 +9,13 @@ import { expandStudy, parseQueueUrl, queueEntry, QUEUE_NAME, studyKey, type Stud
 import { compiledFaultPlugin } from '../test-fault-plugin-js';
 import { tinyStudyConfig } from '../test-study';
 import { redisServerAvailable, startTestRedis, type TestRedis } from '../test-redis';
+import { cli, repoRoot, waitFor, type CliProcess } from '../test-cli-process';
 
-const repo = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(repo, 'packages', 'cli', 'dist', 'bin.js');
-
-interface CliProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, PRUNEBENCH_REDIS_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout!.on('data', (chunk) => (text += chunk));
-  child.stderr!.on('data', (chunk) => (text += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
+const repo = repoRoot;
 
 /** A worker with a short stall timeout, so a killed worker's run is taken over in seconds. */
 function worker(redis: TestRedis, extra: string[] = []): CliProcess {
   return cli(['worker', '--backend', 'wasm', '--stall-timeout', '2', ...extra], { PRUNEBENCH_REDIS_URL: redis.url });
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 function records(out: string): Map<string, { status: string; top1?: number; text: string; error?: string }> {

@@ -2,38 +2,18 @@
 // queued with `run --queue` while no worker runs, then one worker takes its runs; serve's HTTP API
 // and its server-sent events show the study's queue counts (queued/running/done/failed) as they
 // change, and never the password.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tinyStudyConfig } from '../test-study';
 import { redisServerAvailable, startTestRedis, type TestRedis } from '../test-redis';
+import { cli, repoRoot, waitFor as waitUntil, type CliProcess } from '../test-cli-process';
 
-const repo = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(repo, 'packages', 'cli', 'dist', 'bin.js');
+const repo = repoRoot;
 
-interface CliProcess {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, PRUNEBENCH_REDIS_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let text = '';
-  child.stdout!.on('data', (chunk) => (text += chunk));
-  child.stderr!.on('data', (chunk) => (text += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+/** serve's snapshot is read over HTTP: polled every 100 ms, 60 s unless a call says otherwise. */
+const waitFor = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, condition, timeoutMs, 100);
 
 interface QueueCounts {
   queued: number;

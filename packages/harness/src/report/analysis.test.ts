@@ -1,30 +1,18 @@
 import { emptyLedgerEntries } from '@prunebench/core';
-import type { StudyDefinition } from '../study/definition';
 import { expandStudy, type Job } from '../study/jobs';
 import type { RunRecord } from '../study/record';
 import { analyzeStudy } from './analysis';
 import { toHtml, toMarkdown } from './document';
 import { studyReportBlocks } from './study-report';
+import { testStudyDefinition } from './test-study-definition';
 
-const study: StudyDefinition = {
+const study = testStudyDefinition({
   dataset: { id: 'synthetic', options: { path: '/home/someone/data' } },
-  model: { id: 'tiny', options: {} },
-  original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false, dropLast: true },
   pruners: [{ id: 'l1', options: { plan: 'uniform' } }, { id: 'random', options: { plan: 'uniform' } }],
   schedules: [{ id: 'ft', options: {} }, { id: 'slr', options: {} }],
   budgets: [2, 12],
-  pruneSeeds: null,
-  budgetAccounting: 'retraining',
-  identity: { backend: true },
-  seeds: [0, 1, 2],
   baselines: ['pruned'],
-  referenceSchedule: 'ft',
-  backend: 'wasm',
-  workers: 1,
-  out: '',
-  configFile: null,
-  plugins: [],
-};
+});
 
 /** Accuracies chosen so every claim below is known: slr beats ft by 1, 2, 3 pp; l1 beats random by 0.5 pp. */
 function record(job: Job): RunRecord {

@@ -1,16 +1,13 @@
 import { emptyLedgerEntries } from '@prunebench/core';
-import type { StudyDefinition } from '../study/definition';
 import { expandStudy, type Job } from '../study/jobs';
 import type { RunRecord } from '../study/record';
 import { analyzeStudy } from './analysis';
 import { checkCompression, compressionClasses, prunedMacsByUnit } from './compression-audit';
 import { toMarkdown } from './document';
 import { studyReportBlocks } from './study-report';
+import { testStudyDefinition } from './test-study-definition';
 
-const study: StudyDefinition = {
-  dataset: { id: 'synthetic', options: {} },
-  model: { id: 'tiny', options: {} },
-  original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false, dropLast: true },
+const study = testStudyDefinition({
   pruners: [
     { id: 'l1', options: { plan: { use: 'global', ratio: 0.5 } } },
     { id: 'fpgm', options: { plan: { use: 'uniform', ratio: 0.5 } } },
@@ -18,17 +15,7 @@ const study: StudyDefinition = {
   ],
   schedules: [{ id: 'ft', options: {} }, { id: 'lrw', options: {} }],
   budgets: [2],
-  pruneSeeds: null,
-  budgetAccounting: 'retraining',
-  identity: { backend: true },
-  seeds: [0, 1, 2],
-  referenceSchedule: 'ft',
-  backend: 'wasm',
-  workers: 1,
-  out: '',
-  configFile: null,
-  plugins: [],
-} as unknown as StudyDefinition;
+});
 
 /** Pruned MACs per pruner label: l1 and random under global differ by 5% of the original's 1000; fpgm within 0.4% of l1. */
 const MACS: Record<string, number> = { 'l1/global': 500, 'fpgm/uniform': 504, 'random/global': 550 };

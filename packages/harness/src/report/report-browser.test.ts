@@ -3,12 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { emptyLedgerEntries } from '@prunebench/core';
-import type { StudyDefinition } from '../study/definition';
 import { expandStudy, type Job } from '../study/jobs';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
 import { ResultStore } from '../study/store';
 import { studyFileFor } from '../study/study-file-check';
+import { testStudyDefinition } from './test-study-definition';
 
 /**
  * Opens a generated report.html in a real browser (Debian's chromium, headless) and checks
@@ -24,10 +24,8 @@ if (!available && !ci) {
 }
 const maybe = available || ci ? describe : describe.skip;
 
-const study: StudyDefinition = {
+const study = testStudyDefinition({
   dataset: { id: 'synthetic', options: { trainSize: 64 } },
-  model: { id: 'tiny', options: {} },
-  original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false, dropLast: true },
   pruners: [
     { id: 'l1', options: { plan: { use: 'uniform', ratio: 0.5 } } },
     { id: 'random', options: { plan: { use: 'uniform', ratio: 0.5 } } },
@@ -35,18 +33,8 @@ const study: StudyDefinition = {
   ],
   schedules: [{ id: 'ft', options: {} }, { id: 'clr', options: {} }],
   budgets: [1, 2, 4],
-  pruneSeeds: null,
-  budgetAccounting: 'retraining',
-  identity: { backend: true },
-  seeds: [0, 1, 2],
   baselines: ['random', 'pruned', 'scratch-e'],
-  referenceSchedule: 'ft',
-  backend: 'wasm',
-  workers: 1,
-  out: '',
-  configFile: null,
-  plugins: [],
-};
+});
 
 function record(job: Job): RunRecord {
   const base: RunRecord = { id: job.id, kind: job.kind, status: 'finished', seed: job.seed, definition: job.definition, configFile: null, versions: { prunebench: '0.1.0', tfjs: '4.22.0', backend: 'wasm' }, startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z' };

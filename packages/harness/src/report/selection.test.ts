@@ -6,26 +6,15 @@ import { analyzeStudy } from './analysis';
 import { toMarkdown } from './document';
 import { formatSample } from './format';
 import { studyReportBlocks } from './study-report';
+import { testStudyDefinition } from './test-study-definition';
 
 const study = (seeds: number[]): StudyDefinition =>
-  ({
-    dataset: { id: 'synthetic', options: {} },
-    model: { id: 'tiny', options: {} },
-    original: { epochs: 4, lr: 0.1, milestones: [2], gamma: 0.1, batchSize: 8, momentum: 0.9, weightDecay: 1e-4, nesterov: false, dropLast: true },
+  testStudyDefinition({
     pruners: [{ id: 'l1', options: { plan: 'uniform' } }],
     schedules: [{ id: 'ft', options: {} }, { id: 'lrw', options: {} }, { id: 'slr', options: {} }],
     budgets: [1, 4],
-    pruneSeeds: null,
-    budgetAccounting: 'retraining',
-    identity: { backend: true },
     seeds,
-    referenceSchedule: 'ft',
-    backend: 'wasm',
-    workers: 1,
-    out: '',
-    configFile: null,
-    plugins: [],
-  }) as unknown as StudyDefinition;
+  });
 
 /**
  * At 4 epochs: slr is best on test, lrw on validation. At 1 epoch lrw runs ft's LR curve exactly
