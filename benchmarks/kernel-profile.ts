@@ -1,13 +1,14 @@
 // Where a training step's time goes on accelerated wasm: every wasm kernel's kernelFunc is
 // wrapped with a timer (outermost calls only, so kernels that call other kernels are counted
 // once), and the rest of the step is the engine's bookkeeping (tape, tracking, gradient graph).
-// Usage: npx tsc -b benchmarks && node benchmarks/dist/kernel-profile.js [--models reference-cnn,resnet20] [--batch 128] [--steps 3]
+// Usage: npx tsc -b benchmarks && node benchmarks/dist/kernel-profile.js [--models reference-cnn,resnet20,vgg-small,vgg-small-pruned] [--batch 128] [--steps 3]
 import 'reflect-metadata';
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { SgdOptimizer, miniResNet20, referenceCnn, trainingStep } from '@prunebench/harness';
 import { registerAcceleratedWasmKernels } from '@prunebench/backend-wasm';
+import { buildVggSmall } from '@prunebench/models';
 
 interface KernelTime {
   calls: number;
@@ -47,6 +48,16 @@ function instrumentWasmKernels(): Map<string, KernelTime> {
   return table;
 }
 
+const vggSmall = (widths?: Array<number | 'M'>) => buildVggSmall({ inputShape: [28, 28, 1], numClasses: 10, seed: 1 }, widths);
+const MODELS: Record<string, () => ReturnType<typeof referenceCnn>> = {
+  'reference-cnn': () => referenceCnn(1),
+  resnet20: () => miniResNet20(1),
+  // The reference study's model (benchmarks/studies/fashion-mnist-reference.config.json) ...
+  'vgg-small': () => vggSmall(),
+  // ... as its uniform 0.2 plan leaves it (every conv keeps floor(0.8 C) filters: 12, 25, 51).
+  'vgg-small-pruned': () => vggSmall([12, 12, 'M', 25, 25, 'M', 51, 'M']),
+};
+
 async function main(): Promise<void> {
   const models = option('models', 'reference-cnn,resnet20').split(',');
   const batch = Number(option('batch', '128'));
@@ -55,7 +66,8 @@ async function main(): Promise<void> {
   registerAcceleratedWasmKernels({ force: true });
   const table = instrumentWasmKernels();
   for (const name of models) {
-    const model = name === 'reference-cnn' ? referenceCnn(1) : miniResNet20(1);
+    const model = MODELS[name]?.();
+    if (!model) throw new Error(`unknown model "${name}"; known: ${Object.keys(MODELS).join(', ')}`);
     const inputShape = model.inputs[0].shape.slice(1) as number[];
     const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
     const optimizer = new SgdOptimizer(model.trainableWeights, { weightDecay: 1e-4 });

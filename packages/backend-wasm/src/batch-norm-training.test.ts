@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { fusedBatchNormTrainingInstalled } from './batch-norm-layer';
-import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTraining } from './batch-norm-training';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, batchNormTraining, simdTiling } from './batch-norm-training';
 import { registerAcceleratedWasmKernels, unregisterAcceleratedWasmKernels } from './register';
 import { simdKernels } from './simd-kernels';
 
@@ -96,10 +96,15 @@ describe('fused BatchNorm training kernels on wasm match tfjs on cpu', () => {
 
   it.each([
     ['NHWC, channels a multiple of 4 (SIMD loops)', [3, 5, 6, 8], false],
-    ['NHWC, 3 channels (JS loops)', [2, 4, 5, 3], false],
+    ['NHWC, 3 channels, 40 rows (SIMD, 4 rows as one of 12 lanes)', [2, 4, 5, 3], false],
+    ['NHWC, 3 channels, 9 rows (JS loops: rows not a multiple of 4)', [1, 3, 3, 3], false],
+    ['NHWC, 6 channels (SIMD, 2 rows as one of 12 lanes)', [2, 3, 3, 6], false],
+    ['NHWC, 25 channels, a pruned width (SIMD, 4 rows as one of 100 lanes)', [4, 3, 3, 25], false],
+    ['NHWC, 51 channels, 130 rows (JS loops)', [2, 5, 13, 51], false],
     ['rank 2 (dense), 12 channels', [37, 12], false],
     ['a loss that also uses the batch statistics (SIMD)', [2, 3, 3, 4], true],
     ['a loss that also uses the batch statistics (JS)', [2, 3, 3, 5], true],
+    ['a loss that also uses the batch statistics, 5 channels (SIMD, tiled)', [1, 4, 4, 5], true],
     ['more rows than a 64-row block, uneven', [1, 13, 11, 16], false],
   ])('%s', async (_label, shape, statistics) => {
     await tf.setBackend('cpu');
@@ -139,6 +144,16 @@ describe('fused BatchNorm training kernels on wasm match tfjs on cpu', () => {
     for (const key of ['y', 'inference', 'movingMean', 'movingVariance'] as const) {
       expect({ key, ok: maxRelativeError(wasm[key], cpu[key]) <= 1e-4 }).toEqual({ key, ok: true });
     }
+  });
+
+  it('runs every channel count on the SIMD loops when the rows allow it (k rows of C channels as one row of k·C lanes)', () => {
+    expect(simdTiling(40, 8)).toEqual({ k: 1, lanes: 8 });
+    expect(simdTiling(18, 6)).toEqual({ k: 2, lanes: 12 });
+    expect(simdTiling(36, 25)).toEqual({ k: 4, lanes: 100 });
+    expect(simdTiling(128 * 14 * 14, 51)).toEqual({ k: 4, lanes: 204 });
+    expect(simdTiling(9, 3)).toBeNull();
+    expect(simdTiling(130, 51)).toBeNull();
+    expect(simdTiling(0, 4)).toBeNull();
   });
 
   it('backpropagates with one gradient kernel per BatchNorm layer', async () => {

@@ -25,6 +25,17 @@ function channelsOf(x: TensorInfo): { rows: number; channels: number } {
   return { rows: channels === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / channels, channels };
 }
 
+/**
+ * How the SIMD loops (4 lanes) cover `channels`: k consecutive rows of C values are one row of
+ * k·C values, with k the smallest factor making k·C a multiple of 4 (1, 2 or 4). Null when
+ * `rows` is not a multiple of k (or is 0): the scalar loops below take those.
+ */
+export function simdTiling(rows: number, channels: number): { k: number; lanes: number } | null {
+  if (rows === 0 || channels === 0) return null;
+  const k = channels % 4 === 0 ? 1 : channels % 2 === 0 ? 2 : 4;
+  return rows % k === 0 ? { k, lanes: k * channels } : null;
+}
+
 function requireFloat32(kernel: string, tensors: Record<string, TensorInfo | undefined>): void {
   for (const [name, t] of Object.entries(tensors)) {
     if (t && t.dtype !== 'float32') throw new Error(`${kernel}: ${name} must be float32, got ${t.dtype}`);
@@ -56,27 +67,45 @@ export const batchNormTrainingKernel: KernelFunc = ({ inputs, backend, attrs }) 
   const gamma = wasm.typedArrayFromHeap(scale);
   const beta = wasm.typedArrayFromHeap(offset);
   if (rows === 0) return [yInfo, meanInfo, varianceInfo];
-  const simd = channels % 4 === 0 ? simdKernels(backend) : null;
-  if (simd) {
-    // [shift f32, multiplier f32, sum f64, squares f64]
-    const scratch = new HeapScratch(wasm, [{ f64: false, length: channels }, { f64: false, length: channels }, { f64: true, length: channels }, { f64: true, length: channels }]);
+  const tile = simdTiling(rows, channels);
+  const simd = tile ? simdKernels(backend) : null;
+  if (simd && tile) {
+    // The SIMD loops take 4 channels at a time. Channel counts that are not a multiple of 4
+    // (pruned widths: 12, 25, 51, ...) are run as k rows of C values = one row of k·C values,
+    // with every per-channel array tiled k times and the k partial sums folded afterwards.
+    const { lanes, k } = tile;
+    const f32 = { f64: false, length: lanes };
+    const f64 = { f64: true, length: lanes };
+    // [shift, multiplier, sum, squares, mean, offset], each tiled to `lanes`
+    const scratch = new HeapScratch(wasm, [f32, f32, f64, f64, f32, f32]);
     try {
-      const [shiftView] = scratch.views() as Float32Array[];
+      const [shiftT, multiplierT, sumT, squaresT, meanT, offsetT] = scratch.views();
       const xView = wasm.typedArrayFromHeap(x);
-      for (let c = 0; c < channels; c++) shiftView[c] = xView[c];
+      for (let j = 0; j < lanes; j++) shiftT[j] = xView[j % channels];
       const xPtr = heapOffset(backend, x);
-      simd.bnStats(xPtr, rows, channels, scratch.at(0), scratch.at(2), scratch.at(3));
-      const [shiftF, multiplierF, sumF, squaresF] = scratch.views();
+      simd.bnStats(xPtr, rows / k, lanes, scratch.at(0), scratch.at(2), scratch.at(3));
       const meanView = wasm.typedArrayFromHeap(meanInfo);
       const varianceView = wasm.typedArrayFromHeap(varianceInfo);
       const gammaView = wasm.typedArrayFromHeap(scale);
+      const betaView = wasm.typedArrayFromHeap(offset);
       for (let c = 0; c < channels; c++) {
-        const centred = sumF[c] / rows;
-        meanView[c] = shiftF[c] + centred;
-        varianceView[c] = Math.max(0, squaresF[c] / rows - centred * centred);
-        multiplierF[c] = gammaView[c] / Math.sqrt(varianceView[c] + epsilon);
+        let sum = 0;
+        let squares = 0;
+        for (let t = 0; t < k; t++) {
+          sum += sumT[t * channels + c];
+          squares += squaresT[t * channels + c];
+        }
+        const centred = sum / rows;
+        meanView[c] = shiftT[c] + centred;
+        varianceView[c] = Math.max(0, squares / rows - centred * centred);
+        const multiplier = gammaView[c] / Math.sqrt(varianceView[c] + epsilon);
+        for (let t = 0; t < k; t++) {
+          multiplierT[t * channels + c] = multiplier;
+          meanT[t * channels + c] = meanView[c];
+          offsetT[t * channels + c] = betaView[c];
+        }
       }
-      simd.bnApply(xPtr, heapOffset(backend, yInfo), rows, channels, heapOffset(backend, meanInfo), scratch.at(1), heapOffset(backend, offset));
+      simd.bnApply(xPtr, heapOffset(backend, yInfo), rows / k, lanes, scratch.at(4), scratch.at(1), scratch.at(5));
     } finally {
       scratch.free();
     }
@@ -134,24 +163,46 @@ export const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs
   const variances = wasm.typedArrayFromHeap(variance);
   const dScales = wasm.typedArrayFromHeap(dScaleInfo);
   const dOffsets = wasm.typedArrayFromHeap(dOffsetInfo);
-  const simd = channels % 4 === 0 && rows > 0 ? simdKernels(backend) : null;
-  if (simd) {
-    // [sumDy f64, sumDyCentred f64, a f32, b f32, k f32]
-    const f32 = { f64: false, length: channels };
-    const scratch = new HeapScratch(wasm, [{ f64: true, length: channels }, { f64: true, length: channels }, f32, f32, f32]);
+  const tile = simdTiling(rows, channels);
+  const simd = tile ? simdKernels(backend) : null;
+  if (simd && tile) {
+    // As in the forward: k rows of C channels run as one row of k·C lanes (see simdTiling).
+    const { lanes, k } = tile;
+    const f32 = { f64: false, length: lanes };
+    const f64 = { f64: true, length: lanes };
+    // [sumDy, sumDyCentred, a, b, k, mean], each tiled to `lanes`
+    const scratch = new HeapScratch(wasm, [f64, f64, f32, f32, f32, f32]);
     try {
-      const [xPtr, dyPtr, meanPtr] = [heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, mean)];
-      simd.bnGradSums(xPtr, dyPtr, rows, channels, meanPtr, scratch.at(0), scratch.at(1));
-      const [sums, centredSums, av, bv, kv] = scratch.views();
-      perChannelGrad(channels, rows, epsilon, sums as Float64Array, centredSums as Float64Array, {
+      const [xPtr, dyPtr] = [heapOffset(backend, x), heapOffset(backend, dy)];
+      const views = scratch.views();
+      const meanView = wasm.typedArrayFromHeap(mean);
+      const meanT = views[5] as Float32Array;
+      for (let j = 0; j < lanes; j++) meanT[j] = meanView[j % channels];
+      simd.bnGradSums(xPtr, dyPtr, rows / k, lanes, scratch.at(5), scratch.at(0), scratch.at(1));
+      const [sumsT, centredT, av, bv, kv] = scratch.views();
+      const sums = new Float64Array(channels);
+      const centredSums = new Float64Array(channels);
+      for (let j = 0; j < lanes; j++) {
+        sums[j % channels] += sumsT[j];
+        centredSums[j % channels] += centredT[j];
+      }
+      const a = new Float32Array(channels);
+      const b = new Float32Array(channels);
+      const kc = new Float32Array(channels);
+      perChannelGrad(channels, rows, epsilon, sums, centredSums, {
         gamma: wasm.typedArrayFromHeap(scale),
         variances: wasm.typedArrayFromHeap(variance),
         dMeans: dMean ? wasm.typedArrayFromHeap(dMean) : null,
         dVariances: dVariance ? wasm.typedArrayFromHeap(dVariance) : null,
         dScales: wasm.typedArrayFromHeap(dScaleInfo),
         dOffsets: wasm.typedArrayFromHeap(dOffsetInfo),
-      }, av as Float32Array, bv as Float32Array, kv as Float32Array);
-      simd.bnGradApply(xPtr, dyPtr, heapOffset(backend, dxInfo), rows, channels, meanPtr, scratch.at(2), scratch.at(3), scratch.at(4));
+      }, a, b, kc);
+      for (let j = 0; j < lanes; j++) {
+        av[j] = a[j % channels];
+        bv[j] = b[j % channels];
+        kv[j] = kc[j % channels];
+      }
+      simd.bnGradApply(xPtr, dyPtr, heapOffset(backend, dxInfo), rows / k, lanes, scratch.at(5), scratch.at(2), scratch.at(3), scratch.at(4));
     } finally {
       scratch.free();
     }

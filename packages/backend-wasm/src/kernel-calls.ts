@@ -70,3 +70,22 @@ export function cropForPadding(
   const pad: ExplicitPadding = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
   return { x: out, pad };
 }
+
+/** The next multiple of `multiple` at or above `n`. */
+export function roundUp(n: number, multiple: number): number {
+  return Math.ceil(n / multiple) * multiple;
+}
+
+/** `x` with zeros appended along `axis` up to `size` (one PadV2); `x` itself when it is that size already. */
+export function padAxis(calls: KernelCalls, x: TensorInfo, axis: number, size: number): TensorInfo {
+  const extra = size - x.shape[axis];
+  if (extra === 0) return x;
+  const paddings = x.shape.map((_, i) => [0, i === axis ? extra : 0]);
+  return calls.run('PadV2', { x }, { paddings, constantValue: 0 } as unknown as NamedAttrMap);
+}
+
+/** The leading `shape` block of `x` (one Slice); `x` itself when it has that shape already. */
+export function cropTo(calls: KernelCalls, x: TensorInfo, shape: readonly number[]): TensorInfo {
+  if (shape.every((d, i) => d === x.shape[i])) return x;
+  return calls.run('Slice', { x }, { begin: shape.map(() => 0), size: [...shape] });
+}
