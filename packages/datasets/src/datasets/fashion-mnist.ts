@@ -10,9 +10,9 @@ export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dre
 export class FashionMnistDataset extends MnistFamilyDataset {
   static readonly id = 'fashion-mnist';
   static readonly description = 'Fashion-MNIST 28×28×1, 10 classes: embedded (60k train / 10k test, no download) or IDX files (path)';
-  static readonly optionsSchema = mnistFamilySchema('Fashion-MNIST');
+  static readonly optionsSchema = mnistFamilySchema('Fashion-MNIST', true);
 
   constructor(@inject(OPTIONS) options: MnistFamilyOptions) {
-    super('fashion-mnist', 1 / 7, FASHION_MNIST_CLASSES, options);
+    super('fashion-mnist', 1 / 7, FASHION_MNIST_CLASSES, options, true);
   }
 }

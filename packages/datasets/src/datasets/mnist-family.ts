@@ -12,6 +12,7 @@ import { stratifiedPick } from '../data/splits';
 import { requireFolder } from '../readers/read-file';
 import { readIdxSplit } from '../readers/idx';
 import { channelStatistics } from '../transforms/normalize';
+import type { PadCropFlip } from '../transforms/pad-crop-flip';
 
 export interface MnistFamilyOptions extends SplitOptions, NormalizationOptions {
   /** A folder of IDX files (train-images-idx3-ubyte[.gz], ...). Without it, the embedded copy is used. */
@@ -20,12 +21,21 @@ export interface MnistFamilyOptions extends SplitOptions, NormalizationOptions {
   cacheDir?: string;
   /** The image side the IDX files must have (default 28). */
   imageSize: number;
+  /** Training augmentation: zero-pad, random crop back to size, and (where `flip`) a random left–right flip (default false). */
+  augment?: boolean;
+  /** Zero padding of the random crop (default 2). */
+  padding?: number;
+  /** Flip left–right with probability 1/2 when augmenting (default: the dataset's; Fashion-MNIST yes, MNIST no: a flipped digit is another symbol). */
+  flip?: boolean;
 }
 
-export function mnistFamilySchema(name: string) {
+export function mnistFamilySchema(name: string, flipByDefault: boolean) {
   return {
     type: 'object',
     properties: {
+      augment: { type: 'boolean', default: false, description: 'train-time zero-pad + random crop back to 28×28 (+ a random left–right flip where `flip`)' },
+      padding: { type: 'integer', minimum: 0, default: 2, description: 'zero padding of the random crop when augmenting' },
+      flip: { type: 'boolean', default: flipByDefault, description: 'random left–right flip when augmenting' },
       path: { type: 'string', minLength: 1, description: `folder of ${name} IDX files (train-/t10k- images-idx3-ubyte, labels-idx1-ubyte, optionally .gz); default: the embedded copy` },
       cacheDir: { type: 'string', minLength: 1, description: 'cache folder for the converted embedded copy' },
       imageSize: { type: 'integer', minimum: 1, default: 28, description: 'image side the IDX files must have' },
@@ -50,6 +60,7 @@ export abstract class MnistFamilyDataset extends InMemoryDataset {
     private readonly embeddedTestFraction: number,
     private readonly classNames: string[],
     protected readonly options: MnistFamilyOptions,
+    private readonly flipByDefault: boolean,
   ) {
     super(`dataset "${name}"`);
   }
@@ -69,6 +80,11 @@ export abstract class MnistFamilyDataset extends InMemoryDataset {
     const testCount = Math.round(store.count * this.embeddedTestFraction);
     const { picked, rest } = stratifiedPick(store.labels, all, testCount, store.numClasses, new Rng(0, `${this.name}/embedded-test-split`));
     return { train: subsetStore(store, rest), test: subsetStore(store, picked), classNames: this.classNames };
+  }
+
+  protected override augmentation(): PadCropFlip | undefined {
+    if (!this.options.augment) return undefined;
+    return { padding: this.options.padding ?? 2, flip: this.options.flip ?? this.flipByDefault };
   }
 
   protected splitSizes(): SplitSizes {
