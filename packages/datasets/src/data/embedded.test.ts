@@ -88,6 +88,58 @@ describe('embedded Fashion-MNIST', () => {
   });
 });
 
+describe('augmentation of the MNIST family (augment: true)', () => {
+  /** Every image of a batch as the source image, pad-cropped by (top, left) and maybe flipped: which draw made it, or null. */
+  const drawOf = (source: Uint8Array, out: Float32Array, padding: number) => {
+    for (let top = 0; top <= 2 * padding; top++) {
+      for (let left = 0; left <= 2 * padding; left++) {
+        for (const flip of [false, true]) {
+          let same = true;
+          for (let y = 0; y < 28 && same; y++) {
+            for (let x = 0; x < 28 && same; x++) {
+              const sy = y + top - padding;
+              const sx = (flip ? 27 - x : x) + left - padding;
+              const v = sy >= 0 && sy < 28 && sx >= 0 && sx < 28 ? source[sy * 28 + sx] / 255 : 0;
+              same = Math.abs(out[y * 28 + x] - v) < 1e-6;
+            }
+          }
+          if (same) return { top, left, flip };
+        }
+      }
+    }
+    return null;
+  };
+  const batchOf = async (dataset: FashionMnistDataset | MnistDataset, split: 'train' | 'test') => {
+    const data = await dataset.splitData(split);
+    const [first] = await collect(dataset, split, { batchSize: 64, seed: 1, epoch: 0, shuffle: false });
+    const sources = Array.from({ length: 64 }, (_, b) => data.store.images.subarray(data.indices[b] * 784, (data.indices[b] + 1) * 784));
+    return { first, sources };
+  };
+
+  it('Fashion-MNIST: training images pad-cropped (padding 2) and flipped at random, test images as they are', async () => {
+    const dataset = new FashionMnistDataset(options('fashion-mnist', { trainSize: 200, testSize: 100, normalize: 'scale', augment: true }));
+    await dataset.load();
+    const { first, sources } = await batchOf(dataset, 'train');
+    const draws = sources.map((source, b) => drawOf(source, first.x.subarray(b * 784, (b + 1) * 784), 2));
+    expect(draws.every((d) => d !== null)).toBe(true);
+    expect(draws.some((d) => d!.flip)).toBe(true);
+    expect(draws.some((d) => d!.top !== 2 || d!.left !== 2)).toBe(true);
+    const test = await batchOf(dataset, 'test');
+    test.sources.forEach((source, b) => expect(drawOf(source, test.first.x.subarray(b * 784, (b + 1) * 784), 0)).toEqual({ top: 0, left: 0, flip: false }));
+  });
+
+  it('MNIST never flips (a flipped digit is another symbol); without augment nothing changes', async () => {
+    const mnist = new MnistDataset(options('mnist', { trainSize: 200, normalize: 'scale', augment: true, padding: 0 }));
+    await mnist.load();
+    const digits = await batchOf(mnist, 'train');
+    digits.sources.forEach((source, b) => expect(Array.from(digits.first.x.subarray(b * 784, (b + 1) * 784), (v) => Math.round(v * 255))).toEqual(Array.from(source)));
+    const plain = new FashionMnistDataset(options('fashion-mnist', { trainSize: 200, normalize: 'scale' }));
+    await plain.load();
+    const clothes = await batchOf(plain, 'train');
+    clothes.sources.forEach((source, b) => expect(Array.from(clothes.first.x.subarray(b * 784, (b + 1) * 784), (v) => Math.round(v * 255))).toEqual(Array.from(source)));
+  });
+});
+
 describe('embedded MNIST', () => {
   it('converts the package to 10,000 images whose bytes reproduce its [0, 1] values', () => {
     const { store } = loadEmbedded('mnist', { cacheDir: sharedCache('mnist') });
