@@ -53,9 +53,14 @@ describe('checkReferenceDesign (issue 31: the properties of the reference study)
     expect(check.detail).toMatch(/note: the history of seed\(s\) 1 has no validationTop1 column .* training accuracy stands in/);
   });
 
-  it('phase gains are within each LR phase, split at the milestones', () => {
+  it('phase gains are within each LR phase, split at the milestones: the fitted line\'s rise over the phase', () => {
     expect(phaseGains([80, 85, 90, 90.2, 91, 91.1], [2, 4]).map((g) => +g.toFixed(2))).toEqual([5, 0.2, 0.1]);
     expect(phaseGains([1, 2, 3], [])).toEqual([2]);
+    // Least squares through (0,1) (1,3) (2,2) (3,4): slope 0.8, so 2.4 over the phase (the endpoints alone say 3).
+    expect(phaseGains([1, 3, 2, 4], []).map((g) => +g.toFixed(6))).toEqual([2.4]);
+    // One high last epoch weighs less than in the endpoints' 0.5: every epoch of the phase counts.
+    expect(+phaseGains([80, 85, 90.0, 90.1, 89.9, 90.0, 90.5], [2])[1].toFixed(6)).toBe(0.36);
+    expect(phaseGains([90, 91, 92], [1, 2])).toEqual([0, 0, 0]);
   });
 
   const violations: Array<[DesignProperty, (records: RunRecord[], histories: Map<string, string>) => RunRecord[]]> = [
