@@ -2,7 +2,7 @@
 //
 //   npx tsc -b benchmarks && node benchmarks/dist/workload-profile.js DIR [--pipeline-epochs N]
 //
-// DIR is a study's results folder (results.jsonl and study.json). Per run kind it sums each run's
+// DIR is a study's results folder (results.jsonl, or runs/*/run.json while it runs, and study.json). Per run kind it sums each run's
 // wall time (startedAt → finishedAt) and splits it into the ledger's training and evaluation time;
 // the rest is the run's set-up and tear-down (data and model loading, pruning, checkpoint and
 // record I/O, the latency measurement). It then times the study's own data pipeline alone (the
@@ -36,12 +36,22 @@ const seconds = (ms: number | undefined) => (ms ?? 0) / 1000;
 const fmt = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(2)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–');
 
+/** results.jsonl once the study has reported; while it runs, each finished run's runs/<id>/run.json. */
+function readRecords(dir: string): RunRecord[] {
+  const file = path.join(dir, 'results.jsonl');
+  if (fs.existsSync(file) && fs.statSync(file).size > 0) return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  const runs = path.join(dir, 'runs');
+  if (!fs.existsSync(runs)) throw new Error(`${dir} has neither results.jsonl nor runs/: give the results folder of \`prunebench run\``);
+  return fs.readdirSync(runs)
+    .map((id) => path.join(runs, id, 'run.json'))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunRecord);
+}
+
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir || dir.startsWith('--')) throw new Error('usage: workload-profile DIR [--pipeline-epochs N] (DIR: a study\'s results folder)');
-  const file = path.join(dir, 'results.jsonl');
-  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: give the results folder of \`prunebench run\``);
-  const records = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as RunRecord);
+  const records = readRecords(dir);
   const finished = records.filter((r) => r.status === 'finished' && r.startedAt && r.finishedAt);
   const byKind = new Map<string, KindTotals>();
   for (const r of finished) {
