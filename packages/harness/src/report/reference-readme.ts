@@ -202,6 +202,46 @@ function scaleSection(records: readonly RunRecord[]): string[] {
   ];
 }
 
+/** The recipe in words, from an original's definition: the data (and its augmentation) and the original's LR schedule. */
+function recipeLines(records: readonly RunRecord[]): string[] {
+  const original = records.find((r) => r.kind === 'original' && r.status === 'finished');
+  if (!original) return [];
+  const dataset = original.definition.dataset as { id?: string; options?: { augment?: boolean; padding?: number; flip?: boolean } } | undefined;
+  const recipe = original.definition.original as { epochs?: number; lr?: number; milestones?: number[]; gamma?: number; batchSize?: number; momentum?: number; weightDecay?: number } | undefined;
+  const sizes = original.datasetSizes;
+  const augmentation = dataset?.options?.augment
+    ? `augmented: zero-pad ${dataset.options.padding ?? 0} px, random crop${dataset.options.flip ? ', random left–right flip' : ''}`
+    : 'not augmented';
+  const lines: string[] = [];
+  if (sizes) {
+    lines.push(`Data: ${dataset?.id ?? 'the dataset'}, ${sizes.train.toLocaleString('en')} training images (${augmentation}), ${sizes.validation.toLocaleString('en')} validation images held out of the training set, ${sizes.test.toLocaleString('en')} test images.`);
+  }
+  if (recipe?.epochs !== undefined) {
+    const drops = recipe.milestones?.length ? `, ×${recipe.gamma} at epochs ${recipe.milestones.join(', ')}` : '';
+    lines.push(`Original: ${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD momentum ${recipe.momentum}, weight decay ${recipe.weightDecay}, LR ${recipe.lr}${drops}; trained once per seed.`);
+  }
+  const timed = records.filter((r) => r.status === 'finished' && r.startedAt && r.finishedAt);
+  if (timed.length) {
+    const first = Math.min(...timed.map((r) => Date.parse(r.startedAt!)));
+    const last = Math.max(...timed.map((r) => Date.parse(r.finishedAt!)));
+    const minutes = Math.round((last - first) / 60000);
+    lines.push(`Ran ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} to ${new Date(last).toISOString().slice(0, 16).replace('T', ' ')} UTC (${Math.floor(minutes / 60)} h ${minutes % 60} min from the first run's start to the last run's end), backend ${original.versions.backend}.`);
+  }
+  return lines.flatMap((l) => [l, '']);
+}
+
+/** Mean ± sample std (n) of every retrained cell: pruner × budget rows, one column per schedule. */
+function retrainedTable(records: readonly RunRecord[], pruners: readonly string[], budgets: readonly number[], schedules: readonly string[], meanStd: (s: { mean: number; std: number; n: number }) => string): string[] {
+  const cell = (pruner: string, schedule: string, budget: number) =>
+    meanStd(summarizeSample(records.filter((r) => r.kind === 'retrain' && r.status === 'finished' && r.pruner === pruner && r.schedule === schedule && r.budget === budget).map(points)));
+  return [
+    '| retrained: pruner | budget (epochs) | ' + schedules.map((s) => s.toUpperCase()).join(' | ') + ' |',
+    '|---|---:|' + schedules.map(() => '---:').join('|') + '|',
+    ...pruners.flatMap((p) => budgets.map((b) => `| ${p} | ${b} | ${schedules.map((s) => cell(p, s, b)).join(' | ')} |`)),
+    '',
+  ];
+}
+
 /** The README's markdown, from the study's records. */
 export function referenceReadme(records: readonly RunRecord[], options: ReferenceReadmeOptions): string {
   const alpha = options.alpha ?? 0.05;
@@ -254,11 +294,16 @@ export function referenceReadme(records: readonly RunRecord[], options: Referenc
     '```',
     `${seeds.length} seeds (${seeds.join(', ')}); budgets ${budgets.join(', ')} epochs; schedules ${allSchedules.join(', ')}; pruners ${criterionLabel} and ${randomLabel}.`,
     '',
+    ...recipeLines(records),
+    `Files: [results.jsonl](${options.folder}/results.jsonl) (every run's record), [summary.md](${options.folder}/summary.md) and [report.html](${options.folder}/report.html) (prunebench's own report, figures inline), ` +
+      `[runs.csv](${options.folder}/runs.csv), the originals' per-epoch histories (\`${options.folder}/history/\`) and the retrainings' test predictions (\`${options.folder}/predictions/\`).`,
+    '',
     '| | test top-1 %, mean ± sample std over seeds |',
     '|---|---:|',
     `| original | ${meanStd(original)} |`,
     ...[criterionLabel, randomLabel].flatMap((p) => [`| ${p} pruned, not retrained | ${meanStd(prunedOf(p))} |`, `| ${p} Scratch-E | ${meanStd(scratchOf(p))} |`]),
     '',
+    ...retrainedTable(records, [criterionLabel, randomLabel], budgets, allSchedules, meanStd),
     `Each comparison below is a − b in points of test top-1, paired by seed: its mean, the 95% t interval of the mean, the paired t test and the exact sign-flip permutation test across seeds (smallest possible p with ${seeds.length} seeds: ${formatP(2 / 2 ** seeds.length)}), ` +
       `Holm's adjustment of the t test's p across each table, and McNemar's exact test on each seed's two runs where predictions were stored. A row is **held** when its Holm-adjusted p < ${alpha} and a − b > 0, ` +
       `**not held** when p < ${alpha} and a − b < 0, else **not distinguishable from zero at this n**.`,

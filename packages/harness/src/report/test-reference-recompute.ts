@@ -153,4 +153,32 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
         expect(input().readme).toContain(`| ${p} Scratch-E | ${of((r) => r.kind === 'scratch' && r.pruner === p)} |`);
       }
     });
+
+  it('the retrained table: mean ± sample std over seeds of every pruner × budget × schedule cell', () => {
+    const { readme, records } = input();
+    const stat = (values: number[]) => {
+      const m = values.reduce((a, b) => a + b, 0) / values.length;
+      const s = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+      return `${m.toFixed(2)} ± ${s.toFixed(2)} (n ${values.length})`;
+    };
+    const rows = readme.split('\n').filter((l) => /^\| [^|]+ \| \d+ \| \d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    const header = readme.split('\n').find((l) => l.startsWith('| retrained: pruner |'))!;
+    const schedules = header.split('|').slice(3, -1).map((c) => c.trim().toLowerCase());
+    const pruners = [...new Set(records.filter((x) => x.kind === 'retrain').map((x) => x.pruner!))];
+    expect(rows).toHaveLength(pruners.length * budgets.length);
+    for (const [pruner, budget, ...cells] of rows) {
+      schedules.forEach((schedule, i) => {
+        const values = records.filter((x) => x.kind === 'retrain' && x.pruner === pruner && x.schedule === schedule && x.budget === Number(budget)).map((x) => 100 * x.metrics!.test!.top1);
+        expect(cells[i]).toBe(stat(values));
+      });
+    }
+  });
+
+  it('the time it ran, from the records\' start and end times', () => {
+    const { readme, records } = input();
+    const starts = records.map((x) => Date.parse(x.startedAt!));
+    const ends = records.map((x) => Date.parse(x.finishedAt!));
+    const minutes = Math.round((Math.max(...ends) - Math.min(...starts)) / 60000);
+    expect(readme).toContain(`(${Math.floor(minutes / 60)} h ${minutes % 60} min from the first run's start to the last run's end)`);
+  });
 }

@@ -44,5 +44,11 @@ export function referenceFixture(options: FixtureOptions = {}): { records: RunRe
       }
     }
   }
+  // Run i took 3 minutes from 14:00 UTC, two at a time: start and end times the README reads.
+  const start = Date.parse('2026-12-06T14:00:00Z');
+  records.forEach((r, i) => {
+    r.startedAt = new Date(start + Math.floor(i / 2) * 180_000).toISOString();
+    r.finishedAt = new Date(start + (Math.floor(i / 2) + 1) * 180_000).toISOString();
+  });
   return { records, histories };
 }
