@@ -82,7 +82,7 @@ export { openStudy, openStudyFromDefinition, unloadablePlugins, loadBuiltinPlugi
 export { STOP_GRACE_SECONDS } from './study/stop-bound';
 export { runStudy, RunsFailedError, type StudyOutcome } from './study/run-study';
 export { writeReport, type ReportFiles } from './study/report';
-export { lockStudyFolder, StudyLockedError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
+export { lockStudyFolder, StudyLockedError, StudyLockLostError, LOCK_NAME, LOCK_OWNER_NAME, type StudyLock, type LockOwner } from './study/lock';
 export { preflightStudy } from './study/preflight';
 export { auditBudgets, UnequalBudgetError } from './study/audit';
 export { summarize, summaryCsv, type Summary, type SummaryRow } from './study/summary';

@@ -9,6 +9,7 @@ import { predictedRuns, predictRuns } from '../study/plan';
 import { createProgressPrinter, type ProgressSink, type StudyEvent } from '../study/progress';
 import type { RunRecord } from '../study/record';
 import { writeReport } from '../study/report';
+import { StudyLockLostError } from '../study/lock';
 import { prepareStudy, RunsFailedError, type StudyOutcome } from '../study/run-study';
 import { failedRecord } from '../study/dispatcher';
 import { ResultStore } from '../study/store';
@@ -194,6 +195,9 @@ export async function runStudyOnQueue(source: StudySource, options: QueueRunOpti
       throw new DetachedError(`detached from the study; its runs go on on the workers: run the same command again to re-attach (${jobs.filter((j) => state.get(j.id) === 'ended').length}/${jobs.length} runs ended)`);
     }
 
+    // The coordinator writes the records: with its lock lost, the folder may be another's.
+    const lost = prepared.lock.lost();
+    if (lost) throw new StudyLockLostError(study.out, lost);
     onEvent({ type: 'phase', message: 'Every run has ended. Writing the summary and figures.' });
     const report = await writeReport(study.out);
     const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;

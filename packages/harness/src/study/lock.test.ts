@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LOCK_NAME, LOCK_OWNER_NAME, lockStudyFolder, StudyLockedError } from './lock';
+import { LOCK_NAME, LOCK_OWNER_NAME, lockStudyFolder, StudyLockedError, StudyLockLostError } from './lock';
 
 const folder = () => fs.mkdtempSync(path.join(os.tmpdir(), 'prunebench-lock-'));
 
@@ -44,5 +44,30 @@ describe('lockStudyFolder', () => {
     fs.utimesSync(lockDir, old, old);
     fs.writeFileSync(path.join(dir, LOCK_OWNER_NAME), JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
     await expect(lockStudyFolder(dir)).rejects.toThrow(StudyLockedError);
+  });
+
+  it('a lost lock (its folder removed and made again by another run) aborts the holder, which then leaves the new owner\'s lock alone', async () => {
+    const dir = folder();
+    const lock = await lockStudyFolder(dir, { staleMs: 2000, updateMs: 500 });
+    expect(lock.lost()).toBeUndefined();
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir);
+      const aborted = new Promise((resolve) => lock.signal.addEventListener('abort', resolve, { once: true }));
+      await aborted;
+      expect(lock.lost()?.message).toEqual(expect.any(String));
+      expect(lock.signal.reason).toBeInstanceOf(StudyLockLostError);
+      expect((lock.signal.reason as Error).message).toMatch(/lost the lock on .* so this run stopped writing to it \(no summary or report\).*Run the study again to resume/);
+      expect(stderr.mock.calls.map(([text]) => String(text)).join('')).toContain('stopping: nothing more is written there');
+      // Another run takes the folder; the old holder's release must not free it.
+      const next = await lockStudyFolder(dir);
+      await lock.release();
+      expect(fs.existsSync(path.join(dir, LOCK_NAME))).toBe(true);
+      await expect(lockStudyFolder(dir)).rejects.toThrow(StudyLockedError);
+      await next.release();
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });

@@ -38,6 +38,24 @@ export class StudyLockedError extends UsageError {
 
 export interface StudyLock {
   release(): Promise<void>;
+  /**
+   * Why this process no longer holds the folder, or undefined while it does: proper-lockfile could
+   * not refresh the lock (the folder was removed or replaced, or another process took it over).
+   */
+  lost(): Error | undefined;
+  /** Aborted when the lock is lost: nothing more may be written into a folder another process may own. */
+  readonly signal: AbortSignal;
+}
+
+/** The error a study ends with when its folder's lock was lost while it ran. */
+export class StudyLockLostError extends Error {
+  constructor(dir: string, cause: Error) {
+    super(
+      `lost the lock on ${dir} while the study ran (${cause.message}): the folder was removed or replaced, or another process took it over, ` +
+        'so this run stopped writing to it (no summary or report); runs finished before that are kept there if the folder is. Run the study again to resume.',
+    );
+    this.name = 'StudyLockLostError';
+  }
 }
 
 function readOwner(dir: string): LockOwner | undefined {
@@ -74,12 +92,21 @@ function processExists(pid: number): boolean {
  * machine sharing the folder) once proper-lockfile finds it stale (not refreshed for 60 s). Worker threads of the owner, and
  * queue workers, do not lock: only the process that hands out jobs does.
  */
-export async function lockStudyFolder(dir: string): Promise<StudyLock> {
+export async function lockStudyFolder(dir: string, timing: { staleMs?: number; updateMs?: number } = {}): Promise<StudyLock> {
+  const controller = new AbortController();
+  let lostWith: Error | undefined;
   const options: lockfile.LockOptions = {
     realpath: false,
     lockfilePath: path.join(dir, LOCK_NAME),
-    stale: STALE_MS,
-    onCompromised: (error) => process.stderr.write(`prunebench: lost the lock on ${dir} (${error.message}); another run may now use it\n`),
+    stale: timing.staleMs ?? STALE_MS,
+    update: timing.updateMs,
+    // proper-lockfile's default throws from a timer (an uncaught exception); the study stops instead.
+    onCompromised: (error) => {
+      if (lostWith) return;
+      lostWith = error;
+      process.stderr.write(`prunebench: lost the lock on ${dir} (${error.message}); stopping: nothing more is written there\n`);
+      controller.abort(new StudyLockLostError(dir, error));
+    },
   };
   // proper-lockfile judges staleness by mtime only; a live owner on this machine always holds.
   const current = readOwner(dir);
@@ -103,7 +130,9 @@ export async function lockStudyFolder(dir: string): Promise<StudyLock> {
   writeJsonAtomic(path.join(dir, LOCK_OWNER_NAME), owner);
   // However this process ends short of a kill (a second Ctrl-C's process.exit, an event loop
   // that drained), it leaves no lock behind.
+  // A lost lock's files may be another process's by now: they are left alone.
   const removeAtExit = () => {
+    if (lostWith) return;
     fs.rmSync(path.join(dir, LOCK_OWNER_NAME), { force: true });
     fs.rmSync(options.lockfilePath!, { recursive: true, force: true });
   };
@@ -111,8 +140,11 @@ export async function lockStudyFolder(dir: string): Promise<StudyLock> {
   return {
     async release() {
       process.off('exit', removeAtExit);
+      if (lostWith) return;
       fs.rmSync(path.join(dir, LOCK_OWNER_NAME), { force: true });
       await release();
     },
+    lost: () => lostWith,
+    signal: controller.signal,
   };
 }

@@ -5,7 +5,7 @@ import { PrunebenchError, CORE_VERSION } from '@prunebench/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as path from 'node:path';
 import { openStudy, prepareBackend, unloadablePlugins, type StudyEnvironment, type StudySource } from './environment';
-import { lockStudyFolder } from './lock';
+import { StudyLockLostError, lockStudyFolder, type StudyLock } from './lock';
 import { preflightStudy } from './preflight';
 import { describeRejection, rejectUntrusted } from './verify';
 import { expandStudy, type Job } from './jobs';
@@ -54,6 +54,8 @@ export interface PreparedStudy {
   /** Lines for the log: records redone because they failed their checks, a re-pinned folder. */
   notices: string[];
   release(): Promise<void>;
+  /** The results folder's lock (lock.ts): its signal aborts when the lock is lost. */
+  lock: Pick<StudyLock, 'lost' | 'signal'>;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function prepareStudy(source: StudySource): Promise<PreparedStudy> 
     const resumed = jobs.filter((job) => store.isComplete(job.id)).length;
     const repinned = pinStudy(study, jobs);
     const notices = [...rejected.map((r) => describeRejection(r)), ...(repinned ? [repinned] : [])];
-    return { env, selection, jobs, store, resumed, notices, release: () => lock.release() };
+    return { env, selection, jobs, store, resumed, notices, release: () => lock.release(), lock };
   } catch (error) {
     await lock.release();
     throw error;
@@ -108,9 +110,11 @@ export async function runStudy(
 }
 
 async function runPreparedStudy(
-  { env, selection, jobs, store, resumed, notices }: PreparedStudy,
-  options: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
+  { env, selection, jobs, store, resumed, notices, lock }: PreparedStudy,
+  given: { write: (text: string) => void; isTTY: boolean; signal?: AbortSignal; onEvent?: ProgressSink },
 ): Promise<StudyOutcome> {
+  // A lost lock stops the study as a stop signal does: the folder may be another process's now.
+  const options = { ...given, signal: given.signal ? AbortSignal.any([given.signal, lock.signal]) : lock.signal };
   const { study } = env;
   const script = workerScript();
   const parallel = Math.min(study.workers, Math.max(1, jobs.length - resumed));
@@ -180,6 +184,8 @@ async function runPreparedStudy(
     } finally {
       await Promise.all(runners.map((r) => r.close()));
     }
+    const lost = lock.lost();
+    if (lost) throw new StudyLockLostError(study.out, lost);
     onEvent({ type: 'phase', message: 'Writing the summary and figures.' });
     const report = await writeReport(study.out);
     const failed = jobs.map((j) => store.read(j.id)).filter((r) => !r || r.status === 'failed').length;
