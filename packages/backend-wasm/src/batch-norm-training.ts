@@ -36,6 +36,11 @@ export function simdTiling(rows: number, channels: number): { k: number; lanes: 
   return rows % k === 0 ? { k, lanes: k * channels } : null;
 }
 
+/** Scratch arrays of `lanes` values each on the wasm heap, float32 or float64 as listed (free them). */
+function laneScratch(wasm: WasmBackendInternals, lanes: number, kinds: ReadonlyArray<'f32' | 'f64'>): HeapScratch {
+  return new HeapScratch(wasm, kinds.map((kind) => ({ f64: kind === 'f64', length: lanes })));
+}
+
 function requireFloat32(kernel: string, tensors: Record<string, TensorInfo | undefined>): void {
   for (const [name, t] of Object.entries(tensors)) {
     if (t && t.dtype !== 'float32') throw new Error(`${kernel}: ${name} must be float32, got ${t.dtype}`);
@@ -74,10 +79,8 @@ export const batchNormTrainingKernel: KernelFunc = ({ inputs, backend, attrs }) 
     // (pruned widths: 12, 25, 51, ...) are run as k rows of C values = one row of k·C values,
     // with every per-channel array tiled k times and the k partial sums folded afterwards.
     const { lanes, k } = tile;
-    const f32 = { f64: false, length: lanes };
-    const f64 = { f64: true, length: lanes };
     // [shift, multiplier, sum, squares, mean, offset], each tiled to `lanes`
-    const scratch = new HeapScratch(wasm, [f32, f32, f64, f64, f32, f32]);
+    const scratch = laneScratch(wasm, lanes, ['f32', 'f32', 'f64', 'f64', 'f32', 'f32']);
     try {
       const [shiftT, multiplierT, sumT, squaresT, meanT, offsetT] = scratch.views();
       const xView = wasm.typedArrayFromHeap(x);
@@ -168,10 +171,8 @@ export const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs
   if (simd && tile) {
     // As in the forward: k rows of C channels run as one row of k·C lanes (see simdTiling).
     const { lanes, k } = tile;
-    const f32 = { f64: false, length: lanes };
-    const f64 = { f64: true, length: lanes };
     // [sumDy, sumDyCentred, a, b, k, mean], each tiled to `lanes`
-    const scratch = new HeapScratch(wasm, [f64, f64, f32, f32, f32, f32]);
+    const scratch = laneScratch(wasm, lanes, ['f64', 'f64', 'f32', 'f32', 'f32', 'f32']);
     try {
       const [xPtr, dyPtr] = [heapOffset(backend, x), heapOffset(backend, dy)];
       const views = scratch.views();
