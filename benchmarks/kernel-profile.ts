@@ -56,6 +56,8 @@ const MODELS: Record<string, () => ReturnType<typeof referenceCnn>> = {
   'vgg-small': () => vggSmall(),
   // ... as its uniform 0.2 plan leaves it (every conv keeps floor(0.8 C) filters: 12, 25, 51).
   'vgg-small-pruned': () => vggSmall([12, 12, 'M', 25, 25, 'M', 51, 'M']),
+  // ... and as the quick study's uniform 0.5 plan leaves it (8, 16, 32: the SIMD loops' own widths).
+  'vgg-small-half': () => vggSmall([8, 8, 'M', 16, 16, 'M', 32, 'M']),
 };
 
 async function main(): Promise<void> {
