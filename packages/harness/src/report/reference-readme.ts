@@ -225,7 +225,9 @@ function recipeLines(records: readonly RunRecord[]): string[] {
     const first = Math.min(...timed.map((r) => Date.parse(r.startedAt!)));
     const last = Math.max(...timed.map((r) => Date.parse(r.finishedAt!)));
     const minutes = Math.round((last - first) / 60000);
-    lines.push(`Ran ${new Date(first).toISOString().slice(0, 16).replace('T', ' ')} to ${new Date(last).toISOString().slice(0, 16).replace('T', ' ')} UTC (${Math.floor(minutes / 60)} h ${minutes % 60} min from the first run's start to the last run's end), backend ${original.versions.backend}.`);
+    const [day, from] = new Date(first).toISOString().slice(0, 16).split('T');
+    const [endDay, to] = new Date(last).toISOString().slice(0, 16).split('T');
+    lines.push(`Ran on ${day}, ${from} to ${endDay === day ? '' : `${endDay} `}${to} UTC (${Math.floor(minutes / 60)} h ${minutes % 60} min from the first run's start to the last run's end), backend ${original.versions.backend}.`);
   }
   return lines.flatMap((l) => [l, '']);
 }
