@@ -235,7 +235,9 @@ describe('accelerated wasm MaxPoolGrad matches the cpu backend', () => {
   afterAll(() => unregisterAcceleratedWasmKernels());
 
   it.each([
-    [[2, 8, 8, 3], 2, 2, 'valid'], // the reference CNN's pools
+    [[2, 8, 8, 3], 2, 2, 'valid'], // the reference CNN's pools (the 2×2 stride-2 fast path)
+    [[2, 6, 6, 25], 2, 2, 'same'], // fast path, a pruned width
+    [[2, 7, 7, 3], 2, 2, 'same'], // 'same' pads the last row and column: the general loop
     [[2, 7, 9, 4], 2, 2, 'valid'], // odd sizes drop the last row/column
     [[2, 7, 7, 3], 3, 2, 'same'], // overlapping windows accumulate (ResNet stems)
     [[1, 6, 6, 2], 3, 1, 'same'],

@@ -27,6 +27,35 @@ export function makeMaxPoolGrad(stock: KernelFunc): KernelFunc {
     const xValues = backend.typedArrayFromHeap(input) as Float32Array;
     const dyValues = backend.typedArrayFromHeap(dy) as Float32Array;
     dxValues.fill(0);
+    // VGG's 2×2, stride-2 pools with every window inside the input: the windows do not overlap, so
+    // each output's gradient is assigned to one of four candidates, with no per-window state.
+    if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && info.padInfo.top === 0 && info.padInfo.left === 0 &&
+      2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+      const rowStride = inWidth * channels;
+      for (let n = 0; n < batchSize; n++) {
+        for (let oh = 0; oh < outHeight; oh++) {
+          for (let ow = 0; ow < outWidth; ow++) {
+            const b00 = ((n * inHeight + 2 * oh) * inWidth + 2 * ow) * channels;
+            const dyBase = ((n * outHeight + oh) * outWidth + ow) * channels;
+            for (let c = 0; c < channels; c++) {
+              // The first maximum in row-major order, as the general loop below (NaN never wins).
+              let m = Number.NEGATIVE_INFINITY;
+              let at = -1;
+              const i00 = b00 + c;
+              const i01 = i00 + channels;
+              const i10 = i00 + rowStride;
+              const i11 = i10 + channels;
+              if (xValues[i00] > m) (m = xValues[i00]), (at = i00);
+              if (xValues[i01] > m) (m = xValues[i01]), (at = i01);
+              if (xValues[i10] > m) (m = xValues[i10]), (at = i10);
+              if (xValues[i11] > m) at = i11;
+              if (at >= 0) dxValues[at] = dyValues[dyBase + c];
+            }
+          }
+        }
+      }
+      return dx;
+    }
     const best = new Float32Array(channels);
     const where = new Int32Array(channels);
     for (let n = 0; n < batchSize; n++) {
