@@ -25,7 +25,7 @@ function writeCifar10(dir: string, recordsPerFile: number): void {
 describe('reference study configs (benchmarks/studies)', () => {
   it('are all here', () => {
     expect(configs).toEqual(
-      expect.arrayContaining(['cifar10-vgg16-pfec.config.json', 'cifar10-resnet56-pfec.config.json', 'fashion-mnist-cpu.config.json', 'fashion-mnist-reference.config.json']),
+      expect.arrayContaining(['cifar10-vgg16-pfec.config.json', 'cifar10-resnet56-pfec.config.json', 'fashion-mnist-960-smoke.config.json', 'fashion-mnist-reference.config.json']),
     );
   });
 
