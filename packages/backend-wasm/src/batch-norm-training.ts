@@ -36,6 +36,18 @@ export function simdTiling(rows: number, channels: number): { k: number; lanes: 
   return rows % k === 0 ? { k, lanes: k * channels } : null;
 }
 
+/** Writes per-channel `values` into `lanes`, repeated: lanes[j] = values[j mod C]. */
+function tileLanes(values: ArrayLike<number>, channels: number, lanes: Float32Array | Float64Array): void {
+  for (let j = 0; j < lanes.length; j++) lanes[j] = values[j % channels];
+}
+
+/** Per-channel sums of per-lane partial sums: out[c] = sum over j ≡ c (mod C) of lanes[j]. */
+function foldLanes(lanes: ArrayLike<number>, channels: number): Float64Array {
+  const out = new Float64Array(channels);
+  for (let j = 0; j < lanes.length; j++) out[j % channels] += lanes[j];
+  return out;
+}
+
 /** Scratch arrays of `lanes` values each on the wasm heap, float32 or float64 as listed (free them). */
 function laneScratch(wasm: WasmBackendInternals, lanes: number, kinds: ReadonlyArray<'f32' | 'f64'>): HeapScratch {
   return new HeapScratch(wasm, kinds.map((kind) => ({ f64: kind === 'f64', length: lanes })));
@@ -83,31 +95,23 @@ export const batchNormTrainingKernel: KernelFunc = ({ inputs, backend, attrs }) 
     const scratch = laneScratch(wasm, lanes, ['f32', 'f32', 'f64', 'f64', 'f32', 'f32']);
     try {
       const [shiftT, multiplierT, sumT, squaresT, meanT, offsetT] = scratch.views();
-      const xView = wasm.typedArrayFromHeap(x);
-      for (let j = 0; j < lanes; j++) shiftT[j] = xView[j % channels];
+      tileLanes(wasm.typedArrayFromHeap(x), channels, shiftT);
       const xPtr = heapOffset(backend, x);
       simd.bnStats(xPtr, rows / k, lanes, scratch.at(0), scratch.at(2), scratch.at(3));
+      const [sums, squares] = [foldLanes(sumT, channels), foldLanes(squaresT, channels)];
       const meanView = wasm.typedArrayFromHeap(meanInfo);
       const varianceView = wasm.typedArrayFromHeap(varianceInfo);
       const gammaView = wasm.typedArrayFromHeap(scale);
-      const betaView = wasm.typedArrayFromHeap(offset);
+      const multipliers = new Float32Array(channels);
       for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        let squares = 0;
-        for (let t = 0; t < k; t++) {
-          sum += sumT[t * channels + c];
-          squares += squaresT[t * channels + c];
-        }
-        const centred = sum / rows;
+        const centred = sums[c] / rows;
         meanView[c] = shiftT[c] + centred;
-        varianceView[c] = Math.max(0, squares / rows - centred * centred);
-        const multiplier = gammaView[c] / Math.sqrt(varianceView[c] + epsilon);
-        for (let t = 0; t < k; t++) {
-          multiplierT[t * channels + c] = multiplier;
-          meanT[t * channels + c] = meanView[c];
-          offsetT[t * channels + c] = betaView[c];
-        }
+        varianceView[c] = Math.max(0, squares[c] / rows - centred * centred);
+        multipliers[c] = gammaView[c] / Math.sqrt(varianceView[c] + epsilon);
       }
+      tileLanes(multipliers, channels, multiplierT);
+      tileLanes(meanView, channels, meanT);
+      tileLanes(wasm.typedArrayFromHeap(offset), channels, offsetT);
       simd.bnApply(xPtr, heapOffset(backend, yInfo), rows / k, lanes, scratch.at(4), scratch.at(1), scratch.at(5));
     } finally {
       scratch.free();
@@ -175,22 +179,13 @@ export const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs
     const scratch = laneScratch(wasm, lanes, ['f64', 'f64', 'f32', 'f32', 'f32', 'f32']);
     try {
       const [xPtr, dyPtr] = [heapOffset(backend, x), heapOffset(backend, dy)];
-      const views = scratch.views();
-      const meanView = wasm.typedArrayFromHeap(mean);
-      const meanT = views[5] as Float32Array;
-      for (let j = 0; j < lanes; j++) meanT[j] = meanView[j % channels];
+      const [sumsT, centredT, av, bv, kv, meanT] = scratch.views();
+      tileLanes(wasm.typedArrayFromHeap(mean), channels, meanT);
       simd.bnGradSums(xPtr, dyPtr, rows / k, lanes, scratch.at(5), scratch.at(0), scratch.at(1));
-      const [sumsT, centredT, av, bv, kv] = scratch.views();
-      const sums = new Float64Array(channels);
-      const centredSums = new Float64Array(channels);
-      for (let j = 0; j < lanes; j++) {
-        sums[j % channels] += sumsT[j];
-        centredSums[j % channels] += centredT[j];
-      }
       const a = new Float32Array(channels);
       const b = new Float32Array(channels);
       const kc = new Float32Array(channels);
-      perChannelGrad(channels, rows, epsilon, sums, centredSums, {
+      perChannelGrad(channels, rows, epsilon, foldLanes(sumsT, channels), foldLanes(centredT, channels), {
         gamma: wasm.typedArrayFromHeap(scale),
         variances: wasm.typedArrayFromHeap(variance),
         dMeans: dMean ? wasm.typedArrayFromHeap(dMean) : null,
@@ -198,11 +193,9 @@ export const batchNormTrainingGradKernel: KernelFunc = ({ inputs, backend, attrs
         dScales: wasm.typedArrayFromHeap(dScaleInfo),
         dOffsets: wasm.typedArrayFromHeap(dOffsetInfo),
       }, a, b, kc);
-      for (let j = 0; j < lanes; j++) {
-        av[j] = a[j % channels];
-        bv[j] = b[j % channels];
-        kv[j] = kc[j % channels];
-      }
+      tileLanes(a, channels, av);
+      tileLanes(b, channels, bv);
+      tileLanes(kc, channels, kv);
       simd.bnGradApply(xPtr, dyPtr, heapOffset(backend, dxInfo), rows / k, lanes, scratch.at(5), scratch.at(2), scratch.at(3), scratch.at(4));
     } finally {
       scratch.free();
