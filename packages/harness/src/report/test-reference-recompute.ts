@@ -110,12 +110,10 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
     expect(Math.abs(printed - value)).toBeLessThanOrEqual(0.005 + 1e-9);
   };
   const fmtP = (p: number) => r().fmtP(p);
-  const budgets = { get length() { return r().budgets.length; } };
-  const seeds = { get length() { return r().seeds.length; } };
     it.each([1, 2, 3])('question (%i): every row, its tests, Holm across the table and its verdict', (n) => {
       const rows = rowsOf(n);
       const expected = recompute(n);
-      expect(rows.length).toBe((n === 1 ? 6 : n === 2 ? 3 : 4) * budgets.length);
+      expect(rows.length).toBe((n === 1 ? 6 : n === 2 ? 3 : 4) * r().budgets.length);
       rows.forEach((cells, i) => {
         const e = expected[i];
         const [, , mean, ci, seedsAhead, pT, pPerm, pHolm, mcnemar, verdict] = cells;
@@ -123,10 +121,10 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
         const [low, high] = ci.slice(1, -1).split(', ');
         expectRounded(low, e.mean - e.half);
         expectRounded(high, e.mean + e.half);
-        expect(seedsAhead).toBe(`${e.positive} of ${seeds.length}`);
+        expect(seedsAhead).toBe(`${e.positive} of ${r().seeds.length}`);
         if (e.tested) {
           expect([pT, pPerm, pHolm]).toEqual([fmtP(e.p), fmtP(e.permutation), fmtP(e.holm)]);
-          expect(mcnemar).toBe(`${e.mcnemarSignificant} of ${seeds.length}`);
+          expect(mcnemar).toBe(`${e.mcnemarSignificant} of ${r().seeds.length}`);
           expect(verdict).toBe(e.verdict);
         } else {
           expect([pT, pPerm, pHolm, mcnemar]).toEqual(['–', '–', '–', '–']);
@@ -175,7 +173,7 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
     const header = readme.split('\n').find((l) => l.startsWith('| retrained: pruner |'))!;
     const schedules = header.split('|').slice(3, -1).map((c) => c.trim().toLowerCase());
     const pruners = [...new Set(records.filter((x) => x.kind === 'retrain').map((x) => x.pruner!))];
-    expect(rows).toHaveLength(pruners.length * budgets.length);
+    expect(rows).toHaveLength(pruners.length * r().budgets.length);
     for (const [pruner, budget, ...cells] of rows) {
       schedules.forEach((schedule, i) => {
         const values = records.filter((x) => x.kind === 'retrain' && x.pruner === pruner && x.schedule === schedule && x.budget === Number(budget)).map((x) => 100 * x.metrics!.test!.top1);
