@@ -7,7 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { KernelCalls, cropForPadding, cropTo, padAxis, roundUp } from './kernel-calls';
-import { heapOffset, simdKernels, type WasmBackendInternals } from './simd-kernels';
+import { heapOffset, readableWithTail, simdKernels, type WasmBackendInternals } from './simd-kernels';
 
 /** Set to `0` to use the forward-conv formulation below for every shape (to compare them). */
 export const SIMD_FILTER_GRADIENT_ENV = 'PRUNEBENCH_SIMD_FILTER_GRADIENT';
@@ -38,19 +38,22 @@ export function makeConv2DBackpropFilter(backendName: string): KernelFunc {
     try {
       if (simd) {
         // A direct SIMD loop (simd-kernels.wat): no transposes, and dw stays in registers per tap.
-        // It takes ci in 4s and co in 8s: other widths (the first conv's 1 or 3 channels, pruned
-        // widths such as 12, 25, 51) are zero-padded up to them and dw cropped back. The zero
-        // channels cost at most 3 + 7 extra lanes, far less than the conv formulation below.
+        // It computes ci in 4s and co in 8s into a dw that large, cropped back after. Other widths
+        // (the first conv's 1 or 3 channels, pruned widths such as 14, 28, 57) are read in place:
+        // the extra lanes read the next pixel and land only in the cropped rows and columns. The
+        // last pixel's extra lanes read up to 7 floats past the tensor; only a tensor that ends
+        // that close to the end of the memory is zero-padded first (a copy of it, one PadV2).
         const [ci4, co8] = [roundUp(ci, 4), roundUp(co, 8)];
-        const xp = padAxis(calls, x, 3, ci4);
-        const dyp = padAxis(calls, dy, 3, co8);
+        const xs = readableWithTail(backend, x, ci4 - ci) ? x : padAxis(calls, x, 3, ci4);
+        const dys = readableWithTail(backend, dy, co8 - co) ? dy : padAxis(calls, dy, 3, co8);
         const wasm = backend as unknown as WasmBackendInternals;
         const dw = calls.adopt(wasm.makeOutput([kh, kw, ci4, co8], 'float32'));
         wasm.typedArrayFromHeap(dw).fill(0);
         simd.convFilterGrad(
-          heapOffset(backend, xp), heapOffset(backend, dyp), heapOffset(backend, dw),
+          heapOffset(backend, xs), heapOffset(backend, dys), heapOffset(backend, dw),
           info.batchSize, info.inHeight, info.inWidth, ci4, info.outHeight, info.outWidth, co8,
           info.filterHeight, info.filterWidth, info.strideHeight, info.padInfo.top, info.padInfo.left,
+          xs.shape[3], dys.shape[3],
         );
         return calls.keep(cropTo(calls, dw, filterShape));
       }

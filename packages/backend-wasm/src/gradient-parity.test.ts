@@ -121,7 +121,7 @@ describe('accelerated wasm conv2d gradients match the cpu backend', () => {
     expect(relativeError(actual.dw, expected.dw)).toBeLessThan(1e-4);
   });
 
-  it('the filter gradient takes its SIMD loop for every width (zero-padded up to its 4 and 8 lanes), the input gradient for ci % 8 = 0; unless switched off', async () => {
+  it('the filter gradient takes its SIMD loop for every width (computed in 4s and 8s, cropped), the input gradient for ci % 8 = 0; unless switched off', async () => {
     await tf.setBackend('wasm');
     const real = simd.simdKernels(tf.backend())!;
     let calls = 0;
@@ -149,6 +149,50 @@ describe('accelerated wasm conv2d gradients match the cpu backend', () => {
       delete process.env[SIMD_FILTER_GRADIENT_ENV];
       delete process.env[SIMD_INPUT_GRADIENT_ENV];
       spy.mockRestore();
+    }
+  });
+
+  it('the filter gradient reads pruned widths in place (no zero-padded copy), and pads only a tensor that ends too close to the end of the memory', async () => {
+    const c = { batch: 2, size: [8, 8] as [number, number], inChannels: 25, outChannels: 12, kernel: 3, stride: 1, pad: 'same' as const };
+    await tf.setBackend('cpu');
+    const expected = convGradients(c);
+    await tf.setBackend('wasm');
+    const real = simd.simdKernels(tf.backend())!;
+    const widths: number[][] = [];
+    const recording = {
+      ...real,
+      convFilterGrad: (...args: Parameters<typeof real.convFilterGrad>) => (widths.push([args[6], args[9], args[15], args[16]]), real.convFilterGrad(...args)),
+    };
+    const spy = jest.spyOn(simd, 'simdKernels').mockReturnValue(recording);
+    try {
+      // [ci, co] computed (4s and 8s), [xc, dyc] the strides read: 25 and 12 in place.
+      expect(relativeError(convGradients(c).dw, expected.dw)).toBeLessThan(1e-4);
+      expect(widths).toEqual([[28, 16, 25, 12]]);
+      const tail = jest.spyOn(simd, 'readableWithTail').mockReturnValue(false);
+      try {
+        expect(relativeError(convGradients(c).dw, expected.dw)).toBeLessThan(1e-4);
+        expect(widths[1]).toEqual([28, 16, 28, 16]);
+      } finally {
+        tail.mockRestore();
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('readableWithTail: the floats read past a tensor must lie inside the wasm memory', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([2, 3]);
+    try {
+      const backend = tf.backend();
+      const bytes = (backend as unknown as simd.WasmBackendInternals).wasm.asm!.memory!.buffer.byteLength;
+      const offset = simd.heapOffset(backend, x);
+      expect(simd.readableWithTail(backend, x, 0)).toBe(true);
+      expect(simd.readableWithTail(backend, x, 7)).toBe(offset + 4 * 13 <= bytes);
+      expect(simd.readableWithTail(backend, x, (bytes - offset) / 4 - 6)).toBe(true);
+      expect(simd.readableWithTail(backend, x, (bytes - offset) / 4 - 5)).toBe(false);
+    } finally {
+      x.dispose();
     }
   });
 

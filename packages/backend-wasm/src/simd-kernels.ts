@@ -11,10 +11,14 @@ export interface SimdKernels {
   swapLeading(src: number, dst: number, a: number, b: number, c: number): void;
   /** [a, b, c] -> [c, b, a], a and c multiples of 4. */
   reverse3(src: number, dst: number, a: number, b: number, c: number): void;
-  /** dw [kh, kw, ci, co] += the filter gradient of an NHWC conv (ci % 4 = 0, co % 8 = 0). */
+  /**
+   * dw [kh, kw, ci, co] += the filter gradient of an NHWC conv (ci % 4 = 0, co % 8 = 0), x's
+   * pixels xc floats apart and dy's dyc (xc <= ci, dyc <= co; rows ci >= xc and columns co >= dyc
+   * of dw hold garbage). It reads up to ci - xc floats past x and co - dyc past dy.
+   */
   convFilterGrad(
     x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number,
-    kh: number, kw: number, stride: number, padTop: number, padLeft: number,
+    kh: number, kw: number, stride: number, padTop: number, padLeft: number, xc: number, dyc: number,
   ): void;
   /** dx [n, h, w, ci] += the input gradient of an NHWC conv, wT [kh, kw, co, ci] (ci % 8 = 0). */
   convInputGrad(
@@ -118,4 +122,16 @@ export class HeapScratch {
   free(): void {
     this.backend.wasm._free(this.pointer);
   }
+}
+
+/**
+ * Whether `extraFloats` floats past the end of a tensor's data are still inside the wasm memory
+ * (a SIMD loop that reads whole vectors may read them; reading outside the memory traps).
+ */
+export function readableWithTail(backend: unknown, info: TensorInfo, extraFloats: number): boolean {
+  if (extraFloats === 0) return true;
+  const memory = (backend as WasmBackendInternals).wasm?.asm?.memory;
+  if (!memory) return false;
+  const end = heapOffset(backend, info) + 4 * (info.shape.reduce((a, b) => a * b, 1) + extraFloats);
+  return end <= memory.buffer.byteLength;
 }

@@ -208,6 +208,10 @@
   ;; Filter gradient of an NHWC conv, dw[i, j, ci, co] += sum over n, oh, ow of
   ;; x[n, oh*s + i - padTop, ow*s + j - padLeft, ci] * dy[n, oh, ow, co], taps outside x skipped;
   ;; ci a multiple of 4, co a multiple of 8; dw [kh, kw, ci, co] is accumulated into (zero it).
+  ;; x's pixels are xc floats apart and dy's dyc (xc <= ci, dyc <= co): a pruned width needs no
+  ;; zero-padded copy. Lanes past xc or dyc read the next pixel's values (or up to 7 floats past
+  ;; the tensor: the caller keeps that inside the memory) and only reach dw rows ci >= xc and
+  ;; columns co >= dyc, which the caller crops away.
   ;; For each output row and tap, a 4 x 8 block of dw stays in registers while the row's valid
   ;; pixels stream by (x and dy rows are in L1): an outer product per pixel, no layout change.
   (func (export "convFilterGrad")
@@ -215,23 +219,25 @@
     (param $n i32) (param $h i32) (param $w i32) (param $ci i32)
     (param $oh i32) (param $ow i32) (param $co i32)
     (param $kh i32) (param $kw i32) (param $stride i32) (param $padTop i32) (param $padLeft i32)
+    (param $xc i32) (param $dyc i32)
     (local $b i32) (local $r i32) (local $i i32) (local $j i32) (local $ih i32)
     (local $owLo i32) (local $owHi i32) (local $c4 i32) (local $o8 i32) (local $p i32)
     (local $xRow i32) (local $dyRow i32) (local $acc i32) (local $xp i32) (local $dp i32) (local $dEnd i32)
-    (local $xStep i32) (local $coBytes i32) (local $ciBytes i32)
+    (local $xStep i32) (local $dyPixel i32) (local $xPixel i32) (local $dwRow i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
     (local $d0 v128) (local $d1 v128) (local $s v128)
-    (local.set $coBytes (i32.shl (local.get $co) (i32.const 2)))
-    (local.set $ciBytes (i32.shl (local.get $ci) (i32.const 2)))
-    (local.set $xStep (i32.mul (local.get $stride) (local.get $ciBytes)))
+    (local.set $dyPixel (i32.shl (local.get $dyc) (i32.const 2)))
+    (local.set $xPixel (i32.shl (local.get $xc) (i32.const 2)))
+    (local.set $dwRow (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $xStep (i32.mul (local.get $stride) (local.get $xPixel)))
     (local.set $b (i32.const 0))
     (loop $overBatch
       (local.set $r (i32.const 0))
       (loop $overRows
         ;; dy row [b, r, :, :]
         (local.set $dyRow (i32.add (local.get $dy)
-          (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $r)) (i32.mul (local.get $ow) (local.get $coBytes)))))
+          (i32.mul (i32.add (i32.mul (local.get $b) (local.get $oh)) (local.get $r)) (i32.mul (local.get $ow) (local.get $dyPixel)))))
         (local.set $i (i32.const 0))
         (loop $overTapRows
           (local.set $ih (i32.sub (i32.add (i32.mul (local.get $r) (local.get $stride)) (local.get $i)) (local.get $padTop)))
@@ -256,7 +262,7 @@
                     (local.set $xRow (i32.add (local.get $x) (i32.mul
                       (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $h)) (local.get $ih)) (local.get $w))
                         (i32.sub (i32.add (i32.mul (local.get $owLo) (local.get $stride)) (local.get $j)) (local.get $padLeft)))
-                      (local.get $ciBytes))))
+                      (local.get $xPixel))))
                     (local.set $c4 (i32.const 0))
                     (loop $overCi
                       (local.set $o8 (i32.const 0))
@@ -264,24 +270,24 @@
                         ;; acc = &dw[i, j, c4, o8]
                         (local.set $acc (i32.add (local.get $dw) (i32.add
                           (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $i) (local.get $kw)) (local.get $j)) (local.get $ci)) (local.get $c4))
-                            (local.get $coBytes))
+                            (local.get $dwRow))
                           (i32.shl (local.get $o8) (i32.const 2)))))
                         (local.set $a0 (v128.load (local.get $acc)))
                         (local.set $a1 (v128.load offset=16 (local.get $acc)))
-                        (local.set $p (i32.add (local.get $acc) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $acc) (local.get $dwRow)))
                         (local.set $a2 (v128.load (local.get $p)))
                         (local.set $a3 (v128.load offset=16 (local.get $p)))
-                        (local.set $p (i32.add (local.get $p) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $p) (local.get $dwRow)))
                         (local.set $a4 (v128.load (local.get $p)))
                         (local.set $a5 (v128.load offset=16 (local.get $p)))
-                        (local.set $p (i32.add (local.get $p) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $p) (local.get $dwRow)))
                         (local.set $a6 (v128.load (local.get $p)))
                         (local.set $a7 (v128.load offset=16 (local.get $p)))
                         (local.set $xp (i32.add (local.get $xRow) (i32.shl (local.get $c4) (i32.const 2))))
                         (local.set $dp (i32.add (local.get $dyRow)
-                          (i32.add (i32.mul (local.get $owLo) (local.get $coBytes)) (i32.shl (local.get $o8) (i32.const 2)))))
+                          (i32.add (i32.mul (local.get $owLo) (local.get $dyPixel)) (i32.shl (local.get $o8) (i32.const 2)))))
                         (local.set $dEnd (i32.add (local.get $dyRow)
-                          (i32.add (i32.mul (local.get $owHi) (local.get $coBytes)) (i32.shl (local.get $o8) (i32.const 2)))))
+                          (i32.add (i32.mul (local.get $owHi) (local.get $dyPixel)) (i32.shl (local.get $o8) (i32.const 2)))))
                         (loop $pixels
                           (local.set $d0 (v128.load (local.get $dp)))
                           (local.set $d1 (v128.load offset=16 (local.get $dp)))
@@ -298,17 +304,17 @@
                           (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (local.get $d0))))
                           (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (local.get $d1))))
                           (local.set $xp (i32.add (local.get $xp) (local.get $xStep)))
-                          (local.set $dp (i32.add (local.get $dp) (local.get $coBytes)))
+                          (local.set $dp (i32.add (local.get $dp) (local.get $dyPixel)))
                           (br_if $pixels (i32.lt_u (local.get $dp) (local.get $dEnd))))
                         (v128.store (local.get $acc) (local.get $a0))
                         (v128.store offset=16 (local.get $acc) (local.get $a1))
-                        (local.set $p (i32.add (local.get $acc) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $acc) (local.get $dwRow)))
                         (v128.store (local.get $p) (local.get $a2))
                         (v128.store offset=16 (local.get $p) (local.get $a3))
-                        (local.set $p (i32.add (local.get $p) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $p) (local.get $dwRow)))
                         (v128.store (local.get $p) (local.get $a4))
                         (v128.store offset=16 (local.get $p) (local.get $a5))
-                        (local.set $p (i32.add (local.get $p) (local.get $coBytes)))
+                        (local.set $p (i32.add (local.get $p) (local.get $dwRow)))
                         (v128.store (local.get $p) (local.get $a6))
                         (v128.store offset=16 (local.get $p) (local.get $a7))
                         (local.set $o8 (i32.add (local.get $o8) (i32.const 8)))
