@@ -54,8 +54,10 @@ const MODELS: Record<string, () => ReturnType<typeof referenceCnn>> = {
   resnet20: () => miniResNet20(1),
   // The reference study's model (benchmarks/studies/fashion-mnist-reference.config.json) ...
   'vgg-small': () => vggSmall(),
-  // ... as its uniform 0.2 plan leaves it (every conv keeps floor(0.8 C) filters: 12, 25, 51).
-  'vgg-small-pruned': () => vggSmall([12, 12, 'M', 25, 25, 'M', 51, 'M']),
+  // ... as its uniform 0.1 plan leaves it (every conv keeps floor(0.9 C) filters: 14, 28, 57) ...
+  'vgg-small-pruned': () => vggSmall([14, 14, 'M', 28, 28, 'M', 57, 'M']),
+  // ... and as the first run's uniform 0.2 plan left it (12, 25, 51).
+  'vgg-small-pruned-0.2': () => vggSmall([12, 12, 'M', 25, 25, 'M', 51, 'M']),
   // ... and as the quick study's uniform 0.5 plan leaves it (8, 16, 32: the SIMD loops' own widths).
   'vgg-small-half': () => vggSmall([8, 8, 'M', 16, 16, 'M', 32, 'M']),
 };
