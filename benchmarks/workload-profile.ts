@@ -15,8 +15,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import type { RunRecord } from '@prunebench/harness';
-import { FashionMnistDataset, MnistDataset } from '@prunebench/datasets';
+import { createComponent, type Dataset } from '@prunebench/core';
+import { openStudyFromDefinition, type RunRecord, type StudyDefinition } from '@prunebench/harness';
 
 interface KindTotals {
   runs: number;
@@ -88,15 +88,14 @@ async function main(): Promise<void> {
   // The data pipeline alone: the study's dataset, its train split's batches as training draws them.
   const studyFile = path.join(dir, 'study.json');
   if (!fs.existsSync(studyFile)) return;
-  const study = JSON.parse(fs.readFileSync(studyFile, 'utf8')) as { study: { dataset: { id: string; options: Record<string, unknown> }; original: { batchSize: number } } };
+  // The dataset comes from the study's plugins, as a worker makes it (any registered dataset), by
+  // package name from this install: the paths the study ran from may be another checkout's copy,
+  // whose plugins would register their layer rules a second time beside this one's.
+  const study = JSON.parse(fs.readFileSync(studyFile, 'utf8')) as { study: StudyDefinition };
   const { id, options } = study.study.dataset;
-  const Dataset = id === 'fashion-mnist' ? FashionMnistDataset : id === 'mnist' ? MnistDataset : undefined;
-  if (!Dataset) {
-    out(`\n(data pipeline not timed: this script knows the embedded fashion-mnist and mnist datasets, not "${id}")`);
-    return;
-  }
   await tf.setBackend('wasm');
-  const dataset = new Dataset(options as never);
+  const env = await openStudyFromDefinition({ ...study.study, plugins: study.study.plugins.map((p) => ({ ...p, resolvedPath: undefined })) });
+  const dataset = createComponent<Dataset>(env.container, env.registry, 'dataset', id, options);
   await dataset.load();
   const epochs = Number(option('pipeline-epochs') ?? '1');
   const batchSize = study.study.original.batchSize;
