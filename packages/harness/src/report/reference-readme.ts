@@ -220,6 +220,7 @@ function recipeLines(records: readonly RunRecord[]): string[] {
     const drops = recipe.milestones?.length ? `, ×${recipe.gamma} at epochs ${recipe.milestones.join(', ')}` : '';
     lines.push(`Original: ${recipe.epochs} epochs, batch ${recipe.batchSize}, SGD momentum ${recipe.momentum}, weight decay ${recipe.weightDecay}, LR ${recipe.lr}${drops}; trained once per seed.`);
   }
+  lines.push(...pruningLines(records));
   const timed = records.filter((r) => r.status === 'finished' && r.startedAt && r.finishedAt);
   if (timed.length) {
     const first = Math.min(...timed.map((r) => Date.parse(r.startedAt!)));
@@ -231,6 +232,28 @@ function recipeLines(records: readonly RunRecord[]): string[] {
   }
   return lines.flatMap((l) => [l, '']);
 }
+
+/** Per pruner: its plan as configured, and what its pruned networks kept (each distinct size, with its seeds). */
+function pruningLines(records: readonly RunRecord[]): string[] {
+  const prunes = records.filter((r) => r.kind === 'prune' && r.status === 'finished' && r.cost);
+  const lines: string[] = [];
+  for (const pruner of [...new Set(prunes.map((r) => r.pruner!))]) {
+    const mine = prunes.filter((r) => r.pruner === pruner);
+    const plan = (mine[0].definition.pruner as { options?: { plan?: unknown } } | undefined)?.options?.plan;
+    const sizes = new Map<string, number[]>();
+    for (const r of mine) {
+      const { before, after } = r.cost!;
+      const size = `${before.params.toLocaleString('en')} → ${after.params.toLocaleString('en')} params (${percentChange(before.params, after.params)}), ` +
+        `${before.macs.toLocaleString('en')} → ${after.macs.toLocaleString('en')} MACs (${percentChange(before.macs, after.macs)})`;
+      sizes.set(size, [...(sizes.get(size) ?? []), r.seed]);
+    }
+    const kept = [...sizes].map(([size, seeds]) => (sizes.size === 1 ? `${size} on every seed` : `${size} on seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`));
+    lines.push(`Pruning: ${pruner}${plan === undefined ? '' : `, plan \`${JSON.stringify(plan)}\``}: ${kept.join('; ')}.`);
+  }
+  return lines;
+}
+
+const percentChange = (before: number, after: number) => `${after >= before ? '+' : '−'}${(Math.abs(after - before) / before * 100).toFixed(1)} %`;
 
 /** Mean ± sample std (n) of every retrained cell: pruner × budget rows, one column per schedule. */
 function retrainedTable(records: readonly RunRecord[], pruners: readonly string[], budgets: readonly number[], schedules: readonly string[], meanStd: (s: { mean: number; std: number; n: number }) => string): string[] {

@@ -182,6 +182,26 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
     }
   });
 
+  it('the pruning lines: each pruner\'s plan and the sizes its pruned networks kept, from its prune records', () => {
+    const { readme, records } = input();
+    const lines = readme.split('\n').filter((l) => l.startsWith('Pruning: '));
+    const prunes = records.filter((x) => x.kind === 'prune' && x.status === 'finished');
+    const pruners = [...new Set(prunes.map((x) => x.pruner!))];
+    expect(lines).toHaveLength(pruners.length);
+    const change = (before: number, after: number) => `${after < before ? '−' : '+'}${((100 * Math.abs(before - after)) / before).toFixed(1)} %`;
+    for (const pruner of pruners) {
+      const line = lines.find((l) => l.startsWith(`Pruning: ${pruner}`))!;
+      expect(line).toBeDefined();
+      for (const x of prunes.filter((y) => y.pruner === pruner)) {
+        const { before, after } = x.cost!;
+        expect(line).toContain(`${before.params.toLocaleString('en')} → ${after.params.toLocaleString('en')} params (${change(before.params, after.params)})`);
+        expect(line).toContain(`${before.macs.toLocaleString('en')} → ${after.macs.toLocaleString('en')} MACs (${change(before.macs, after.macs)})`);
+        const plan = (x.definition.pruner as { options?: { plan?: unknown } } | undefined)?.options?.plan;
+        if (plan !== undefined) expect(line).toContain(JSON.stringify(plan));
+      }
+    }
+  });
+
   it('the time it ran, from the records\' start and end times', () => {
     const { readme, records } = input();
     const starts = records.map((x) => Date.parse(x.startedAt!));
