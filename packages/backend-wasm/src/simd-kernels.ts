@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { SIMD_KERNELS_WASM_BASE64 } from './simd-kernels-binary';
 
 /** The loops of simd-kernels.wat; pointers are byte offsets into the wasm backend's memory. */
@@ -132,6 +132,6 @@ export function readableWithTail(backend: unknown, info: TensorInfo, extraFloats
   if (extraFloats === 0) return true;
   const memory = (backend as WasmBackendInternals).wasm?.asm?.memory;
   if (!memory) return false;
-  const end = heapOffset(backend, info) + 4 * (info.shape.reduce((a, b) => a * b, 1) + extraFloats);
+  const end = heapOffset(backend, info) + 4 * (util.sizeFromShape(info.shape) + extraFloats);
   return end <= memory.buffer.byteLength;
 }
