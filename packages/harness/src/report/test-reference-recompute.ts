@@ -18,6 +18,13 @@ export interface RecomputeInput {
   predictionsOf: (runId: string) => RunPredictions | undefined;
 }
 
+/** Mean ± sample std (n) of a sample, as the README's accuracy tables print it. */
+function meanStd(values: number[]): string {
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  const s = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
+  return `${m.toFixed(2)} ± ${s.toFixed(2)} (n ${values.length})`;
+}
+
 /** The recomputation over one README and its records. */
 export function referenceRecomputation({ readme, records, predictionsOf }: RecomputeInput) {
   const seeds = [...new Set(records.filter((r) => r.kind === 'retrain').map((r) => r.seed))].sort((a, b) => a - b);
@@ -149,12 +156,7 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
     });
 
     it('the accuracy table: mean ± sample std over seeds of the original, pruned-not-retrained and Scratch-E', () => {
-      const stat = (values: number[]) => {
-        const m = values.reduce((a, b) => a + b, 0) / values.length;
-        const s = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
-        return `${m.toFixed(2)} ± ${s.toFixed(2)} (n ${values.length})`;
-      };
-      const of = (pred: (r: RunRecord) => boolean) => stat(input().records.filter(pred).map((r) => 100 * r.metrics!.test!.top1));
+      const of = (pred: (r: RunRecord) => boolean) => meanStd(input().records.filter(pred).map((r) => 100 * r.metrics!.test!.top1));
       expect(input().readme).toContain(`| original | ${of((r) => r.kind === 'original')} |`);
       for (const p of ['l1/uniform', 'random/uniform']) {
         expect(input().readme).toContain(`| ${p} pruned, not retrained | ${of((r) => r.kind === 'prune' && r.pruner === p)} |`);
@@ -164,11 +166,6 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
 
   it('the retrained table: mean ± sample std over seeds of every pruner × budget × schedule cell', () => {
     const { readme, records } = input();
-    const stat = (values: number[]) => {
-      const m = values.reduce((a, b) => a + b, 0) / values.length;
-      const s = Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
-      return `${m.toFixed(2)} ± ${s.toFixed(2)} (n ${values.length})`;
-    };
     const rows = readme.split('\n').filter((l) => /^\| [^|]+ \| \d+ \| \d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
     const header = readme.split('\n').find((l) => l.startsWith('| retrained: pruner |'))!;
     const schedules = header.split('|').slice(3, -1).map((c) => c.trim().toLowerCase());
@@ -177,7 +174,7 @@ export function describeReferenceRecomputation(input: () => RecomputeInput): voi
     for (const [pruner, budget, ...cells] of rows) {
       schedules.forEach((schedule, i) => {
         const values = records.filter((x) => x.kind === 'retrain' && x.pruner === pruner && x.schedule === schedule && x.budget === Number(budget)).map((x) => 100 * x.metrics!.test!.top1);
-        expect(cells[i]).toBe(stat(values));
+        expect(cells[i]).toBe(meanStd(values));
       });
     }
   });
